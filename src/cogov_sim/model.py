@@ -1,0 +1,120 @@
+"""The Mesa model: builds the township from parameters and one seed, then steps months."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from . import phases
+from .agents import Committee, Committees, Government, Population, Resident, SocialOrgPool
+from .outcomes import Recorder
+from .params import Params
+from .rules import network, requests, satisfaction
+from .rules.common import safe_div
+
+Seed = int | np.random.SeedSequence
+
+
+class CoGovModel(mesa.Model):
+    """Community co-governance in one township, one step per month.
+
+    Parameters
+    ----------
+    params
+        A validated :class:`~cogov_sim.params.Params`.
+    seed
+        An int or a :class:`numpy.random.SeedSequence`. Every random draw — network,
+        initial states, decisions — comes from ``self.rng`` built from it; nothing reads
+        global random state.
+
+    The four agent types are Mesa agents: one :class:`Government`, one :class:`Committee`
+    per community, a :class:`SocialOrganization` per living organization, and a
+    :class:`Resident` per resident. Their state lives in arrays (``population``,
+    ``committees``, ``orgs``) so each month's rules run vectorised; the agents read their
+    own rows. ``resident(i)`` returns resident *i*.
+    """
+
+    def __init__(self, params: Params | None = None, seed: Seed = 0) -> None:
+        super().__init__(rng=seed)
+        self.params = params if params is not None else Params()
+        self.seed = seed
+        p = self.params
+        self.month = 0
+        self.population = Population(p, self.rng)
+        self.adjacency = network.small_world(self.rng, self.population.starts,
+                                             self.population.sizes, p.network_degree,
+                                             p.network_rewiring)
+        self.degree = np.asarray(self.adjacency.sum(axis=1)).ravel()
+        self.committees = Committees(p)
+        self.orgs = SocialOrgPool()
+        self.org_agents: dict[int, mesa.Agent] = {}
+        self.volunteered = np.zeros(p.n_residents, dtype=bool)
+        self.stats: dict[str, float] = {}
+        self.government = Government(self)
+        self.committee_agents = list(Committee.create_agents(self, p.n_communities,
+                                                             np.arange(p.n_communities)))
+        self.residents = list(Resident.create_agents(self, p.n_residents, np.arange(p.n_residents)))
+        self._seed_organizations()
+        self._initial_state()
+        self.recorder = Recorder(self)
+
+    def _seed_organizations(self) -> None:
+        p = self.params
+        n0 = int(round(p.initial_so_per_10k * p.n_residents / 1e4))
+        self.stats = {"so_births": 0, "so_deaths": 0}
+        phases.found_orgs(self, self.rng.integers(0, p.n_communities, size=n0), 0.6, 20_000.0)
+        self.stats["so_births"] = 0
+
+    def _initial_state(self) -> None:
+        """Month-0 satisfaction and evaluation, so that nothing is undefined at the start."""
+        p, pop = self.params, self.population
+        base = satisfaction.community_performance(
+            np.full(p.n_communities, 0.5), np.full(p.n_communities, 30.0),
+            1000.0 * self.orgs.capacity_by(p.n_communities) / pop.sizes[:, None],
+            self.orgs.quality_by(p.n_communities), self.committees.shared_gain)
+        pop.satisfaction = satisfaction.satisfaction(base[pop.community], pop.expectation)
+        ones = np.ones(p.n_communities)
+        phases.evaluate(self, ones, ones * p.delegation_funding, ones * (1 - p.list_strictness))
+
+    # -- scheduling -------------------------------------------------------------------
+    def step(self) -> None:
+        """One month: the phases of :data:`cogov_sim.phases.ORDER`, then December's
+        evaluation, then the month's outcomes are recorded."""
+        self.stats = {"so_births": 0, "so_deaths": 0}
+        for phase in phases.ORDER:
+            phase(self)
+        if self.month % 12 == 11:
+            phases.annual_evaluation(self)
+        self.recorder.record(self)
+        self.month += 1
+
+    def run(self, months: int | None = None) -> None:
+        for _ in range(self.params.months if months is None else months):
+            self.step()
+
+    # -- inspection -------------------------------------------------------------------
+    def resident(self, index: int) -> Resident:
+        """Resident ``index`` (0-based) as an agent."""
+        return self.residents[index]
+
+    def committee(self, community: int) -> Committee:
+        return self.committee_agents[community]
+
+    def organizations(self) -> list[mesa.Agent]:
+        """Living social organizations as agents."""
+        return list(self.org_agents.values())
+
+    def network_graph(self):  # noqa: ANN201 - networkx is optional at type level
+        """The residents' network as a networkx graph."""
+        return network.to_networkx(self.adjacency)
+
+    def dataframe(self):  # noqa: ANN201
+        """Outcomes recorded so far, one row per month (see :mod:`cogov_sim.outcomes`)."""
+        return self.recorder.frame()
+
+    @property
+    def so_per_10k(self) -> float:
+        return float(1e4 * safe_div(self.orgs.view("alive").sum(), self.params.n_residents))
+
+
+DIMENSIONS = requests.DIMENSIONS

@@ -1,0 +1,224 @@
+"""What every run measures, month by month — the only place that decides it.
+
+:data:`OUTCOMES` lists each outcome with its unit and meaning in English and Chinese
+(labels for tables, figures and the dashboard come from here). A run's outcomes form a
+*wide* table: one row per month (``month`` 1…M and ``year``), one column per outcome.
+:func:`to_long` turns it into the tidy long form (``month, year, outcome, value``).
+
+Rates "over 12 months" count residents who did the thing at least once in the last
+twelve months (how surveys ask); "this month" rates count the month only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .rules.common import group_sum, safe_div
+from .rules.participation import AGE_GROUPS
+from .rules.requests import DIMENSIONS
+
+if TYPE_CHECKING:
+    from .model import CoGovModel
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeSpec:
+    name: str
+    unit: str
+    en: str
+    zh: str
+    group: str
+
+
+def _o(name: str, unit: str, en: str, zh: str, group: str) -> OutcomeSpec:
+    return OutcomeSpec(name, unit, en, zh, group)
+
+
+_DIM_ZH = {"belonging": "归属感", "service": "服务获得感", "harmony": "邻里和谐感",
+           "convenience": "生活便利感", "safety": "安全感", "environment": "环境舒适感"}
+_AGE_ZH = {"young": "青年(18-39)", "middle": "中年(40-59)", "elderly": "老年(60+)"}
+
+OUTCOMES: tuple[OutcomeSpec, ...] = (
+    _o("participation_rate", "share", "Took part in any community affair (12 months)",
+       "参与社区事务比例(12个月)", "participation"),
+    *(_o(f"participation_{a}", "share", f"Participation over 12 months, {a}",
+         f"参与率(12个月), {_AGE_ZH[a]}", "participation") for a in AGE_GROUPS),
+    _o("participation_month", "share", "Took part in any community affair this month",
+       "本月参与比例", "participation"),
+    _o("consultation_rate", "share", "Attended a consultation (12 months)",
+       "参加协商比例(12个月)", "participation"),
+    _o("volunteer_rate", "share", "Volunteered this month", "本月志愿参与比例", "participation"),
+    _o("happiness_index", "0-100", "Happiness index (mean of the six dimensions)",
+       "幸福指数(六维均值)", "satisfaction"),
+    *(_o(f"sat_{d}", "0-100", f"Satisfaction: {d}", f"满意度: {_DIM_ZH[d]}", "satisfaction")
+      for d in DIMENSIONS),
+    _o("happiness_gini", "0-1", "Inequality of happiness across residents (Gini)",
+       "幸福感不平等(基尼系数)", "satisfaction"),
+    _o("elderly_young_gap", "points", "Happiness of the elderly minus that of the young",
+       "老年与青年幸福指数之差", "satisfaction"),
+    _o("admin_burden", "share", "Share of committee hours on government tasks",
+       "居委会用于政府事务的时间比例", "committee"),
+    _o("resident_hours_per_resident", "hours per month",
+       "Committee and social-worker case hours for residents, per resident",
+       "每位居民获得的居委会与社工服务时数", "committee"),
+    _o("tasks_pushed", "tasks per committee per month", "Administrative tasks pushed to a committee",
+       "下派到每个居委会的行政事项", "committee"),
+    _o("committee_payment", "yuan per committee per month", "Payments received for assisted tasks",
+       "协助事项经费(费随事转)", "committee"),
+    _o("visits_per_1000", "per 1,000 residents per month", "Grid home visits",
+       "网格走访户次(每千人)", "committee"),
+    _o("requests_new", "per 1,000 residents per month", "New problems met by residents",
+       "新增居民诉求(每千人)", "requests"),
+    _o("resolution_rate", "share", "Open reported requests resolved this month",
+       "本月诉求解决比例", "requests"),
+    _o("resolution_months", "months", "Mean time to resolution of requests resolved this month",
+       "诉求平均解决周期", "requests"),
+    _o("escalations", "per 1,000 residents per month", "Requests escalated above the committee",
+       "越级上报诉求(每千人)", "requests"),
+    _o("open_requests", "per 1,000 residents", "Problems still open at month end",
+       "未解决诉求(每千人)", "requests"),
+    _o("trust_committee", "0-1", "Trust in the residents' committee", "对居委会的信任", "trust"),
+    _o("trust_government", "0-1", "Trust in the government", "对政府的信任", "trust"),
+    _o("trust_so", "0-1", "Trust in social organizations", "对社会组织的信任", "trust"),
+    _o("so_count", "organizations", "Living social organizations", "社会组织数量", "organizations"),
+    _o("so_per_10k", "per 10,000 residents", "Social organizations per 10,000 residents",
+       "每万人社会组织数", "organizations"),
+    _o("so_contracts", "organizations", "Organizations holding a purchase contract",
+       "承接购买服务的社会组织数", "organizations"),
+    _o("so_births", "organizations per month", "Organizations founded", "新成立社会组织",
+       "organizations"),
+    _o("so_deaths", "organizations per month", "Organizations dissolved", "注销社会组织",
+       "organizations"),
+    _o("so_survival", "share", "Share of all organizations founded that are alive",
+       "社会组织存活率", "organizations"),
+    _o("spend_total", "yuan per month", "Government community spending", "政府社区支出", "spending"),
+    _o("spend_task_payments", "yuan per month", "Spending: payments for assisted tasks",
+       "支出: 协助事项经费", "spending"),
+    _o("spend_social_workers", "yuan per month", "Spending: social workers", "支出: 社工",
+       "spending"),
+    _o("spend_incubation", "yuan per month", "Spending: incubation grants", "支出: 孵化",
+       "spending"),
+    _o("spend_purchase", "yuan per month", "Spending: purchase of services", "支出: 购买服务",
+       "spending"),
+    _o("spend_direct", "yuan per month", "Spending: government's direct services",
+       "支出: 政府直接服务", "spending"),
+    _o("happiness_per_100_yuan", "index points per 100 yuan per resident-year",
+       "Cost-effectiveness: happiness index per 100 yuan spent per resident per year",
+       "成本效益: 每百元人均年支出的幸福指数", "spending"),
+    _o("eval_gov_to_committee", "0-100", "Government's score of committees (latest year)",
+       "政府对居委会评分", "evaluation"),
+    _o("eval_committee_to_gov", "0-100", "Committees' rating of government (latest year)",
+       "居委会对政府评分", "evaluation"),
+    _o("eval_residents_to_committee", "0-100", "Residents' rating of committees (latest year)",
+       "居民对居委会评分", "evaluation"),
+    _o("effective_strictness", "share", "List strictness as implemented", "清单执行严格度",
+       "evaluation"),
+    _o("effective_funding", "share", "Funds-follow-tasks as implemented", "费随事转执行度",
+       "evaluation"),
+)
+OUTCOME_NAMES: tuple[str, ...] = tuple(o.name for o in OUTCOMES)
+
+
+def outcome(name: str) -> OutcomeSpec:
+    return next(o for o in OUTCOMES if o.name == name)
+
+
+def gini(x: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0 = equal)."""
+    x = np.sort(np.asarray(x, dtype=float))
+    n, total = x.size, x.sum()
+    if n == 0 or total == 0:
+        return 0.0
+    return float((2.0 * np.arange(1, n + 1) - n - 1) @ x / (n * total))
+
+
+def measure(m: CoGovModel) -> dict[str, float]:
+    """This month's value of every outcome."""
+    p, pop, com, gov, s = m.params, m.population, m.committees, m.government, m.stats
+    per_k = 1000.0 / p.n_residents
+    recent = (m.month - pop.last_participation) < 12
+    happy = 100.0 * pop.satisfaction.mean(axis=1)
+    by_age = group_sum(pop.age, None, 3)
+    alive = m.orgs.view("alive")
+    spend = gov.budget
+    per_res_year = 12.0 * spend.total / p.n_residents
+    row = {
+        "participation_rate": recent.mean(),
+        **{f"participation_{a}": v for a, v in
+           zip(AGE_GROUPS, safe_div(group_sum(pop.age, recent.astype(float), 3), by_age),
+               strict=True)},
+        "participation_month": pop.participated.mean(),
+        "consultation_rate": ((m.month - pop.last_consultation) < 12).mean(),
+        "volunteer_rate": m.volunteered.mean(),
+        "happiness_index": happy.mean(),
+        **{f"sat_{d}": 100.0 * v for d, v in zip(DIMENSIONS, pop.satisfaction.mean(axis=0),
+                                                 strict=True)},
+        "happiness_gini": gini(happy),
+        "elderly_young_gap": float(np.subtract(*safe_div(group_sum(pop.age, happy, 3),
+                                                         by_age)[[2, 0]])),
+        "admin_burden": float(com.gov_hours.sum() / com.hours.sum()),
+        "resident_hours_per_resident": float(m.case_hours.sum() / p.n_residents),
+        "tasks_pushed": float(m.flow.pushed.mean()),
+        "committee_payment": float(com.payment.mean()),
+        "visits_per_1000": s["visits"] * per_k,
+        "requests_new": s["requests_new"] * per_k,
+        "resolution_rate": float(safe_div(s["resolved"], s["open_reported"])),
+        "resolution_months": float(safe_div(s["resolved_age"], s["resolved"])),
+        "escalations": s["escalations"] * per_k,
+        "open_requests": (pop.issue_dim >= 0).sum() * per_k,
+        "trust_committee": pop.trust_committee.mean(),
+        "trust_government": pop.trust_government.mean(),
+        "trust_so": pop.trust_so.mean(),
+        "so_count": float(alive.sum()),
+        "so_per_10k": 1e4 * alive.sum() / p.n_residents,
+        "so_contracts": float(((m.orgs.view("contract") > 0) & alive).sum()),
+        "so_births": float(s["so_births"]),
+        "so_deaths": float(s["so_deaths"]),
+        "so_survival": float(safe_div(alive.sum(), alive.size, default=1.0)),
+        "spend_total": spend.total,
+        "spend_task_payments": spend.task_payments,
+        "spend_social_workers": spend.social_workers,
+        "spend_incubation": spend.incubation,
+        "spend_purchase": spend.purchase,
+        "spend_direct": spend.direct_services,
+        "happiness_per_100_yuan": float(safe_div(happy.mean(), per_res_year / 100.0)),
+        "eval_gov_to_committee": float(com.gov_score.mean()),
+        "eval_committee_to_gov": float(com.rating_of_government.mean()),
+        "eval_residents_to_committee": float(com.resident_score.mean()),
+        "effective_strictness": gov.strictness,
+        "effective_funding": gov.funding,
+    }
+    return {k: float(v) for k, v in row.items()}
+
+
+class Recorder:
+    """Collects :func:`measure` each month into preallocated arrays."""
+
+    def __init__(self, m: CoGovModel, months: int | None = None) -> None:
+        self.capacity = months or m.params.months
+        self.values = np.zeros((self.capacity, len(OUTCOMES)))
+        self.n = 0
+
+    def record(self, m: CoGovModel) -> None:
+        if self.n == self.capacity:
+            self.values = np.vstack([self.values, np.zeros_like(self.values)])
+            self.capacity *= 2
+        row = measure(m)
+        self.values[self.n] = [row[name] for name in OUTCOME_NAMES]
+        self.n += 1
+
+    def frame(self) -> pd.DataFrame:
+        df = pd.DataFrame(self.values[: self.n], columns=list(OUTCOME_NAMES))
+        month = np.arange(1, self.n + 1)
+        df.insert(0, "year", (month - 1) // 12 + 1)
+        df.insert(0, "month", month)
+        return df
+
+
+def to_long(wide: pd.DataFrame, id_cols: tuple[str, ...] = ("month", "year")) -> pd.DataFrame:
+    """Tidy long form: one row per (month, outcome)."""
+    return wide.melt(id_vars=list(id_cols), var_name="outcome", value_name="value")

@@ -1,0 +1,264 @@
+"""The model's parameters: one frozen, typed object whose fields carry their own metadata.
+
+Every field declares its bounds, unit, meaning (English and Chinese) and its *kind*:
+
+``lever``
+    a policy instrument of the reform that a policy designer or a sensitivity analysis
+    varies (MODEL_BRIEF section 3);
+``context``
+    a property of the township that policy does not set (age mix, task load, ...);
+``size``
+    how big and how long the simulation is.
+
+Everything that lists parameters (CLI help, SALib problems, experiment validation,
+dashboard sliders, documentation tables) reads :func:`param_specs`; nothing keeps a
+second list by hand.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["lever", "context", "size"]
+
+
+class ParameterError(ValueError):
+    """A parameter name or value that the model does not accept (one-line message)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSpec:
+    """Metadata of one parameter, read from its dataclass field."""
+
+    name: str
+    type: type
+    default: float | int
+    low: float
+    high: float
+    unit: str
+    kind: Kind
+    en: str
+    zh: str
+
+    @property
+    def is_integer(self) -> bool:
+        return self.type is int
+
+
+def _p(default: float | int, low: float, high: float, unit: str, kind: Kind, en: str, zh: str) -> Any:
+    return field(
+        default=default,
+        metadata={"low": low, "high": high, "unit": unit, "kind": kind, "en": en, "zh": zh},
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Params:
+    """All inputs of one simulation run. Build with keywords; invalid values raise
+    :class:`ParameterError` naming the parameter and its allowed range."""
+
+    # --- size -------------------------------------------------------------------
+    n_residents: int = _p(10_000, 50, 5_000_000, "residents", "size",
+                          "Adult residents in the township", "镇(街道)成年居民数")
+    n_communities: int = _p(20, 1, 1_000, "communities", "size",
+                            "Communities, each with one residents' committee", "社区(村)数, 每个一个居委会")
+    months: int = _p(120, 1, 1_200, "months", "size",
+                     "Simulated months (one step is one month)", "模拟月数(一步为一个月)")
+
+    # --- policy levers (MODEL_BRIEF section 3) ----------------------------------
+    list_strictness: float = _p(0.0, 0.0, 1.0, "share", "lever",
+        "How strictly the two lists and access system block off-list tasks (0 = no lists)",
+        "两份清单与准入制阻挡清单外事项的严格程度(0 = 无清单)")
+    delegation_funding: float = _p(0.0, 0.0, 1.0, "share", "lever",
+        "Share of assisted tasks whose cost the government pays (funds follow tasks)",
+        "政府为协助事项付费的比例(费随事转)")
+    two_way_eval_weight: float = _p(0.0, 0.0, 1.0, "weight", "lever",
+        "How much the committees' rating of government changes its behaviour (0 = one-way)",
+        "居委会对政府评价对政府行为的影响(0 = 单向考核)")
+    resident_eval_weight: float = _p(0.0, 0.0, 1.0, "share", "lever",
+        "Share of a committee's assessment made by residents rather than government",
+        "居委会考核中由居民评议的比重")
+    consultations_per_year: float = _p(0.0, 0.0, 12.0, "per community per year", "lever",
+        "Structured resident consultations held per community per year",
+        "每个社区每年举行的居民协商次数")
+    random_seat_share: float = _p(0.0, 0.0, 1.0, "share", "lever",
+        "Share of consultation seats drawn at random rather than filled by activists",
+        "协商席位中随机抽选居民(而非积极分子)的比例")
+    purchase_share: float = _p(0.0, 0.0, 0.6, "share of budget", "lever",
+        "Share of the government's community budget buying services from social organizations",
+        "政府社区预算中向社会组织购买服务的比例")
+    incubation_rate: float = _p(0.0, 0.0, 3.0, "organizations per community per year", "lever",
+        "New social organizations incubated per community per year",
+        "每社区每年孵化的社会组织数")
+    social_workers_per_1000: float = _p(0.0, 0.0, 3.0, "workers per 1,000 residents", "lever",
+        "Professional social workers per 1,000 residents", "每千名居民专业社工数")
+    grid_visits: float = _p(0.0, 0.0, 40.0, "visits per worker per month", "lever",
+        "Proactive home (grid) visits per committee worker per month", "每名社区工作者每月网格走访户数")
+    street_platform: float = _p(0.0, 0.0, 1.0, "strength", "lever",
+        "Strength of a street-level co-governance platform (representative conference, "
+        "government-run services), as in Shanghai",
+        "街道层面共治平台(社区代表会议、政府主导服务)的强度, 如上海")
+    outsourcing_share: float = _p(0.0, 0.0, 1.0, "share", "lever",
+        "Share of community services delivered by contracted social organizations, as in Chengdu",
+        "由社会组织承接的社区服务比例, 如成都")
+    volunteer_points: float = _p(0.0, 0.0, 1.0, "value", "lever",
+        "Value of volunteer points exchangeable for goods (0 = none), as in Chengdu",
+        "志愿积分兑换物品的价值(0 = 无)")
+
+    # --- context ----------------------------------------------------------------
+    share_elderly: float = _p(0.25, 0.0, 0.8, "share", "context",
+        "Share of residents aged 60 and over", "60岁及以上居民比例")
+    share_young: float = _p(0.35, 0.0, 0.8, "share", "context",
+        "Share of residents aged 18-39", "18-39岁居民比例")
+    admin_task_load: float = _p(150.0, 0.0, 400.0, "tasks per committee per month", "context",
+        "Administrative tasks government departments want pushed to each committee "
+        "(~1,850 a year in surveyed communities)", "政府部门欲下派给每个居委会的行政事项数")
+    on_list_share: float = _p(0.25, 0.0, 1.0, "share", "context",
+        "Share of those tasks that belong on the list of lawful assisted tasks",
+        "其中属于依法协助政府事项清单的比例")
+    list_erosion: float = _p(0.1, 0.0, 1.0, "per year", "context",
+        "Yearly drift of departments back to pushing off-list tasks (burden rebound)",
+        "各部门每年重新下派清单外事项的漂移(减负反弹)")
+    staff_per_committee: float = _p(7.0, 2.0, 30.0, "staff", "context",
+        "Full-time staff of each residents' committee", "每个居委会专职工作人员数")
+    issue_rate: float = _p(0.8, 0.0, 12.0, "issues per resident per year", "context",
+        "Rate at which residents meet problems (requests) in the six happiness dimensions",
+        "居民在六个幸福维度上遇到问题(诉求)的频率")
+    initial_trust: float = _p(0.45, 0.0, 1.0, "0-1", "context",
+        "Initial trust in the committee and the government", "对居委会和政府的初始信任")
+    initial_trust_so: float = _p(0.2, 0.0, 1.0, "0-1", "context",
+        "Initial trust in social organizations (low: seed 001)", "对社会组织的初始信任(较低)")
+    initial_so_per_10k: float = _p(3.5, 0.0, 50.0, "organizations per 10,000 residents", "context",
+        "Social organizations at the start (national average 3.5 in 2013)", "初始社会组织密度")
+    budget_per_resident: float = _p(600.0, 0.0, 3_000.0, "yuan per resident per year", "context",
+        "Government's community budget", "政府社区工作预算")
+    network_degree: int = _p(8, 2, 50, "contacts", "context",
+        "Mean number of neighbours and acquaintances per resident", "每位居民平均邻里熟人数")
+    network_rewiring: float = _p(0.1, 0.0, 1.0, "probability", "context",
+        "Share of ties to residents outside one's immediate neighbourhood (small-world rewiring)",
+        "小世界网络重连概率")
+    consultation_seats: int = _p(30, 5, 200, "seats", "context",
+        "Seats in one consultation", "每次协商会席位数")
+
+    def __post_init__(self) -> None:
+        for spec in param_specs():
+            _check(spec, getattr(self, spec.name))
+        if self.share_elderly + self.share_young > 1.0:
+            raise ParameterError(
+                f"share_elderly + share_young = {self.share_elderly + self.share_young:g}; "
+                "allowed: at most 1"
+            )
+        if self.n_communities > self.n_residents // 10:
+            raise ParameterError(
+                f"n_communities = {self.n_communities}; allowed: at most n_residents / 10 "
+                f"= {self.n_residents // 10}"
+            )
+
+    # -- construction helpers --------------------------------------------------------
+    def replace(self, **changes: Any) -> Params:
+        """A copy with ``changes`` applied (names checked, values validated)."""
+        check_names(changes)
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> Params:
+        check_names(values)
+        return cls(**dict(values))
+
+    def to_dict(self) -> dict[str, float | int]:
+        return {spec.name: getattr(self, spec.name) for spec in param_specs()}
+
+    def levers(self) -> dict[str, float]:
+        return {s.name: getattr(self, s.name) for s in param_specs() if s.kind == "lever"}
+
+
+_SPECS: tuple[ParamSpec, ...] | None = None
+
+
+def param_specs(kind: Kind | None = None) -> tuple[ParamSpec, ...]:
+    """Metadata of every parameter, in declaration order (optionally of one kind)."""
+    global _SPECS
+    if _SPECS is None:
+        hints = {"int": int, "float": float}
+        _SPECS = tuple(
+            ParamSpec(name=f.name, type=hints[f.type] if isinstance(f.type, str) else f.type,
+                      default=f.default, **f.metadata)  # type: ignore[arg-type]
+            for f in dataclasses.fields(Params)
+        )
+    return _SPECS if kind is None else tuple(s for s in _SPECS if s.kind == kind)
+
+
+def spec(name: str) -> ParamSpec:
+    """Metadata of one parameter; unknown names raise with the closest suggestion."""
+    check_names([name])
+    return next(s for s in param_specs() if s.name == name)
+
+
+def suggest(name: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` or an empty string."""
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.5)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def check_names(names: Iterable[str], where: str = "parameter") -> None:
+    known = [s.name for s in param_specs()]
+    for name in names:
+        if name not in known:
+            raise ParameterError(f"unknown {where} '{name}'{suggest(name, known)}; "
+                                 "see `cogov-sim params` for the list")
+
+
+def _check(spec: ParamSpec, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ParameterError(f"{spec.name} = {value!r}: expected a number")
+    if spec.is_integer and not float(value).is_integer():
+        raise ParameterError(f"{spec.name} = {value!r}: expected a whole number")
+    if value != value or not spec.low <= value <= spec.high:
+        raise ParameterError(
+            f"{spec.name} = {value!r} is out of range; allowed: {spec.low:g} to {spec.high:g} "
+            f"({spec.unit})"
+        )
+
+
+def coerce(name: str, text: str) -> float | int:
+    """Parse a ``--set NAME=VALUE`` value to the parameter's type (one-line errors)."""
+    s = spec(name)
+    try:
+        number = float(text)
+    except ValueError:
+        raise ParameterError(f"{name} = {text!r}: expected a number "
+                             f"from {s.low:g} to {s.high:g} ({s.unit})") from None
+    if s.is_integer:
+        if not number.is_integer():
+            raise ParameterError(f"{name} = {text!r}: expected a whole number")
+        return int(number)
+    return number
+
+
+def salib_problem(names: Iterable[str] | None = None,
+                  bounds: Mapping[str, tuple[float, float]] | None = None) -> dict[str, Any]:
+    """A SALib problem dict over ``names`` (default: every policy lever) from metadata.
+
+    ``bounds`` narrows individual ranges; each must lie inside the parameter's valid range.
+    """
+    chosen = list(names) if names is not None else [s.name for s in param_specs("lever")]
+    check_names(chosen)
+    bounds = dict(bounds or {})
+    check_names(bounds)
+    rows = []
+    for name in chosen:
+        s = spec(name)
+        low, high = bounds.get(name, (s.low, s.high))
+        if not (s.low <= low < high <= s.high):
+            raise ParameterError(f"bounds for {name} = [{low:g}, {high:g}]; allowed: "
+                                 f"low < high within {s.low:g} to {s.high:g} ({s.unit})")
+        rows.append([float(low), float(high)])
+    return {"num_vars": len(chosen), "names": chosen, "bounds": rows}
+
+
+__all__ = ["ParamSpec", "ParameterError", "Params", "coerce", "param_specs", "salib_problem",
+           "spec", "suggest"]

@@ -1,0 +1,97 @@
+"""Consultations (协商能动, 邻里客厅): who sits, whether they agree and act, what it does to them.
+
+Stage 3.0 of the reform (seed 000) has residents discover problems, deliberate in
+structured meetings (today's agenda, rules of debate, options), reach consensus and act;
+items that cannot be done at once are recorded with a reason. Rules:
+
+* **Schedule.** Each community holds ``per_year`` consultations, spread evenly over the
+  year and staggered across communities.
+* **Seats.** A share of seats is drawn at random from the community; the rest go to
+  self-selected activists (the residents most inclined to take part). Random seats bring
+  in people who would not come by themselves (Fishkin et al. 2010; Jacobs 2019).
+* **Outcome.** Agreement and action succeed more often when the committee has hours for
+  residents and when seats are diverse; communication is the strongest known lever on
+  cooperation (Balliet 2010, d ≈ 1; mechanism M9). A success improves the agenda's
+  dimension for the whole community and mobilises attendees' neighbours to join the agreed
+  action (co-production spreading on the network; Granovetter 1978, mechanism M3).
+* **Voice effect.** Attending raises efficacy and trust (Esaiasson et al. 2012), but the
+  outcome dominates (Esaiasson et al. 2019), and the procedural buffer against a failed
+  outcome works only where trust is already high (Wu & Wu 2015; mechanism M11).
+* **Street platform.** Where co-governance sits at street level (Shanghai, seed 001),
+  representatives speak for residents: the voice effect on ordinary residents is weaker.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from .common import FloatArray, clip01
+
+VOICE_EFFICACY = 0.08
+"""Efficacy gain from having one's say, whatever the outcome."""
+OUTCOME_EFFICACY = 0.12
+"""Further efficacy gain when the consultation's decision is carried out."""
+OUTCOME_TRUST = 0.10
+"""Trust gain in the committee when the decision is carried out (loss if not: half)."""
+TRUST_BUFFER = 0.4
+"""Prior trust above which a failed outcome is softened by procedural fairness."""
+SHARED_GAIN = 0.04
+"""Performance gain on the agenda's dimension for the whole community after a success."""
+MOBILISE = 0.5
+"""Chance a neighbour of an attendee joins the agreed action, times her propensity."""
+
+
+def schedule(month: int, per_year: float, n_communities: int) -> np.ndarray:
+    """Communities holding a consultation in ``month`` (0-based)."""
+    phase = np.arange(n_communities) * 12.0 / max(n_communities, 1)
+    now = np.floor((month + 1 + phase) * per_year / 12.0)
+    before = np.floor((month + phase) * per_year / 12.0)
+    return now > before
+
+
+def select_seats(rng: np.random.Generator, members: np.ndarray, propensity: FloatArray,
+                 seats: int, random_share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Residents invited (indices) and whether each was drawn at random."""
+    seats = min(seats, members.size)
+    n_random = int(round(seats * random_share))
+    keen = propensity[members] + 0.1 * rng.random(members.size)
+    order = np.argsort(-keen, kind="stable")
+    activists = members[order[: seats - n_random]]
+    rest = members[order[seats - n_random:]]
+    drawn = rng.choice(rest, size=min(n_random, rest.size), replace=False)
+    invited = np.concatenate([activists, drawn])
+    return invited, np.arange(invited.size) >= activists.size
+
+
+def attends(rng: np.random.Generator, propensity: FloatArray, drawn: np.ndarray) -> np.ndarray:
+    """Invited residents who come: activists nearly always, drawn residents less often."""
+    p = np.where(drawn, 0.35 + 0.5 * propensity, 0.85 + 0.15 * propensity)
+    return rng.random(p.size) < p
+
+
+def success_probability(resident_hours_ratio: float, random_share: float) -> float:
+    """Chance that the meeting agrees and the decision is carried out."""
+    return float(np.clip(0.3 + 0.4 * resident_hours_ratio + 0.2 * random_share, 0.0, 0.95))
+
+
+def voice_update(efficacy: FloatArray, trust: FloatArray, success: bool,
+                 voice_scale: float) -> tuple[FloatArray, FloatArray]:
+    """Attendees' efficacy and trust in the committee after the meeting."""
+    gain_e = voice_scale * VOICE_EFFICACY + (OUTCOME_EFFICACY if success else 0.0)
+    if success:
+        d_trust = np.full(trust.shape, OUTCOME_TRUST)
+    else:
+        d_trust = np.where(trust > TRUST_BUFFER, 0.0, -0.5 * OUTCOME_TRUST)
+    new_e = efficacy + gain_e * (1.0 - efficacy)
+    new_t = trust + d_trust * np.where(d_trust > 0, 1.0 - trust, trust)
+    return clip01(new_e), clip01(new_t)
+
+
+def mobilise(rng: np.random.Generator, adjacency: sparse.csr_matrix, attendees: np.ndarray,
+             propensity: FloatArray) -> np.ndarray:
+    """Residents who join an agreed action because a neighbour attended the meeting."""
+    mark = np.zeros(adjacency.shape[0])
+    mark[attendees] = 1.0
+    exposed = adjacency @ mark > 0
+    return exposed & (rng.random(mark.size) < MOBILISE * propensity)

@@ -1,0 +1,105 @@
+"""Resident requests (诉求): arrival by category, reporting, handling, referral, escalation.
+
+Each resident meets problems at a yearly rate; a problem belongs to one of the six
+happiness dimensions of Taicang's happy-community index (seed 000). A resident holds at
+most one open problem at a time. A problem is *reported* with a probability that rises
+with the resident's efficacy, trust in the committee and the problem's salience
+(efficacy → participation: Oser et al. 2022); unreported problems can still be found by
+grid visits (``outreach``).
+
+Reported problems are handled by the committee with the hours it has for residents,
+referred to a social organization in the matching field when one exists (always, under
+full outsourcing as in Chengdu, seed 004), or, when they drag on, escalated over the
+committee's head. Escalation follows Epstein's (2002) grievance-legitimacy rule
+(mechanism M1): act when ``H·(1−L) − R > T`` with grievance H (salience), legitimacy L
+(trust in the committee) and net cost R. A street-level platform (Shanghai, seed 001)
+resolves escalated problems more often. Professional mediation resolves ~99 % of disputes
+(seed 002, pattern P7).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .common import FloatArray, safe_div, sigmoid
+
+DIMENSIONS = ("belonging", "service", "harmony", "convenience", "safety", "environment")
+"""The six happiness dimensions: 归属感, 服务获得感, 邻里和谐感, 生活便利感, 安全感, 环境舒适感."""
+FIELDS = ("culture", "elder_care", "mediation", "family_services", "legal_aid", "environment")
+"""Social-organization field serving each dimension (same order as ``DIMENSIONS``)."""
+CATEGORY_WEIGHTS = np.array([0.10, 0.25, 0.15, 0.20, 0.10, 0.20])
+"""Share of problems by dimension (services and convenience dominate requests)."""
+FIELD_QUALITY_CEILING = np.array([0.85, 0.85, 0.99, 0.85, 0.9, 0.85])
+"""Best success rate an organization of each field reaches (mediation ~99 %: seed 002)."""
+REPORT_INTERCEPT = -4.0
+"""Log-odds of reporting for a resident with no efficacy, trust or salience."""
+LAPSE = 0.15
+"""Monthly chance an unreported problem lapses (private solutions, 自我型循环: seed 000)."""
+HOURS_PER_CASE = 4.0
+"""Committee hours to resolve one request."""
+COMMITTEE_SUCCESS = 0.8
+"""Chance the committee resolves a request it gets to in a month."""
+ESCALATE_AFTER = 3
+"""Months a reported request stays open before escalation is considered."""
+ESCALATION_THRESHOLD = 0.3
+"""Epstein threshold T on ``salience·(1 − trust) − cost``."""
+ESCALATION_COST = 0.1
+"""Net perceived cost R of going over the committee's head."""
+GOV_BASE_SUCCESS = 0.25
+"""Monthly chance an escalated request is resolved by the township without a platform."""
+
+
+def arrivals(rng: np.random.Generator, has_issue: np.ndarray, rate_per_year: float) -> np.ndarray:
+    """Residents (without an open problem) who meet a new problem this month."""
+    p = 1.0 - np.exp(-rate_per_year / 12.0)
+    return (~has_issue) & (rng.random(has_issue.size) < p)
+
+
+def draw_categories(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Dimension index of ``n`` new problems."""
+    return rng.choice(len(DIMENSIONS), size=n, p=CATEGORY_WEIGHTS).astype(np.int8)
+
+
+def report_probability(age_effect: FloatArray, efficacy: FloatArray, trust_committee: FloatArray,
+                       salience: FloatArray) -> FloatArray:
+    """Monthly chance a resident reports an open problem to the committee.
+
+    ``age_effect`` is the age group's log-odds shift of taking part (the same as in
+    :mod:`cogov_sim.rules.participation`): working-age residents more often solve problems
+    privately.
+    """
+    return sigmoid(REPORT_INTERCEPT + age_effect + 2.5 * efficacy + 1.5 * trust_committee
+                   + 1.5 * salience)
+
+
+def lapses(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Unreported problems that go away by themselves or are solved privately this month."""
+    return rng.random(n) < LAPSE
+
+
+def escalates(age: np.ndarray, salience: FloatArray, trust_committee: FloatArray) -> np.ndarray:
+    """Epstein-type escalation decision for open reported requests."""
+    net = salience * (1.0 - trust_committee) - ESCALATION_COST
+    return (age >= ESCALATE_AFTER) & (net > ESCALATION_THRESHOLD)
+
+
+def referral_share(outsourcing: float, so_capacity: FloatArray) -> FloatArray:
+    """Share of requests per (community, field) sent to social organizations."""
+    present = (so_capacity > 0).astype(float)
+    return present * (outsourcing + (1.0 - outsourcing) * 0.3)
+
+
+def committee_success(case_hours: FloatArray, demand: FloatArray) -> FloatArray:
+    """Per-community monthly chance that a committee-handled request is resolved."""
+    capacity = case_hours / HOURS_PER_CASE
+    return COMMITTEE_SUCCESS * np.clip(safe_div(capacity, demand, default=1.0), 0.0, 1.0)
+
+
+def so_success(capacity: FloatArray, demand: FloatArray, quality: FloatArray) -> FloatArray:
+    """Per (community, field) monthly chance an organization resolves a referred request."""
+    return quality * np.clip(safe_div(capacity, demand, default=1.0), 0.0, 1.0)
+
+
+def government_success(street_platform: float) -> float:
+    """Monthly chance an escalated request is resolved above the committee."""
+    return GOV_BASE_SUCCESS + 0.6 * street_platform

@@ -1,0 +1,90 @@
+"""Satisfaction on the six happiness dimensions by expectation–disconfirmation.
+
+Taicang measures a "developmental happy community" by a happiness index of six
+dimensions and 30 indicators (seed 000). Residents judge each dimension by the
+expectancy–disconfirmation model, the best-supported account of citizen satisfaction
+(Van Ryzin 2004, 2006; meta-analysis Zhang et al. 2022; mechanism M12): satisfaction rises
+with experienced performance and with performance above expectation, and expectations
+adapt to experience.
+
+Performance of a dimension in a community comes from the committee's hours for residents,
+the government's own direct services (strong under a street platform, seed 001), the
+capacity of social organizations of the matching field, and shared problems solved in
+consultations; a resident's own open problem in a dimension lowers it for her, and taking
+part (belonging) or living among active neighbours (harmony) raises it (social capital,
+Growiec et al. 2020; mechanism M17).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .common import FloatArray, clip01
+
+BASE = 0.30
+"""Performance every community has without any service."""
+COMMITTEE_WEIGHT = np.array([0.15, 0.15, 0.10, 0.15, 0.05, 0.05])
+"""Weight of the committee's resident hours per dimension (order of ``DIMENSIONS``)."""
+GOVERNMENT_WEIGHT = np.array([0.00, 0.10, 0.00, 0.10, 0.20, 0.20])
+SO_WEIGHT = np.array([0.20, 0.20, 0.25, 0.15, 0.15, 0.15])
+COMMITTEE_HALF = 1.5
+"""Committee hours per resident per month at which its contribution is half its maximum."""
+GOVERNMENT_HALF = 50.0
+"""Yuan of direct services per resident per month at half contribution."""
+SO_HALF = 3.0
+"""Organization cases per month per 1,000 residents at half contribution."""
+OPEN_PROBLEM = 0.35
+"""Performance lost on a dimension while one's own problem in it is open."""
+PARTICIPATION_BELONGING = 0.10
+NEIGHBOUR_HARMONY = 0.15
+PERFORMANCE_WEIGHT = 0.6
+DISCONFIRMATION_WEIGHT = 1.0
+EXPECTATION_RATE = 0.05
+"""Monthly adaptation of expectations to experienced performance."""
+SHARED_DECAY = 0.05
+"""Monthly decay of gains from consultation-solved shared problems."""
+
+
+def saturating(x: FloatArray, half: float) -> FloatArray:
+    x = np.maximum(np.asarray(x, dtype=float), 0.0)
+    return x / (x + half)
+
+
+def community_performance(committee_hours_pc: FloatArray, direct_pc: FloatArray,
+                          so_capacity_pk: FloatArray, so_quality: FloatArray,
+                          shared: FloatArray) -> FloatArray:
+    """Performance (communities × 6) from service inputs per capita.
+
+    ``so_capacity_pk`` is cases per month per 1,000 residents by field; ``shared`` the
+    remaining gains from consultations.
+    """
+    committee = saturating(committee_hours_pc, COMMITTEE_HALF)
+    government = np.broadcast_to(saturating(direct_pc, GOVERNMENT_HALF), committee.shape)
+    perf = (BASE
+            + COMMITTEE_WEIGHT * committee[:, None]
+            + GOVERNMENT_WEIGHT * government[:, None]
+            + SO_WEIGHT * saturating(so_capacity_pk, SO_HALF) * so_quality
+            + shared)
+    return np.clip(perf, 0.0, 1.0)
+
+
+def personal_performance(base: FloatArray, open_dim: np.ndarray, participated_recently: np.ndarray,
+                         neighbour_share: FloatArray) -> FloatArray:
+    """Residents × 6 performance: community level adjusted for one's own situation."""
+    perf = base.copy()
+    rows = np.flatnonzero(open_dim >= 0)
+    perf[rows, open_dim[rows]] -= OPEN_PROBLEM
+    perf[:, 0] += PARTICIPATION_BELONGING * participated_recently
+    perf[:, 2] += NEIGHBOUR_HARMONY * neighbour_share
+    return clip01(perf)
+
+
+def satisfaction(performance: FloatArray, expectation: FloatArray) -> FloatArray:
+    """Expectation–disconfirmation satisfaction in [0, 1]."""
+    s = (0.5 + PERFORMANCE_WEIGHT * (performance - 0.5)
+         + DISCONFIRMATION_WEIGHT * (performance - expectation))
+    return clip01(s)
+
+
+def update_expectation(expectation: FloatArray, performance: FloatArray) -> FloatArray:
+    return expectation + EXPECTATION_RATE * (performance - expectation)

@@ -1,0 +1,150 @@
+"""The ``cogov-sim`` command line: parse, call the API, report. The only module that prints.
+
+Every user error ends with one line on stderr (``error: ...``) and exit status 2, before
+anything is written.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+import numpy as np
+
+from . import presets as presets_mod
+from .outcomes import outcome
+from .params import ParameterError, Params, coerce, param_specs
+from .provenance import command_line, environment, now
+from .runner import simulate
+from .store import OutputError, check_writable, write_run
+from .viz.figures import KEY_OUTCOMES, summary_figure
+
+USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, OutputError)
+RESULTS = Path("results")
+
+
+def parse_sets(items: Sequence[str]) -> dict[str, float | int]:
+    """``NAME=VALUE`` strings to typed parameter values (one-line errors)."""
+    out: dict[str, float | int] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"--set {item!r}: expected NAME=VALUE")
+        out[name.strip()] = coerce(name.strip(), value.strip())
+    return out
+
+
+def size_overrides(months: int | None, residents: int | None,
+                   communities: int | None) -> dict[str, int]:
+    given = {"months": months, "n_residents": residents, "n_communities": communities}
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def resolve_seed(seed: int | None) -> int:
+    """The seed to use: the one given, or a fresh one drawn from OS entropy (recorded)."""
+    if seed is not None:
+        if seed < 0:
+            raise ParameterError(f"--seed {seed}: expected a non-negative whole number")
+        return seed
+    return int(np.random.SeedSequence().entropy % (2**63))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cogov-sim")
+def cli() -> None:
+    """Simulate community co-governance under the Taicang 政社互动 reform."""
+
+
+@cli.command()
+@click.option("--scenario", default="baseline", show_default=True,
+              help="Preset to start from (see `cogov-sim scenarios`).")
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+              help="Override a parameter (repeatable; see `cogov-sim params`).")
+@click.option("--seed", type=int, default=None, help="Random seed (default: drawn and recorded).")
+@click.option("--months", type=int, default=None, help="Months to simulate.")
+@click.option("--residents", type=int, default=None, help="Number of residents.")
+@click.option("--communities", type=int, default=None, help="Number of communities.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Output folder (default: a new folder under results/).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the figure and the printed table.")
+def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | None,
+        residents: int | None, communities: int | None, out: Path | None, lang: str) -> None:
+    """Run one simulation and write manifest, time series and a summary figure."""
+    values = {**parse_sets(sets), **size_overrides(months, residents, communities)}
+    params = presets_mod.load_preset(scenario, **values)
+    seed = resolve_seed(seed)
+    out = out or RESULTS / f"run-{scenario}-{time.strftime('%Y%m%d-%H%M%S')}-{seed % 10_000:04d}"
+    check_writable(out)
+    started = now()
+    t0 = time.perf_counter()
+    frame = simulate(params, seed)
+    elapsed = time.perf_counter() - t0
+    manifest = {
+        "kind": "run", **environment(), "command": command_line(), "started": started,
+        "finished": now(), "seconds": round(elapsed, 3), "scenario": scenario,
+        "overrides": values, "seed": seed, "parameters": params.to_dict(),
+        "outputs": {"timeseries.parquet": "one row per month, one column per outcome",
+                    "summary.png": "key outcomes over time"},
+    }
+    write_run(out, frame, manifest,
+              lambda f, p: summary_figure(f, p, lang=lang, title=f"{scenario} (seed {seed})"))
+    click.echo(summary_table(frame, lang))
+    click.echo(f"\n{params.months} months, {params.n_residents:,} residents, seed {seed}, "
+               f"{elapsed:.2f} s → {out}")
+
+
+def summary_table(frame, lang: str = "en", names: Sequence[str] = KEY_OUTCOMES) -> str:  # noqa: ANN001
+    """First-year vs last-year means of the key outcomes, as aligned text."""
+    first, last = frame.head(12).mean(), frame.tail(12).mean()
+    labels = [getattr(outcome(n), lang) for n in names]
+    width = max(len(s) for s in labels) + 2
+    head = ("指标" if lang == "zh" else "outcome").ljust(width)
+    lines = [f"{head}{'first year':>12}{'last year':>12}"]
+    for name, label in zip(names, labels, strict=True):
+        lines.append(f"{label.ljust(width)}{first[name]:>12.3f}{last[name]:>12.3f}")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+def scenarios(lang: str) -> None:
+    """List the scenario presets."""
+    for name in presets_mod.preset_names():
+        p = presets_mod.preset(name)
+        text = p.description_zh if lang == "zh" and p.description_zh else p.description
+        click.echo(f"{name:<14}{text}")
+
+
+@cli.command()
+@click.option("--kind", type=click.Choice(["lever", "context", "size"]), default=None,
+              help="Only parameters of this kind.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+def params(kind: str | None, lang: str) -> None:
+    """List every parameter with its default, bounds, unit and meaning."""
+    for s in param_specs(kind):  # type: ignore[arg-type]
+        click.echo(f"{s.name:<26}{s.kind:<8}{s.default!s:>8}  [{s.low:g}, {s.high:g}] "
+                   f"{s.unit}\n{'':<26}{getattr(s, lang)}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run the CLI and turn user errors into one line and exit status 2."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("error: interrupted", err=True)
+        return 130
+    except click.exceptions.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        return 2
+    except USER_ERRORS as exc:
+        click.echo(f"error: {exc}", err=True)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

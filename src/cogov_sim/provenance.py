@@ -1,0 +1,61 @@
+"""What every results folder records about how it was made."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import platform
+import subprocess
+import sys
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+KEY_LIBRARIES = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "networkx", "SALib", "matplotlib")
+
+
+def package_version() -> str:
+    try:
+        return metadata.version("cogov-sim")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare tree
+        return "unknown"
+
+
+@cache
+def git_state() -> dict[str, Any]:
+    """Commit and dirty flag of the source tree, when it is a git checkout."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], check=True,
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "src"],
+                               check=True, capture_output=True, text=True, timeout=10).stdout
+        return {"commit": commit, "dirty": bool(dirty.strip())}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+
+
+def environment() -> dict[str, Any]:
+    """Package version, git state, Python and key library versions, machine."""
+    libs = {}
+    for name in KEY_LIBRARIES:
+        try:
+            libs[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            libs[name] = None
+    return {
+        "package": "cogov-sim",
+        "version": package_version(),
+        "git": git_state(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "libraries": libs,
+    }
+
+
+def now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def command_line() -> list[str]:
+    return [Path(sys.argv[0]).name, *sys.argv[1:]]

@@ -1,0 +1,1 @@
+"""Figures and labels (English and Chinese). Reads outcomes; never steps the model."""

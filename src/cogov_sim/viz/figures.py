@@ -1,0 +1,39 @@
+"""Matplotlib figures of outcomes over time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from .labels import cjk_font, outcome_label  # noqa: E402
+
+KEY_OUTCOMES = ("participation_rate", "happiness_index", "admin_burden", "trust_committee",
+                "resolution_rate", "so_per_10k")
+
+
+def _style(lang: str) -> dict[str, object]:
+    font = cjk_font() if lang == "zh" else None
+    return {"font.family": [font, "sans-serif"]} if font else {}
+
+
+def summary_figure(frame: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_OUTCOMES,
+                   lang: str = "en", title: str | None = None) -> None:
+    """Key outcomes of one run over time, one panel each, saved as PNG."""
+    with plt.rc_context(_style(lang)):
+        fig, axes = plt.subplots(2, 3, figsize=(12, 6.5), constrained_layout=True)
+        years = frame["month"] / 12.0
+        for ax, name in zip(axes.flat, outcomes, strict=False):
+            ax.plot(years, frame[name], color="#2a6f97", lw=1.6)
+            ax.set_title(outcome_label(name, lang), fontsize=10)
+            ax.set_xlabel("年" if lang == "zh" else "year")
+            ax.grid(alpha=0.3)
+        if title:
+            fig.suptitle(title)
+        fig.savefig(path, dpi=110)
+        plt.close(fig)

@@ -1,0 +1,40 @@
+"""Labels for outcomes and parameters in English (``en``) and Chinese (``zh``).
+
+The texts live with their definitions (:data:`cogov_sim.outcomes.OUTCOMES`, the parameter
+metadata); this module only looks them up, so a new language is one more field there.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from matplotlib import font_manager
+
+from ..outcomes import outcome
+from ..params import spec
+
+LANGUAGES = ("en", "zh")
+CJK_FONTS = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC",
+             "Noto Sans SC", "SimHei", "Microsoft YaHei")
+
+
+def check_language(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"language '{lang}' is not supported; allowed: {', '.join(LANGUAGES)}")
+
+
+def outcome_label(name: str, lang: str = "en") -> str:
+    check_language(lang)
+    return str(getattr(outcome(name), lang))
+
+
+def param_label(name: str, lang: str = "en") -> str:
+    check_language(lang)
+    return str(getattr(spec(name), lang))
+
+
+@cache
+def cjk_font() -> str | None:
+    """Name of an installed font with Chinese glyphs, or None."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)

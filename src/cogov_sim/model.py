@@ -29,9 +29,9 @@ class CoGovModel(mesa.Model):
 
     The four agent types are Mesa agents: one :class:`Government`, one :class:`Committee`
     per community, a :class:`SocialOrganization` per living organization, and a
-    :class:`Resident` per resident. Their state lives in arrays (``population``,
-    ``committees``, ``orgs``) so each month's rules run vectorised; the agents read their
-    own rows. ``resident(i)`` returns resident *i*.
+    :class:`Resident` per resident (made when first asked for with ``resident(i)``). Their
+    state lives in arrays (``population``, ``committees``, ``orgs``) so each month's rules
+    run vectorised; the agents read their own rows.
     """
 
     def __init__(self, params: Params | None = None, seed: Seed = 0) -> None:
@@ -53,7 +53,7 @@ class CoGovModel(mesa.Model):
         self.government = Government(self)
         self.committee_agents = list(Committee.create_agents(self, p.n_communities,
                                                              np.arange(p.n_communities)))
-        self.residents = list(Resident.create_agents(self, p.n_residents, np.arange(p.n_residents)))
+        self._residents: dict[int, Resident] = {}
         self._seed_organizations()
         self._initial_state()
         self.recorder = Recorder(self)
@@ -94,8 +94,17 @@ class CoGovModel(mesa.Model):
 
     # -- inspection -------------------------------------------------------------------
     def resident(self, index: int) -> Resident:
-        """Resident ``index`` (0-based) as an agent."""
-        return self.residents[index]
+        """Resident ``index`` (0-based) as a Mesa agent viewing the population arrays.
+
+        Resident agents are made on first request and then kept: creating a Mesa agent
+        costs microseconds each (seconds at county scale), and their state lives in the
+        arrays anyway, so a view made at any time shows the resident's current state.
+        """
+        if not 0 <= index < self.population.n:
+            raise IndexError(f"resident {index}: allowed 0 to {self.population.n - 1}")
+        if index not in self._residents:
+            self._residents[index] = Resident(self, index)
+        return self._residents[index]
 
     def committee(self, community: int) -> Committee:
         return self.committee_agents[community]

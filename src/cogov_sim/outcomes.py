@@ -136,6 +136,27 @@ def gini(x: np.ndarray) -> float:
     return float((2.0 * np.arange(1, n + 1) - n - 1) @ x / (n * total))
 
 
+def gini_binned(x: np.ndarray, high: float = 100.0, bins: int = 10_000) -> float:
+    """Gini of values in ``[0, high]`` rounded to ``bins`` steps: O(n), no sort.
+
+    Exact for the rounded values; differs from :func:`gini` by well under 1e-3 for the
+    0–100 happiness scale (tested).
+    """
+    x = np.asarray(x, dtype=float)
+    if x.size == 0:
+        return 0.0
+    step = high / bins
+    counts = np.bincount(np.clip(np.rint(x / step), 0, bins).astype(np.int64), minlength=bins + 1)
+    values = np.arange(bins + 1) * step
+    total = counts @ values
+    if total == 0:
+        return 0.0
+    # sum_i (2 r_i - n - 1) x_i over sorted values, with tied values sharing their ranks
+    before = np.cumsum(counts) - counts
+    rank_sum = counts * (2 * before + counts + 1)  # sum of 2 r over the tie block
+    return float(((rank_sum - (x.size + 1) * counts) @ values) / (x.size * total))
+
+
 def measure(m: CoGovModel) -> dict[str, float]:
     """This month's value of every outcome."""
     p, pop, com, gov, s = m.params, m.population, m.committees, m.government, m.stats
@@ -157,7 +178,7 @@ def measure(m: CoGovModel) -> dict[str, float]:
         "happiness_index": happy.mean(),
         **{f"sat_{d}": 100.0 * v for d, v in zip(DIMENSIONS, pop.satisfaction.mean(axis=0),
                                                  strict=True)},
-        "happiness_gini": gini(happy),
+        "happiness_gini": gini_binned(happy),
         "elderly_young_gap": float(np.subtract(*safe_div(group_sum(pop.age, happy, 3),
                                                          by_age)[[2, 0]])),
         "admin_burden": float(com.gov_hours.sum() / com.hours.sum()),

@@ -134,7 +134,7 @@ class Params:
         "Initial trust in social organizations (low: seed 001)", "对社会组织的初始信任(较低)")
     initial_so_per_10k: float = _p(3.5, 0.0, 50.0, "organizations per 10,000 residents", "context",
         "Social organizations at the start (national average 3.5 in 2013)", "初始社会组织密度")
-    budget_per_resident: float = _p(600.0, 0.0, 3_000.0, "yuan per resident per year", "context",
+    budget_per_resident: float = _p(600.0, 10.0, 3_000.0, "yuan per resident per year", "context",
         "Government's community budget", "政府社区工作预算")
     network_degree: int = _p(8, 2, 50, "contacts", "context",
         "Mean number of neighbours and acquaintances per resident", "每位居民平均邻里熟人数")

@@ -50,7 +50,11 @@ def government_spends(m: CoGovModel) -> None:
     """Budget: payments, social workers, incubation grants, purchases, direct services."""
     p, gov, com, pop = m.params, m.government, m.committees, m.population
     volunteers = group_sum(pop.community, m.volunteered.astype(float), p.n_communities)
-    incubated, grassroots = social_orgs.births(m.rng, p.incubation_rate, volunteers)
+    density = group_sum(m.orgs.view("community"), m.orgs.view("alive").astype(float),
+                        p.n_communities)
+    incubated, grassroots = social_orgs.births(
+        m.rng, p.incubation_rate, volunteers,
+        p.purchase_share * gov.monthly_budget / p.n_communities, density)
     workers = p.social_workers_per_1000 * p.n_residents / 1000.0
     gov.budget, scale = delegation.allocate_budget(
         gov.monthly_budget, float(m.owed.sum()), workers * delegation.SOCIAL_WORKER_WAGE,
@@ -227,43 +231,43 @@ def _credit_orgs(m: CoGovModel, demand_ck: np.ndarray, p_so: np.ndarray) -> None
 
 def consultations_held(m: CoGovModel) -> None:
     """Scheduled consultations: seats, attendance, agreement, voice and mobilisation."""
-    p, pop, com, rng = m.params, m.population, m.committees, m.rng
-    holding = np.flatnonzero(consultation.schedule(m.month, p.consultations_per_year,
-                                                   p.n_communities))
+    p, pop, rng = m.params, m.population, m.rng
+    holding = consultation.schedule(m.month, p.consultations_per_year, p.n_communities)
+    m.stats["consultations"] = int(holding.sum())
+    m.stats["attendees"] = 0
+    if not holding.any():
+        return
+    seats = np.minimum(p.consultation_seats, pop.sizes)
+    invited, drawn = consultation.select_seats(rng, pop.community, holding, pop.propensity,
+                                               seats, p.random_seat_share)
+    who = invited[consultation.attends(rng, pop.propensity[invited], drawn)]
     ratio = np.minimum(1.0, safe_div(m.case_hours, pop.sizes * satisfaction.COMMITTEE_HALF))
-    voice = 1.0 - 0.5 * p.street_platform
-    movers: list[np.ndarray] = []
-    attended = 0
-    for c in holding:
-        invited, drawn = consultation.select_seats(rng, pop.members(c), pop.propensity,
-                                                   p.consultation_seats, p.random_seat_share)
-        who = invited[consultation.attends(rng, pop.propensity[invited], drawn)]
-        attended += who.size
-        ok = bool(rng.random() < consultation.success_probability(ratio[c], p.random_seat_share))
-        pop.efficacy[who], pop.trust_committee[who] = consultation.voice_update(
-            pop.efficacy[who], pop.trust_committee[who], ok, voice)
-        pop.participated[who] = True
-        pop.last_consultation[who] = m.month
-        if ok:
-            movers.append(who)
-            _solve_shared(m, c)
-    m.stats["consultations"] = holding.size
-    m.stats["attendees"] = attended
-    if movers:
-        joined = consultation.mobilise(rng, m.adjacency, np.concatenate(movers), pop.propensity)
+    success = holding & (rng.random(p.n_communities)
+                         < consultation.success_probability(ratio, p.random_seat_share))
+    ok = success[pop.community[who]]
+    pop.efficacy[who], pop.trust_committee[who] = consultation.voice_update(
+        pop.efficacy[who], pop.trust_committee[who], ok, 1.0 - 0.5 * p.street_platform)
+    pop.participated[who] = True
+    pop.last_consultation[who] = m.month
+    m.stats["attendees"] = who.size
+    if ok.any():
+        _solve_shared(m, success)
+        joined = consultation.mobilise(rng, m.adjacency, who[ok], pop.propensity)
         pop.participated |= joined
-    del com
 
 
-def _solve_shared(m: CoGovModel, c: int) -> None:
-    """A successful consultation tackles the community's most common open problem."""
-    pop = m.population
-    members = pop.members(c)
-    dims = pop.issue_dim[members]
-    counts = np.bincount(dims[dims >= 0], minlength=N_DIM)
-    agenda = int(np.argmax(counts)) if counts.sum() else int(m.rng.integers(N_DIM))
-    m.committees.shared_gain[c, agenda] += consultation.SHARED_GAIN
-    hit = members[(dims == agenda) & (m.rng.random(members.size) < 0.3)]
+def _solve_shared(m: CoGovModel, success: np.ndarray) -> None:
+    """Each successful consultation tackles its community's most common open problem."""
+    pop, n_c = m.population, m.params.n_communities
+    open_ = pop.issue_dim >= 0
+    counts = np.bincount(pop.community[open_] * N_DIM + pop.issue_dim[open_],
+                         minlength=n_c * N_DIM).reshape(n_c, N_DIM)
+    agenda = np.where(counts.sum(axis=1) > 0, counts.argmax(axis=1),
+                      m.rng.integers(0, N_DIM, size=n_c))
+    rows = np.flatnonzero(success)
+    m.committees.shared_gain[rows, agenda[rows]] += consultation.SHARED_GAIN
+    hit = (open_ & success[pop.community] & (pop.issue_dim == agenda[pop.community])
+           & (m.rng.random(pop.n) < 0.3))
     pop.issue_dim[hit] = -1
 
 

@@ -77,7 +77,7 @@ class SocialOrgPool:
         alive = self.view("alive")
         key = self.view("community") * len(FIELDS) + self.view("field")
         cap = np.bincount(key, weights=self.view("capacity") * alive,
-                          minlength=n_communities * len(FIELDS))
+                          minlength=n_communities * len(FIELDS)).astype(float)
         return cap.reshape(n_communities, len(FIELDS))
 
     def quality_by(self, n_communities: int) -> np.ndarray:
@@ -85,8 +85,9 @@ class SocialOrgPool:
         alive = self.view("alive")
         key = self.view("community") * len(FIELDS) + self.view("field")
         w = self.view("capacity") * alive
-        num = np.bincount(key, weights=w * self.view("quality"), minlength=n_communities * len(FIELDS))
-        den = np.bincount(key, weights=w, minlength=n_communities * len(FIELDS))
+        size = n_communities * len(FIELDS)
+        num = np.bincount(key, weights=w * self.view("quality"), minlength=size).astype(float)
+        den = np.bincount(key, weights=w, minlength=size).astype(float)
         q = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
         return q.reshape(n_communities, len(FIELDS))
 

@@ -50,18 +50,43 @@ def schedule(month: int, per_year: float, n_communities: int) -> np.ndarray:
     return now > before
 
 
-def select_seats(rng: np.random.Generator, members: np.ndarray, propensity: FloatArray,
-                 seats: int, random_share: float) -> tuple[np.ndarray, np.ndarray]:
-    """Residents invited (indices) and whether each was drawn at random."""
-    seats = min(seats, members.size)
-    n_random = int(round(seats * random_share))
-    keen = propensity[members] + 0.1 * rng.random(members.size)
-    order = np.argsort(-keen, kind="stable")
-    activists = members[order[: seats - n_random]]
-    rest = members[order[seats - n_random:]]
-    drawn = rng.choice(rest, size=min(n_random, rest.size), replace=False)
-    invited = np.concatenate([activists, drawn])
-    return invited, np.arange(invited.size) >= activists.size
+def select_seats(rng: np.random.Generator, community: np.ndarray, holding: np.ndarray,
+                 propensity: FloatArray, seats: np.ndarray,
+                 random_share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Invited residents of every community holding a meeting, and whether each was drawn.
+
+    In each holding community the ``(1 - random_share)`` share of its seats goes to the
+    keenest residents (propensity plus a little noise: self-selection); the other seats are
+    drawn uniformly at random from everyone else. ``community`` must be sorted (residents
+    live in contiguous blocks). Returns resident indices and a "drawn at random" flag.
+    """
+    idx = np.flatnonzero(holding[community])
+    if idx.size == 0:
+        return idx, np.zeros(0, dtype=bool)
+    com = community[idx]
+    n_random = np.rint(seats * random_share).astype(np.int64)
+    n_active = seats - n_random
+    keen = propensity[idx] + 0.1 * rng.random(idx.size)  # in [0, 1.1)
+    order = np.argsort(2.0 * com - keen / 1.1)  # by community, keenest first
+    rank = _rank_within(com[order])
+    active = np.zeros(idx.size, dtype=bool)
+    active[order] = rank < n_active[com[order]]
+    rest = np.flatnonzero(~active)
+    order_r = rest[np.argsort(com[rest] + rng.random(rest.size))]  # random order per community
+    drawn = np.zeros(idx.size, dtype=bool)
+    drawn[order_r] = _rank_within(com[order_r]) < n_random[com[order_r]]
+    invited = active | drawn
+    return idx[invited], drawn[invited]
+
+
+def _rank_within(sorted_groups: np.ndarray) -> np.ndarray:
+    """0, 1, 2, ... within each run of equal values of a sorted array."""
+    n = sorted_groups.size
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    lengths = np.diff(np.r_[starts, n])
+    return np.arange(n) - np.repeat(starts, lengths)
 
 
 def attends(rng: np.random.Generator, propensity: FloatArray, drawn: np.ndarray) -> np.ndarray:
@@ -70,19 +95,18 @@ def attends(rng: np.random.Generator, propensity: FloatArray, drawn: np.ndarray)
     return rng.random(p.size) < p
 
 
-def success_probability(resident_hours_ratio: float, random_share: float) -> float:
-    """Chance that the meeting agrees and the decision is carried out."""
-    return float(np.clip(0.3 + 0.4 * resident_hours_ratio + 0.2 * random_share, 0.0, 0.95))
+def success_probability(resident_hours_ratio: FloatArray, random_share: float) -> FloatArray:
+    """Chance that a meeting agrees and its decision is carried out."""
+    return np.clip(0.3 + 0.4 * np.asarray(resident_hours_ratio) + 0.2 * random_share, 0.0, 0.95)
 
 
-def voice_update(efficacy: FloatArray, trust: FloatArray, success: bool,
+def voice_update(efficacy: FloatArray, trust: FloatArray, success: np.ndarray,
                  voice_scale: float) -> tuple[FloatArray, FloatArray]:
-    """Attendees' efficacy and trust in the committee after the meeting."""
-    gain_e = voice_scale * VOICE_EFFICACY + (OUTCOME_EFFICACY if success else 0.0)
-    if success:
-        d_trust = np.full(trust.shape, OUTCOME_TRUST)
-    else:
-        d_trust = np.where(trust > TRUST_BUFFER, 0.0, -0.5 * OUTCOME_TRUST)
+    """Attendees' efficacy and trust in the committee after their meeting (``success`` per
+    attendee: whether her meeting's decision is carried out)."""
+    gain_e = voice_scale * VOICE_EFFICACY + OUTCOME_EFFICACY * success
+    d_trust = np.where(success, OUTCOME_TRUST,
+                       np.where(trust > TRUST_BUFFER, 0.0, -0.5 * OUTCOME_TRUST))
     new_e = efficacy + gain_e * (1.0 - efficacy)
     new_t = trust + d_trust * np.where(d_trust > 0, 1.0 - trust, trust)
     return clip01(new_e), clip01(new_t)

@@ -36,6 +36,9 @@ UNFUNDED_MONTHS = 6
 """Consecutive months in the red after which an organization dissolves."""
 GRASSROOTS_RATE = 0.0005
 """Grassroots foundings per volunteer per month."""
+ENTRY_RATE = 0.05
+"""Monthly foundings attracted per start-up's worth of purchase money in a community,
+divided by one plus the organizations already there (density-dependent founding)."""
 REPUTATION_RATE = 0.1
 """Weight of one month's service record in reputation."""
 
@@ -68,10 +71,17 @@ def dies(unfunded: np.ndarray, alive: np.ndarray) -> np.ndarray:
     return alive & (unfunded >= UNFUNDED_MONTHS)
 
 
-def births(rng: np.random.Generator, incubation_rate: float, volunteers: FloatArray) -> np.ndarray:
-    """Incubated and grassroots foundings per community this month."""
+def births(rng: np.random.Generator, incubation_rate: float, volunteers: FloatArray,
+           purchase_per_community: float, density: FloatArray) -> tuple[np.ndarray, np.ndarray]:
+    """Incubated and grassroots foundings per community this month.
+
+    Grassroots foundings come from active volunteers and from purchase money that attracts
+    new entrants, the latter falling with the number of organizations already present
+    (density dependence in founding rates, Hannan & Freeman 1989).
+    """
     incubated = rng.poisson(incubation_rate / 12.0, size=volunteers.size)
-    grassroots = rng.poisson(GRASSROOTS_RATE * volunteers)
+    attraction = purchase_per_community / monthly_cost(np.asarray(INITIAL_CAPACITY))
+    grassroots = rng.poisson(GRASSROOTS_RATE * volunteers + ENTRY_RATE * attraction / (1.0 + density))
     return incubated, grassroots
 
 

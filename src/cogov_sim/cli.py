@@ -17,7 +17,7 @@ import numpy as np
 from . import presets as presets_mod
 from .outcomes import outcome
 from .params import ParameterError, Params, coerce, param_specs
-from .provenance import command_line, environment, now
+from .provenance import command_line, environment, now, set_command
 from .runner import simulate
 from .store import OutputError, check_writable, write_run
 from .viz.figures import KEY_OUTCOMES, summary_figure
@@ -132,8 +132,10 @@ def params(kind: str | None, lang: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI and turn user errors into one line and exit status 2."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    set_command(["cogov-sim", *args])
     try:
-        cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        cli.main(args=args, prog_name="cogov-sim", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("error: interrupted", err=True)
         return 130

@@ -57,5 +57,15 @@ def now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
+_COMMAND: list[str] | None = None
+
+
+def set_command(command: list[str]) -> None:
+    """Record the command line being served (the CLI calls this; Python callers need not)."""
+    global _COMMAND
+    _COMMAND = list(command)
+
+
 def command_line() -> list[str]:
-    return [Path(sys.argv[0]).name, *sys.argv[1:]]
+    """The command that produced a result: as set by the CLI, else this process's argv."""
+    return list(_COMMAND) if _COMMAND is not None else [Path(sys.argv[0]).name, *sys.argv[1:]]

@@ -33,8 +33,26 @@ def param_label(name: str, lang: str = "en") -> str:
     return str(getattr(spec(name), lang))
 
 
+CJK_FILE_HINTS = ("wqy", "notosanscjk", "noto-cjk", "sourcehansans", "simhei", "msyh")
+
+
 @cache
 def cjk_font() -> str | None:
-    """Name of an installed font with Chinese glyphs, or None."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in installed), None)
+    """Name of an installed font with Chinese glyphs, or None.
+
+    Matplotlib's font cache may predate a font installed later (e.g. Debian's
+    ``fonts-wqy-microhei``); system font files are then registered directly.
+    """
+    def known() -> str | None:
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FONTS if name in installed), None)
+
+    if (name := known()) is not None:
+        return name
+    for path in font_manager.findSystemFonts():
+        if any(hint in path.lower().replace(" ", "") for hint in CJK_FILE_HINTS):
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # unreadable font file
+                continue
+    return known()

@@ -232,9 +232,10 @@ def test_performance_rises_with_services_and_open_problem_hurts() -> None:
     low = satisfaction.community_performance(np.array([0.0]), 0.0, z, z, z)
     high = satisfaction.community_performance(np.array([5.0]), 100.0, z + 10, z + 0.9, z)
     assert (high > low).all()
-    personal = satisfaction.personal_performance(np.vstack([high, high]), np.array([1, -1]),
+    personal = satisfaction.personal_performance(high, np.array([0, 0]), np.array([1, -1]),
                                                  np.zeros(2, bool), np.zeros(2))
-    assert personal[0, 1] < personal[1, 1]
+    assert personal.shape == (6, 2) and personal[1, 0] < personal[1, 1]
+    assert (high == satisfaction.community_performance(np.array([5.0]), 100.0, z + 10, z + 0.9, z)).all()
 
 
 # -- trust ------------------------------------------------------------------------------------------

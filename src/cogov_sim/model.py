@@ -72,7 +72,7 @@ class CoGovModel(mesa.Model):
             np.full(p.n_communities, 0.5), np.full(p.n_communities, 30.0),
             1000.0 * self.orgs.capacity_by(p.n_communities) / pop.sizes[:, None],
             self.orgs.quality_by(p.n_communities), self.committees.shared_gain)
-        pop.satisfaction = satisfaction.satisfaction(base[pop.community], pop.expectation)
+        pop.satisfaction = satisfaction.satisfaction(base.T[:, pop.community], pop.expectation)
         ones = np.ones(p.n_communities)
         phases.evaluate(self, ones, ones * p.delegation_funding, ones * (1 - p.list_strictness))
 

@@ -290,8 +290,8 @@ def residents_judge(m: CoGovModel) -> None:
     perf_c = satisfaction.community_performance(
         m.case_hours / pop.sizes, gov.budget.direct_services * (1 + p.street_platform) / p.n_residents,
         1000.0 * cap / pop.sizes[:, None], m.orgs.quality_by(n_c), com.shared_gain)
-    recent = (m.month - pop.last_participation) < 12
-    perf = satisfaction.personal_performance(perf_c[pop.community], pop.issue_dim, recent,
+    pop.recent = (m.month - pop.last_participation) < 12
+    perf = satisfaction.personal_performance(perf_c, pop.community, pop.issue_dim, pop.recent,
                                              pop.neighbour_share)
     pop.satisfaction = satisfaction.satisfaction(perf, pop.expectation)
     pop.expectation = satisfaction.update_expectation(pop.expectation, perf)
@@ -310,7 +310,7 @@ def evaluate(m: CoGovModel, completion: np.ndarray, paid_share: np.ndarray,
     n_c = p.n_communities
     com.gov_score = evaluation.government_score(completion)
     mean_trust = group_sum(pop.community, pop.trust_committee, n_c) / pop.sizes
-    mean_service = group_sum(pop.community, pop.satisfaction[:, 1], n_c) / pop.sizes
+    mean_service = group_sum(pop.community, pop.satisfaction[1], n_c) / pop.sizes
     com.resident_score = evaluation.resident_score(mean_trust, mean_service)
     support = np.full(n_c, min(1.0, p.social_workers_per_1000))
     com.rating_of_government = evaluation.committee_rating_of_government(

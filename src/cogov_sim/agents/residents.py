@@ -34,8 +34,10 @@ class Population:
         self.trust_committee = _around(rng, params.initial_trust, n)
         self.trust_government = _around(rng, params.initial_trust, n)
         self.trust_so = _around(rng, params.initial_trust_so, n)
-        self.expectation = np.clip(0.45 + 0.1 * rng.standard_normal((n, len(DIMENSIONS))), 0, 1)
-        self.satisfaction = np.full((n, len(DIMENSIONS)), 0.5)
+        # dimension-major (6 x N): per-resident means over the six dimensions are row sums
+        draw = np.clip(0.45 + 0.1 * rng.standard_normal((n, len(DIMENSIONS))), 0, 1)
+        self.expectation = np.ascontiguousarray(draw.T)
+        self.satisfaction = np.full((len(DIMENSIONS), n), 0.5)
         self.issue_dim = np.full(n, -1, dtype=np.int64)
         self.issue_age = np.zeros(n, dtype=np.int64)
         self.issue_reported = np.zeros(n, dtype=bool)
@@ -46,6 +48,9 @@ class Population:
         self.last_participation = np.full(n, NEVER, dtype=np.int64)
         self.last_consultation = np.full(n, NEVER, dtype=np.int64)
         self.neighbour_share = np.zeros(n)
+        self.recent = np.zeros(n, dtype=bool)
+        """Took part in something in the last twelve months."""
+        self.age_counts = np.bincount(self.age, minlength=3).astype(float)
 
     @property
     def n(self) -> int:
@@ -91,7 +96,7 @@ class Resident(mesa.Agent):
 
     @property
     def satisfaction(self) -> dict[str, float]:
-        return dict(zip(DIMENSIONS, map(float, self._pop.satisfaction[self.index]), strict=True))
+        return dict(zip(DIMENSIONS, map(float, self._pop.satisfaction[:, self.index]), strict=True))
 
     @property
     def open_issue(self) -> str | None:

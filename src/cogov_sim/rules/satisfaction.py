@@ -68,14 +68,17 @@ def community_performance(committee_hours_pc: FloatArray, direct_pc: FloatArray,
     return np.clip(perf, 0.0, 1.0)
 
 
-def personal_performance(base: FloatArray, open_dim: np.ndarray, participated_recently: np.ndarray,
-                         neighbour_share: FloatArray) -> FloatArray:
-    """Residents × 6 performance: community level adjusted for one's own situation."""
-    perf = base.copy()
-    rows = np.flatnonzero(open_dim >= 0)
-    perf[rows, open_dim[rows]] -= OPEN_PROBLEM
-    perf[:, 0] += PARTICIPATION_BELONGING * participated_recently
-    perf[:, 2] += NEIGHBOUR_HARMONY * neighbour_share
+def personal_performance(community_perf: FloatArray, community: np.ndarray, open_dim: np.ndarray,
+                         participated_recently: np.ndarray, neighbour_share: FloatArray) -> FloatArray:
+    """Performance (6 × residents): one's community's level adjusted for one's own situation.
+
+    ``community_perf`` is communities × 6 (as from :func:`community_performance`).
+    """
+    perf = community_perf.T[:, community]
+    who = np.flatnonzero(open_dim >= 0)
+    perf[open_dim[who], who] -= OPEN_PROBLEM
+    perf[0] += PARTICIPATION_BELONGING * participated_recently
+    perf[2] += NEIGHBOUR_HARMONY * neighbour_share
     return clip01(perf)
 
 

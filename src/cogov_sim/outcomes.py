@@ -179,7 +179,7 @@ def measure(m: CoGovModel) -> dict[str, float]:
         "happiness_index": happy.mean(),
         **{f"sat_{d}": 100.0 * v for d, v in zip(DIMENSIONS, pop.satisfaction.mean(axis=1),
                                                  strict=True)},
-        "happiness_gini": gini_binned(happy),
+        "happiness_gini": gini(happy) if n <= 20_000 else gini_binned(happy),
         "elderly_young_gap": float(np.subtract(*safe_div(group_sum(pop.age, happy, 3),
                                                          by_age)[[2, 0]])),
         "admin_burden": float(com.gov_hours.sum() / com.hours.sum()),

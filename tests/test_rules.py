@@ -201,6 +201,9 @@ def test_participation_gradient_and_influences() -> None:
     points = participation.propensity(age, np.full(3, 0.3), np.full(3, 0.4), np.zeros(3),
                                       np.zeros(3, dtype=bool), 1.0)
     assert (social > base).all() and (points - base)[0] > (points - base)[2]
+    troubled = participation.propensity(age, np.full(3, 0.3), np.full(3, 0.4), np.zeros(3),
+                                        np.zeros(3, dtype=bool), 0.0, np.ones(3))
+    assert (troubled > base).all()
 
 
 def test_efficacy_learns_from_request_outcomes() -> None:

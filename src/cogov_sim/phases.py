@@ -127,7 +127,8 @@ def residents_take_stock(m: CoGovModel) -> None:
     pop.neighbour_share = participation.neighbour_share(m.adjacency, m.degree, pop.participated)
     pop.propensity = participation.propensity(pop.age, pop.efficacy, pop.trust_committee,
                                               pop.neighbour_share, pop.participated,
-                                              p.volunteer_points)
+                                              p.volunteer_points,
+                                              np.where(pop.issue_dim >= 0, pop.issue_salience, 0.0))
     pop.participated = np.zeros(pop.n, dtype=bool)
 
 

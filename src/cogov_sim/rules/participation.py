@@ -11,6 +11,8 @@ logistic function of:
 * **efficacy** and **trust in the committee** (Oser et al. 2022; Boulianne et al. 2023);
 * **neighbours' participation** last month, a threshold-like social influence on the
   network (Granovetter 1978; Centola & Macy 2007; mechanism M3);
+* **issue salience**: a resident with a pressing open problem is readier to act (the
+  grievance term of Epstein 2002; mechanism M1);
 * **habit**: having taken part last month (aspiration-based reinforcement, Bendor,
   Diermeier & Ting 2003; mechanism M5);
 * **volunteer points** exchangeable for goods, which lower the cost of taking part most
@@ -38,6 +40,8 @@ EFFICACY_WEIGHT = 2.0
 TRUST_WEIGHT = 1.0
 NEIGHBOUR_WEIGHT = 2.0
 HABIT_WEIGHT = 0.8
+SALIENCE_WEIGHT = 0.8
+"""Log-odds shift per unit of the salience of one's own open problem (0 if none)."""
 VOLUNTEER_BASE = 0.12
 """Chance per month a willing resident finds something to do with no organizations around."""
 VOLUNTEER_SO = 0.08
@@ -47,11 +51,15 @@ IGNORED_EFFICACY = 0.01
 
 
 def propensity(age: np.ndarray, efficacy: FloatArray, trust: FloatArray,
-               neighbour_share: FloatArray, habit: np.ndarray, points: float) -> FloatArray:
-    """Probability-scale inclination to take part in community affairs this month."""
+               neighbour_share: FloatArray, habit: np.ndarray, points: float,
+               salience: FloatArray | float = 0.0) -> FloatArray:
+    """Probability-scale inclination to take part in community affairs this month.
+
+    ``salience`` is that of the resident's own open problem (0 without one).
+    """
     z = (INTERCEPT + AGE_EFFECT[age] + EFFICACY_WEIGHT * efficacy + TRUST_WEIGHT * trust
          + NEIGHBOUR_WEIGHT * neighbour_share + HABIT_WEIGHT * habit
-         + POINTS_EFFECT[age] * points)
+         + POINTS_EFFECT[age] * points + SALIENCE_WEIGHT * np.asarray(salience))
     return sigmoid(z)
 
 

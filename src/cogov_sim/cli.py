@@ -19,10 +19,11 @@ from .outcomes import outcome
 from .params import ParameterError, Params, coerce, param_specs
 from .provenance import command_line, environment, now, set_command
 from .runner import simulate
+from .sensitivity.problem import SensitivityError
 from .store import OutputError, check_writable, write_run
 from .viz.figures import KEY_OUTCOMES, summary_figure
 
-USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, OutputError)
+USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, OutputError, SensitivityError)
 RESULTS = Path("results")
 
 
@@ -128,6 +129,50 @@ def params(kind: str | None, lang: str) -> None:
     for s in param_specs(kind):  # type: ignore[arg-type]
         click.echo(f"{s.name:<26}{s.kind:<8}{s.default!s:>8}  [{s.low:g}, {s.high:g}] "
                    f"{s.unit}\n{'':<26}{getattr(s, lang)}")
+
+
+@cli.command()
+@click.argument("spec_file", metavar="SPEC.toml", type=click.Path(path_type=Path))
+@click.option("--n", "n", type=int, default=None,
+              help="Fixed sample size (Sobol: a power of 2; Morris: trajectories); "
+                   "replaces the spec's n or tolerance.")
+@click.option("--replications", type=int, default=None, help="Runs per design point.")
+@click.option("--months", type=int, default=None, help="Months to simulate.")
+@click.option("--residents", type=int, default=None, help="Number of residents.")
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="Local worker processes (0 = one per core); results do not depend on it.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Results folder (default: results/<name>/<spec hash>/; "
+                   "rerunning resumes it).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the figures.")
+def sa(spec_file: Path, n: int | None, replications: int | None, months: int | None,
+       residents: int | None, workers: int, out: Path | None, lang: str) -> None:
+    """Global sensitivity analysis (Sobol, Morris, eFAST, PAWN) of the policy levers."""
+    from .sensitivity.model import default_folder, run_sa
+    from .sensitivity.spec import load_spec
+
+    spec = load_spec(spec_file).with_overrides(n=n, replications=replications, months=months,
+                                               residents=residents)
+    if workers < 0:
+        raise SensitivityError(f"--workers {workers}: expected 0 (one per core) or more")
+    folder = out or default_folder(spec)
+    plan = spec.plan()
+    stages = plan.stages()
+    click.echo(f"{spec.name}: {plan.method.name} over {plan.problem.num_vars} parameters, "
+               f"{plan.replications} replication(s); up to {plan.total_runs(stages[-1]):,} "
+               f"model runs → {folder}", err=True)
+    result, folder = run_sa(spec, folder, workers=workers, lang=lang,
+                            on_stage=lambda text: click.echo(text, err=True))
+    click.echo(result.text_table())
+    click.echo(f"\n{result.verdict_text}")
+    noise = result.noise.dropna(subset=["noise_share"])
+    if len(noise):
+        shares = ", ".join(f"{r.output} {r.noise_share_of_means:.0%}" for r in noise.itertuples())
+        click.echo(f"seed-noise share of the replicate means: {shares}")
+    for text in result.warnings:
+        click.echo(f"warning: {text}", err=True)
+    click.echo(f"{result.runs:,} runs → {folder}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -127,6 +127,17 @@ class SAResult:
         return sel.pivot(index="parameter", columns="year", values="value").reindex(
             list(self.problem.names))
 
+    def text_table(self) -> str:
+        """The primary index (with its interval) per parameter and output, as aligned text."""
+        table, conf = self.table(), self.table(column="conf")
+        width = max(len(p) for p in table.index) + 2
+        lines = [f"{self.primary} ± interval".ljust(width)
+                 + "".join(f"{str(c)[:22]:>24}" for c in table.columns)]
+        for name in table.index:
+            lines.append(name.ljust(width) + "".join(
+                f"{_cell(table.loc[name, c], conf.loc[name, c]):>24}" for c in table.columns))
+        return "\n".join(lines)
+
     def summary(self) -> dict[str, Any]:
         """A JSON-ready summary (for manifests)."""
         noise = {r.output: {"noise_share": _round(r.noise_share),
@@ -140,6 +151,12 @@ class SAResult:
                 "tolerance": self.tolerance, "max_runs": self.max_runs,
                 "last_change": _round(self.change), "outputs": list(self.outputs),
                 "primary_index": self.primary, "noise": noise, "warnings": list(self.warnings)}
+
+
+def _cell(value: float, conf: float) -> str:
+    if not math.isfinite(value):
+        return "-"
+    return f"{value:.3f} ± {conf:.3f}" if math.isfinite(conf) else f"{value:.3f}"
 
 
 def _round(x: float | None, digits: int = 6) -> float | None:

@@ -66,17 +66,37 @@ def select_seats(rng: np.random.Generator, community: np.ndarray, holding: np.nd
     com = community[idx]
     n_random = np.rint(seats * random_share).astype(np.int64)
     n_active = seats - n_random
-    keen = propensity[idx] + 0.1 * rng.random(idx.size)  # in [0, 1.1)
-    order = np.argsort(2.0 * com - keen / 1.1)  # by community, keenest first
-    rank = _rank_within(com[order])
-    active = np.zeros(idx.size, dtype=bool)
-    active[order] = rank < n_active[com[order]]
+    keen = propensity[idx] + 0.1 * rng.random(idx.size)
+    active = smallest_per_group(com, -keen, n_active)  # the keenest come forward
     rest = np.flatnonzero(~active)
-    order_r = rest[np.argsort(com[rest] + rng.random(rest.size))]  # random order per community
     drawn = np.zeros(idx.size, dtype=bool)
-    drawn[order_r] = _rank_within(com[order_r]) < n_random[com[order_r]]
+    drawn[rest[smallest_per_group(com[rest], rng.random(rest.size), n_random)]] = True
     invited = active | drawn
     return idx[invited], drawn[invited]
+
+
+def smallest_per_group(groups: np.ndarray, key: FloatArray, k: np.ndarray) -> np.ndarray:
+    """Mask of the ``k[g]`` smallest ``key`` values within each group ``g``.
+
+    Avoids sorting everything: a global partition picks a candidate set that holds each
+    group's smallest values (groups short of candidates are taken whole), and only the
+    candidates are sorted. Same result as a full sort by (group, key), in O(n).
+    """
+    n = key.size
+    mask = np.zeros(n, dtype=bool)
+    if n == 0:
+        return mask
+    counts = np.bincount(groups, minlength=k.size)
+    need = np.minimum(k, counts)
+    present = counts > 0
+    share = float((need[present] / counts[present]).max()) if present.any() else 0.0
+    cut = min(n - 1, int(np.ceil(n * min(1.0, 4.0 * share))) + 64)
+    threshold = np.partition(key, cut)[cut]
+    short = np.bincount(groups[key <= threshold], minlength=k.size) < need
+    cand = np.flatnonzero((key <= threshold) | short[groups])
+    order = cand[np.lexsort((key[cand], groups[cand]))]
+    mask[order[_rank_within(groups[order]) < need[groups[order]]]] = True
+    return mask
 
 
 def _rank_within(sorted_groups: np.ndarray) -> np.ndarray:

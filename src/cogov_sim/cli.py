@@ -15,6 +15,7 @@ import click
 import numpy as np
 
 from . import presets as presets_mod
+from .experiment.spec import SpecError
 from .outcomes import outcome
 from .params import ParameterError, Params, coerce, param_specs
 from .provenance import command_line, environment, now, set_command
@@ -23,7 +24,8 @@ from .sensitivity.problem import SensitivityError
 from .store import OutputError, check_writable, write_run
 from .viz.figures import KEY_OUTCOMES, summary_figure
 
-USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, OutputError, SensitivityError)
+USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, OutputError, SensitivityError,
+                                             SpecError)
 RESULTS = Path("results")
 
 
@@ -173,6 +175,44 @@ def sa(spec_file: Path, n: int | None, replications: int | None, months: int | N
     for text in result.warnings:
         click.echo(f"warning: {text}", err=True)
     click.echo(f"{result.runs:,} runs → {folder}")
+
+
+@cli.command()
+@click.argument("spec_file", metavar="SPEC.toml", type=click.Path(path_type=Path))
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="Local worker processes (0 = one per core); results do not depend on it.")
+@click.option("--replications", type=int, default=None, help="Runs per design point.")
+@click.option("--months", type=int, default=None, help="Months to simulate.")
+@click.option("--residents", type=int, default=None, help="Number of residents.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Results folder (default: results/<name>/; rerunning resumes it).")
+def experiment(spec_file: Path, workers: int, replications: int | None, months: int | None,
+               residents: int | None, out: Path | None) -> None:
+    """Run an experiment spec: scenarios x design x replications, resumable, with
+    paired comparisons, tables and figures (see docs/experiments.md)."""
+    from .experiment.api import run_experiment
+
+    try:
+        result = run_experiment(spec_file, out=out, workers=workers, replications=replications,
+                                months=months, residents=residents)
+    except KeyboardInterrupt:
+        click.echo("finished runs are kept; run the same command again to resume", err=True)
+        raise
+    report = result.report
+    click.echo(result.text())
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"\n{len(report.done)} run(s) done, {len(report.skipped)} already done, "
+               f"{len(report.failed)} failed, {report.seconds:.1f} s → {result.folder}")
+    click.echo(f"tables: {result.folder / 'tables'}   figures: {result.folder / 'figures'}")
+    if report.failed:
+        for run_id, error in report.failed.items():
+            last = error.strip().splitlines()[-1] if error.strip() else "unknown error"
+            click.echo(f"failed: {run_id}: {last}", err=True)
+        click.echo(f"error: {len(report.failed)} run(s) failed (tracebacks in "
+                   f"{result.folder / 'ledger.jsonl'}); rerun the command to retry them",
+                   err=True)
+        sys.exit(1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,207 @@
+"""Run an experiment spec end to end — the Python side of ``cogov-sim experiment``.
+
+>>> from cogov_sim.experiment import run_experiment        # doctest: +SKIP
+>>> result = run_experiment("experiments/reform_stages.toml", workers=2)
+>>> result.summary.query("measure == 'end' and outcome == 'happiness_index'")
+>>> data = result.outcomes()                               # one row per run and month
+
+Notebooks and the command line run the same specs into the same folders, so a notebook
+can pick up (or resume) what the command line started.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..outcomes import OUTCOME_NAMES
+from ..viz import experiment_figures as figs
+from ..viz.labels import cjk_font
+from . import compare, store
+from .design import design_points, make_tasks, point_name
+from .executors import Executor
+from .runner import RunReport, load_outcomes, load_status, run_tasks
+from .spec import ExperimentSpec, SpecError, load_spec
+
+RESULTS = Path("results")
+SHORT_OUTCOMES = ("participation_rate", "happiness_index", "admin_burden", "trust_committee",
+                  "so_per_10k")
+
+
+@dataclass(frozen=True)
+class KeepColumns:
+    """A ``reduce_fn`` keeping ``month``, ``year`` and the named outcome columns."""
+
+    columns: tuple[str, ...]
+
+    def __call__(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[[c for c in ("month", "year", *self.columns) if c in frame.columns]]
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """What :func:`run_experiment` did and where everything is.
+
+    Attributes
+    ----------
+    spec
+        The spec as run (command-line overrides applied).
+    folder
+        The results folder.
+    report
+        Runs done, failed and skipped in this call.
+    summary
+        Paired comparisons against the reference scenario (``tables/summary.csv``);
+        empty if no complete pairs exist yet.
+    files
+        Derived tables and figures written.
+    notes
+        Anything the analysis skipped, and why.
+    """
+
+    spec: ExperimentSpec
+    folder: Path
+    report: RunReport
+    summary: pd.DataFrame
+    files: tuple[Path, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def outcomes(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """All finished runs' outcomes (see :func:`load_outcomes`)."""
+        return load_outcomes(self.folder, columns)
+
+    def text(self, outcomes: Sequence[str] = SHORT_OUTCOMES) -> str:
+        """A short plain-text summary of the paired differences."""
+        if self.summary.empty:
+            return "(no complete pairs of runs to compare)"
+        names = [o for o in outcomes if o in set(self.summary["outcome"])]
+        return compare.text_summary(self.summary, names)
+
+
+def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | None = None,
+                   workers: int = 1, replications: int | None = None,
+                   months: int | None = None, residents: int | None = None,
+                   progress: bool | None = None,
+                   executor: Executor | None = None) -> ExperimentResult:
+    """Validate, run (or resume) and analyse an experiment.
+
+    Parameters
+    ----------
+    spec_or_path
+        A spec file (``experiments/*.toml``) or an :class:`ExperimentSpec`.
+    out
+        Results folder (default ``results/<spec name>/``). If it holds this experiment
+        already, only missing runs are done; if it holds another, :class:`SpecError`'s
+        sibling ``FolderMismatchError`` is raised and nothing is touched.
+    workers
+        Local worker processes (1 = this process, 0 = one per core).
+    replications, months, residents
+        Override the spec's values (as ``--replications`` etc. do).
+    progress
+        Progress bar: ``None`` shows it only on a terminal.
+    executor
+        Run elsewhere instead (e.g. :class:`~cogov_sim.experiment.executors.DaskExecutor`).
+
+    Raises
+    ------
+    SpecError
+        A spec or an option that cannot be run (nothing is written).
+    """
+    spec = spec_or_path if isinstance(spec_or_path, ExperimentSpec) else load_spec(spec_or_path)
+    spec = spec.with_overrides(replications=replications, months=months, residents=residents)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+        raise SpecError(f"--workers {workers}: expected 0 (one per core) or more")
+    tasks = make_tasks(spec, design_points(spec))
+    folder = Path(out) if out is not None else RESULTS / spec.name
+    report = run_tasks(tasks, folder, workers=workers, progress=progress, executor=executor,
+                       manifest={"kind": "experiment", "spec": spec.to_dict()},
+                       reduce_fn=KeepColumns(spec.outcomes) if spec.outcomes else None)
+    summary, files, notes = analyse(folder)
+    return ExperimentResult(spec=spec, folder=folder, report=report, summary=summary,
+                            files=files, notes=notes)
+
+
+def analyse(folder: str | Path) -> tuple[pd.DataFrame, tuple[Path, ...], tuple[str, ...]]:
+    """(Re)write the derived tables and figures of an experiment folder.
+
+    Writes ``tables/summary.csv`` (paired differences from the reference — the first
+    scenario — for every outcome, end values and time averages), ``tables/summary.md``
+    (and ``summary.zh.md``), ``tables/scenario_means.csv``, ``tables/runs.csv`` (seed,
+    status, time and error of every run) and figures under ``figures/``.
+
+    Returns
+    -------
+    summary, files, notes
+    """
+    folder = Path(folder)
+    manifest = store.read_manifest(folder)
+    points = {int(k): v for k, v in manifest["points"].items()}
+    names = {pid: point_name(p["labels"]) for pid, p in sorted(points.items())}
+    order = list(dict.fromkeys(names.values()))
+    outcomes = list(manifest.get("spec", {}).get("outcomes") or OUTCOME_NAMES)
+    files: list[Path] = []
+    notes: list[str] = []
+    tables = folder / "tables"
+    status = load_status(folder)
+    status.insert(1, "scenario", status["point_id"].map(names))
+    store.write_table(tables / "runs.csv", status)
+    files.append(tables / "runs.csv")
+    data = load_outcomes(folder)
+    if data.empty:
+        return pd.DataFrame(), tuple(files), ("no finished runs to analyse",)
+    data.insert(3, "_point", data["point_id"].map(names))
+    outcomes = [o for o in outcomes if o in data.columns]
+    summary = compare.summary_table(data, outcomes, group="_point", order=order)
+    means = pd.concat([compare.group_means(compare.per_run(data, outcomes, m, "_point"),
+                                           outcomes, "_point", order=order).assign(measure=m)
+                       for m in compare.MEASURES], ignore_index=True)
+    store.write_table(tables / "summary.csv", summary)
+    store.write_table(tables / "scenario_means.csv", means)
+    files += [tables / "summary.csv", tables / "scenario_means.csv"]
+    languages = ["en", "zh"] if cjk_font() else ["en"]
+    if "zh" not in languages:
+        notes.append("no font with Chinese glyphs found: Chinese figures skipped "
+                     "(install e.g. fonts-noto-cjk)")
+    key = [o for o in figs.KEY_OUTCOMES if o in outcomes]
+    for lang in ("en", "zh"):
+        path = tables / ("summary.md" if lang == "en" else "summary.zh.md")
+        store.write_text(path, compare.markdown_summary(summary, key, lang))
+        files.append(path)
+    files += _figures(folder, data, summary, order, languages, manifest, notes)
+    return summary, tuple(files), tuple(notes)
+
+
+def _figures(folder: Path, data: pd.DataFrame, summary: pd.DataFrame, order: list[str],
+             languages: list[str], manifest: dict[str, Any], notes: list[str]) -> list[Path]:
+    title = manifest.get("spec", {}).get("name")
+    written = []
+    if len(order) > 12:
+        notes.append(f"{len(order)} design points: time figures show the first 12")
+    shown = order[:12]
+    subset = data[data["_point"].isin(shown)]
+    for lang in languages:
+        suffix = "" if lang == "en" else ".zh"
+        for set_name, outcomes in figs.FIGURE_SETS.items():
+            present = [o for o in outcomes if o in data.columns]
+            if not present:
+                continue
+            path = folder / "figures" / f"{set_name}{suffix}.png"
+            store.write_figure(path, partial(figs.outcomes_over_time, subset, outcomes=present,
+                                             group="_point", order=shown, lang=lang,
+                                             title=title))
+            written.append(path)
+        if not summary.empty and summary["n"].max() > 1:
+            path = folder / "figures" / f"differences{suffix}.png"
+            key = [o for o in figs.KEY_OUTCOMES if o in set(summary["outcome"])]
+            store.write_figure(path, partial(figs.differences, summary, outcomes=key,
+                                             order=shown, lang=lang, title=title))
+            written.append(path)
+    return written
+
+
+__all__ = ["ExperimentResult", "KeepColumns", "analyse", "run_experiment"]

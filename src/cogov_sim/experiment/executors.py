@@ -1,0 +1,289 @@
+"""Where runs execute: one interface, several back ends.
+
+An executor maps a function over work items and yields ``(item, result)`` pairs as they
+complete, in any order. The caller (:func:`cogov_sim.experiment.runner.run_tasks`) does
+not care which back end runs them, because every item carries its own seed and results
+are put in order by run id afterwards.
+
+``shared`` data (the run function and the parameters of every design point) are sent to
+each worker **once**, when the worker starts, and items are small (run id, design point,
+seed). Pickling a whole experiment per task is what makes AgentPy's parallel runs 25x
+slower than serial ones (``research/sa_tools.md``, section 2).
+
+Back ends
+---------
+:class:`SerialExecutor`
+    In the calling process; for debugging and small sweeps.
+:class:`ProcessExecutor`
+    Local processes (:mod:`concurrent.futures`, ``forkserver`` where available, else
+    ``spawn``; never ``fork``, which can copy locks held by other threads). Each worker
+    runs numeric libraries single-threaded, ignores Ctrl-C (the parent handles it), and
+    exits if its parent dies.
+:class:`DaskExecutor`
+    A ``dask.distributed`` cluster, if the optional ``cluster`` extra is installed.
+
+A new back end implements :meth:`Executor.map_unordered`; nothing else changes.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing as mp
+import os
+import pickle
+import signal
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                    "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+
+WorkFn = Callable[[Any, Any], Any]
+PRELOAD = ("cogov_sim.experiment.runner",)
+
+
+class Executor(ABC):
+    """Runs ``fn(shared, item)`` for every item; yields ``(item, result)`` as each ends.
+
+    If ``fn`` raises an exception, the pair carries the exception instead of a result,
+    and the remaining items still run. ``KeyboardInterrupt`` stops everything.
+    """
+
+    workers: int = 1
+
+    @abstractmethod
+    def map_unordered(self, fn: WorkFn, items: Iterable[Any],
+                      shared: Any = None) -> Iterator[tuple[Any, Any]]:
+        """Yield ``(item, fn(shared, item))`` — or ``(item, exception)`` — as runs end."""
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class SerialExecutor(Executor):
+    """Runs every item in the calling process, in the order given."""
+
+    def map_unordered(self, fn: WorkFn, items: Iterable[Any],
+                      shared: Any = None) -> Iterator[tuple[Any, Any]]:
+        for item in items:
+            try:
+                result = fn(shared, item)
+            except Exception as exc:  # noqa: BLE001 - reported to the caller, not swallowed
+                result = exc
+            yield item, result
+
+
+# -- local processes ----------------------------------------------------------------------
+
+_SHARED: Any = None
+
+
+def _init_worker(shared_bytes: bytes, parent_pid: int) -> None:
+    """Worker start-up: one thread per numeric library, ignore Ctrl-C, load shared data."""
+    global _SHARED
+    for name in THREAD_VARIABLES:
+        os.environ[name] = "1"
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent_pid, os.getppid()), daemon=True).start()
+    _SHARED = pickle.loads(shared_bytes)
+
+
+def _watch_parent(main_pid: int, direct_parent: int, every: float = 1.0) -> None:
+    """Exit when the main process is gone (e.g. killed with SIGKILL), so no worker is
+    left behind. ``direct_parent`` is the main process (spawn) or the fork server, which
+    itself exits with the main process."""
+    while os.getppid() == direct_parent and _alive(main_pid):
+        time.sleep(every)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - exists, owned by someone else
+        return True
+    return True
+
+
+def _call(fn: WorkFn, item: Any) -> Any:
+    return fn(_SHARED, item)
+
+
+def _start_method() -> str:
+    return "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+
+
+class ProcessExecutor(Executor):
+    """Runs items in ``workers`` local processes.
+
+    Parameters
+    ----------
+    workers
+        Number of processes (at least 1).
+    start_method
+        ``"forkserver"`` (default where available) or ``"spawn"``.
+    in_flight
+        Items submitted ahead per worker; bounds the memory held by pending results.
+    """
+
+    def __init__(self, workers: int, start_method: str | None = None, in_flight: int = 4) -> None:
+        if workers < 1:
+            raise ValueError(f"workers = {workers}: expected at least 1")
+        self.workers = workers
+        self.start_method = start_method or _start_method()
+        if self.start_method == "fork":
+            raise ValueError("start_method 'fork' is not supported; use forkserver or spawn")
+        self.in_flight = max(1, in_flight)
+
+    def map_unordered(self, fn: WorkFn, items: Iterable[Any],
+                      shared: Any = None) -> Iterator[tuple[Any, Any]]:
+        pool = self._pool(shared)
+        pending: dict[cf.Future[Any], Any] = {}
+        queue = iter(items)
+        try:
+            self._top_up(pool, fn, queue, pending)
+            while pending:
+                done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+                for future in done:
+                    item = pending.pop(future)
+                    exc = future.exception()
+                    yield item, (exc if exc is not None else future.result())
+                self._top_up(pool, fn, queue, pending)
+        except BaseException:
+            _stop(pool)
+            raise
+        pool.shutdown(wait=True)
+
+    def _pool(self, shared: Any) -> cf.ProcessPoolExecutor:
+        context = mp.get_context(self.start_method)
+        if self.start_method == "forkserver":
+            # import the model once in the fork server (if it is not running yet), so
+            # each worker starts as a cheap fork instead of importing everything again
+            context.set_forkserver_preload(["__main__", *PRELOAD])
+        saved = {name: os.environ.get(name) for name in THREAD_VARIABLES}
+        os.environ.update({name: "1" for name in THREAD_VARIABLES})  # inherited at start
+        try:
+            pool = cf.ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=_init_worker,
+                initargs=(pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL), os.getpid()))
+            # start every worker now, while the environment says one thread each
+            for future in [pool.submit(os.getpid) for _ in range(self.workers)]:
+                future.result()
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+        return pool
+
+    def _top_up(self, pool: cf.ProcessPoolExecutor, fn: WorkFn, queue: Iterator[Any],
+                pending: dict[cf.Future[Any], Any]) -> None:
+        while len(pending) < self.workers * self.in_flight:
+            item = next(queue, _END)
+            if item is _END:
+                return
+            try:
+                pending[pool.submit(_call, fn, item)] = item
+            except cf.process.BrokenProcessPool as exc:
+                failed: cf.Future[Any] = cf.Future()
+                failed.set_exception(exc)
+                pending[failed] = item
+
+
+_END = object()
+
+
+def _stop(pool: cf.ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers now (after Ctrl-C or an error)."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+# -- dask ---------------------------------------------------------------------------------
+
+def _dask_call(fn: WorkFn, shared: Any, item: Any) -> Any:
+    return fn(shared, item)
+
+
+class DaskExecutor(Executor):
+    """Runs items on a ``dask.distributed`` cluster (optional ``cluster`` extra).
+
+    Parameters
+    ----------
+    client
+        A ``distributed.Client``, or a scheduler address such as
+        ``"tcp://10.0.0.5:8786"``.
+    in_flight
+        Items submitted ahead per worker thread.
+
+    The shared data are scattered to every worker once (``broadcast=True``). Dask's
+    nanny starts workers with ``OMP_NUM_THREADS=1`` and friends by default
+    (``distributed.nanny.pre-spawn-environ``).
+    """
+
+    def __init__(self, client: Any, in_flight: int = 4) -> None:
+        try:
+            from distributed import Client
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("DaskExecutor needs dask.distributed: "
+                              "pip install 'cogov-sim[cluster]'") from exc
+        self.client = client if isinstance(client, Client) else Client(client)
+        threads = self.client.nthreads()
+        self.workers = max(1, sum(threads.values()))
+        self.in_flight = max(1, in_flight)
+
+    def map_unordered(self, fn: WorkFn, items: Iterable[Any],
+                      shared: Any = None) -> Iterator[tuple[Any, Any]]:
+        from distributed import as_completed
+
+        shared_future = self.client.scatter(shared, broadcast=True, hash=False)
+        queue = iter(items)
+        pending: dict[Any, Any] = {}
+        flow = as_completed()
+        try:
+            self._top_up(fn, shared_future, queue, pending, flow)
+            for future in flow:
+                item = pending.pop(future)
+                exc = future.exception()
+                yield item, (exc if exc is not None else future.result())
+                future.release()
+                self._top_up(fn, shared_future, queue, pending, flow)
+        except BaseException:
+            self.client.cancel(list(pending))
+            raise
+
+    def _top_up(self, fn: WorkFn, shared_future: Any, queue: Iterator[Any],
+                pending: dict[Any, Any], flow: Any) -> None:
+        while len(pending) < self.workers * self.in_flight:
+            item = next(queue, _END)
+            if item is _END:
+                return
+            future = self.client.submit(_dask_call, fn, shared_future, item, pure=False)
+            pending[future] = item
+            flow.add(future)
+
+
+def make_executor(workers: int) -> Executor:
+    """A serial executor for 1 worker, local processes for more (0 = every core)."""
+    if workers < 0:
+        raise ValueError(f"workers = {workers}: expected 0 (all cores) or more")
+    if workers == 0:
+        workers = os.cpu_count() or 1
+    return SerialExecutor() if workers == 1 else ProcessExecutor(workers)
+
+
+__all__ = ["DaskExecutor", "Executor", "ProcessExecutor", "SerialExecutor", "make_executor"]

@@ -1,0 +1,393 @@
+"""Run many simulations into one folder, resumably: :func:`run_tasks` and :func:`load_outcomes`.
+
+This is the layer every sweep goes through — experiments, the sensitivity analysis,
+cluster runs. A :class:`Task` is one run: parameters, the seed derived for it in the
+parent process (:func:`derive_seed`) and labels describing it. :func:`run_tasks`
+
+1. writes ``manifest.json`` with the provenance ``cogov-sim run`` records, the caller's
+   fields (e.g. the spec) and every scheduled run with its seed — before any run starts;
+2. runs what the folder's ledger does not list as done, on any
+   :class:`~cogov_sim.experiment.executors.Executor`, in replication-major order (all
+   design points of replication 0, then of 1, ...), so a sweep stopped early still holds
+   complete, balanced sets of paired runs;
+3. appends each finished run's outcomes to Parquet shards as runs finish (memory stays
+   bounded whatever the sweep size) and marks it done in the ledger; a run that raises is
+   marked failed with its traceback and the sweep goes on;
+4. after Ctrl-C keeps every finished run; after SIGKILL loses at most the runs of the
+   last couple of seconds. Calling it again with the same tasks runs only what is
+   missing (failed runs are retried) and the data equal an uninterrupted sweep's.
+
+A folder holding results of other tasks, other caller fields, another package version or
+other model code is refused (:class:`~cogov_sim.experiment.store.FolderMismatchError`),
+never mixed in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from ..params import Params
+from ..provenance import command_line, environment, now
+from ..runner import simulate
+from . import store
+from .executors import Executor, make_executor
+from .seeds import derive_seed
+
+ID_COLUMNS = ("run_id", "point_id", "replication")
+RESERVED = ("package", "version", "git", "python", "platform", "libraries", "model_code",
+            "created", "command", "identity", "points", "runs", "status", "failures",
+            "sessions", "outputs")
+# The parts of the package that decide what a run computes; the rest (experiment
+# machinery, analyses, figures, the CLI) may change without invalidating results.
+NOT_MODEL = ("experiment", "sensitivity", "discovery", "viz", "dashboard", "cli.py",
+             "store.py", "provenance.py")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One run to do.
+
+    Attributes
+    ----------
+    run_id
+        Unique within the sweep; results are ordered by it.
+    point_id
+        The design point; tasks with the same ``point_id`` must share ``params`` and
+        ``labels`` (they are replications of one point).
+    replication
+        Replication number, from 0.
+    params
+        The run's parameters.
+    seed
+        The run's seed (from :func:`derive_seed`), recorded in the manifest.
+    labels
+        Scalars describing the point (e.g. ``{"scenario": "taicang_3_0"}``); they become
+        columns of :func:`load_outcomes`.
+    """
+
+    run_id: str
+    point_id: int
+    replication: int
+    params: Params
+    seed: int
+    labels: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What one call of :func:`run_tasks` did.
+
+    ``done``: runs finished in this call; ``failed``: run id → traceback text of runs
+    that raised in this call; ``skipped``: runs already done before this call.
+    """
+
+    folder: Path
+    done: tuple[str, ...]
+    failed: dict[str, str]
+    skipped: tuple[str, ...]
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    @property
+    def total(self) -> int:
+        return len(self.done) + len(self.failed) + len(self.skipped)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every worker receives once: how to run, and every design point's params."""
+
+    run_fn: Callable[[Params, int], pd.DataFrame]
+    reduce_fn: Callable[[pd.DataFrame], pd.DataFrame] | None
+    params: dict[int, Params]
+
+
+def _execute(context: _Context, item: tuple[str, int, int]) -> tuple[str, Any, str | None, float]:
+    """Run one item in a worker: ``(run_id, frame or None, error text or None, seconds)``."""
+    run_id, point_id, seed = item
+    t0 = time.perf_counter()
+    try:
+        frame = context.run_fn(context.params[point_id], seed)
+        if context.reduce_fn is not None:
+            frame = context.reduce_fn(frame)
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"the run returned {type(frame).__name__}, expected a DataFrame")
+        clash = [c for c in ID_COLUMNS if c in frame.columns]
+        if clash:
+            raise ValueError(f"the run's frame has reserved column(s) {clash}")
+    except Exception:  # noqa: BLE001 - recorded in the ledger; the sweep goes on
+        return run_id, None, traceback.format_exc(), time.perf_counter() - t0
+    return run_id, frame, None, time.perf_counter() - t0
+
+
+# -- the public entry points ---------------------------------------------------------------
+
+def run_tasks(tasks: Sequence[Task], folder: Path, *, workers: int = 1,
+              manifest: dict[str, Any] | None = None, progress: bool | None = None,
+              run_fn: Callable[[Params, int], pd.DataFrame] = simulate,
+              reduce_fn: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+              executor: Executor | None = None, batch_seconds: float = 2.0) -> RunReport:
+    """Run ``tasks`` into ``folder`` (created, or resumed if it holds the same tasks).
+
+    Parameters
+    ----------
+    tasks
+        The runs; ``run_id`` unique. The order does not matter.
+    folder
+        Results folder. If it exists with a manifest, it must hold the same tasks,
+        caller fields, package version and model code; missing runs are then done.
+    workers
+        Local processes (1 = in this process, 0 = one per core). Ignored if
+        ``executor`` is given. Results are identical for any number.
+    manifest
+        The caller's fields for ``manifest.json`` (e.g. ``{"kind": "experiment",
+        "spec": {...}}``). They are compared on resume, so put only what defines the
+        runs there, nothing that changes between calls.
+    progress
+        Progress bar with ETA on stderr: ``None`` shows it only on a terminal.
+    run_fn
+        ``(params, seed) -> frame``; module-level (picklable) when ``workers > 1``.
+    reduce_fn
+        Applied to each run's frame in the worker; only its result is stored.
+    executor
+        Where to run (e.g. a :class:`~cogov_sim.experiment.executors.DaskExecutor`).
+    batch_seconds
+        Finished runs are gathered for at most this long before being written together;
+        0 writes each run as it finishes.
+
+    Returns
+    -------
+    RunReport
+    """
+    tasks = list(tasks)
+    folder = Path(folder)
+    caller = dict(manifest or {})
+    points = _check_tasks(tasks, caller)
+    full = _manifest(tasks, points, caller)
+    current = store.open_folder(folder, full, identity=full["identity"])
+    ledger = store.read_ledger(folder)
+    done_before = {rid for rid, e in ledger.items() if e.get("status") == "done"}
+    store.remove_orphans(folder, ledger)
+    todo = sorted((t for t in tasks if t.run_id not in done_before),
+                  key=lambda t: (t.replication, t.point_id, t.run_id))
+    runner = executor or make_executor(workers)
+    session = {"started": now(), "finished": None, "command": command_line(),
+               "git": full["git"], "workers": runner.workers, "scheduled": len(todo),
+               "done": 0, "failed": 0, "interrupted": False}
+    current.setdefault("sessions", []).append(session)
+    store.update_manifest(folder, current)
+
+    context = _Context(run_fn, reduce_fn, {t.point_id: t.params for t in todo})
+    by_id = {t.run_id: t for t in todo}
+    writer = _ShardWriter(folder, batch_seconds)
+    failed: dict[str, str] = {}
+    done: list[str] = []
+    t0 = time.perf_counter()
+    items = [(t.run_id, t.point_id, t.seed) for t in todo]
+    bar = tqdm(total=len(todo), disable=None if progress is None else not progress,
+               unit="run", desc=folder.name, dynamic_ncols=True, smoothing=0.05)
+    try:
+        with runner:
+            results = runner.map_unordered(_execute, items, context) if items else iter(())
+            for item, result in results:
+                task = by_id[item[0]]
+                run_id, frame, error, seconds = _unpack(item, result)
+                if error is None:
+                    writer.add(task, frame, seconds)
+                    done.append(run_id)
+                else:
+                    writer.fail(task, error, seconds)
+                    failed[run_id] = error
+                bar.update(1)
+                if failed:
+                    bar.set_postfix(failed=len(failed), refresh=False)
+    except BaseException:
+        session["interrupted"] = True
+        raise
+    finally:
+        bar.close()
+        writer.flush()
+        _finish(folder, current, session, tasks, len(done), len(failed))
+    return RunReport(folder=folder, done=tuple(sorted(done)), failed=dict(sorted(failed.items())),
+                     skipped=tuple(sorted(done_before & {t.run_id for t in tasks})),
+                     seconds=time.perf_counter() - t0)
+
+
+def load_outcomes(folder: Path, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Every finished run's outcomes, ordered by ``run_id``.
+
+    Columns: ``run_id``, ``point_id``, ``replication``, the tasks' label columns, then
+    the stored frame's columns (for :func:`~cogov_sim.runner.simulate`: ``month``,
+    ``year`` and the outcomes). ``columns`` limits the stored columns read.
+    """
+    folder = Path(folder)
+    manifest = store.read_manifest(folder)
+    ledger = store.read_ledger(folder)
+    wanted = None if columns is None else list(dict.fromkeys([*ID_COLUMNS, *columns]))
+    frames = store.read_shards(folder, ledger, wanted)
+    labels = _label_frame(manifest)
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c != "run_id" else object)
+                             for c in (*ID_COLUMNS, *labels.columns.drop("point_id"))})
+    data = pd.concat(frames, ignore_index=True)
+    data = data.sort_values("run_id", kind="stable").reset_index(drop=True)
+    rest = [c for c in data.columns if c not in ID_COLUMNS]
+    label_cols = [c for c in labels.columns if c != "point_id"]
+    data = data.merge(labels, on="point_id", how="left", validate="many_to_one")
+    return data[[*ID_COLUMNS, *label_cols, *[c for c in rest if c not in label_cols]]]
+
+
+def load_status(folder: Path) -> pd.DataFrame:
+    """One row per scheduled run: ``run_id``, ``point_id``, ``replication``, ``seed``,
+    ``status`` (``done`` | ``failed`` | ``pending``), ``seconds`` and ``error``."""
+    manifest = store.read_manifest(folder)
+    ledger = store.read_ledger(folder)
+    rows = []
+    for run in manifest["runs"]:
+        entry = ledger.get(run["run_id"], {})
+        rows.append({**run, "status": entry.get("status", "pending"),
+                     "seconds": entry.get("seconds"), "error": entry.get("error")})
+    return pd.DataFrame(rows)
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+def _check_tasks(tasks: Sequence[Task], caller: dict[str, Any]) -> dict[int, Task]:
+    clash = sorted(set(caller) & set(RESERVED))
+    if clash:
+        raise ValueError(f"manifest fields {clash} are reserved by run_tasks")
+    seen: set[str] = set()
+    points: dict[int, Task] = {}
+    for t in tasks:
+        if t.run_id in seen:
+            raise ValueError(f"run id '{t.run_id}' appears twice")
+        seen.add(t.run_id)
+        first = points.setdefault(t.point_id, t)
+        if first.params != t.params or first.labels != t.labels:
+            raise ValueError(f"tasks of design point {t.point_id} differ in params or labels")
+        clash_labels = set(t.labels) & set(ID_COLUMNS)
+        if clash_labels:
+            raise ValueError(f"label(s) {sorted(clash_labels)} are reserved column names")
+    return points
+
+
+def _manifest(tasks: Sequence[Task], points: dict[int, Task],
+              caller: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **environment(), "model_code": model_fingerprint(), "created": now(),
+        "command": command_line(), **caller,
+        "identity": [*caller, "points", "runs"],
+        "points": {str(pid): {"labels": t.labels, "params": t.params.to_dict()}
+                   for pid, t in sorted(points.items())},
+        "runs": [{"run_id": t.run_id, "point_id": t.point_id, "replication": t.replication,
+                  "seed": t.seed} for t in sorted(tasks, key=lambda t: t.run_id)],
+        "outputs": {"ledger.jsonl": "one JSON line per finished or failed run",
+                    "runs/": "Parquet shards of outcomes; read with "
+                             "cogov_sim.experiment.load_outcomes(folder)"},
+        "sessions": [],
+    }
+
+
+def _unpack(item: tuple[str, int, int], result: Any) -> tuple[str, Any, str | None, float]:
+    if isinstance(result, BaseException):  # the executor could not run it
+        text = "".join(traceback.format_exception(result))
+        return item[0], None, text, 0.0
+    return tuple(result)
+
+
+def _finish(folder: Path, manifest: dict[str, Any], session: dict[str, Any],
+            tasks: Sequence[Task], n_done: int, n_failed: int) -> None:
+    ledger = store.read_ledger(folder)
+    status = {t.run_id: ledger.get(t.run_id, {}).get("status", "pending")
+              for t in sorted(tasks, key=lambda t: t.run_id)}
+    session.update(finished=now(), done=n_done, failed=n_failed)
+    manifest["status"] = status
+    manifest["failures"] = {rid: _last_line(ledger[rid].get("error"))
+                            for rid, s in status.items() if s == "failed"}
+    store.update_manifest(folder, manifest)
+
+
+def _last_line(text: Any) -> str:
+    lines = str(text or "").strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+def _label_frame(manifest: dict[str, Any]) -> pd.DataFrame:
+    rows = [{"point_id": int(pid), **p["labels"]} for pid, p in manifest["points"].items()]
+    return pd.DataFrame(rows) if rows else pd.DataFrame({"point_id": pd.Series(dtype="int64")})
+
+
+class _ShardWriter:
+    """Gathers finished runs briefly, then writes them as one shard plus ledger lines."""
+
+    def __init__(self, folder: Path, seconds: float, max_runs: int = 500,
+                 max_rows: int = 500_000) -> None:
+        self.folder, self.seconds = folder, seconds
+        self.max_runs, self.max_rows = max_runs, max_rows
+        self.number = store.next_shard_number(folder)
+        self.frames: list[pd.DataFrame] = []
+        self.entries: list[dict[str, Any]] = []
+        self.rows = 0
+        self.since = time.monotonic()
+
+    def add(self, task: Task, frame: pd.DataFrame, seconds: float) -> None:
+        frame = frame.copy()
+        frame.insert(0, "replication", pd.Series(task.replication, index=frame.index,
+                                                 dtype="int64"))
+        frame.insert(0, "point_id", pd.Series(task.point_id, index=frame.index, dtype="int64"))
+        frame.insert(0, "run_id", task.run_id)
+        if not self.frames:
+            self.since = time.monotonic()
+        self.frames.append(frame)
+        self.rows += len(frame)
+        self.entries.append({"run_id": task.run_id, "status": "done", "seed": task.seed,
+                             "seconds": round(seconds, 4), "finished": now()})
+        if (time.monotonic() - self.since >= self.seconds or len(self.frames) >= self.max_runs
+                or self.rows >= self.max_rows):
+            self.flush()
+
+    def fail(self, task: Task, error: str, seconds: float) -> None:
+        store.append_ledger(self.folder, [{"run_id": task.run_id, "status": "failed",
+                                           "seed": task.seed, "seconds": round(seconds, 4),
+                                           "finished": now(), "error": error}])
+
+    def flush(self) -> None:
+        if not self.frames:
+            return
+        shard = store.write_shard(self.folder, self.number,
+                                  pd.concat(self.frames, ignore_index=True))
+        self.number += 1
+        store.append_ledger(self.folder, [{**e, "shard": shard} for e in self.entries])
+        self.frames, self.entries, self.rows = [], [], 0
+
+
+@cache
+def model_fingerprint() -> str:
+    """SHA-256 of the source files that decide what a run computes (model, rules, agents,
+    parameters, presets, outcomes); recorded in the manifest and compared on resume."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if (path.suffix not in (".py", ".toml") or not path.is_file()
+                or rel.parts[0] in NOT_MODEL or "__pycache__" in rel.parts):
+            continue
+        digest.update(rel.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+__all__ = ["RunReport", "Task", "derive_seed", "load_outcomes", "load_status",
+           "model_fingerprint", "run_tasks"]

@@ -1,0 +1,146 @@
+"""Figures of an experiment: outcomes over time by scenario with uncertainty bands, and
+paired differences from the reference scenario.
+
+Reads the frame of :func:`cogov_sim.experiment.load_outcomes` (one row per run and month)
+and the summary of :mod:`cogov_sim.experiment.compare`; never runs the model. Labels come
+from :mod:`cogov_sim.viz.labels` in English or Chinese.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from ..rules.requests import DIMENSIONS  # noqa: E402
+from .labels import check_language, cjk_font, outcome_label  # noqa: E402
+
+KEY_OUTCOMES = ("participation_rate", "happiness_index", "admin_burden", "trust_committee",
+                "trust_government", "trust_so", "so_per_10k", "resolution_rate")
+HAPPINESS = ("happiness_index", *(f"sat_{d}" for d in DIMENSIONS))
+FIGURE_SETS = {"outcomes": KEY_OUTCOMES, "happiness": HAPPINESS}
+
+_TEXT = {
+    "en": {"year": "year", "band": "lines: mean of {n} replications; bands: middle {pct} of "
+           "replications", "diff": "difference from {ref} (mean of the last 12 months), "
+           "mean and 95 % CI over {n} paired replications"},
+    "zh": {"year": "年", "band": "线: {n} 次重复的均值; 带: 中间 {pct} 的重复",
+           "diff": "与 {ref} 的差值(最后12个月均值), 均值及 {n} 对配对重复的 95% 置信区间"},
+}
+
+
+def _style(lang: str) -> dict[str, Any]:
+    font = cjk_font() if lang == "zh" else None
+    return {"font.family": [font, "sans-serif"]} if font else {}
+
+
+def _colours(n: int) -> list[tuple[float, ...]]:
+    cmap = plt.get_cmap("tab10" if n <= 10 else "viridis")
+    return [cmap(i if n <= 10 else i / max(n - 1, 1)) for i in range(n)]
+
+
+def bands(data: pd.DataFrame, outcomes: Sequence[str], group: str = "scenario",
+          level: float = 0.95) -> pd.DataFrame:
+    """Per group, month and outcome: ``mean`` across replications, and ``low``/``high``,
+    the quantiles holding the middle ``level`` share of replications (long form)."""
+    q_low, q_high = 0.5 - level / 2, 0.5 + level / 2
+    grouped = data.groupby([group, "month"], sort=False, observed=True)[list(outcomes)]
+    parts = {"mean": grouped.mean(), "low": grouped.quantile(q_low),
+             "high": grouped.quantile(q_high), "n": grouped.count()}
+    long = [frame.stack().rename(name) for name, frame in parts.items()]
+    out = pd.concat(long, axis=1).reset_index()
+    out.columns = [group, "month", "outcome", *parts]
+    return out
+
+
+def outcomes_over_time(data: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_OUTCOMES,
+                       group: str = "scenario", order: Sequence[str] | None = None,
+                       lang: str = "en", title: str | None = None, level: float = 0.95) -> None:
+    """One panel per outcome; per group a line (mean across replications) and a band
+    (middle ``level`` of replications). Saved as PNG at ``path``."""
+    check_language(lang)
+    outcomes = [o for o in outcomes if o in data.columns]
+    groups = list(order) if order is not None else list(dict.fromkeys(data[group]))
+    table = bands(data, outcomes, group, level)
+    n_rep = int(data.groupby(group, observed=True)["replication"].nunique().max())
+    ncols = 4 if len(outcomes) > 6 else 3
+    nrows = int(np.ceil(len(outcomes) / ncols))
+    text = _TEXT[lang]
+    with plt.rc_context(_style(lang)):  # type: ignore[arg-type]
+        fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.9 * nrows + 0.9),
+                                 constrained_layout=True, squeeze=False)
+        for ax, name in zip(axes.flat, outcomes, strict=False):
+            for g, colour in zip(groups, _colours(len(groups)), strict=True):
+                sub = table[(table[group] == g) & (table["outcome"] == name)]
+                years = sub["month"].to_numpy() / 12.0
+                ax.fill_between(years, sub["low"], sub["high"], color=colour, alpha=0.15, lw=0)
+                ax.plot(years, sub["mean"], color=colour, lw=1.5, label=str(g))
+            ax.set_title(outcome_label(name, lang), fontsize=9.5)
+            ax.set_xlabel(text["year"], fontsize=8.5)
+            ax.tick_params(labelsize=8)
+            ax.grid(alpha=0.3)
+        for ax in list(axes.flat)[len(outcomes):]:
+            ax.axis("off")
+        handles, names = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside lower center", ncols=min(len(groups), 6),
+                   fontsize=8.5, frameon=False)
+        caption = text["band"].format(n=n_rep, pct=f"{level:.0%}")
+        fig.suptitle(f"{title}\n{caption}" if title else caption, fontsize=10)
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+
+
+def differences(table: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_OUTCOMES,
+                order: Sequence[str] | None = None, lang: str = "en",
+                title: str | None = None) -> None:
+    """Paired differences from the reference (``compare.summary_table``, measure
+    ``end``): per outcome a panel with each scenario's mean difference and 95 % CI.
+
+    ``order`` lists every group, reference included, so that colours match
+    :func:`outcomes_over_time`."""
+    check_language(lang)
+    sub = table[(table["measure"] == "end") & table["outcome"].isin(outcomes)]
+    outcomes = [o for o in outcomes if o in set(sub["outcome"])]
+    if not outcomes:
+        raise ValueError("no paired differences to plot")
+    everyone = list(order) if order is not None else [sub["reference"].iloc[0],
+                                                       *dict.fromkeys(sub["scenario"])]
+    colours = dict(zip(everyone, _colours(len(everyone)), strict=True))  # as over time
+    groups = [g for g in everyone if g in set(sub["scenario"])]
+    ncols = 4 if len(outcomes) > 6 else 3
+    nrows = int(np.ceil(len(outcomes) / ncols))
+    with plt.rc_context(_style(lang)):  # type: ignore[arg-type]
+        fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols,
+                                                        (0.35 * len(groups) + 1.4) * nrows + 0.8),
+                                 constrained_layout=True, squeeze=False)
+        for ax, name in zip(axes.flat, outcomes, strict=False):
+            rows = sub[sub["outcome"] == name].set_index("scenario").reindex(groups)
+            y = np.arange(len(groups))[::-1]
+            for yi, g in zip(y, groups, strict=True):
+                r = rows.loc[g]
+                ax.errorbar(r["difference"], yi, xerr=[[r["difference"] - r["ci_low"]],
+                                                       [r["ci_high"] - r["difference"]]],
+                            fmt="o", ms=4, color=colours[g], capsize=2)
+            ax.axvline(0.0, color="0.4", lw=0.8)
+            ax.set_yticks(y, [str(g) for g in groups], fontsize=8)
+            ax.set_title(outcome_label(name, lang), fontsize=9.5)
+            ax.tick_params(axis="x", labelsize=8)
+            ax.grid(axis="x", alpha=0.3)
+        for ax in list(axes.flat)[len(outcomes):]:
+            ax.axis("off")
+        n = int(sub["n"].max())
+        caption = _TEXT[lang]["diff"].format(ref=sub["reference"].iloc[0], n=n)
+        fig.suptitle(f"{title}\n{caption}" if title else caption, fontsize=10)
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+
+
+__all__ = ["FIGURE_SETS", "HAPPINESS", "KEY_OUTCOMES", "bands", "differences",
+           "outcomes_over_time"]

@@ -9,7 +9,7 @@ from . import phases
 from .agents import Committee, Committees, Government, Population, Resident, SocialOrgPool
 from .outcomes import Recorder
 from .params import Params
-from .rules import network, requests, satisfaction
+from .rules import network, requests, satisfaction, social_orgs
 from .rules.common import safe_div
 
 Seed = int | np.random.SeedSequence
@@ -62,7 +62,8 @@ class CoGovModel(mesa.Model):
         p = self.params
         n0 = int(round(p.initial_so_per_10k * p.n_residents / 1e4))
         self.stats = {"so_births": 0, "so_deaths": 0}
-        phases.found_orgs(self, self.rng.integers(0, p.n_communities, size=n0), 0.6, 20_000.0)
+        phases.found_orgs(self, self.rng.integers(0, p.n_communities, size=n0),
+                          social_orgs.SEED_QUALITY, social_orgs.SEED_FUNDS)
         self.stats["so_births"] = 0
 
     def _initial_state(self) -> None:

@@ -115,6 +115,9 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
        "居委会对政府评分", "evaluation"),
     _o("eval_residents_to_committee", "0-100", "Residents' rating of committees (latest year)",
        "居民对居委会评分", "evaluation"),
+    _o("eval_assessment", "0-100",
+       "Committees' overall assessment: government and resident scores by resident weight",
+       "居委会综合考核得分", "evaluation"),
     _o("effective_strictness", "share", "List strictness as implemented", "清单执行严格度",
        "evaluation"),
     _o("effective_funding", "share", "Funds-follow-tasks as implemented", "费随事转执行度",
@@ -211,6 +214,7 @@ def measure(m: CoGovModel) -> dict[str, float]:
         "eval_gov_to_committee": float(com.gov_score.mean()),
         "eval_committee_to_gov": float(com.rating_of_government.mean()),
         "eval_residents_to_committee": float(com.resident_score.mean()),
+        "eval_assessment": float(com.assessment.mean()),
         "effective_strictness": gov.strictness,
         "effective_funding": gov.funding,
     }

@@ -62,9 +62,10 @@ def government_spends(m: CoGovModel) -> None:
     com.payment = m.owed * scale
     com.year_paid += com.payment
     com.paid_hours = delegation.paid_hours(com.payment)
-    found_orgs(m, np.repeat(np.arange(p.n_communities), incubated), 0.55,
+    found_orgs(m, np.repeat(np.arange(p.n_communities), incubated), social_orgs.INCUBATED_QUALITY,
                delegation.INCUBATION_GRANT * scale)
-    found_orgs(m, np.repeat(np.arange(p.n_communities), grassroots), 0.4, 0.0)
+    found_orgs(m, np.repeat(np.arange(p.n_communities), grassroots), social_orgs.GRASSROOTS_QUALITY,
+               0.0)
 
 
 def found_orgs(m: CoGovModel, community: np.ndarray, quality: float, funds: float) -> None:
@@ -140,7 +141,7 @@ def residents_meet_problems(m: CoGovModel) -> None:
     k = int(new.sum())
     pop.issue_dim[new] = requests.draw_categories(rng, k)
     pop.issue_age[new] = 0
-    pop.issue_salience[new] = 0.2 + 0.8 * rng.random(k)
+    pop.issue_salience[new] = requests.draw_salience(rng, k)
     pop.issue_reported[new] = False
     pop.issue_route[new] = 0
     m.stats["requests_new"] = k
@@ -153,7 +154,7 @@ def residents_meet_problems(m: CoGovModel) -> None:
     pop.issue_dim[idx[(draw >= p_rep) & requests.lapses(rng, idx.size)]] = -1
     visited = outreach.visited(rng, pop.community, m.visit_reach)
     pop.trust_committee = trust.gain(pop.trust_committee, visited, trust.CONTACT_GAIN)
-    found = np.flatnonzero(silent & visited)
+    found = np.flatnonzero(silent & visited & (pop.issue_dim >= 0))  # lapsed ones are gone
     reported = np.union1d(self_report, found)
     m.stats["reported"] = reported.size
     m.stats["discovered"] = np.setdiff1d(found, self_report).size
@@ -201,8 +202,11 @@ def requests_handled(m: CoGovModel) -> None:
     ignored = np.zeros(pop.n, dtype=bool)
     ignored[pending] = True
     pop.efficacy = participation.efficacy_after_requests(pop.efficacy, mask, ignored)
-    pop.trust_committee = trust.loss(pop.trust_committee, ignored & (pop.issue_age > 2),
+    overdue = ignored & (pop.issue_age > 2)
+    pop.trust_committee = trust.loss(pop.trust_committee, overdue & (pop.issue_route == 0),
                                      trust.UNRESOLVED_LOSS)
+    pop.trust_government = trust.loss(pop.trust_government, overdue & (pop.issue_route == 2),
+                                      trust.UNRESOLVED_LOSS)
     up = pending[(pop.issue_route[pending] != 2)
                  & requests.escalates(pop.issue_age[pending], pop.issue_salience[pending],
                                       pop.trust_committee[pending])]
@@ -247,7 +251,7 @@ def consultations_held(m: CoGovModel) -> None:
                          < consultation.success_probability(ratio, p.random_seat_share))
     ok = success[pop.community[who]]
     pop.efficacy[who], pop.trust_committee[who] = consultation.voice_update(
-        pop.efficacy[who], pop.trust_committee[who], ok, 1.0 - 0.5 * p.street_platform)
+        pop.efficacy[who], pop.trust_committee[who], ok, consultation.voice_scale(p.street_platform))
     pop.participated[who] = True
     pop.last_consultation[who] = m.month
     m.stats["attendees"] = who.size
@@ -268,7 +272,7 @@ def _solve_shared(m: CoGovModel, success: np.ndarray) -> None:
     rows = np.flatnonzero(success)
     m.committees.shared_gain[rows, agenda[rows]] += consultation.SHARED_GAIN
     hit = (open_ & success[pop.community] & (pop.issue_dim == agenda[pop.community])
-           & (m.rng.random(pop.n) < 0.3))
+           & (m.rng.random(pop.n) < consultation.SHARED_SOLVED))
     pop.issue_dim[hit] = -1
 
 
@@ -300,7 +304,7 @@ def residents_judge(m: CoGovModel) -> None:
     pop.trust_so = trust.social_learning(pop.trust_so, m.adjacency, m.degree)
     pop.trust_committee = trust.relax(pop.trust_committee, p.initial_trust)
     pop.trust_government = trust.relax(
-        pop.trust_government, p.initial_trust + 0.3 * p.street_platform * (1 - p.initial_trust))
+        pop.trust_government, trust.government_anchor(p.initial_trust, p.street_platform))
     pop.trust_so = trust.relax(pop.trust_so, p.initial_trust_so)
 
 
@@ -329,7 +333,8 @@ def annual_evaluation(m: CoGovModel) -> None:
     rating = float(com.rating_of_government.mean())
     gov.strictness = evaluation.adapt_policy(gov.strictness, p.list_strictness, p.list_erosion,
                                              p.two_way_eval_weight, rating)
-    gov.funding = evaluation.adapt_policy(gov.funding, p.delegation_funding, p.list_erosion / 2,
+    gov.funding = evaluation.adapt_policy(gov.funding, p.delegation_funding,
+                                          p.list_erosion * evaluation.FUNDING_EROSION_RATIO,
                                           p.two_way_eval_weight, rating)
     com.perceived_resident_weight = evaluation.learn_resident_weight(
         com.perceived_resident_weight, p.resident_eval_weight)

@@ -26,7 +26,9 @@ class Committees:
         self.visit_hours = np.zeros(c)
         self.completion = np.ones(c)
         self.payment = np.zeros(c)
-        self.perceived_resident_weight = np.full(c, params.resident_eval_weight)
+        # committees start out answering to government, as before the reform, and learn
+        # each year how much residents' views count (evaluation.learn_resident_weight)
+        self.perceived_resident_weight = np.zeros(c)
         self.shared_gain = np.zeros((c, 6))
         # annual evaluation (filled at set-up and every December)
         self.gov_score = np.zeros(c)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 _ARRAYS = {"community": np.int64, "field": np.int64, "capacity": float, "quality": float,
            "reputation": float, "funds": float, "contract": float, "unfunded": np.int64,
-           "born": np.int64, "alive": bool, "served": float, "resolved": float}
+           "born": np.int64, "alive": bool}
 
 
 class SocialOrgPool:
@@ -31,8 +31,6 @@ class SocialOrgPool:
     unfunded: np.ndarray
     born: np.ndarray
     alive: np.ndarray
-    served: np.ndarray
-    resolved: np.ndarray
 
     def __init__(self, reserve: int = 64) -> None:
         self.size = 0

@@ -38,6 +38,10 @@ TRUST_BUFFER = 0.4
 """Prior trust above which a failed outcome is softened by procedural fairness."""
 SHARED_GAIN = 0.04
 """Performance gain on the agenda's dimension for the whole community after a success."""
+SHARED_SOLVED = 0.3
+"""Chance that a resident's open problem on the agenda's dimension is solved by the action."""
+STREET_VOICE_DAMPING = 0.5
+"""Share of the voice effect lost at full street-platform strength (representatives speak)."""
 MOBILISE = 0.5
 """Chance a neighbour of an attendee joins the agreed action, times her propensity."""
 
@@ -130,6 +134,11 @@ def voice_update(efficacy: FloatArray, trust: FloatArray, success: np.ndarray,
     new_e = efficacy + gain_e * (1.0 - efficacy)
     new_t = trust + d_trust * np.where(d_trust > 0, 1.0 - trust, trust)
     return clip01(new_e), clip01(new_t)
+
+
+def voice_scale(street_platform: float) -> float:
+    """Voice effect on attendees, weaker where representatives at street level speak for them."""
+    return 1.0 - STREET_VOICE_DAMPING * street_platform
 
 
 def mobilise(rng: np.random.Generator, adjacency: sparse.csr_matrix, attendees: np.ndarray,

@@ -7,10 +7,10 @@ paid for. Payments become committee resources: committees hire part-time help
 time but bring nothing; off-list tasks pushed without the committee's consent are never
 paid.
 
-The government's monthly community budget is spent in a fixed order: task payments,
-social workers, incubation grants, service purchase; what remains funds the government's
-own direct services. If committed items exceed the budget they are scaled down
-proportionally, so spending always equals the budget (conservation).
+The government's monthly community budget pays the committed items — task payments,
+social workers, incubation grants and service purchase — and what remains funds the
+government's own direct services. If the committed items exceed the budget they are all
+scaled down by one common factor, so spending always equals the budget (conservation).
 
 Sources: seed 000 and 002 (one agreement, 费随事转), seed 003 (contract management in
 Jiangsu); pool reward incentives (Sigmund et al. 2010; mechanism M7).

@@ -24,6 +24,10 @@ import numpy as np
 from .common import FloatArray, clip01
 
 
+FUNDING_EROSION_RATIO = 0.5
+"""Payments erode at this fraction of the lists' erosion rate (contracts are written down)."""
+
+
 def government_score(completion: FloatArray) -> FloatArray:
     """Government's 0–100 score of each committee from its task completion."""
     return 60.0 + 40.0 * np.clip(completion, 0.0, 1.0)

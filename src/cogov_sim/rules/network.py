@@ -1,7 +1,8 @@
 """Residents' social network: neighbours and acquaintances within each community.
 
 A Watts–Strogatz small world per community (Watts & Strogatz 1998): each resident is
-tied to her ``degree`` nearest neighbours on a ring (the building and the lane), and each
+tied to her ``degree`` nearest neighbours on a ring (the building and the lane; an odd
+``degree`` is rounded down to the even number below, as the ring is symmetric), and each
 tie is rewired with probability ``rewiring`` to a random member of the same community
 (acquaintances met elsewhere). The graph is generated directly as arrays — networkx's
 generator would cost seconds at county scale — and :func:`to_networkx` gives a networkx

@@ -18,8 +18,6 @@ HOURS_PER_VISIT = 0.75
 """Staff hours per home visit."""
 SOCIAL_WORKER_HOURS = 140.0
 """Case hours one professional social worker adds per month."""
-SOCIAL_WORKER_QUALITY_GAIN = 0.08
-"""Yearly quality gain of social organizations per social worker per 1,000 residents."""
 
 
 def visits_possible(resident_hours: FloatArray, staff: float, visits_per_worker: float,

@@ -1,8 +1,9 @@
 """Residents' participation decisions and efficacy (参与).
 
-Each month every resident has a propensity to take part in community affairs — report a
-problem, attend a consultation, volunteer or join an organization's activity. It is a
-logistic function of:
+Each month every resident has a propensity to take part in community affairs; it decides
+who comes forward for consultations, who attends, who joins agreed actions and who
+volunteers or joins an organization's activity (reporting a problem has its own rule in
+:mod:`cogov_sim.rules.requests`, with the same age gradient). It is a logistic function of:
 
 * **age group** — the elderly are by far the most active (retiree dance and culture teams)
   while working-age residents stay in the "self-sufficient loop" (自我型循环; seeds 000,

@@ -7,9 +7,10 @@ with the resident's efficacy, trust in the committee and the problem's salience
 (efficacy → participation: Oser et al. 2022); unreported problems can still be found by
 grid visits (``outreach``).
 
-Reported problems are handled by the committee with the hours it has for residents,
-referred to a social organization in the matching field when one exists (always, under
-full outsourcing as in Chengdu, seed 004), or, when they drag on, escalated over the
+Reported problems are handled by the committee with the hours it has for residents or
+referred to a social organization of the matching field where one exists — a share
+``o + 0.3 (1 − o)`` of them for outsourcing share ``o``, so all of them under full
+outsourcing as in Chengdu (seed 004) — or, when they drag on, escalated over the
 committee's head. Escalation follows Epstein's (2002) grievance-legitimacy rule
 (mechanism M1): act when ``H·(1−L) − R > T`` with grievance H (salience), legitimacy L
 (trust in the committee) and net cost R. A street-level platform (Shanghai, seed 001)
@@ -31,6 +32,8 @@ CATEGORY_WEIGHTS = np.array([0.10, 0.25, 0.15, 0.20, 0.10, 0.20])
 """Share of problems by dimension (services and convenience dominate requests)."""
 FIELD_QUALITY_CEILING = np.array([0.85, 0.85, 0.99, 0.85, 0.9, 0.85])
 """Best success rate an organization of each field reaches (mediation ~99 %: seed 002)."""
+SALIENCE_MIN = 0.2
+"""Least salience a problem can have."""
 REPORT_INTERCEPT = -4.0
 """Log-odds of reporting for a resident with no efficacy, trust or salience."""
 LAPSE = 0.15
@@ -53,6 +56,11 @@ def arrivals(rng: np.random.Generator, has_issue: np.ndarray, rate_per_year: flo
     """Residents (without an open problem) who meet a new problem this month."""
     p = 1.0 - np.exp(-rate_per_year / 12.0)
     return (~has_issue) & (rng.random(has_issue.size) < p)
+
+
+def draw_salience(rng: np.random.Generator, n: int) -> FloatArray:
+    """How pressing each of ``n`` new problems is, uniform on [SALIENCE_MIN, 1]."""
+    return SALIENCE_MIN + (1.0 - SALIENCE_MIN) * rng.random(n)
 
 
 def draw_categories(rng: np.random.Generator, n: int) -> np.ndarray:

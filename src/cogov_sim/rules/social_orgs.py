@@ -40,6 +40,14 @@ ENTRY_RATE = 0.05
 """Monthly foundings attracted per start-up's worth of purchase money in a community,
 divided by one plus the organizations already there (density-dependent founding)."""
 REPUTATION_RATE = 0.1
+INCUBATED_QUALITY = 0.55
+"""Initial service quality of an incubated organization (trained, supported)."""
+GRASSROOTS_QUALITY = 0.4
+"""Initial service quality of a grassroots organization."""
+SEED_QUALITY = 0.6
+"""Quality of the organizations present at the start (established ones)."""
+SEED_FUNDS = 20_000.0
+"""Reserves (yuan) of the organizations present at the start."""
 """Weight of one month's service record in reputation."""
 
 

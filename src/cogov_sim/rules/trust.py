@@ -5,7 +5,9 @@ responsiveness (Lemos, Coelho & Lopes 2017 extending Epstein 2002; mechanism M2)
 through home visits raises trust in the committee (seed 000, grid visits; M18). Residents
 start out distrusting grassroots organizations, and trust grows with experience of their
 services (seed 001, pattern P8; experience learning as in Hassani-Mahmooei & Parris 2014,
-M15); those without experience hear from neighbours. Trust drifts slowly back toward its
+M15); everyone also moves toward neighbours' trust in them (word of mouth). Requests left
+unresolved cost trust in whoever holds them: the committee, or the government once
+escalated. Trust drifts slowly back toward its
 initial level when nothing happens.
 """
 
@@ -23,6 +25,9 @@ CONTACT_GAIN = 0.03
 EXPERIENCE_RATE = 0.25
 SOCIAL_RATE = 0.02
 RELAX_RATE = 0.02
+STREET_TRUST_LIFT = 0.3
+"""Share of the distance to full trust in government that a full street platform adds to
+the level trust settles at (strong, visible government services; seed 001)."""
 
 
 def gain(trust: FloatArray, mask: np.ndarray, amount: float) -> FloatArray:
@@ -45,6 +50,11 @@ def social_learning(trust: FloatArray, adjacency: sparse.csr_matrix, degree: Flo
     """Move toward the neighbours' mean trust."""
     mean = safe_div(adjacency @ trust, degree, default=0.0)
     return np.where(degree > 0, trust + SOCIAL_RATE * (mean - trust), trust)
+
+
+def government_anchor(initial: float, street_platform: float) -> float:
+    """Level trust in government settles at, raised by a street-level platform."""
+    return initial + STREET_TRUST_LIFT * street_platform * (1.0 - initial)
 
 
 def relax(trust: FloatArray, anchor: FloatArray | float) -> FloatArray:

@@ -189,7 +189,8 @@ class Plan:
             sizes.append(m)
             if last is not None and m >= last:
                 return sizes
-            if last is None and self.max_runs is not None and self.total_runs(2 * m) > self.max_runs:
+            budget = self.max_runs
+            if last is None and budget is not None and self.total_runs(2 * m) > budget:
                 return sizes
             m *= 2
 
@@ -479,8 +480,10 @@ def noise_table(all_runs: pd.DataFrame, outputs: Sequence[str], replications: in
 
 def _noise_warnings(noise: pd.DataFrame, replications: int, stochastic: bool) -> list[str]:
     if replications < 2:
-        return [] if not stochastic else ["replications = 1: seed noise cannot be separated from parameter effects; "
-                "use replications >= 2 for a stochastic model"] if len(noise) else []
+        if not stochastic or not len(noise):
+            return []
+        return ["replications = 1: seed noise cannot be separated from parameter effects; "
+                "use replications >= 2 for a stochastic model"]
     out = []
     for r in noise.itertuples():
         if np.isfinite(r.noise_share_of_means) and r.noise_share_of_means > NOISE_WARNING:

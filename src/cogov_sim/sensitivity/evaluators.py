@@ -93,12 +93,12 @@ class FunctionEvaluator:
 
     def _block(self, X: np.ndarray, seeds: np.ndarray | None) -> pd.DataFrame:  # noqa: N803
         if self.vectorized:
-            kw = {"seed": seeds} if seeds is not None else {}
-            out = self._columns(self.func(np.asarray(X, dtype=float), **kw), len(X))
+            vkw: dict[str, Any] = {"seed": seeds} if seeds is not None else {}
+            out = self._columns(self.func(np.asarray(X, dtype=float), **vkw), len(X))
         else:
             rows = []
             for i, x in enumerate(np.asarray(X, dtype=float)):
-                kw = dict(zip(self.names, (float(v) for v in x), strict=True))
+                kw: dict[str, Any] = dict(zip(self.names, (float(v) for v in x), strict=True))
                 if seeds is not None:
                     kw["seed"] = int(seeds[i])
                 rows.append(self._row(self.func(**kw)))

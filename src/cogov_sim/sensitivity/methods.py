@@ -156,7 +156,8 @@ class Sobol(Method):
             for j, a in enumerate(problem.names):
                 for k in range(j + 1, problem.num_vars):
                     rows.append({"parameter": f"{a}*{problem.names[k]}", "index": "S2",
-                                 "value": float(si["S2"][j, k]), "conf": float(si["S2_conf"][j, k])})
+                                 "value": float(si["S2"][j, k]),
+                                 "conf": float(si["S2_conf"][j, k])})
             frame = pd.concat([frame, pd.DataFrame(rows)], ignore_index=True)
         return frame
 

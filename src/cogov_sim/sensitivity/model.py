@@ -1,0 +1,149 @@
+"""Sensitivity analysis of the model: the pipeline with an evaluator that runs the model.
+
+:class:`ModelEvaluator` turns each block of design rows into :class:`Task` objects (the
+preset's parameters with the row's lever values, a seed from the experiment seed tree)
+and runs them with :func:`cogov_sim.experiment.runner.run_tasks` into one folder per
+stage (``runs/n000064-s0/``, ...). Each stage folder is an ordinary experiment folder:
+manifest first, Parquet shards as runs finish, a ledger; calling again runs only what is
+missing. Each run is reduced in its worker to one row of the selected outputs
+(:class:`~cogov_sim.sensitivity.outcomes.OutcomeSelection`).
+
+:func:`run_sa` is the whole analysis of a spec: plan and validate, open (or resume) the
+results folder, run the pipeline, write tables, figures and the manifest.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..experiment.runner import Task, derive_seed, load_outcomes, run_tasks
+from ..params import Params
+from .analysis import SAResult, run_pipeline
+from .outcomes import OutcomeSelection
+from .problem import Problem, SensitivityError
+from .spec import SASpec
+
+RESULTS = Path("results")
+
+
+class ModelEvaluator:
+    """Evaluate design rows by running the model (see the module docstring).
+
+    Parameters
+    ----------
+    problem
+        The varied parameters (design columns).
+    base
+        Parameters of every run before the row's values are applied.
+    selection
+        Outputs kept from each run.
+    folder
+        Where stage folders go (``folder/runs/<stage>/``).
+    root_seed, common_random_numbers
+        Seed tree of the runs (:func:`~cogov_sim.experiment.runner.derive_seed`).
+    workers, progress
+        Passed to :func:`~cogov_sim.experiment.runner.run_tasks`.
+    """
+
+    stochastic = True
+
+    def __init__(self, problem: Problem, base: Params, selection: OutcomeSelection,
+                 folder: Path, *, root_seed: int, common_random_numbers: bool = True,
+                 workers: int = 1, progress: bool | None = None,
+                 manifest: dict[str, Any] | None = None) -> None:
+        self.problem, self.base, self.selection = problem, base, selection
+        self.folder = Path(folder)
+        self.root_seed, self.crn = int(root_seed), common_random_numbers
+        self.workers, self.progress = workers, progress
+        self.caller = dict(manifest or {})
+        self.outputs = selection.columns
+        self.time_outputs = selection.time_columns()
+        self.seconds = 0.0
+
+    def params_for(self, row: np.ndarray) -> Params:
+        """The parameters of one design row (whole-number parameters rounded)."""
+        values: dict[str, float | int] = {}
+        for name, value in zip(self.problem.names, row, strict=True):
+            values[name] = int(round(float(value))) if name in self.problem.integer \
+                else float(value)
+        return self.base.replace(**values)
+
+    def tasks(self, X: np.ndarray, point_ids: np.ndarray,  # noqa: N803
+              replications: int) -> list[Task]:
+        out = []
+        for row, pid in zip(X, point_ids, strict=True):
+            params = self.params_for(row)
+            pid = int(pid)
+            labels = {"scrambling": pid // 10**9, "row": pid % 10**9}
+            for rep in range(replications):
+                out.append(Task(run_id=f"p{pid:013d}-r{rep:04d}", point_id=pid, replication=rep,
+                                params=params, labels=labels,
+                                seed=derive_seed(self.root_seed, pid, rep, self.crn)))
+        return out
+
+    def __call__(self, X: np.ndarray, point_ids: np.ndarray, replications: int,  # noqa: N803
+                 stage: str) -> pd.DataFrame:
+        folder = self.folder / "runs" / stage
+        tasks = self.tasks(X, point_ids, replications)
+        t0 = time.perf_counter()
+        report = run_tasks(tasks, folder, workers=self.workers, progress=self.progress,
+                           reduce_fn=self.selection,
+                           manifest={"kind": "sensitivity-stage", "stage": stage, **self.caller})
+        self.seconds += time.perf_counter() - t0
+        if report.failed:
+            run_id, error = next(iter(report.failed.items()))
+            last = error.strip().splitlines()[-1] if error.strip() else "unknown error"
+            raise SensitivityError(
+                f"{len(report.failed):,} of {len(tasks):,} model runs failed in stage {stage} "
+                f"(first: {run_id}: {last}); finished runs are kept in {folder} — rerun the "
+                "same command to retry the failed ones")
+        frame = load_outcomes(folder, columns=[*self.outputs, *self._time_columns()])
+        return frame[["point_id", "replication", *self.outputs, *self._time_columns()]]
+
+    def _time_columns(self) -> list[str]:
+        return [c for cols in self.time_outputs.values() for _, c in cols]
+
+
+def default_folder(spec: SASpec) -> Path:
+    """``results/<name>/<fingerprint>``: the same spec always resumes in the same place."""
+    return RESULTS / spec.name / spec.fingerprint()
+
+
+def run_sa(spec: SASpec, out: Path | None = None, *, workers: int = 1,
+           progress: bool | None = None, lang: str = "en",
+           on_stage: Callable[[str], None] | None = None) -> tuple[SAResult, Path]:
+    """Run the sensitivity analysis ``spec`` and write its results folder.
+
+    Resumable: calling again with the same spec and folder runs only the model runs
+    that are missing and recomputes the same indices.
+
+    Returns
+    -------
+    (SAResult, Path)
+        The results and the folder holding them.
+    """
+    from . import store
+
+    plan = spec.plan()
+    problem, base, selection = spec.problem(), spec.base_params(), spec.selection()
+    folder = Path(out) if out is not None else default_folder(spec)
+    store.open_results(folder, spec, plan)
+    evaluator = ModelEvaluator(problem, base, selection, folder, root_seed=spec.root_seed,
+                               common_random_numbers=spec.common_random_numbers,
+                               workers=workers, progress=progress,
+                               manifest={"sensitivity": spec.fingerprint()})
+    t0 = time.perf_counter()
+    result = run_pipeline(plan, evaluator, seed=spec.root_seed, progress=on_stage)
+    seconds = time.perf_counter() - t0
+    store.write_results(folder, spec, result, seconds=seconds, run_seconds=evaluator.seconds,
+                        workers=workers, lang=lang)
+    return result, folder
+
+
+__all__ = ["ModelEvaluator", "default_folder", "run_sa"]

@@ -1,0 +1,273 @@
+"""Sensitivity-analysis specifications: ``experiments/sa_*.toml`` in, :class:`SASpec` out.
+
+A spec file::
+
+    name = "sa_sobol_levers"          # results go to results/<name>/<run id>/
+    description = "..."
+    method = "sobol"                  # sobol | morris | efast | pawn
+    n = 512                           # sample size (Sobol: a power of 2), or:
+    # tolerance = 0.05                # grow a Sobol sample by doubling until S1/ST move
+    # max_runs = 30000                # less than this, within this run budget
+    replications = 2                  # runs per design point (seed noise)
+    scramblings = 1                   # independent Sobol scramblings (RQMC intervals)
+    root_seed = 20240601
+    scenario = "baseline"             # preset giving every value that does not vary
+    months = 60
+    residents = 1000
+    communities = 20
+    common_random_numbers = true      # replication r of every point shares a seed
+    outcomes = ["participation_rate:final", "happiness_index:mean"]
+    over_time = ["participation_rate"]   # indices per simulated year
+
+    [levers]                          # default: every policy lever over its bounds
+    list_strictness = [0.2, 1.0]      # vary over narrower bounds
+    consultations_per_year = []       # vary over the metadata bounds
+    purchase_share = 0.3              # hold fixed
+
+    [options]                         # method options
+    second_order = false              # sobol; morris: num_levels; efast: M; pawn: slices
+
+``levers`` may also be a list of names. Every key is checked before anything runs; an
+error names the file, the place and the key, with a suggestion where one is close.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..params import ParameterError, suggest
+from ..params import spec as param_spec
+from ..presets import load_preset, preset_names
+from .analysis import Plan, make_plan
+from .methods import METHODS, make_method
+from .outcomes import OutcomeSelection, parse_outcomes
+from .problem import Problem, SensitivityError, model_problem
+
+TOP_KEYS = ("name", "description", "method", "n", "n_start", "tolerance", "max_runs",
+            "replications", "scramblings", "root_seed", "scenario", "months", "residents",
+            "communities", "common_random_numbers", "outcomes", "over_time", "levers",
+            "options")
+SIZE_KEYS = {"months": "months", "residents": "n_residents", "communities": "n_communities"}
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class SASpec:
+    """A sensitivity analysis of the model, as declared (see the module docstring)."""
+
+    name: str
+    root_seed: int
+    method: str = "sobol"
+    description: str = ""
+    n: int | None = None
+    n_start: int | None = None
+    tolerance: float | None = None
+    max_runs: int | None = None
+    replications: int = 1
+    scramblings: int = 1
+    scenario: str = "baseline"
+    months: int | None = None
+    residents: int | None = None
+    communities: int | None = None
+    common_random_numbers: bool = True
+    outcomes: tuple[str, ...] | None = None
+    over_time: tuple[str, ...] | None = None
+    levers: dict[str, Any] | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    source: str = "<spec>"
+
+    def with_overrides(self, **given: Any) -> SASpec:
+        """A copy with command-line overrides (``None`` means not given), re-validated."""
+        changes = {k: v for k, v in given.items() if v is not None}
+        if not changes:
+            return self
+        data = {**self.to_dict(), **changes}
+        if "n" in changes:  # a sample size given on the command line is a fixed size
+            data["tolerance"] = data["n_start"] = None
+        return parse_spec(_drop_none(data), source=self.source, cli=set(changes))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The spec as plain data (recorded in the manifest; fingerprinted)."""
+        out = asdict(self)
+        out.pop("source")
+        for key in ("outcomes", "over_time"):
+            if out[key] is not None:
+                out[key] = list(out[key])
+        return out
+
+    def fingerprint(self) -> str:
+        """A short hash of everything that determines the results (the run id)."""
+        from ..provenance import package_version
+
+        text = json.dumps({"spec": self.to_dict(), "version": package_version()},
+                          sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+    # -- derived objects ----------------------------------------------------------------
+    def problem(self) -> Problem:
+        return model_problem(self.levers)
+
+    def size(self) -> dict[str, int]:
+        given = {SIZE_KEYS[k]: getattr(self, k) for k in SIZE_KEYS}
+        return {k: v for k, v in given.items() if v is not None}
+
+    def base_params(self):  # noqa: ANN201 - Params
+        """The preset with the spec's sizes and fixed levers (every non-varied value)."""
+        try:
+            return load_preset(self.scenario, **self.size(), **self.problem().fixed)
+        except ParameterError as exc:
+            raise SensitivityError(f"{self.source}: {exc}") from None
+
+    def selection(self) -> OutcomeSelection:
+        return parse_outcomes(self.outcomes, self.over_time, self.base_params().months)
+
+    def plan(self) -> Plan:
+        method = make_method(self.method, **self.options)
+        return make_plan(method, self.problem(), n=self.n, replications=self.replications,
+                         scramblings=self.scramblings, tolerance=self.tolerance,
+                         max_runs=self.max_runs, n_start=self.n_start)
+
+
+def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None and k != "options" or
+            (k == "options" and v)}
+
+
+def load_spec(path: str | Path) -> SASpec:
+    """Read and validate a sensitivity spec file (one-line :class:`SensitivityError`)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SensitivityError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise SensitivityError(f"{path}: is a folder, expected a .toml file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SensitivityError(f"{path}: cannot read ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SensitivityError(f"{path}: not valid TOML ({exc})") from None
+    return parse_spec(data, source=str(path), default_name=path.stem)
+
+
+def parse_spec(data: Mapping[str, Any], source: str = "<spec>", default_name: str | None = None,
+               cli: set[str] | None = None) -> SASpec:
+    """Validate a spec given as a mapping; every problem is one line naming file and key.
+
+    The whole analysis is planned here (problem, outcomes, sample sizes, budget, base
+    parameters), so nothing runs from a spec that would fail later.
+    """
+    cli = cli or set()
+
+    def where(key: str) -> str:
+        return f"--{key.replace('_', '-')}" if key in cli else f"{source}, {key}"
+
+    def fail(key: str, message: str) -> SensitivityError:
+        return SensitivityError(f"{where(key)}: {message}")
+
+    if not isinstance(data, Mapping):
+        raise SensitivityError(f"{source}: expected a table of keys")
+    for key in data:
+        if key not in TOP_KEYS:
+            raise SensitivityError(f"{source}, top level: unknown key '{key}'"
+                                   f"{suggest(key, TOP_KEYS)}; allowed: {', '.join(TOP_KEYS)}")
+    if "root_seed" not in data:
+        raise SensitivityError(f"{source}, top level: missing key 'root_seed'")
+    name = data.get("name", default_name)
+    if name is None:
+        raise SensitivityError(f"{source}, top level: missing key 'name'")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise fail("name", f"{name!r}: use letters, digits, '_', '-' or '.' (it names the "
+                           "results folder)")
+    values: dict[str, Any] = {"name": name}
+    for key, low in (("root_seed", 0), ("n", 1), ("n_start", 1), ("max_runs", 1),
+                     ("replications", 1), ("scramblings", 1)):
+        if key in data:
+            value = data[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise fail(key, f"{value!r}: expected a whole number >= {low}")
+            values[key] = value
+    for key in SIZE_KEYS:
+        if key in data:
+            values[key] = _size(key, data[key], fail)
+    if "tolerance" in data:
+        tol = data["tolerance"]
+        if isinstance(tol, bool) or not isinstance(tol, int | float) or not 0 < tol < 1:
+            raise fail("tolerance", f"{tol!r}: expected a number between 0 and 1")
+        values["tolerance"] = float(tol)
+    for key in ("description", "method", "scenario"):
+        if key in data:
+            if not isinstance(data[key], str):
+                raise fail(key, f"{data[key]!r}: expected a string")
+            values[key] = data[key]
+    if values.get("method", "sobol") not in METHODS:
+        m = values["method"]
+        raise fail("method", f"unknown method '{m}'{suggest(m, METHODS)}; allowed: "
+                             f"{', '.join(METHODS)}")
+    if values.get("scenario", "baseline") not in preset_names():
+        s = values["scenario"]
+        raise fail("scenario", f"unknown scenario '{s}'{suggest(s, preset_names())}; allowed: "
+                               f"{', '.join(preset_names())}")
+    if "common_random_numbers" in data:
+        if not isinstance(data["common_random_numbers"], bool):
+            raise fail("common_random_numbers", "expected true or false")
+        values["common_random_numbers"] = data["common_random_numbers"]
+    for key in ("outcomes", "over_time"):
+        if key in data:
+            if not isinstance(data[key], list):
+                raise fail(key, f"{data[key]!r}: expected a list of strings")
+            values[key] = tuple(data[key])
+    if "levers" in data:
+        levers = data["levers"]
+        if isinstance(levers, list):
+            levers = {str(k): True for k in levers}
+        if not isinstance(levers, Mapping):
+            raise fail("levers", "expected a list of names or a table name = [low, high] | value")
+        values["levers"] = dict(levers)
+    if "options" in data:
+        if not isinstance(data["options"], Mapping):
+            raise fail("options", "expected a table of method options")
+        values["options"] = dict(data["options"])
+    spec = SASpec(source=source, **values)
+    _check_whole(spec, cli)
+    return spec
+
+
+def _size(key: str, value: Any, fail: Any) -> int:
+    s = param_spec(SIZE_KEYS[key])
+    if isinstance(value, bool) or not isinstance(value, int) or not s.low <= value <= s.high:
+        raise fail(key, f"{value!r}: expected a whole number from {s.low:g} to {s.high:g} "
+                        f"({s.unit})")
+    return value
+
+
+def _check_whole(spec: SASpec, cli: set[str]) -> None:
+    """Plan everything once, attributing errors to the key that caused them."""
+    try:
+        spec.problem()
+    except SensitivityError as exc:
+        raise SensitivityError(f"{spec.source}, {exc}") from None
+    spec.base_params()
+    try:
+        spec.selection()
+    except SensitivityError as exc:
+        raise SensitivityError(f"{spec.source}, {exc}") from None
+    try:
+        spec.plan()
+    except SensitivityError as exc:
+        message = str(exc)
+        key = next((k for k in ("n_start", "max_runs", "n", "tolerance", "replications",
+                                "scramblings") if message.startswith(f"{k} =")), None)
+        prefix = f"--{key.replace('_', '-')}" if key in cli else spec.source
+        raise SensitivityError(f"{prefix}: {message}") from None
+
+
+__all__ = ["SASpec", "load_spec", "parse_spec"]

@@ -160,6 +160,10 @@ def gini_binned(x: np.ndarray, high: float = 100.0, bins: int = 10_000) -> float
     return float(np.sum((rank_sum - (x.size + 1) * counts) * values) / (x.size * total))
 
 
+def _ratio(a: float, b: float, default: float = 0.0) -> float:
+    return float(a) / float(b) if b else default
+
+
 def measure(m: CoGovModel) -> dict[str, float]:
     """This month's value of every outcome."""
     p, pop, com, gov, s = m.params, m.population, m.committees, m.government, m.stats
@@ -167,6 +171,7 @@ def measure(m: CoGovModel) -> dict[str, float]:
     n = pop.n
     recent = pop.recent
     happy = 100.0 * pop.satisfaction.mean(axis=0)
+    happy_mean = float(happy.mean())
     by_age = pop.age_counts
     alive = m.orgs.view("alive")
     spend = gov.budget
@@ -179,20 +184,20 @@ def measure(m: CoGovModel) -> dict[str, float]:
         "participation_month": np.count_nonzero(pop.participated) / n,
         "consultation_rate": np.count_nonzero((m.month - pop.last_consultation) < 12) / n,
         "volunteer_rate": np.count_nonzero(m.volunteered) / n,
-        "happiness_index": happy.mean(),
+        "happiness_index": happy_mean,
         **{f"sat_{d}": 100.0 * v for d, v in zip(DIMENSIONS, pop.satisfaction.mean(axis=1),
                                                  strict=True)},
         "happiness_gini": gini(happy) if n <= 20_000 else gini_binned(happy),
-        "elderly_young_gap": float(np.subtract(*safe_div(group_sum(pop.age, happy, 3),
-                                                         by_age)[[2, 0]])),
+        "elderly_young_gap": _ratio(happy[pop.age == 2].sum(), by_age[2])
+        - _ratio(happy[pop.age == 0].sum(), by_age[0]),
         "admin_burden": float(com.gov_hours.sum() / com.hours.sum()),
         "resident_hours_per_resident": float(m.case_hours.sum() / p.n_residents),
         "tasks_pushed": float(m.flow.pushed.mean()),
         "committee_payment": float(com.payment.mean()),
         "visits_per_1000": s["visits"] * per_k,
         "requests_new": s["requests_new"] * per_k,
-        "resolution_rate": float(safe_div(s["resolved"], s["open_reported"])),
-        "resolution_months": float(safe_div(s["resolved_age"], s["resolved"])),
+        "resolution_rate": _ratio(s["resolved"], s["open_reported"]),
+        "resolution_months": _ratio(s["resolved_age"], s["resolved"]),
         "escalations": s["escalations"] * per_k,
         "open_requests": np.count_nonzero(pop.issue_dim >= 0) * per_k,
         "trust_committee": pop.trust_committee.mean(),
@@ -203,14 +208,14 @@ def measure(m: CoGovModel) -> dict[str, float]:
         "so_contracts": float(((m.orgs.view("contract") > 0) & alive).sum()),
         "so_births": float(s["so_births"]),
         "so_deaths": float(s["so_deaths"]),
-        "so_survival": float(safe_div(alive.sum(), alive.size, default=1.0)),
+        "so_survival": _ratio(alive.sum(), alive.size, default=1.0),
         "spend_total": spend.total,
         "spend_task_payments": spend.task_payments,
         "spend_social_workers": spend.social_workers,
         "spend_incubation": spend.incubation,
         "spend_purchase": spend.purchase,
         "spend_direct": spend.direct_services,
-        "happiness_per_100_yuan": float(safe_div(happy.mean(), per_res_year / 100.0)),
+        "happiness_per_100_yuan": _ratio(happy_mean, per_res_year / 100.0),
         "eval_gov_to_committee": float(com.gov_score.mean()),
         "eval_committee_to_gov": float(com.rating_of_government.mean()),
         "eval_residents_to_committee": float(com.resident_score.mean()),

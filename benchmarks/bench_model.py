@@ -26,7 +26,8 @@ import time
 
 CHILD = r"""
 import json, math, resource, sys, time, gc
-kind, n, months, communities, scenario = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+kind, scenario = sys.argv[1], sys.argv[5]
+n, months, communities = (int(a) for a in sys.argv[2:5])
 if kind == "cogov":
     from cogov_sim.presets import load_preset
     from cogov_sim.runner import simulate
@@ -82,7 +83,8 @@ def main() -> None:
     args = ap.parse_args()
     sizes = list(args.sizes) + ([800_000] if args.county else [])
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{time.strftime('%Y-%m-%d')}; scenario {args.scenario}, {args.months} months, best of {args.repeats}")
+          f"{time.strftime('%Y-%m-%d')}; scenario {args.scenario}, {args.months} months, "
+          f"best of {args.repeats}")
     print("\n| residents | communities | cogov-sim s | agent-steps/s | peak MiB | Boltzmann s | "
           "Boltzmann agent-steps/s | ratio |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")

@@ -18,7 +18,8 @@ from cogov_sim.presets import preset_names
 SMALL = ["--residents", "400", "--communities", "2", "--months", "14"]
 
 
-def test_run_writes_manifest_timeseries_and_figure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_writes_manifest_timeseries_and_figure(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "r"
     code = main(["run", "--scenario", "taicang_1_0", "--set", "grid_visits=9", "--seed", "5",
                  *SMALL, "--out", str(out)])

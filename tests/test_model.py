@@ -39,7 +39,8 @@ def test_global_random_state_has_no_effect(small: Params) -> None:
 
 def test_seed_sequence_is_accepted(small: Params) -> None:
     ss = np.random.SeedSequence(12, spawn_key=(3,))
-    pd.testing.assert_frame_equal(simulate(small, ss), simulate(small, np.random.SeedSequence(12, spawn_key=(3,))))
+    again = np.random.SeedSequence(12, spawn_key=(3,))
+    pd.testing.assert_frame_equal(simulate(small, ss), simulate(small, again))
 
 
 def test_frame_has_one_row_per_month_and_every_outcome(small: Params) -> None:

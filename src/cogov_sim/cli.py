@@ -17,7 +17,7 @@ import numpy as np
 from . import presets as presets_mod
 from .experiment.spec import SpecError
 from .outcomes import outcome
-from .params import ParameterError, Params, coerce, param_specs
+from .params import ParameterError, coerce, param_specs
 from .provenance import command_line, environment, now, set_command
 from .runner import simulate
 from .sensitivity.problem import SensitivityError
@@ -52,7 +52,9 @@ def resolve_seed(seed: int | None) -> int:
         if seed < 0:
             raise ParameterError(f"--seed {seed}: expected a non-negative whole number")
         return seed
-    return int(np.random.SeedSequence().entropy % (2**63))
+    entropy = np.random.SeedSequence().entropy
+    assert isinstance(entropy, int)
+    return entropy % (2**63)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -37,7 +37,7 @@ def git_state() -> dict[str, Any]:
 
 def environment() -> dict[str, Any]:
     """Package version, git state, Python and key library versions, machine."""
-    libs = {}
+    libs: dict[str, str | None] = {}
     for name in KEY_LIBRARIES:
         try:
             libs[name] = metadata.version(name)

@@ -61,7 +61,7 @@ class Committee(mesa.Agent):
         self.community = int(community)
 
     def state(self) -> dict[str, float]:
-        c: Committees = self.model.committees  # type: ignore[attr-defined]
+        c: Committees = self.model.committees
         i = self.community
         return {
             "hours": float(c.hours[i]), "gov_hours": float(c.gov_hours[i]),

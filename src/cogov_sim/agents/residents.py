@@ -74,7 +74,7 @@ class Resident(mesa.Agent):
 
     @property
     def _pop(self) -> Population:
-        return self.model.population  # type: ignore[attr-defined,no-any-return]
+        return self.model.population
 
     @property
     def community(self) -> int:
@@ -108,7 +108,7 @@ class Resident(mesa.Agent):
         return bool(self._pop.participated[self.index])
 
     def neighbours(self) -> list[int]:
-        adj = self.model.adjacency  # type: ignore[attr-defined]
+        adj = self.model.adjacency
         return adj.indices[adj.indptr[self.index]: adj.indptr[self.index + 1]].tolist()
 
     def state(self) -> dict[str, object]:

@@ -68,7 +68,7 @@ class SocialOrgPool:
 
     def view(self, name: str) -> np.ndarray:
         """The live part of an array (all organizations founded so far)."""
-        return getattr(self, name)[: self.size]  # type: ignore[no-any-return]
+        return getattr(self, name)[: self.size]
 
     def capacity_by(self, n_communities: int) -> np.ndarray:
         """Living capacity per (community, field), cases per month."""
@@ -98,7 +98,7 @@ class SocialOrganization(mesa.Agent):
         self.org_id = int(org_id)
 
     def state(self) -> dict[str, object]:
-        pool: SocialOrgPool = self.model.orgs  # type: ignore[attr-defined]
+        pool: SocialOrgPool = self.model.orgs
         i = self.org_id
         return {"community": int(pool.community[i]), "field": FIELDS[pool.field[i]],
                 "capacity": float(pool.capacity[i]), "quality": float(pool.quality[i]),

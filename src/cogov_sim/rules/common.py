@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
-FloatArray = NDArray[np.float64]
+FloatArray = NDArray[Any]
+"""Arrays of floats (numpy's dtype typing is too strict to help here)."""
 
 
 def sigmoid(z: FloatArray | float) -> FloatArray:
@@ -28,7 +31,7 @@ def group_sum(groups: NDArray[np.intp], values: FloatArray | None, n: int) -> Fl
     return np.bincount(groups, weights=values, minlength=n).astype(float)
 
 
-def safe_div(a: FloatArray, b: FloatArray, default: float = 0.0) -> FloatArray:
+def safe_div(a: FloatArray | float, b: FloatArray | float, default: float = 0.0) -> FloatArray:
     """Elementwise ``a / b`` with ``default`` where ``b`` is zero."""
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)

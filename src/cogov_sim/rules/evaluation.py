@@ -23,7 +23,6 @@ import numpy as np
 
 from .common import FloatArray, clip01
 
-
 FUNDING_EROSION_RATIO = 0.5
 """Payments erode at this fraction of the lists' erosion rate (contracts are written down)."""
 

@@ -45,12 +45,13 @@ SHARED_DECAY = 0.05
 """Monthly decay of gains from consultation-solved shared problems."""
 
 
-def saturating(x: FloatArray, half: float) -> FloatArray:
-    x = np.maximum(np.asarray(x, dtype=float), 0.0)
-    return x / (x + half)
+def saturating(x: FloatArray | float, half: float) -> FloatArray:
+    """``x / (x + half)`` for non-negative ``x``: half the maximum at ``half``."""
+    v = np.maximum(np.asarray(x, dtype=float), 0.0)
+    return np.asarray(v / (v + half))
 
 
-def community_performance(committee_hours_pc: FloatArray, direct_pc: FloatArray,
+def community_performance(committee_hours_pc: FloatArray, direct_pc: FloatArray | float,
                           so_capacity_pk: FloatArray, so_quality: FloatArray,
                           shared: FloatArray) -> FloatArray:
     """Performance (communities × 6) from service inputs per capita.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -17,7 +18,7 @@ KEY_OUTCOMES = ("participation_rate", "happiness_index", "admin_burden", "trust_
                 "resolution_rate", "so_per_10k")
 
 
-def _style(lang: str) -> dict[str, object]:
+def _style(lang: str) -> dict[str, Any]:
     font = cjk_font() if lang == "zh" else None
     return {"font.family": [font, "sans-serif"]} if font else {}
 
@@ -25,7 +26,7 @@ def _style(lang: str) -> dict[str, object]:
 def summary_figure(frame: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_OUTCOMES,
                    lang: str = "en", title: str | None = None) -> None:
     """Key outcomes of one run over time, one panel each, saved as PNG."""
-    with plt.rc_context(_style(lang)):
+    with plt.rc_context(_style(lang)):  # type: ignore[arg-type]
         fig, axes = plt.subplots(2, 3, figsize=(12, 6.5), constrained_layout=True)
         years = frame["month"] / 12.0
         for ax, name in zip(axes.flat, outcomes, strict=False):

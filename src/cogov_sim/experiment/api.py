@@ -86,8 +86,8 @@ class ExperimentResult:
 def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | None = None,
                    workers: int = 1, replications: int | None = None,
                    months: int | None = None, residents: int | None = None,
-                   progress: bool | None = None,
-                   executor: Executor | None = None) -> ExperimentResult:
+                   progress: bool | None = None, executor: Executor | None = None,
+                   figures: bool = True) -> ExperimentResult:
     """Validate, run (or resume) and analyse an experiment.
 
     Parameters
@@ -106,6 +106,8 @@ def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | 
         Progress bar: ``None`` shows it only on a terminal.
     executor
         Run elsewhere instead (e.g. :class:`~cogov_sim.experiment.executors.DaskExecutor`).
+    figures
+        Draw the figures (a few seconds); tables are always written.
 
     Raises
     ------
@@ -121,12 +123,13 @@ def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | 
     report = run_tasks(tasks, folder, workers=workers, progress=progress, executor=executor,
                        manifest={"kind": "experiment", "spec": spec.to_dict()},
                        reduce_fn=KeepColumns(spec.outcomes) if spec.outcomes else None)
-    summary, files, notes = analyse(folder)
+    summary, files, notes = analyse(folder, figures=figures)
     return ExperimentResult(spec=spec, folder=folder, report=report, summary=summary,
                             files=files, notes=notes)
 
 
-def analyse(folder: str | Path) -> tuple[pd.DataFrame, tuple[Path, ...], tuple[str, ...]]:
+def analyse(folder: str | Path,
+            figures: bool = True) -> tuple[pd.DataFrame, tuple[Path, ...], tuple[str, ...]]:
     """(Re)write the derived tables and figures of an experiment folder.
 
     Writes ``tables/summary.csv`` (paired differences from the reference — the first
@@ -172,7 +175,8 @@ def analyse(folder: str | Path) -> tuple[pd.DataFrame, tuple[Path, ...], tuple[s
         path = tables / ("summary.md" if lang == "en" else "summary.zh.md")
         store.write_text(path, compare.markdown_summary(summary, key, lang))
         files.append(path)
-    files += _figures(folder, data, summary, order, languages, manifest, notes)
+    if figures:
+        files += _figures(folder, data, summary, order, languages, manifest, notes)
     return summary, tuple(files), tuple(notes)
 
 

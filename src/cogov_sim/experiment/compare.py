@@ -193,7 +193,9 @@ def _fmt(x: float, digits: int = 3) -> str:
 
 def _digits(values: pd.Series) -> int:
     """Digits that show differences of this size without wasting space."""
-    scale = float(np.nanmax(np.abs(values.to_numpy(dtype=float)))) if len(values) else 1.0
+    finite = np.abs(values.to_numpy(dtype=float))
+    finite = finite[np.isfinite(finite)]
+    scale = float(finite.max()) if finite.size else 1.0
     return 1 if scale >= 100 else 2 if scale >= 10 else 3
 
 

@@ -99,7 +99,11 @@ def _first_difference(a: Any, b: Any, path: str) -> str | None:
     a, b = _jsonable(a), _jsonable(b)
     if isinstance(a, dict) and isinstance(b, dict):
         for key in list(dict.fromkeys([*a, *b])):
-            found = _first_difference(a.get(key), b.get(key), f"{path}.{key}")
+            if key not in b:
+                return f"{path}.{key}: there but not here"
+            if key not in a:
+                return f"{path}.{key}: here but not there"
+            found = _first_difference(a[key], b[key], f"{path}.{key}")
             if found:
                 return found
         return None

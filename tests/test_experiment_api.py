@@ -1,0 +1,134 @@
+"""run_experiment and `cogov-sim experiment` end to end, at a tiny size."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cogov_sim.cli import main
+from cogov_sim.experiment import api
+from cogov_sim.experiment.api import run_experiment
+from cogov_sim.experiment.runner import run_tasks
+from cogov_sim.outcomes import OUTCOME_NAMES
+from cogov_sim.params import Params
+from cogov_sim.runner import simulate
+
+SPEC = """
+name = "tiny_reform"
+description = "tiny"
+root_seed = 5
+replications = 3
+months = 12
+residents = 300
+communities = 3
+scenarios = ["baseline", "taicang_1_0", "taicang_3_0"]
+"""
+
+
+@pytest.fixture
+def spec_file(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.toml"
+    path.write_text(textwrap.dedent(SPEC), encoding="utf-8")
+    return path
+
+
+def test_cli_runs_analyses_and_resumes(spec_file: Path, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["experiment", str(spec_file), "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    folder = tmp_path / "results" / "tiny_reform"
+    assert "Difference from 'baseline'" in out and "taicang_3_0" in out
+    assert "9 run(s) done, 0 already done, 0 failed" in out and str(Path("results")) in out
+    for name in ("manifest.json", "ledger.jsonl", "tables/summary.csv", "tables/summary.md",
+                 "tables/scenario_means.csv", "tables/runs.csv", "figures/outcomes.png",
+                 "figures/happiness.png", "figures/differences.png"):
+        assert (folder / name).is_file(), name
+    summary = pd.read_csv(folder / "tables" / "summary.csv")
+    assert len(summary) == 2 * 2 * len(OUTCOME_NAMES)  # 2 scenarios x 2 measures x outcomes
+    assert set(summary["reference"]) == {"baseline"} and set(summary["n"]) == {3}
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["spec"]["replications"] == 3 and manifest["kind"] == "experiment"
+    runs = pd.read_csv(folder / "tables" / "runs.csv")
+    assert list(runs["status"].unique()) == ["done"] and runs["seed"].nunique() == 3
+
+    # the same command again: nothing to run, same data
+    data = api.load_outcomes(folder)
+    assert main(["experiment", str(spec_file)]) == 0
+    assert "0 run(s) done, 9 already done" in capsys.readouterr().out
+    pd.testing.assert_frame_equal(api.load_outcomes(folder), data)
+
+    # a changed option is a changed spec: refused, nothing touched
+    assert main(["experiment", str(spec_file), "--replications", "4"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "spec.replications: 3 there, 4 here" in err
+    assert len(err.splitlines()) == 1
+
+
+def broken(params: Params, seed: int) -> pd.DataFrame:
+    if params.list_strictness == 0.9 and params.consultations_per_year == 0.5:  # taicang_1_0
+        raise ValueError("injected failure")
+    return simulate(params, seed)
+
+
+def test_cli_reports_failed_runs_and_exits_non_zero(spec_file: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(api, "run_tasks",
+                        lambda *a, **k: run_tasks(*a, **{**k, "run_fn": broken}))
+    with pytest.raises(SystemExit) as exit_info:
+        main(["experiment", str(spec_file), "--out", str(tmp_path / "o")])
+    assert exit_info.value.code == 1
+    captured = capsys.readouterr()
+    failed = [line for line in captured.err.splitlines() if line.startswith("failed: ")]
+    assert len(failed) == 3 and all("ValueError: injected failure" in f for f in failed)
+    assert "3 run(s) failed" in captured.err
+    assert "6 run(s) done" in captured.out
+    summary = pd.read_csv(tmp_path / "o" / "tables" / "summary.csv")
+    n_pairs = summary.groupby("scenario")["n"].max()
+    assert n_pairs["taicang_1_0"] == 0 and n_pairs["taicang_3_0"] == 3  # complete pairs only
+    # fixed code: the rerun does only the failed runs
+    monkeypatch.undo()
+    assert main(["experiment", str(spec_file), "--out", str(tmp_path / "o")]) == 0
+    assert "3 run(s) done, 6 already done, 0 failed" in capsys.readouterr().out
+
+
+def test_python_api_mirrors_the_cli(spec_file: Path, tmp_path: Path) -> None:
+    result = run_experiment(spec_file, out=tmp_path / "api", months=6, replications=2,
+                            progress=False, figures=False)
+    assert result.report.ok and len(result.report.done) == 6
+    assert result.spec.months == 6 and result.folder == tmp_path / "api"
+    data = result.outcomes()
+    assert data["month"].max() == 6 and set(data["replication"]) == {0, 1}
+    assert "Difference from 'baseline'" in result.text()
+    assert all(path.is_file() for path in result.files)
+    assert not (tmp_path / "api" / "figures").exists()
+
+
+def test_outcome_subset_is_all_that_is_stored(tmp_path: Path) -> None:
+    path = tmp_path / "sub.toml"
+    path.write_text(textwrap.dedent(SPEC) + 'outcomes = ["happiness_index", "admin_burden"]\n')
+    result = run_experiment(path, out=tmp_path / "sub", replications=2, progress=False,
+                            figures=False)
+    stored = result.outcomes()
+    assert [c for c in stored.columns if c in OUTCOME_NAMES] == ["happiness_index",
+                                                                  "admin_burden"]
+    assert set(result.summary["outcome"]) == {"happiness_index", "admin_burden"}
+
+
+def test_grid_experiment_names_design_points(tmp_path: Path) -> None:
+    path = tmp_path / "grid.toml"
+    path.write_text(textwrap.dedent(SPEC).replace(
+        'scenarios = ["baseline", "taicang_1_0", "taicang_3_0"]', 'scenarios = ["taicang_1_0"]')
+        + '[design]\ntype = "grid"\nparameters = { list_strictness = [0.0, 1.0] }\n')
+    result = run_experiment(path, out=tmp_path / "grid", replications=2, progress=False,
+                            figures=False)
+    data = result.outcomes()
+    assert {"scenario", "list_strictness"} <= set(data.columns)
+    assert set(result.summary["scenario"]) == {"taicang_1_0 | list_strictness=1"}
+    assert set(result.summary["reference"]) == {"taicang_1_0 | list_strictness=0"}

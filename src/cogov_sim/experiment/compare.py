@@ -186,9 +186,7 @@ def summary_table(data: pd.DataFrame, outcomes: Sequence[str], group: str = "sce
 # -- text -----------------------------------------------------------------------------------
 
 def _fmt(x: float, digits: int = 3) -> str:
-    if not np.isfinite(x):
-        return "n/a"
-    return f"{x:+.{digits}f}" if abs(x) >= 10 ** -digits or x == 0 else f"{x:+.2e}"
+    return f"{x:+.{digits}f}" if np.isfinite(x) else "n/a"
 
 
 def _digits(values: pd.Series) -> int:

@@ -41,10 +41,12 @@ def test_cli_runs_analyses_and_resumes(spec_file: Path, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["experiment", str(spec_file), "--workers", "1"]) == 0
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     folder = tmp_path / "results" / "tiny_reform"
     assert "Difference from 'baseline'" in out and "taicang_3_0" in out
     assert "9 run(s) done, 0 already done, 0 failed" in out and str(Path("results")) in out
+    assert "run/s" not in captured.err  # no progress bar when not on a terminal
     for name in ("manifest.json", "ledger.jsonl", "tables/summary.csv", "tables/summary.md",
                  "tables/scenario_means.csv", "tables/runs.csv", "figures/outcomes.png",
                  "figures/happiness.png", "figures/differences.png"):
@@ -54,6 +56,7 @@ def test_cli_runs_analyses_and_resumes(spec_file: Path, tmp_path: Path,
     assert set(summary["reference"]) == {"baseline"} and set(summary["n"]) == {3}
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["spec"]["replications"] == 3 and manifest["kind"] == "experiment"
+    assert {"tables/summary.csv", "figures/outcomes.png"} <= set(manifest["outputs"])
     runs = pd.read_csv(folder / "tables" / "runs.csv")
     assert list(runs["status"].unique()) == ["done"] and runs["seed"].nunique() == 3
 

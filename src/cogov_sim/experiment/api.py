@@ -29,6 +29,16 @@ from .runner import RunReport, load_outcomes, load_status, run_tasks
 from .spec import ExperimentSpec, SpecError, load_spec
 
 RESULTS = Path("results")
+DESCRIPTIONS = {
+    "runs": "every scheduled run: scenario, replication, seed, status, seconds, error",
+    "summary": "paired differences from the reference scenario per outcome (end = mean of "
+               "the last 12 months, mean = mean over all months): mean, 95 % t-interval, "
+               "P(higher) with its Clopper-Pearson interval",
+    "scenario_means": "per scenario and outcome: mean, sd, 95 % CI, middle 95 % of replications",
+    "outcomes": "key outcomes over time by scenario: mean and middle 95 % of replications",
+    "happiness": "happiness index and its six dimensions over time by scenario",
+    "differences": "paired differences from the reference with 95 % CIs (end values)",
+}
 SHORT_OUTCOMES = ("participation_rate", "happiness_index", "admin_burden", "trust_committee",
                   "so_per_10k")
 
@@ -177,6 +187,10 @@ def analyse(folder: str | Path,
         files.append(path)
     if figures:
         files += _figures(folder, data, summary, order, languages, manifest, notes)
+    manifest["outputs"] = {**manifest.get("outputs", {}), **{
+        str(p.relative_to(folder)): DESCRIPTIONS[p.stem.removesuffix(".zh")]
+        for p in files if p.stem.removesuffix(".zh") in DESCRIPTIONS}}
+    store.update_manifest(folder, manifest)
     return summary, tuple(files), tuple(notes)
 
 

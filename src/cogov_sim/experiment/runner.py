@@ -199,9 +199,9 @@ def run_tasks(tasks: Sequence[Task], folder: Path, *, workers: int = 1,
     items = [(t.run_id, t.point_id, t.seed) for t in todo]
     bar = tqdm(total=len(todo), disable=None if progress is None else not progress,
                unit="run", desc=folder.name, dynamic_ncols=True, smoothing=0.05)
+    results = runner.map_unordered(_execute, items, context) if items else iter(())
     try:
         with runner:
-            results = runner.map_unordered(_execute, items, context) if items else iter(())
             for item, result in results:
                 task = by_id[item[0]]
                 run_id, frame, error, seconds = _unpack(item, result)
@@ -218,6 +218,7 @@ def run_tasks(tasks: Sequence[Task], folder: Path, *, workers: int = 1,
         session["interrupted"] = True
         raise
     finally:
+        getattr(results, "close", lambda: None)()  # stops the workers if we leave early
         bar.close()
         writer.flush()
         _finish(folder, current, session, tasks, len(done), len(failed))

@@ -300,3 +300,12 @@ def test_sample_size_checks() -> None:
         check_sample_size("sobol", 100, 3)
     with pytest.raises(SensitivityError, match="whole number"):
         check_sample_size("sobol", 64.0, 3)  # type: ignore[arg-type]
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    from cogov_sim.sensitivity import analysis
+
+    failures, tried = doctest.testmod(analysis, optionflags=doctest.ELLIPSIS)
+    assert tried > 0 and failures == 0

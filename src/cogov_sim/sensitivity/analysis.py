@@ -130,6 +130,8 @@ class SAResult:
     def text_table(self) -> str:
         """The primary index (with its interval) per parameter and output, as aligned text."""
         table, conf = self.table(), self.table(column="conf")
+        if table.empty:
+            return "no indices (every output was constant or not finite)"
         width = max(len(p) for p in table.index) + 2
         lines = [f"{self.primary} ± interval".ljust(width)
                  + "".join(f"{str(c)[:22]:>24}" for c in table.columns)]

@@ -99,7 +99,7 @@ def _figures(folder: Path, result: SAResult, spec: SASpec, lang: str) -> dict[st
     if len(result.convergence):
         xstore.write_figure(folder / "convergence.png", lambda p: sa_figures.convergence_plot(
             result.convergence, p, outputs=result.outputs, tolerance=result.tolerance,
-            title=f"{spec.name}: {result.verdict_text.split(':')[0]}", lang=lang))
+            title=f"{spec.name}: {result.verdict_text.split(';')[0]}", lang=lang))
         made["convergence.png"] = "S1 and ST against the sample size n"
     if len(result.time_indices):
         xstore.write_figure(folder / "time_heatmap.png", lambda p: sa_figures.time_heatmap(

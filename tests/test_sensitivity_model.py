@@ -230,3 +230,19 @@ def test_cli_runs_a_small_morris_analysis(tmp_path: Path, capsys: pytest.Capture
     ind = pd.read_csv(tmp_path / "m" / "tables" / "indices.csv")
     assert set(ind["index"]) == {"mu_star", "mu", "sigma"}
     assert np.isfinite(ind["value"]).all()
+
+
+def test_cli_prints_warnings_for_outputs_without_indices(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A lever without effect within 12 months leaves these outputs identical at every
+    design point of a replication (common random numbers): reported, not crashed."""
+    spec_file = tmp_path / "flat.toml"
+    spec_file.write_text('name = "flat"\nroot_seed = 5\nn = 8\nreplications = 2\nmonths = 12\n'
+                         'residents = 300\ncommunities = 5\nlevers = ["two_way_eval_weight"]\n'
+                         'outcomes = ["requests_new:final"]\nover_time = []\n', encoding="utf-8")
+    code = main(["sa", str(spec_file), "--out", str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "warning: output requests_new:final is constant" in captured.err
+    assert "no index to compare" in captured.out
+    assert "nan" not in captured.out

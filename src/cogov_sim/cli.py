@@ -170,7 +170,7 @@ def sa(spec_file: Path, n: int | None, replications: int | None, months: int | N
                             on_stage=lambda text: click.echo(text, err=True))
     click.echo(result.text_table())
     click.echo(f"\n{result.verdict_text}")
-    noise = result.noise.dropna(subset=["noise_share"])
+    noise = result.noise.dropna(subset=["noise_share_of_means"])
     if len(noise):
         shares = ", ".join(f"{r.output} {r.noise_share_of_means:.0%}" for r in noise.itertuples())
         click.echo(f"seed-noise share of the replicate means: {shares}")

@@ -498,7 +498,16 @@ def _noise_warnings(noise: pd.DataFrame, replications: int, stochastic: bool) ->
 
 
 def _verdict_text(plan: Plan, verdict: str, change: float | None, n: int) -> str:
-    moved = f"{change:.3g}" if change is not None else "n/a"
+    if not plan.method.extendable:
+        return f"fixed: n = {n} ({plan.total_runs(n):,} runs); no convergence check for " \
+               f"{plan.method.name}"
+    if change is None:
+        tail = f"{plan.total_runs(n):,} runs; no index to compare between doublings"
+        if verdict == "budget":
+            return (f"budget reached: the next doubling would exceed max_runs = "
+                    f"{plan.max_runs:,} at n = {n}; {tail}")
+        return f"{verdict}: n = {n} ({tail})"
+    moved = f"{change:.3g}"
     if verdict == "converged":
         return (f"converged: S1/ST moved at most {moved} < tolerance {plan.tolerance:g} "
                 f"between n = {n // 2} and n = {n} ({plan.total_runs(n):,} runs)")
@@ -506,11 +515,8 @@ def _verdict_text(plan: Plan, verdict: str, change: float | None, n: int) -> str
         return (f"budget reached: the next doubling (n = {2 * n}, {plan.total_runs(2 * n):,} "
                 f"runs) would exceed max_runs = {plan.max_runs:,}; at n = {n} S1/ST still "
                 f"moved up to {moved} (tolerance {plan.tolerance:g})")
-    if plan.method.extendable:
-        return (f"fixed: n = {n} as requested ({plan.total_runs(n):,} runs); S1/ST moved at "
-                f"most {moved} between n = {n // 2} and n = {n}")
-    return f"fixed: n = {n} ({plan.total_runs(n):,} runs); no convergence check for " \
-           f"{plan.method.name}"
+    return (f"fixed: n = {n} as requested ({plan.total_runs(n):,} runs); S1/ST moved at "
+            f"most {moved} between n = {n // 2} and n = {n}")
 
 
 def _points(problem: Problem, designs: list[np.ndarray],

@@ -87,7 +87,7 @@ def morris_plot(indices: pd.DataFrame, path: Path, *, outputs: Sequence[str],
     """Morris mu* (x, with its interval) against sigma (y), one panel per output.
 
     Points far right matter; points high above the diagonal act non-linearly or through
-    interactions (Campolongo et al. 2007)."""
+    interactions (Campolongo et al. 2007). Parameters near the origin are not labelled."""
     outputs = [o for o in outputs if o in set(indices["output"])]
     with plt.rc_context(_style(lang)):
         fig, axes = _grid(max(1, len(outputs)))
@@ -99,7 +99,9 @@ def morris_plot(indices: pd.DataFrame, path: Path, *, outputs: Sequence[str],
                         color="#2a6f97", ecolor="#9bb8cc", capsize=2)
             top = float(np.nanmax([mu["value"].max(), sigma.max(), 1e-12]))
             ax.plot([0, top], [0, top], ls="--", color="grey", lw=0.8)
-            for name in mu.index:
+            for name in mu.index:  # label the influential ones; the rest crowd near 0
+                if mu.loc[name, "value"] < 0.05 * top and sigma.loc[name] < 0.05 * top:
+                    continue
                 ax.annotate(name, (mu.loc[name, "value"], sigma.loc[name]), fontsize=7,
                             xytext=(3, 2), textcoords="offset points")
             ax.set_xlabel("μ*")

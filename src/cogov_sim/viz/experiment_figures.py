@@ -8,6 +8,7 @@ from :mod:`cogov_sim.viz.labels` in English or Chinese.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,26 @@ def _colours(n: int) -> list[tuple[float, ...]]:
     return [cmap(i if n <= 10 else i / max(n - 1, 1)) for i in range(n)]
 
 
+def _short_labels(groups: Sequence[object]) -> tuple[list[str], str | None]:
+    """Design-point names without the scenario they all share (``"s | x=1"`` → ``"x=1"``),
+    and that scenario (for the title), or the names unchanged."""
+    names = [str(g) for g in groups]
+    heads = {n.split(" | ", 1)[0] for n in names}
+    if len(heads) == 1 and all(" | " in n for n in names):
+        return [n.split(" | ", 1)[1] for n in names], heads.pop()
+    return names, None
+
+
+def _wrap(text: str, width: int) -> str:
+    """Wrap long titles (Chinese text has no spaces and is short enough as it is)."""
+    return textwrap.fill(text, width) if " " in text else text
+
+
+def _legend_columns(labels: Sequence[str], width_inches: float) -> int:
+    longest = max((len(label) for label in labels), default=1)
+    return max(1, min(len(labels), 6, int(width_inches * 11 // (longest + 5))))
+
+
 def bands(data: pd.DataFrame, outcomes: Sequence[str], group: str = "scenario",
           level: float = 0.95) -> pd.DataFrame:
     """Per group, month and outcome: ``mean`` across replications, and ``low``/``high``,
@@ -73,25 +94,28 @@ def outcomes_over_time(data: pd.DataFrame, path: Path, outcomes: Sequence[str] =
     ncols = 4 if len(outcomes) > 6 else 3
     nrows = int(np.ceil(len(outcomes) / ncols))
     text = _TEXT[lang]
+    labels, shared = _short_labels(groups)
+    title = " · ".join(t for t in (title, shared) if t) or None
+    alpha = 0.15 if len(groups) <= 6 else 0.07
     with plt.rc_context(_style(lang)):  # type: ignore[arg-type]
         fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.9 * nrows + 0.9),
                                  constrained_layout=True, squeeze=False)
         for ax, name in zip(axes.flat, outcomes, strict=False):
-            for g, colour in zip(groups, _colours(len(groups)), strict=True):
+            for g, label, colour in zip(groups, labels, _colours(len(groups)), strict=True):
                 sub = table[(table[group] == g) & (table["outcome"] == name)]
                 years = sub["month"].to_numpy() / 12.0
-                ax.fill_between(years, sub["low"], sub["high"], color=colour, alpha=0.15, lw=0)
-                ax.plot(years, sub["mean"], color=colour, lw=1.5, label=str(g))
-            ax.set_title(outcome_label(name, lang), fontsize=9.5)
+                ax.fill_between(years, sub["low"], sub["high"], color=colour, alpha=alpha, lw=0)
+                ax.plot(years, sub["mean"], color=colour, lw=1.5, label=label)
+            ax.set_title(_wrap(outcome_label(name, lang), 40), fontsize=9.5)
             ax.set_xlabel(text["year"], fontsize=8.5)
             ax.tick_params(labelsize=8)
             ax.grid(alpha=0.3)
         for ax in list(axes.flat)[len(outcomes):]:
             ax.axis("off")
         handles, names = axes.flat[0].get_legend_handles_labels()
-        fig.legend(handles, names, loc="outside lower center", ncols=min(len(groups), 6),
-                   fontsize=8.5, frameon=False)
-        caption = text["band"].format(n=n_rep, pct=f"{level:.0%}")
+        fig.legend(handles, names, loc="outside lower center", fontsize=8.5, frameon=False,
+                   ncols=_legend_columns(names, 3.4 * ncols))
+        caption = _wrap(text["band"].format(n=n_rep, pct=f"{level:.0%}"), int(11 * 3.4 * ncols))
         fig.suptitle(f"{title}\n{caption}" if title else caption, fontsize=10)
         fig.savefig(path, dpi=120)
         plt.close(fig)
@@ -114,13 +138,17 @@ def differences(table: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_O
                                                        *dict.fromkeys(sub["scenario"])]
     colours = dict(zip(everyone, _colours(len(everyone)), strict=True))  # as over time
     groups = [g for g in everyone if g in set(sub["scenario"])]
+    short, shared = _short_labels(everyone)
+    label_of = {g: s.replace(", ", ",\n") for g, s in zip(everyone, short, strict=True)}
+    lines = max((label_of[g].count("\n") + 1 for g in groups), default=1)
+    title = " · ".join(t for t in (title, shared) if t) or None
     ncols = 4 if len(outcomes) > 6 else 3
     nrows = int(np.ceil(len(outcomes) / ncols))
     with plt.rc_context(_style(lang)):  # type: ignore[arg-type]
-        fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols,
-                                                        (0.35 * len(groups) + 1.4) * nrows + 0.8),
-                                 constrained_layout=True, squeeze=False)
-        for ax, name in zip(axes.flat, outcomes, strict=False):
+        fig, axes = plt.subplots(
+            nrows, ncols, figsize=(3.4 * ncols, (0.3 * len(groups) * (lines + 0.2) + 1.4) * nrows
+                                   + 0.8), constrained_layout=True, squeeze=False)
+        for i, (ax, name) in enumerate(zip(axes.flat, outcomes, strict=False)):
             rows = sub[sub["outcome"] == name].set_index("scenario").reindex(groups)
             y = np.arange(len(groups))[::-1]
             for yi, g in zip(y, groups, strict=True):
@@ -129,14 +157,18 @@ def differences(table: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_O
                                                        [r["ci_high"] - r["difference"]]],
                             fmt="o", ms=4, color=colours[g], capsize=2)
             ax.axvline(0.0, color="0.4", lw=0.8)
-            ax.set_yticks(y, [str(g) for g in groups], fontsize=8)
-            ax.set_title(outcome_label(name, lang), fontsize=9.5)
+            ax.set_yticks(y, [label_of[g] if i % ncols == 0 else "" for g in groups],
+                          fontsize=8)
+            ax.set_title(_wrap(outcome_label(name, lang), 40), fontsize=9.5)
             ax.tick_params(axis="x", labelsize=8)
             ax.grid(axis="x", alpha=0.3)
         for ax in list(axes.flat)[len(outcomes):]:
             ax.axis("off")
         n = int(sub["n"].max())
-        caption = _TEXT[lang]["diff"].format(ref=sub["reference"].iloc[0], n=n)
+        reference = str(sub["reference"].iloc[0])
+        if shared:
+            reference = reference.removeprefix(f"{shared} | ")
+        caption = _wrap(_TEXT[lang]["diff"].format(ref=reference, n=n), int(11 * 3.4 * ncols))
         fig.suptitle(f"{title}\n{caption}" if title else caption, fontsize=10)
         fig.savefig(path, dpi=120)
         plt.close(fig)

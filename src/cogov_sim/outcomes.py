@@ -187,7 +187,7 @@ def measure(m: CoGovModel) -> dict[str, float]:
         "happiness_index": happy_mean,
         **{f"sat_{d}": 100.0 * v for d, v in zip(DIMENSIONS, pop.satisfaction.mean(axis=1),
                                                  strict=True)},
-        "happiness_gini": gini(happy) if n <= 20_000 else gini_binned(happy),
+        "happiness_gini": gini_binned(happy),
         "elderly_young_gap": _ratio(happy[pop.age == 2].sum(), by_age[2])
         - _ratio(happy[pop.age == 0].sum(), by_age[0]),
         "admin_burden": float(com.gov_hours.sum() / com.hours.sum()),

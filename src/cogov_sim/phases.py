@@ -154,10 +154,12 @@ def residents_meet_problems(m: CoGovModel) -> None:
     pop.issue_dim[idx[(draw >= p_rep) & requests.lapses(rng, idx.size)]] = -1
     visited = outreach.visited(rng, pop.community, m.visit_reach)
     pop.trust_committee = trust.gain(pop.trust_committee, visited, trust.CONTACT_GAIN)
-    found = np.flatnonzero(silent & visited & (pop.issue_dim >= 0))  # lapsed ones are gone
-    reported = np.union1d(self_report, found)
+    found = silent & visited & (pop.issue_dim >= 0)  # lapsed ones are gone
+    mask = found.copy()
+    mask[self_report] = True
+    reported = np.flatnonzero(mask)
     m.stats["reported"] = reported.size
-    m.stats["discovered"] = np.setdiff1d(found, self_report).size
+    m.stats["discovered"] = reported.size - self_report.size
     pop.issue_reported[reported] = True
     pop.participated[self_report] = True
     cap = m.orgs.capacity_by(p.n_communities)

@@ -85,10 +85,15 @@ def personal_performance(community_perf: FloatArray, community: np.ndarray, open
 
 def satisfaction(performance: FloatArray, expectation: FloatArray) -> FloatArray:
     """Expectation–disconfirmation satisfaction in [0, 1]."""
-    s = (0.5 + PERFORMANCE_WEIGHT * (performance - 0.5)
-         + DISCONFIRMATION_WEIGHT * (performance - expectation))
+    # 0.5 + a (P - 0.5) + b (P - E), with as few temporaries as possible
+    s = performance * (PERFORMANCE_WEIGHT + DISCONFIRMATION_WEIGHT)
+    s -= DISCONFIRMATION_WEIGHT * expectation
+    s += 0.5 * (1.0 - PERFORMANCE_WEIGHT)
     return clip01(s)
 
 
 def update_expectation(expectation: FloatArray, performance: FloatArray) -> FloatArray:
-    return expectation + EXPECTATION_RATE * (performance - expectation)
+    """Adaptive expectations: a step ``EXPECTATION_RATE`` of the way to performance."""
+    e = expectation * (1.0 - EXPECTATION_RATE)
+    e += EXPECTATION_RATE * performance
+    return e

@@ -160,6 +160,10 @@ def gini_binned(x: np.ndarray, high: float = 100.0, bins: int = 10_000) -> float
     return float(np.sum((rank_sum - (x.size + 1) * counts) * values) / (x.size * total))
 
 
+EXACT_GINI_MAX = 4_000
+"""Up to this many residents the Gini is computed exactly (a sort is cheaper than binning)."""
+
+
 def _ratio(a: float, b: float, default: float = 0.0) -> float:
     return float(a) / float(b) if b else default
 
@@ -170,9 +174,12 @@ def measure(m: CoGovModel) -> dict[str, float]:
     per_k = 1000.0 / p.n_residents
     n = pop.n
     recent = pop.recent
-    happy = 100.0 * pop.satisfaction.mean(axis=0)
-    happy_mean = float(happy.mean())
+    happy = pop.satisfaction.sum(axis=0)
+    happy *= 100.0 / len(DIMENSIONS)
+    dims = pop.satisfaction.sum(axis=1) * (100.0 / n)
+    happy_mean = float(dims.mean())
     by_age = pop.age_counts
+    by_age_happy = np.bincount(pop.age, weights=happy, minlength=3)
     alive = m.orgs.view("alive")
     spend = gov.budget
     per_res_year = 12.0 * spend.total / p.n_residents
@@ -185,11 +192,9 @@ def measure(m: CoGovModel) -> dict[str, float]:
         "consultation_rate": np.count_nonzero((m.month - pop.last_consultation) < 12) / n,
         "volunteer_rate": np.count_nonzero(m.volunteered) / n,
         "happiness_index": happy_mean,
-        **{f"sat_{d}": 100.0 * v for d, v in zip(DIMENSIONS, pop.satisfaction.mean(axis=1),
-                                                 strict=True)},
-        "happiness_gini": gini_binned(happy),
-        "elderly_young_gap": _ratio(happy[pop.age == 2].sum(), by_age[2])
-        - _ratio(happy[pop.age == 0].sum(), by_age[0]),
+        **{f"sat_{d}": v for d, v in zip(DIMENSIONS, dims, strict=True)},
+        "happiness_gini": gini(happy) if n <= EXACT_GINI_MAX else gini_binned(happy),
+        "elderly_young_gap": _ratio(by_age_happy[2], by_age[2]) - _ratio(by_age_happy[0], by_age[0]),
         "admin_burden": float(com.gov_hours.sum() / com.hours.sum()),
         "resident_hours_per_resident": float(m.case_hours.sum() / p.n_residents),
         "tasks_pushed": float(m.flow.pushed.mean()),

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -46,6 +45,7 @@ from ..outcomes import OUTCOME_NAMES
 from ..params import ParameterError, Params, param_specs, suggest
 from ..params import spec as param_spec
 from ..presets import preset_names
+from ..specfile import read_toml
 
 TOP_KEYS = ("name", "description", "root_seed", "replications", "months", "residents",
             "communities", "common_random_numbers", "outcomes", "scenarios", "design")
@@ -158,18 +158,7 @@ def load_spec(path: str | Path) -> ExperimentSpec:
         One line naming the file, the place in it and the problem.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise SpecError(f"{path}: is a folder, expected a .toml file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{path}: cannot read ({exc})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SpecError(f"{path}: not valid TOML ({exc})") from None
+    data = read_toml(path, SpecError)
     return parse_spec(data, source=str(path), default_name=path.stem)
 
 

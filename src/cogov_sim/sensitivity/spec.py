@@ -36,7 +36,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -45,6 +44,7 @@ from typing import Any
 from ..params import ParameterError, suggest
 from ..params import spec as param_spec
 from ..presets import load_preset, preset_names
+from ..specfile import read_toml
 from .analysis import Plan, make_plan
 from .methods import METHODS, make_method
 from .outcomes import OutcomeSelection, parse_outcomes
@@ -143,18 +143,7 @@ def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
 def load_spec(path: str | Path) -> SASpec:
     """Read and validate a sensitivity spec file (one-line :class:`SensitivityError`)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SensitivityError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise SensitivityError(f"{path}: is a folder, expected a .toml file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SensitivityError(f"{path}: cannot read ({exc})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SensitivityError(f"{path}: not valid TOML ({exc})") from None
+    data = read_toml(path, SensitivityError)
     return parse_spec(data, source=str(path), default_name=path.stem)
 
 

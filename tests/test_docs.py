@@ -2,12 +2,14 @@
 
 Checks that every relative link in ``docs/*.md`` resolves (files and heading anchors); that
 ``docs/ODD.md`` mentions every rule module, every parameter (with its current kind,
-default, bounds and unit), every outcome and every phase in schedule order; that the code
-objects it names (``requests.escalates``) exist and the constants it quotes
-(``requests.ESCALATION_THRESHOLD`` = 0.3) have the quoted values; that the tables
-generated from metadata are in sync; and that every pattern P1-P8 has a row and every test
-the pattern table cites exists (the patterns themselves are asserted in
-tests/test_patterns.py and tests/test_model.py).
+default, bounds and unit), every outcome, every phase in schedule order and every state
+variable of the agents' arrays; that the code objects it names (``requests.escalates``)
+exist and the constants it quotes (``requests.ESCALATION_THRESHOLD`` = 0.3, or
+``(= 0.3)``) have the quoted values; that every named constant of the rule modules is
+quoted, numeric ones with their value (so a new or changed constant cannot go
+undocumented); that the tables generated from metadata are in sync; and that every
+pattern P1-P8 has a row and every test the ODD cites exists (the patterns themselves are
+asserted in tests/test_patterns.py and tests/test_model.py).
 
 The generated tables (parameters, preset values, outcomes) sit between
 ``<!-- BEGIN GENERATED: name -->`` and ``<!-- END GENERATED: name -->`` in docs/ODD.md.
@@ -18,6 +20,7 @@ After changing parameter metadata, presets or outcomes, regenerate them with::
 
 from __future__ import annotations
 
+import ast
 import importlib
 import re
 import sys
@@ -26,11 +29,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import mesa
 import numpy as np
 import pytest
 
 from cogov_sim import outcomes, phases
-from cogov_sim.params import ParamSpec, param_specs
+from cogov_sim.model import CoGovModel
+from cogov_sim.params import Params, ParamSpec, param_specs
 from cogov_sim.presets import preset_names, preset_values
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +47,7 @@ LINK = re.compile(r"(?<!!)\[(?:[^\[\]]|\[[^\]]*\])*\]\(([^)\s]+)\)")
 CODE = re.compile(r"`([^`\n]+)`")
 NUMBER = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
 QUOTED_CONSTANT = re.compile(
-    rf"`([a-z_]+(?:\.[A-Za-z_]\w*)+)`\s*=\s*(\((?:{NUMBER})(?:,\s*{NUMBER})*\)|{NUMBER})")
+    rf"`([a-z_]+(?:\.[A-Za-z_]\w*)+)`\s*\(?=\s*(\((?:{NUMBER})(?:,\s*{NUMBER})*\)|{NUMBER})")
 DOTTED = re.compile(r"^([a-z_]+(?:\.[A-Za-z_]\w*)+)(?:\(\))?$")
 BLOCK = "<!-- BEGIN GENERATED: {name} -->\n{body}<!-- END GENERATED: {name} -->"
 
@@ -108,7 +113,7 @@ def write_generated(path: Path = ODD) -> None:
     text = path.read_text("utf-8")
     for name, render in GENERATED.items():
         new = BLOCK.format(name=name, body=render())
-        text, n = block_pattern(name).subn(lambda _m, new=new: new, text)
+        text, n = block_pattern(name).subn(lambda _m: new, text)  # noqa: B023 (used at once)
         if n != 1:
             raise SystemExit(f"{path}: expected one generated block '{name}', found {n}")
     path.write_text(text, "utf-8")
@@ -299,12 +304,58 @@ def test_quoted_constants_match_the_code() -> None:
     assert not wrong, "docs/ODD.md quotes constants wrongly: " + "; ".join(wrong)
 
 
+def rule_constants() -> list[tuple[str, Any]]:
+    """``(module.NAME, value)`` for every UPPER_CASE name assigned at module level in a rule
+    module (imported names are not counted)."""
+    found = []
+    for path in sorted((SRC / "rules").glob("*.py")):
+        module = importlib.import_module(f"cogov_sim.rules.{path.stem}")
+        for node in ast.parse(path.read_text("utf-8")).body:
+            targets = (node.targets if isinstance(node, ast.Assign)
+                       else [node.target] if isinstance(node, ast.AnnAssign) else [])
+            for target in targets:
+                if isinstance(target, ast.Name) and re.fullmatch(r"[A-Z][A-Z0-9_]*", target.id):
+                    found.append((f"{path.stem}.{target.id}", getattr(module, target.id)))
+    return found
+
+
+def test_every_rule_constant_is_quoted() -> None:
+    """Every named constant of the rules appears in the ODD; numeric ones with their value."""
+    text = odd_text()
+    with_value = {name for name, _ in QUOTED_CONSTANT.findall(text)}
+    constants = rule_constants()
+    assert len(constants) >= 60, f"only {len(constants)} rule constants found"
+    missing, no_value = [], []
+    for name, value in constants:
+        if f"`{name}`" not in text:
+            missing.append(name)
+        elif np.asarray(value).dtype.kind in "fiu" and name not in with_value:
+            no_value.append(name)
+    assert not missing, f"docs/ODD.md does not mention the rule constants {missing}"
+    assert not no_value, ("docs/ODD.md names but does not quote (`module.NAME` = value) "
+                          f"{no_value}")
+
+
+def test_every_state_variable_is_in_the_odd() -> None:
+    """The state tables of section 2 list every array the agents' state is kept in."""
+    m = CoGovModel(Params(n_residents=100, n_communities=2, months=1), seed=0)
+    mesa_own = set(vars(mesa.Agent(m)))  # model, unique_id, pos: Mesa's, not the model's
+    text = odd_text()
+    missing = []
+    for label, obj in [("population", m.population), ("committees", m.committees),
+                       ("organizations", m.orgs), ("government", m.government)]:
+        names = [k for k in vars(obj) if not k.startswith("_") and k not in mesa_own]
+        assert names, f"{label}: no state found"
+        missing += [f"{label}.{k}" for k in names if f"`{k}`" not in text]
+    assert not missing, f"docs/ODD.md section 2 does not describe {missing}"
+
+
 # -- tests the ODD cites -------------------------------------------------------------------------
 TEST_REF = re.compile(r"`(tests/test_\w+\.py)::(\w+)`")
 
 
 def test_cited_tests_exist() -> None:
-    """Every ``tests/test_x.py::test_name`` the ODD cites (pattern table) is a real test."""
+    """Every ``tests/test_x.py::test_name`` the ODD cites (pattern table, text) is a real test."""
     cited = TEST_REF.findall(odd_text())
     assert len(cited) >= 5, "the ODD pattern table cites too few tests"
     missing = [f"{f}::{name}" for f, name in cited

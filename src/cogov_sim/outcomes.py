@@ -142,8 +142,8 @@ def gini(x: np.ndarray) -> float:
 def gini_binned(x: np.ndarray, high: float = 100.0, bins: int = 10_000) -> float:
     """Gini of values in ``[0, high]`` rounded to ``bins`` steps: O(n), no sort.
 
-    Exact for the rounded values; differs from :func:`gini` by well under 1e-3 for the
-    0–100 happiness scale (tested).
+    Exact for the rounded values; differs from :func:`gini` by under 1e-4 on the 0–100
+    happiness scale (tested).
     """
     x = np.asarray(x, dtype=float)
     if x.size == 0:

@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 
 from ..rules.requests import FIELDS
-from ..rules.social_orgs import INITIAL_CAPACITY
+from ..rules.social_orgs import INITIAL_CAPACITY, INITIAL_REPUTATION
 
 if TYPE_CHECKING:
     from ..model import CoGovModel
@@ -59,7 +59,7 @@ class SocialOrgPool:
         self.field[ids] = field
         self.capacity[ids] = INITIAL_CAPACITY
         self.quality[ids] = quality
-        self.reputation[ids] = 0.3
+        self.reputation[ids] = INITIAL_REPUTATION
         self.funds[ids] = funds
         self.born[ids] = month
         self.alive[ids] = True

@@ -42,6 +42,10 @@ SHARED_SOLVED = 0.3
 """Chance that a resident's open problem on the agenda's dimension is solved by the action."""
 STREET_VOICE_DAMPING = 0.5
 """Share of the voice effect lost at full street-platform strength (representatives speak)."""
+ATTEND_ACTIVIST = (0.85, 0.15)
+"""Chance an activist attends: intercept and slope on her propensity."""
+ATTEND_DRAWN = (0.35, 0.5)
+"""Chance a randomly drawn resident attends: intercept and slope on her propensity."""
 MOBILISE = 0.5
 """Chance a neighbour of an attendee joins the agreed action, times her propensity."""
 
@@ -115,7 +119,8 @@ def _rank_within(sorted_groups: np.ndarray) -> np.ndarray:
 
 def attends(rng: np.random.Generator, propensity: FloatArray, drawn: np.ndarray) -> np.ndarray:
     """Invited residents who come: activists nearly always, drawn residents less often."""
-    p = np.where(drawn, 0.35 + 0.5 * propensity, 0.85 + 0.15 * propensity)
+    p = np.where(drawn, ATTEND_DRAWN[0] + ATTEND_DRAWN[1] * propensity,
+                 ATTEND_ACTIVIST[0] + ATTEND_ACTIVIST[1] * propensity)
     return rng.random(p.size) < p
 
 

@@ -66,6 +66,11 @@ def adapt_policy(effective: float, nominal: float, erosion: float, two_way_weigh
     return float(clip01(np.array([eroded + correction]))[0])
 
 
-def learn_resident_weight(perceived: FloatArray, actual: float, rate: float = 0.5) -> FloatArray:
+LEARNING_RATE = 0.5
+"""Share of the gap between perceived and actual resident weight closed each year."""
+
+
+def learn_resident_weight(perceived: FloatArray, actual: float,
+                          rate: float = LEARNING_RATE) -> FloatArray:
     """Committees learn, year by year, how much residents' views count in their assessment."""
     return perceived + rate * (actual - perceived)

@@ -48,6 +48,10 @@ ESCALATION_THRESHOLD = 0.3
 """Epstein threshold T on ``salience·(1 − trust) − cost``."""
 ESCALATION_COST = 0.1
 """Net perceived cost R of going over the committee's head."""
+REFERRAL_BASE = 0.3
+"""Share of requests referred to an organization of the matching field without outsourcing."""
+STREET_RESOLUTION_GAIN = 0.6
+"""Added monthly chance of resolving an escalated request at full street-platform strength."""
 GOV_BASE_SUCCESS = 0.25
 """Monthly chance an escalated request is resolved by the township without a platform."""
 
@@ -94,7 +98,7 @@ def escalates(age: np.ndarray, salience: FloatArray, trust_committee: FloatArray
 def referral_share(outsourcing: float, so_capacity: FloatArray) -> FloatArray:
     """Share of requests per (community, field) sent to social organizations."""
     present = (so_capacity > 0).astype(float)
-    return present * (outsourcing + (1.0 - outsourcing) * 0.3)
+    return present * (outsourcing + (1.0 - outsourcing) * REFERRAL_BASE)
 
 
 def committee_success(case_hours: FloatArray, demand: FloatArray) -> FloatArray:
@@ -110,4 +114,4 @@ def so_success(capacity: FloatArray, demand: FloatArray, quality: FloatArray) ->
 
 def government_success(street_platform: float) -> float:
     """Monthly chance an escalated request is resolved above the committee."""
-    return GOV_BASE_SUCCESS + 0.6 * street_platform
+    return GOV_BASE_SUCCESS + STREET_RESOLUTION_GAIN * street_platform

@@ -29,7 +29,8 @@ DONATION_PER_VOLUNTEER = 40.0
 INITIAL_CAPACITY = 6.0
 """Cases a month a new organization can take."""
 GROWTH = 0.04
-"""Monthly capacity growth while reserves exceed three months of costs."""
+"""Monthly capacity growth while income covers costs and reserves exceed three months of
+costs (organizations grow on earned income, not by spending down start-up grants)."""
 SHRINK = 0.06
 """Monthly capacity loss while in the red."""
 UNFUNDED_MONTHS = 6
@@ -40,6 +41,13 @@ ENTRY_RATE = 0.05
 """Monthly foundings attracted per start-up's worth of purchase money in a community,
 divided by one plus the organizations already there (density-dependent founding)."""
 REPUTATION_RATE = 0.1
+"""Weight of one month's service record in reputation."""
+INITIAL_REPUTATION = 0.3
+"""Reputation of a new organization."""
+QUALITY_LEARNING = 0.01
+"""Monthly share of the gap to its field's quality ceiling an organization closes."""
+QUALITY_LEARNING_SW = 0.02
+"""Further monthly learning per professional social worker per 1,000 residents."""
 INCUBATED_QUALITY = 0.55
 """Initial service quality of an incubated organization (trained, supported)."""
 GRASSROOTS_QUALITY = 0.4
@@ -48,7 +56,6 @@ SEED_QUALITY = 0.6
 """Quality of the organizations present at the start (established ones)."""
 SEED_FUNDS = 20_000.0
 """Reserves (yuan) of the organizations present at the start."""
-"""Weight of one month's service record in reputation."""
 
 
 def monthly_cost(capacity: FloatArray) -> FloatArray:
@@ -68,7 +75,7 @@ def update_finances(funds: FloatArray, income: FloatArray, capacity: FloatArray,
     """New reserves, capacity and months-in-the-red after one month of income and costs."""
     cost = monthly_cost(capacity)
     funds = funds + income - cost
-    flush = funds > 3.0 * cost
+    flush = (funds > 3.0 * cost) & (income >= cost)  # grow on earned income, not on reserves
     red = funds < 0.0
     capacity = capacity * np.where(flush, 1.0 + GROWTH, np.where(red, 1.0 - SHRINK, 1.0))
     unfunded = np.where(red, unfunded + 1, 0)
@@ -101,5 +108,5 @@ def update_reputation(reputation: FloatArray, served: FloatArray, resolved: Floa
 
 def improve_quality(quality: FloatArray, ceiling: FloatArray, social_workers_per_1000: float) -> FloatArray:
     """Monthly learning toward the field's ceiling, faster with professional social workers."""
-    rate = 0.01 + 0.02 * social_workers_per_1000
+    rate = QUALITY_LEARNING + QUALITY_LEARNING_SW * social_workers_per_1000
     return quality + rate * (ceiling - quality)

@@ -43,7 +43,8 @@ def test_cli_runs_analyses_and_resumes(spec_file: Path, tmp_path: Path,
     assert main(["experiment", str(spec_file), "--workers", "1"]) == 0
     captured = capsys.readouterr()
     out = captured.out
-    folder = tmp_path / "results" / "tiny_reform"
+    (folder,) = (tmp_path / "results" / "tiny_reform").iterdir()  # results/<name>/<run id>/
+    assert folder.name == api.load_spec(spec_file).fingerprint()
     assert "Difference from 'baseline'" in out and "taicang_3_0" in out
     assert "9 run(s) done, 0 already done, 0 failed" in out and str(Path("results")) in out
     assert "run/s" not in captured.err  # no progress bar when not on a terminal
@@ -66,10 +67,15 @@ def test_cli_runs_analyses_and_resumes(spec_file: Path, tmp_path: Path,
     assert "0 run(s) done, 9 already done" in capsys.readouterr().out
     pd.testing.assert_frame_equal(api.load_outcomes(folder), data)
 
-    # a changed option is a changed spec: refused, nothing touched
-    assert main(["experiment", str(spec_file), "--replications", "4"]) == 2
+    # a changed option is a changed spec: by default it gets its own run id ...
+    assert main(["experiment", str(spec_file), "--replications", "4"]) == 0
+    assert len(list((tmp_path / "results" / "tiny_reform").iterdir())) == 2
+    capsys.readouterr()
+    # ... and into an explicit folder holding another spec it is refused, nothing touched
+    assert main(["experiment", str(spec_file), "--replications", "5", "--out", str(folder)]) == 2
+    pd.testing.assert_frame_equal(api.load_outcomes(folder), data)
     err = capsys.readouterr().err.strip()
-    assert err.startswith("error: ") and "spec.replications: 3 there, 4 here" in err
+    assert err.startswith("error: ") and "spec.replications: 3 there, 5 here" in err
     assert len(err.splitlines()) == 1
 
 

@@ -187,7 +187,7 @@ def sa(spec_file: Path, n: int | None, replications: int | None, months: int | N
 @click.option("--months", type=int, default=None, help="Months to simulate.")
 @click.option("--residents", type=int, default=None, help="Number of residents.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Results folder (default: results/<name>/; rerunning resumes it).")
+              help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
 def experiment(spec_file: Path, workers: int, replications: int | None, months: int | None,
                residents: int | None, out: Path | None) -> None:
     """Run an experiment spec: scenarios x design x replications, resumable, with

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
+import json
 import platform
 import subprocess
 import sys
@@ -51,6 +53,16 @@ def environment() -> dict[str, Any]:
         "platform": platform.platform(),
         "libraries": libs,
     }
+
+
+def fingerprint(spec: dict[str, Any]) -> str:
+    """Short hash of a spec and the package version: the id of the results it defines.
+
+    The default results folders are ``results/<name>/<fingerprint>/``, so the same command
+    resumes in the same place while a changed spec or package version never mixes in.
+    """
+    text = json.dumps({"spec": spec, "version": package_version()}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
 def now() -> str:

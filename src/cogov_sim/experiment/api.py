@@ -105,7 +105,8 @@ def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | 
     spec_or_path
         A spec file (``experiments/*.toml``) or an :class:`ExperimentSpec`.
     out
-        Results folder (default ``results/<spec name>/``). If it holds this experiment
+        Results folder (default ``results/<spec name>/<run id>/``, the run id a short hash
+        of the spec after overrides and the package version). If it holds this experiment
         already, only missing runs are done; if it holds another, :class:`SpecError`'s
         sibling ``FolderMismatchError`` is raised and nothing is touched.
     workers
@@ -129,7 +130,7 @@ def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | 
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
         raise SpecError(f"--workers {workers}: expected 0 (one per core) or more")
     tasks = make_tasks(spec, design_points(spec))
-    folder = Path(out) if out is not None else RESULTS / spec.name
+    folder = Path(out) if out is not None else RESULTS / spec.name / spec.fingerprint()
     report = run_tasks(tasks, folder, workers=workers, progress=progress, executor=executor,
                        manifest={"kind": "experiment", "spec": spec.to_dict()},
                        reduce_fn=KeepColumns(spec.outcomes) if spec.outcomes else None)

@@ -2,7 +2,7 @@
 
 An experiment file (``experiments/*.toml``) declares what to run::
 
-    name = "reform_stages"            # results go to results/<name>/ (default: file name)
+    name = "reform_stages"            # results go to results/<name>/<run id>/ (default: file name)
     description = "..."
     root_seed = 20240601              # root of the seed tree (required)
     replications = 40                 # runs per design point (required)
@@ -130,6 +130,12 @@ class ExperimentSpec:
         _check_sizes(new, where.option("months/--residents"))
         _validate_points(new)
         return new
+
+    def fingerprint(self) -> str:
+        """The run id: a short hash of the spec (after overrides) and the package version."""
+        from ..provenance import fingerprint
+
+        return fingerprint(self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (recorded in the manifest; equal dicts mean equal runs)."""

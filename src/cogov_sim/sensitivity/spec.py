@@ -33,8 +33,6 @@ error names the file, the place and the key, with a suggestion where one is clos
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -104,11 +102,9 @@ class SASpec:
 
     def fingerprint(self) -> str:
         """A short hash of everything that determines the results (the run id)."""
-        from ..provenance import package_version
+        from ..provenance import fingerprint
 
-        text = json.dumps({"spec": self.to_dict(), "version": package_version()},
-                          sort_keys=True, default=str)
-        return hashlib.sha256(text.encode()).hexdigest()[:10]
+        return fingerprint(self.to_dict())
 
     # -- derived objects ----------------------------------------------------------------
     def problem(self) -> Problem:

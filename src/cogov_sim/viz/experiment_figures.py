@@ -11,7 +11,6 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import matplotlib
 
@@ -21,7 +20,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from ..rules.requests import DIMENSIONS  # noqa: E402
-from .labels import check_language, cjk_font, outcome_label  # noqa: E402
+from .labels import check_language, language_style, outcome_label  # noqa: E402
 
 KEY_OUTCOMES = ("participation_rate", "happiness_index", "admin_burden", "trust_committee",
                 "trust_government", "trust_so", "so_per_10k", "resolution_rate")
@@ -37,9 +36,6 @@ _TEXT = {
 }
 
 
-def _style(lang: str) -> dict[str, Any]:
-    font = cjk_font() if lang == "zh" else None
-    return {"font.family": [font, "sans-serif"]} if font else {}
 
 
 def _colours(n: int) -> list[tuple[float, ...]]:
@@ -97,7 +93,7 @@ def outcomes_over_time(data: pd.DataFrame, path: Path, outcomes: Sequence[str] =
     labels, shared = _short_labels(groups)
     title = " · ".join(t for t in (title, shared) if t) or None
     alpha = 0.15 if len(groups) <= 6 else 0.07
-    with plt.rc_context(_style(lang)):  # type: ignore[arg-type]
+    with plt.rc_context(language_style(lang)):
         fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.9 * nrows + 0.9),
                                  constrained_layout=True, squeeze=False)
         for ax, name in zip(axes.flat, outcomes, strict=False):
@@ -144,7 +140,7 @@ def differences(table: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_O
     title = " · ".join(t for t in (title, shared) if t) or None
     ncols = 4 if len(outcomes) > 6 else 3
     nrows = int(np.ceil(len(outcomes) / ncols))
-    with plt.rc_context(_style(lang)):  # type: ignore[arg-type]
+    with plt.rc_context(language_style(lang)):
         fig, axes = plt.subplots(
             nrows, ncols, figsize=(3.4 * ncols, (0.3 * len(groups) * (lines + 0.2) + 1.4) * nrows
                                    + 0.8), constrained_layout=True, squeeze=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import matplotlib
 
@@ -12,21 +11,18 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .labels import cjk_font, outcome_label  # noqa: E402
+from .labels import language_style, outcome_label  # noqa: E402
 
 KEY_OUTCOMES = ("participation_rate", "happiness_index", "admin_burden", "trust_committee",
                 "resolution_rate", "so_per_10k")
 
 
-def _style(lang: str) -> dict[str, Any]:
-    font = cjk_font() if lang == "zh" else None
-    return {"font.family": [font, "sans-serif"]} if font else {}
 
 
 def summary_figure(frame: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_OUTCOMES,
                    lang: str = "en", title: str | None = None) -> None:
     """Key outcomes of one run over time, one panel each, saved as PNG."""
-    with plt.rc_context(_style(lang)):  # type: ignore[arg-type]
+    with plt.rc_context(language_style(lang)):
         fig, axes = plt.subplots(2, 3, figsize=(12, 6.5), constrained_layout=True)
         years = frame["month"] / 12.0
         for ax, name in zip(axes.flat, outcomes, strict=False):

@@ -7,6 +7,7 @@ metadata); this module only looks them up, so a new language is one more field t
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from matplotlib import font_manager
 
@@ -21,6 +22,16 @@ CJK_FONTS = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "So
 def check_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise ValueError(f"language '{lang}' is not supported; allowed: {', '.join(LANGUAGES)}")
+
+
+def language_style(lang: str) -> Any:
+    """Matplotlib rc settings for figures in ``lang`` (a CJK font for Chinese, if installed).
+
+    Typed ``Any`` because ``plt.rc_context`` wants literal rc keys.
+    """
+    check_language(lang)
+    font = cjk_font() if lang == "zh" else None
+    return {"font.family": [font, "sans-serif"]} if font else {}
 
 
 def outcome_label(name: str, lang: str = "en") -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import matplotlib
 
@@ -20,7 +19,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from ..outcomes import OUTCOME_NAMES  # noqa: E402
-from .labels import cjk_font, outcome_label  # noqa: E402
+from .labels import language_style, outcome_label  # noqa: E402
 
 COLORS = {"S1": "#2a6f97", "ST": "#e07a5f", "mu_star": "#2a6f97", "median": "#2a6f97",
           "maximum": "#e07a5f"}
@@ -28,9 +27,6 @@ STAT_LABELS = {"en": {"final": "end of run", "mean": "time average", "last_year"
                "zh": {"final": "期末值", "mean": "时间平均", "last_year": "最后一年"}}
 
 
-def _style(lang: str) -> Any:  # rc_context wants literal keys
-    font = cjk_font() if lang == "zh" else None
-    return {"font.family": [font, "sans-serif"]} if font else {}
 
 
 def output_label(name: str, lang: str = "en") -> str:
@@ -59,7 +55,7 @@ def index_bars(indices: pd.DataFrame, path: Path, *, parameters: Sequence[str],
     """Grouped bars of ``show`` indices per parameter, one panel per output, with error
     bars (the interval half-widths in ``conf``)."""
     outputs = [o for o in outputs if o in set(indices["output"])]
-    with plt.rc_context(_style(lang)):
+    with plt.rc_context(language_style(lang)):
         fig, axes = _grid(max(1, len(outputs)), width=0.45 * len(parameters) + 3.0)
         width = 0.8 / len(show)
         x = np.arange(len(parameters))
@@ -89,7 +85,7 @@ def morris_plot(indices: pd.DataFrame, path: Path, *, outputs: Sequence[str],
     Points far right matter; points high above the diagonal act non-linearly or through
     interactions (Campolongo et al. 2007). Parameters near the origin are not labelled."""
     outputs = [o for o in outputs if o in set(indices["output"])]
-    with plt.rc_context(_style(lang)):
+    with plt.rc_context(language_style(lang)):
         fig, axes = _grid(max(1, len(outputs)))
         for ax, output in zip(axes.flat, outputs, strict=False):
             sel = indices[indices["output"] == output]
@@ -119,7 +115,7 @@ def convergence_plot(convergence: pd.DataFrame, path: Path, *, outputs: Sequence
                      lang: str = "en") -> None:
     """S1 (dashed) and ST (solid) of every parameter against the base sample size n."""
     outputs = [o for o in outputs if o in set(convergence["output"])]
-    with plt.rc_context(_style(lang)):
+    with plt.rc_context(language_style(lang)):
         fig, axes = _grid(max(1, len(outputs)))
         cmap = plt.get_cmap("tab20")
         params = list(dict.fromkeys(convergence["parameter"]))
@@ -148,7 +144,7 @@ def time_heatmap(time_indices: pd.DataFrame, path: Path, *, parameters: Sequence
                  index: str, title: str | None = None, lang: str = "en") -> None:
     """Parameter x year heat map of ``index``, one panel per time-resolved outcome."""
     outputs = list(dict.fromkeys(time_indices["output"]))
-    with plt.rc_context(_style(lang)):
+    with plt.rc_context(language_style(lang)):
         years = sorted(set(time_indices["year"]))
         fig, axes = _grid(max(1, len(outputs)), width=0.5 * len(years) + 4.5,
                           height=0.28 * len(parameters) + 1.6)

@@ -110,3 +110,17 @@ def test_one_way_evaluation_decouples_scores_from_residents() -> None:
     base = simulate(load_preset("baseline", n_residents=1500, n_communities=5, months=36), 2)
     assert base["eval_gov_to_committee"].iloc[-1] >= 98
     assert base["eval_residents_to_committee"].iloc[-1] < 70
+
+
+def test_underfunded_budget_scales_social_workers_and_payments() -> None:
+    """When committed spending exceeds the budget, only what is paid for is delivered."""
+    base = {"n_residents": 800, "n_communities": 4, "months": 12, "social_workers_per_1000": 2.0}
+    rich = simulate(Params(**base, budget_per_resident=3000.0), 1)
+    poor = simulate(Params(**base, budget_per_resident=10.0), 1)
+    assert (poor["spend_total"] < rich["spend_total"]).all()
+    assert (poor["spend_social_workers"] < rich["spend_social_workers"]).all()
+    # month 1, same draws so far: the only difference is the social workers paid for
+    assert poor["resident_hours_per_resident"].iloc[0] < rich["resident_hours_per_resident"].iloc[0]
+    paid = {**base, "delegation_funding": 1.0}
+    assert (simulate(Params(**paid, budget_per_resident=10.0), 1)["committee_payment"]
+            < simulate(Params(**paid, budget_per_resident=3000.0), 1)["committee_payment"]).all()

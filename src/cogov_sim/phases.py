@@ -59,6 +59,7 @@ def government_spends(m: CoGovModel) -> None:
     gov.budget, scale = delegation.allocate_budget(
         gov.monthly_budget, float(m.owed.sum()), workers * delegation.SOCIAL_WORKER_WAGE,
         float(incubated.sum()) * delegation.INCUBATION_GRANT, p.purchase_share)
+    gov.scale = scale  # below 1 when committed items exceed the budget
     com.payment = m.owed * scale
     com.year_paid += com.payment
     com.paid_hours = delegation.paid_hours(com.payment)
@@ -89,7 +90,8 @@ def committees_split_time(m: CoGovModel) -> None:
                                                    p.grid_visits, pop.sizes.astype(float))
     com.visit_hours = made * outreach.HOURS_PER_VISIT
     m.case_hours = (com.resident_hours - com.visit_hours
-                    + outreach.social_worker_hours(p.social_workers_per_1000, pop.sizes))
+                    + outreach.social_worker_hours(p.social_workers_per_1000 * m.government.scale,
+                                                   pop.sizes))  # only the workers paid for
     m.stats["visits"] = float(made.sum())
 
 

@@ -27,6 +27,8 @@ class Government(mesa.Agent):
         self.funding = p.delegation_funding
         self.monthly_budget = p.budget_per_resident * p.n_residents / 12.0
         self.budget = Budget(self.monthly_budget, 0.0, 0.0, 0.0, 0.0, self.monthly_budget)
+        self.scale = 1.0
+        """Share of committed spending the budget could cover this month (1 = all)."""
 
     def state(self) -> dict[str, float]:
         return {"strictness": self.strictness, "funding": self.funding, **self.budget.items()}

@@ -36,8 +36,6 @@ _TEXT = {
 }
 
 
-
-
 def _colours(n: int) -> list[tuple[float, ...]]:
     cmap = plt.get_cmap("tab10" if n <= 10 else "viridis")
     return [cmap(i if n <= 10 else i / max(n - 1, 1)) for i in range(n)]

@@ -17,8 +17,6 @@ KEY_OUTCOMES = ("participation_rate", "happiness_index", "admin_burden", "trust_
                 "resolution_rate", "so_per_10k")
 
 
-
-
 def summary_figure(frame: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_OUTCOMES,
                    lang: str = "en", title: str | None = None) -> None:
     """Key outcomes of one run over time, one panel each, saved as PNG."""

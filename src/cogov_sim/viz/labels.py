@@ -9,8 +9,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from matplotlib import font_manager
-
 from ..outcomes import outcome
 from ..params import spec
 
@@ -52,8 +50,11 @@ def cjk_font() -> str | None:
     """Name of an installed font with Chinese glyphs, or None.
 
     Matplotlib's font cache may predate a font installed later (e.g. Debian's
-    ``fonts-wqy-microhei``); system font files are then registered directly.
+    ``fonts-wqy-microhei``); system font files are then registered directly. Matplotlib is
+    imported here, not at module level, so label lookups stay cheap to import.
     """
+    from matplotlib import font_manager
+
     def known() -> str | None:
         installed = {f.name for f in font_manager.fontManager.ttflist}
         return next((name for name in CJK_FONTS if name in installed), None)

@@ -19,8 +19,17 @@ from typing import Any
 import pandas as pd
 
 
+RESULTS = Path("results")
+
+
 class OutputError(ValueError):
     """An output folder that cannot be used (one-line message)."""
+
+
+def default_folder(name: str, fingerprint: str) -> Path:
+    """The default results folder of a named, fingerprinted job:
+    ``results/<name>/<fingerprint>/``, so the same spec always resumes in the same place."""
+    return RESULTS / name / fingerprint
 
 
 def check_writable(folder: Path) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from ..outcomes import OUTCOME_NAMES
+from ..store import default_folder
 from ..viz import experiment_figures as figs
 from ..viz.labels import cjk_font
 from . import compare, store
@@ -28,7 +29,6 @@ from .executors import Executor
 from .runner import RunReport, load_outcomes, load_status, run_tasks
 from .spec import ExperimentSpec, SpecError, load_spec
 
-RESULTS = Path("results")
 DESCRIPTIONS = {
     "runs": "every scheduled run: scenario, replication, seed, status, seconds, error",
     "summary": "paired differences from the reference scenario per outcome (end = mean of "
@@ -130,7 +130,7 @@ def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | 
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
         raise SpecError(f"--workers {workers}: expected 0 (one per core) or more")
     tasks = make_tasks(spec, design_points(spec))
-    folder = Path(out) if out is not None else RESULTS / spec.name / spec.fingerprint()
+    folder = Path(out) if out is not None else default_folder(spec.name, spec.fingerprint())
     report = run_tasks(tasks, folder, workers=workers, progress=progress, executor=executor,
                        manifest={"kind": "experiment", "spec": spec.to_dict()},
                        reduce_fn=KeepColumns(spec.outcomes) if spec.outcomes else None)

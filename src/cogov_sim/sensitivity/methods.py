@@ -52,6 +52,8 @@ analysis based on cumulative distribution functions. Environmental Modelling & S
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -69,6 +71,30 @@ from .problem import Problem, SensitivityError, check_sample_size
 
 RESAMPLES = 100
 CONF_LEVEL = 0.95
+#: Seed given to SALib in place of 0. SALib's estimators skip seeding when the seed is
+#: falsy (then draw from the unseeded global stream); the pipeline's seeds are below
+#: 2**31 (:func:`cogov_sim.experiment.seeds.keyed_seed`), so this value cannot collide.
+ZERO_SEED = 2**31
+
+
+def salib_seed(seed: int) -> int:
+    """``seed`` as SALib needs it: never 0 (0 means "unseeded" there), below 2**32."""
+    seed = int(seed) % 2**32
+    return seed if seed else ZERO_SEED
+
+
+@contextmanager
+def global_rng_kept() -> Iterator[None]:
+    """Save and restore NumPy's global random state around a SALib call.
+
+    ``SALib.analyze.fast`` and ``SALib.analyze.pawn`` call ``np.random.seed`` and draw from
+    the global stream (``sobol`` does when unseeded); this keeps callers' state untouched.
+    """
+    state = np.random.get_state()
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
 
 
 def _frame(problem: Problem, columns: dict[str, tuple[Any, Any]]) -> pd.DataFrame:
@@ -143,12 +169,12 @@ class Sobol(Method):
 
     def analyze(self, problem: Problem, X: np.ndarray, Y: np.ndarray,  # noqa: N803
                 seed: int) -> pd.DataFrame:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), global_rng_kept():
             warnings.simplefilter("ignore")
             si = sobol_analyze.analyze(problem.salib(), np.asarray(Y, dtype=float),
                                        calc_second_order=self.second_order,
                                        num_resamples=RESAMPLES, conf_level=CONF_LEVEL,
-                                       seed=int(seed))
+                                       seed=salib_seed(seed))
         frame = _frame(problem, {"S1": (si["S1"], si["S1_conf"]),
                                  "ST": (si["ST"], si["ST_conf"])})
         if self.second_order:
@@ -215,11 +241,11 @@ class EFast(Method):
 
     def analyze(self, problem: Problem, X: np.ndarray, Y: np.ndarray,  # noqa: N803
                 seed: int) -> pd.DataFrame:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), global_rng_kept():
             warnings.simplefilter("ignore")
             si = fast_analyze.analyze(problem.salib(), np.asarray(Y, dtype=float), M=self.M,
                                       num_resamples=RESAMPLES, conf_level=CONF_LEVEL,
-                                      seed=int(seed))
+                                      seed=salib_seed(seed))
         return _frame(problem, {"S1": (si["S1"], si["S1_conf"]), "ST": (si["ST"], si["ST_conf"])})
 
 
@@ -244,10 +270,11 @@ class Pawn(Method):
 
     def analyze(self, problem: Problem, X: np.ndarray, Y: np.ndarray,  # noqa: N803
                 seed: int) -> pd.DataFrame:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), global_rng_kept():
             warnings.simplefilter("ignore")
             si = pawn_analyze.analyze(problem.salib(), np.asarray(X, dtype=float),
-                                      np.asarray(Y, dtype=float), S=self.slices, seed=int(seed))
+                                      np.asarray(Y, dtype=float), S=self.slices,
+                                      seed=salib_seed(seed))
         return _frame(problem, {"median": (si["median"], None),
                                 "maximum": (si["maximum"], None)})
 

@@ -141,3 +141,18 @@ def test_grid_experiment_names_design_points(tmp_path: Path) -> None:
     assert {"scenario", "list_strictness"} <= set(data.columns)
     assert set(result.summary["scenario"]) == {"taicang_1_0 | list_strictness=1"}
     assert set(result.summary["reference"]) == {"taicang_1_0 | list_strictness=0"}
+
+
+def test_single_scenario_experiment_analyses_without_comparisons(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "one.toml"  # no scenarios key: baseline only, nothing to compare
+    path.write_text("root_seed = 1\nreplications = 2\nmonths = 12\nresidents = 300\n"
+                    "communities = 3\n", encoding="utf-8")
+    assert main(["experiment", str(path), "--out", str(tmp_path / "one")]) == 0
+    captured = capsys.readouterr()
+    assert "2 run(s) done" in captured.out and "nothing to compare" in captured.err
+    tables = tmp_path / "one" / "tables"
+    means = pd.read_csv(tables / "scenario_means.csv")
+    assert set(means["scenario"]) == {"baseline"} and set(means["n"]) == {2}
+    assert (tables / "runs.csv").is_file() and not (tables / "summary.csv").exists()
+    assert (tmp_path / "one" / "figures" / "outcomes.png").is_file()

@@ -160,3 +160,12 @@ def test_figures_are_written(tmp_path: Path) -> None:
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(ValueError, match="no paired differences"):
         differences(table, tmp_path / "none.png", ["trust_so"])
+
+
+def test_a_single_group_gives_an_empty_table_with_the_usual_columns() -> None:
+    data = pd.DataFrame({"run_id": ["a", "a", "b", "b"], "scenario": "baseline",
+                         "replication": [0, 0, 1, 1], "month": [1, 2, 1, 2],
+                         "happiness_index": [1.0, 2.0, 3.0, 4.0]})
+    table = summary_table(data, ["happiness_index"])
+    assert table.empty and {"measure", "scenario", "outcome", "difference"} <= set(table.columns)
+    assert markdown_summary(table, ["happiness_index"]).count("\n") == 2  # header lines only

@@ -167,25 +167,31 @@ def analyse(folder: str | Path,
     files.append(tables / "runs.csv")
     data = load_outcomes(folder)
     if data.empty:
-        return pd.DataFrame(), tuple(files), ("no finished runs to analyse",)
+        empty = pd.DataFrame(columns=["measure", *compare.COMPARE_COLUMNS])
+        return empty, tuple(files), ("no finished runs to analyse",)
     data.insert(3, "_point", data["point_id"].map(names))
     outcomes = [o for o in outcomes if o in data.columns]
     summary = compare.summary_table(data, outcomes, group="_point", order=order)
     means = pd.concat([compare.group_means(compare.per_run(data, outcomes, m, "_point"),
                                            outcomes, "_point", order=order).assign(measure=m)
                        for m in compare.MEASURES], ignore_index=True)
-    store.write_table(tables / "summary.csv", summary)
     store.write_table(tables / "scenario_means.csv", means)
-    files += [tables / "summary.csv", tables / "scenario_means.csv"]
+    files.append(tables / "scenario_means.csv")
+    if len(order) < 2:
+        notes.append("one design point: nothing to compare, so no summary tables or "
+                     "differences figure (see tables/scenario_means.csv)")
+    else:
+        store.write_table(tables / "summary.csv", summary)
+        files.append(tables / "summary.csv")
+        key = [o for o in figs.KEY_OUTCOMES if o in outcomes]
+        for lang in ("en", "zh"):
+            path = tables / ("summary.md" if lang == "en" else "summary.zh.md")
+            store.write_text(path, compare.markdown_summary(summary, key, lang))
+            files.append(path)
     languages = ["en", "zh"] if cjk_font() else ["en"]
     if "zh" not in languages:
         notes.append("no font with Chinese glyphs found: Chinese figures skipped "
                      "(install e.g. fonts-noto-cjk)")
-    key = [o for o in figs.KEY_OUTCOMES if o in outcomes]
-    for lang in ("en", "zh"):
-        path = tables / ("summary.md" if lang == "en" else "summary.zh.md")
-        store.write_text(path, compare.markdown_summary(summary, key, lang))
-        files.append(path)
     if figures:
         files += _figures(folder, data, summary, order, languages, manifest, notes)
     manifest["outputs"] = {**manifest.get("outputs", {}), **{

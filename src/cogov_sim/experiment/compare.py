@@ -22,7 +22,7 @@ over all months).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,9 @@ class PairedStats:
     p_higher: float
     p_higher_low: float
     p_higher_high: float
+
+
+COMPARE_COLUMNS = ("scenario", "reference", "outcome", *(f.name for f in fields(PairedStats)))
 
 
 def paired_stats(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray,
@@ -126,7 +129,8 @@ def compare(values: pd.DataFrame, outcomes: Sequence[str], reference: str | None
     replication, for each outcome.
 
     ``values`` comes from :func:`per_run`. Columns of the result: ``scenario``,
-    ``reference``, ``outcome``, then the fields of :class:`PairedStats`.
+    ``reference``, ``outcome``, then the fields of :class:`PairedStats` — also when there
+    is nothing to compare (a single group gives an empty frame with these columns).
     """
     groups = list(order) if order is not None else list(dict.fromkeys(values[group]))
     reference = groups[0] if reference is None else reference
@@ -143,7 +147,7 @@ def compare(values: pd.DataFrame, outcomes: Sequence[str], reference: str | None
             a, b = a.align(b)
             rows.append({"scenario": g, "reference": reference, "outcome": name,
                          **asdict(paired_stats(a.to_numpy(), b.to_numpy(), level))})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=COMPARE_COLUMNS)
 
 
 def group_means(values: pd.DataFrame, outcomes: Sequence[str], group: str = "scenario",

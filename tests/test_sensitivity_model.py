@@ -246,3 +246,73 @@ def test_cli_prints_warnings_for_outputs_without_indices(
     assert "warning: output requests_new:final is constant" in captured.err
     assert "no index to compare" in captured.out
     assert "nan" not in captured.out
+
+
+def _tiny_spec_file(tmp_path: Path, communities: int = 5) -> Path:
+    spec_file = tmp_path / "tiny.toml"
+    spec_file.write_text('name = "tiny"\nroot_seed = 7\nn = 4\nreplications = 1\nmonths = 12\n'
+                         f'residents = 300\ncommunities = {communities}\nlevers = ["list_strictness"]\n'
+                         'outcomes = ["participation_rate:final"]\nover_time = []\n',
+                         encoding="utf-8")
+    return spec_file
+
+
+def test_bad_out_is_one_line_before_the_plan_and_nothing_is_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec_file = _tiny_spec_file(tmp_path)
+    (tmp_path / "a_file").write_text("x", encoding="utf-8")
+    code = main(["sa", str(spec_file), "--out", str(tmp_path / "a_file")])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert captured.err.startswith("error: --out") and captured.err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file", "tiny.toml"]
+
+
+def test_an_invalid_size_on_the_command_line_blames_the_option(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # valid on its own, but too few for the spec's 10 communities
+    spec_file = _tiny_spec_file(tmp_path, communities=10)
+    code = main(["sa", str(spec_file), "--residents", "60", "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith("error: --residents 60: ") and str(spec_file) not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_failed_model_runs_exit_1_list_the_failures_and_keep_finished_runs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from cogov_sim.experiment.runner import load_outcomes, run_tasks
+    from cogov_sim.sensitivity import model
+
+    def broken(params: Params, seed: int) -> pd.DataFrame:
+        if params.list_strictness > 0.5:
+            raise ValueError("injected failure")
+        return simulate(params, seed)
+
+    monkeypatch.setattr(model, "run_tasks",
+                        lambda *a, **k: run_tasks(*a, **{**k, "run_fn": broken}))
+    out = tmp_path / "o"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["sa", str(_tiny_spec_file(tmp_path)), "--out", str(out)])
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    failed = [line for line in err.splitlines() if line.startswith("failed: ")]
+    assert failed and all("ValueError: injected failure" in f for f in failed)
+    assert f"error: {len(failed)} of 12 model runs failed" in err
+    kept = load_outcomes(out / "runs" / "n000004-s0")
+    assert len(kept) == 12 - len(failed) > 0
+
+
+def test_ctrl_c_says_finished_runs_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from cogov_sim.sensitivity import model
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(model, "run_tasks", interrupted)
+    code = main(["sa", str(_tiny_spec_file(tmp_path)), "--out", str(tmp_path / "o")])
+    assert code == 130
+    assert "finished runs are kept" in capsys.readouterr().err

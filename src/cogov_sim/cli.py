@@ -153,21 +153,31 @@ def params(kind: str | None, lang: str) -> None:
 def sa(spec_file: Path, n: int | None, replications: int | None, months: int | None,
        residents: int | None, workers: int, out: Path | None, lang: str) -> None:
     """Global sensitivity analysis (Sobol, Morris, eFAST, PAWN) of the policy levers."""
-    from .sensitivity.model import default_folder, run_sa
+    from .sensitivity.model import RunsFailedError, prepare_sa, run_prepared
     from .sensitivity.spec import load_spec
 
-    spec = load_spec(spec_file).with_overrides(n=n, replications=replications, months=months,
-                                               residents=residents)
     if workers < 0:
         raise SensitivityError(f"--workers {workers}: expected 0 (one per core) or more")
-    folder = out or default_folder(spec)
-    plan = spec.plan()
+    spec = load_spec(spec_file).with_overrides(n=n, replications=replications, months=months,
+                                               residents=residents)
+    prepared = prepare_sa(spec, out)  # checks and opens the folder before anything is printed
+    plan, folder = prepared.plan, prepared.folder
     stages = plan.stages()
     click.echo(f"{spec.name}: {plan.method.name} over {plan.problem.num_vars} parameters, "
                f"{plan.replications} replication(s); up to {plan.total_runs(stages[-1]):,} "
                f"model runs → {folder}", err=True)
-    result, folder = run_sa(spec, folder, workers=workers, lang=lang,
-                            on_stage=lambda text: click.echo(text, err=True))
+    try:
+        result = run_prepared(prepared, workers=workers, lang=lang,
+                              on_stage=lambda text: click.echo(text, err=True))
+    except KeyboardInterrupt:
+        click.echo("finished runs are kept; run the same command again to resume", err=True)
+        raise
+    except RunsFailedError as exc:
+        for run_id, error in exc.failed.items():
+            last = error.strip().splitlines()[-1] if error.strip() else "unknown error"
+            click.echo(f"failed: {run_id}: {last}", err=True)
+        click.echo(f"error: {exc} (tracebacks in {exc.folder / 'ledger.jsonl'})", err=True)
+        sys.exit(1)
     click.echo(result.text_table())
     click.echo(f"\n{result.verdict_text}")
     noise = result.noise.dropna(subset=["noise_share_of_means"])

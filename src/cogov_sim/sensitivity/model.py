@@ -9,13 +9,15 @@ missing. Each run is reduced in its worker to one row of the selected outputs
 (:class:`~cogov_sim.sensitivity.outcomes.OutcomeSelection`).
 
 :func:`run_sa` is the whole analysis of a spec: plan and validate, open (or resume) the
-results folder, run the pipeline, write tables, figures and the manifest.
+results folder (:func:`prepare_sa`), run the pipeline, write tables, figures and the
+manifest (:func:`run_prepared`).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +26,36 @@ import pandas as pd
 
 from ..experiment.runner import Task, derive_seed, load_outcomes, run_tasks
 from ..params import Params
-from .analysis import SAResult, run_pipeline
+from .analysis import Plan, SAResult, run_pipeline
 from .outcomes import OutcomeSelection
-from .problem import Problem, SensitivityError
+from .problem import Problem
 from .spec import SASpec
 
 RESULTS = Path("results")
+
+
+class RunsFailedError(RuntimeError):
+    """Model runs of a stage failed; the finished ones are kept in ``folder``.
+
+    Not a user error: the command exits 1 and lists the failures (like ``experiment``).
+
+    Attributes
+    ----------
+    failed : dict
+        Run id -> traceback text of each failed run.
+    total : int
+        Runs in the stage.
+    stage : str
+        The stage (``n000064-s0``, ...).
+    folder : Path
+        The stage folder (ledger with tracebacks, shards of finished runs).
+    """
+
+    def __init__(self, failed: dict[str, str], total: int, stage: str, folder: Path) -> None:
+        self.failed, self.total, self.stage, self.folder = dict(failed), total, stage, folder
+        super().__init__(f"{len(failed):,} of {total:,} model runs failed in stage {stage}; "
+                         f"finished runs are kept in {folder} — rerun the same command to "
+                         "retry the failed ones")
 
 
 class ModelEvaluator:
@@ -97,12 +123,7 @@ class ModelEvaluator:
                            manifest={"kind": "sensitivity-stage", "stage": stage, **self.caller})
         self.seconds += time.perf_counter() - t0
         if report.failed:
-            run_id, error = next(iter(report.failed.items()))
-            last = error.strip().splitlines()[-1] if error.strip() else "unknown error"
-            raise SensitivityError(
-                f"{len(report.failed):,} of {len(tasks):,} model runs failed in stage {stage} "
-                f"(first: {run_id}: {last}); finished runs are kept in {folder} — rerun the "
-                "same command to retry the failed ones")
+            raise RunsFailedError(report.failed, len(tasks), stage, folder)
         frame = load_outcomes(folder, columns=[*self.outputs, *self._time_columns()])
         return frame[["point_id", "replication", *self.outputs, *self._time_columns()]]
 
@@ -113,6 +134,57 @@ class ModelEvaluator:
 def default_folder(spec: SASpec) -> Path:
     """``results/<name>/<fingerprint>``: the same spec always resumes in the same place."""
     return RESULTS / spec.name / spec.fingerprint()
+
+
+@dataclass
+class PreparedSA:
+    """A planned analysis whose results folder is open (see :func:`prepare_sa`)."""
+
+    spec: SASpec
+    plan: Plan
+    folder: Path
+
+
+def prepare_sa(spec: SASpec, out: Path | None = None) -> PreparedSA:
+    """Plan ``spec`` and open (or resume) its results folder; nothing runs yet.
+
+    Raises
+    ------
+    OutputError, FolderMismatchError
+        The folder cannot be written or holds another analysis (nothing is written).
+    """
+    from . import store
+
+    plan = spec.plan()
+    folder = Path(out) if out is not None else default_folder(spec)
+    store.open_results(folder, spec, plan)
+    return PreparedSA(spec, plan, folder)
+
+
+def run_prepared(prepared: PreparedSA, *, workers: int = 1, progress: bool | None = None,
+                 lang: str = "en",
+                 on_stage: Callable[[str], None] | None = None) -> SAResult:
+    """Run a prepared analysis and write its tables, figures and manifest.
+
+    Raises
+    ------
+    RunsFailedError
+        Model runs failed; finished runs are kept and a rerun retries the failed ones.
+    """
+    from . import store
+
+    spec, plan, folder = prepared.spec, prepared.plan, prepared.folder
+    evaluator = ModelEvaluator(plan.problem, spec.base_params(), spec.selection(), folder,
+                               root_seed=spec.root_seed,
+                               common_random_numbers=spec.common_random_numbers,
+                               workers=workers, progress=progress,
+                               manifest={"sensitivity": spec.fingerprint()})
+    t0 = time.perf_counter()
+    result = run_pipeline(plan, evaluator, seed=spec.root_seed, progress=on_stage)
+    seconds = time.perf_counter() - t0
+    store.write_results(folder, spec, result, seconds=seconds, run_seconds=evaluator.seconds,
+                        workers=workers, lang=lang)
+    return result
 
 
 def run_sa(spec: SASpec, out: Path | None = None, *, workers: int = 1,
@@ -128,22 +200,11 @@ def run_sa(spec: SASpec, out: Path | None = None, *, workers: int = 1,
     (SAResult, Path)
         The results and the folder holding them.
     """
-    from . import store
-
-    plan = spec.plan()
-    problem, base, selection = spec.problem(), spec.base_params(), spec.selection()
-    folder = Path(out) if out is not None else default_folder(spec)
-    store.open_results(folder, spec, plan)
-    evaluator = ModelEvaluator(problem, base, selection, folder, root_seed=spec.root_seed,
-                               common_random_numbers=spec.common_random_numbers,
-                               workers=workers, progress=progress,
-                               manifest={"sensitivity": spec.fingerprint()})
-    t0 = time.perf_counter()
-    result = run_pipeline(plan, evaluator, seed=spec.root_seed, progress=on_stage)
-    seconds = time.perf_counter() - t0
-    store.write_results(folder, spec, result, seconds=seconds, run_seconds=evaluator.seconds,
-                        workers=workers, lang=lang)
-    return result, folder
+    prepared = prepare_sa(spec, out)
+    result = run_prepared(prepared, workers=workers, progress=progress, lang=lang,
+                          on_stage=on_stage)
+    return result, prepared.folder
 
 
-__all__ = ["ModelEvaluator", "default_folder", "run_sa"]
+__all__ = ["ModelEvaluator", "PreparedSA", "RunsFailedError", "default_folder", "prepare_sa",
+           "run_prepared", "run_sa"]

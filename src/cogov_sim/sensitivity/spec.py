@@ -234,13 +234,26 @@ def _size(key: str, value: Any, fail: Any) -> int:
     return value
 
 
+def _size_blame(spec: SASpec, cli: set[str], message: str) -> str:
+    """Who to blame for invalid base parameters: the size options given on the command line
+    that the message names (all given ones if it names none), else the spec file."""
+    given = [k for k in SIZE_KEYS if k in cli]
+    named = [k for k in given if SIZE_KEYS[k] in message] or given
+    if not named:
+        return spec.source
+    return ", ".join(f"--{k} {getattr(spec, k)}" for k in named)
+
+
 def _check_whole(spec: SASpec, cli: set[str]) -> None:
     """Plan everything once, attributing errors to the key that caused them."""
     try:
         spec.problem()
     except SensitivityError as exc:
         raise SensitivityError(f"{spec.source}, {exc}") from None
-    spec.base_params()
+    try:
+        load_preset(spec.scenario, **spec.size(), **spec.problem().fixed)
+    except ParameterError as exc:
+        raise SensitivityError(f"{_size_blame(spec, cli, str(exc))}: {exc}") from None
     try:
         spec.selection()
     except SensitivityError as exc:

@@ -415,3 +415,65 @@ def test_dask_executor_gives_the_same_data(tmp_path: Path, clean: pd.DataFrame) 
                            executor=DaskExecutor(client))
     assert report.ok
     pd.testing.assert_frame_equal(load_outcomes(tmp_path / "dask"), clean)
+
+
+# -- one process per folder -----------------------------------------------------------------------
+
+HOLD_LOCK = """
+import fcntl, sys, time
+from pathlib import Path
+folder = Path(sys.argv[1])
+folder.mkdir(parents=True)
+fh = open(folder / ".lock", "w")
+fcntl.flock(fh, fcntl.LOCK_EX)
+print("locked", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_folder_in_use_by_another_process_is_refused(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from cogov_sim.cli import main
+    from cogov_sim.store import OutputError
+
+    folder = tmp_path / "busy"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(folder)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        tasks, manifest = tiny_tasks()
+        with pytest.raises(OutputError) as info:
+            run_tasks(tasks, folder, manifest=manifest, progress=False)
+        assert "in use by another" in str(info.value) and str(folder) in str(info.value)
+        assert "\n" not in str(info.value)
+        assert [p.name for p in folder.iterdir()] == [".lock"]  # nothing written
+        spec_file = tmp_path / "tiny.toml"
+        spec_file.write_text('root_seed = 1\nreplications = 1\nmonths = 12\n'
+                             'residents = 300\ncommunities = 3\n')
+        assert main(["experiment", str(spec_file), "--out", str(folder)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("error: ") and "in use" in err and len(err.splitlines()) == 1
+        assert [p.name for p in folder.iterdir()] == [".lock"]
+    finally:
+        holder.communicate("")
+    # once the other process has finished, the folder is usable (and the lock is ours only
+    # while we run: a later call in the same process works too)
+    tasks, manifest = tiny_tasks(replications=1)
+    assert run_tasks(tasks, folder, manifest=manifest, progress=False).ok
+    assert run_tasks(tasks, folder, manifest=manifest, progress=False).skipped
+
+
+def test_runs_marked_done_without_rows_are_not_trusted(tmp_path: Path,
+                                                       clean: pd.DataFrame) -> None:
+    from cogov_sim.store import OutputError
+
+    tasks, manifest = tiny_tasks()
+    folder = tmp_path / "lost"
+    run_tasks(tasks, folder, manifest=manifest, progress=False, batch_seconds=0)
+    lost = next(e for e in ledger(folder) if e["run_id"] == "p00001-r0002")
+    (folder / "runs" / str(lost["shard"])).unlink()  # e.g. overwritten by another writer
+    with pytest.raises(OutputError, match="p00001-r0002|missing"):
+        load_outcomes(folder)
+    report = run_tasks(tasks, folder, manifest=manifest, progress=False)
+    assert report.done == ("p00001-r0002",) and len(report.skipped) == 5
+    pd.testing.assert_frame_equal(load_outcomes(folder), clean)

@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -32,12 +32,15 @@ def default_folder(name: str, fingerprint: str) -> Path:
     return RESULTS / name / fingerprint
 
 
-def check_writable(folder: Path) -> None:
-    """Fail early, before any work, if ``folder`` cannot receive a new result."""
+def check_writable(folder: Path, ignore: Sequence[str] = ()) -> None:
+    """Fail early, before any work, if ``folder`` cannot receive a new result.
+
+    Files named in ``ignore`` (e.g. a lock file) do not make the folder non-empty.
+    """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"--out {folder}: exists and is not a folder")
-    if folder.is_dir() and any(folder.iterdir()):
+    if folder.is_dir() and any(p.name not in ignore for p in folder.iterdir()):
         raise OutputError(f"--out {folder}: folder is not empty; choose a new folder")
     parent = _existing_ancestor(folder)
     if not parent.is_dir():

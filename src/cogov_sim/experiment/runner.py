@@ -178,9 +178,24 @@ def run_tasks(tasks: Sequence[Task], folder: Path, *, workers: int = 1,
     points = _check_tasks(tasks, caller)
     full = _manifest(tasks, points, caller)
     current = store.open_folder(folder, full, identity=full["identity"])
+    try:
+        return _run_locked(tasks, folder, current, full, workers=workers, progress=progress,
+                           run_fn=run_fn, reduce_fn=reduce_fn, executor=executor,
+                           batch_seconds=batch_seconds)
+    finally:
+        store.release_folder(folder)
+
+
+def _run_locked(tasks: list[Task], folder: Path, current: dict[str, Any],
+                full: dict[str, Any], *, workers: int, progress: bool | None,
+                run_fn: Callable[[Params, int], pd.DataFrame],
+                reduce_fn: Callable[[pd.DataFrame], pd.DataFrame] | None,
+                executor: Executor | None, batch_seconds: float) -> RunReport:
+    """:func:`run_tasks` once the folder is open and locked."""
     ledger = store.read_ledger(folder)
-    done_before = {rid for rid, e in ledger.items() if e.get("status") == "done"}
-    store.remove_orphans(folder, ledger)
+    done_before = ({rid for rid, e in ledger.items() if e.get("status") == "done"}
+                   - store.missing_runs(folder, ledger))  # rows lost: redo, don't trust
+    store.remove_orphans(folder, {rid: ledger[rid] for rid in done_before})
     todo = sorted((t for t in tasks if t.run_id not in done_before),
                   key=lambda t: (t.replication, t.point_id, t.run_id))
     runner = executor or make_executor(workers)
@@ -355,7 +370,8 @@ class _ShardWriter:
         self.frames.append(frame)
         self.rows += len(frame)
         self.entries.append({"run_id": task.run_id, "status": "done", "seed": task.seed,
-                             "seconds": round(seconds, 4), "finished": now()})
+                             "rows": len(frame), "seconds": round(seconds, 4),
+                             "finished": now()})
         if (time.monotonic() - self.since >= self.seconds or len(self.frames) >= self.max_runs
                 or self.rows >= self.max_rows):
             self.flush()

@@ -15,11 +15,17 @@ ignored when reading and removed on the next call. So after Ctrl-C, SIGKILL or a
 cut, rerunning the same call redoes only what is missing, and the data equal those of an
 uninterrupted sweep.
 
+One process at a time: :func:`open_folder` takes an exclusive lock (``flock`` on
+``<folder>/.lock``), held until :func:`release_folder`, so a second process running into
+the same folder is refused instead of overwriting the first one's shards.
+
 This module and :mod:`cogov_sim.store` are the only writers of result files.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import os
 import re
@@ -36,6 +42,7 @@ from ..store import OutputError, check_writable, read_json, write_json
 MANIFEST = "manifest.json"
 LEDGER = "ledger.jsonl"
 RUNS = "runs"
+LOCK = ".lock"
 _SHARD = re.compile(r"^shard-(\d+)\.parquet$")
 
 
@@ -46,33 +53,88 @@ class FolderMismatchError(OutputError):
 # -- opening ------------------------------------------------------------------------------
 
 def open_folder(folder: Path, manifest: dict[str, Any], identity: Sequence[str]) -> dict[str, Any]:
-    """Create ``folder`` with ``manifest``, or check that it holds the same experiment.
+    """Lock ``folder``, then create it with ``manifest`` or check it holds the same experiment.
 
     ``identity`` names the manifest keys that must match an existing folder's. Returns
-    the manifest to use: the existing one when resuming (so its history is kept).
+    the manifest to use: the existing one when resuming (so its history is kept). The
+    folder stays locked against other processes until :func:`release_folder` (or the end
+    of this process).
 
     Raises
     ------
     OutputError
-        The folder cannot be written, or is a non-empty folder of something else.
+        The folder cannot be written, is a non-empty folder of something else, or is in
+        use by another process.
     FolderMismatchError
         The folder holds results whose identity differs (first difference named).
     """
     folder = Path(folder)
     path = folder / MANIFEST
-    if path.is_file():
-        old = read_json(path)
-        _compare(folder, old, manifest, identity)
-        (folder / RUNS).mkdir(exist_ok=True)
-        return dict(old)
-    check_writable(folder)
+    if not path.is_file():
+        check_writable(folder, ignore=(LOCK,))
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"--out {folder}: cannot write ({exc.strerror})") from None
+    lock_folder(folder)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_json(path, manifest)
-        (folder / RUNS).mkdir(exist_ok=True)
+        if path.is_file():  # read again under the lock: another process may have made it
+            old = read_json(path)
+            _compare(folder, old, manifest, identity)
+            (folder / RUNS).mkdir(exist_ok=True)
+            return dict(old)
+        check_writable(folder, ignore=(LOCK,))
+        try:
+            write_json(path, manifest)
+            (folder / RUNS).mkdir(exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"--out {folder}: cannot write ({exc.strerror})") from None
+    except BaseException:
+        release_folder(folder)
+        raise
+    return manifest
+
+
+_LOCKS: dict[Path, list[int]] = {}  # folder -> [file descriptor, holders in this process]
+
+
+def lock_folder(folder: Path) -> None:
+    """Take the folder's exclusive lock (re-entrant within this process).
+
+    Raises
+    ------
+    OutputError
+        Another process holds it (one line naming the folder).
+    """
+    key = Path(folder).resolve()
+    if key in _LOCKS:
+        _LOCKS[key][1] += 1
+        return
+    try:
+        fd = os.open(key / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise OutputError(f"--out {folder}: cannot write ({exc.strerror})") from None
-    return manifest
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            raise OutputError(f"{folder} is in use by another cogov-sim process; wait for it "
+                              "to finish or choose another --out folder") from None
+        raise OutputError(f"--out {folder}: cannot lock ({exc.strerror})") from None
+    _LOCKS[key] = [fd, 1]
+
+
+def release_folder(folder: Path) -> None:
+    """Give back one hold of the folder's lock; the last one unlocks it."""
+    key = Path(folder).resolve()
+    entry = _LOCKS.get(key)
+    if entry is None:
+        return
+    entry[1] -= 1
+    if entry[1] <= 0:
+        del _LOCKS[key]
+        os.close(entry[0])  # closing the descriptor releases the flock
 
 
 def _compare(folder: Path, old: Mapping[str, Any], new: Mapping[str, Any],
@@ -223,19 +285,61 @@ def remove_orphans(folder: Path, ledger: Mapping[str, Mapping[str, Any]]) -> lis
     return removed
 
 
-def read_shards(folder: Path, ledger: Mapping[str, Mapping[str, Any]],
-                columns: Sequence[str] | None = None) -> list[pd.DataFrame]:
-    """Rows of every done run, each taken from the shard its ledger entry names."""
+def missing_runs(folder: Path, ledger: Mapping[str, Mapping[str, Any]]) -> set[str]:
+    """Runs the ledger marks done whose rows are not where it says (shard missing, or
+    fewer or more rows than recorded): to be redone rather than trusted."""
+    by_shard = _done_by_shard(ledger)
+    missing: set[str] = set()
+    for shard, runs in by_shard.items():
+        path = Path(folder) / RUNS / shard
+        if not path.is_file():
+            missing |= runs
+            continue
+        counts = pq.read_table(path, columns=["run_id"]).to_pandas()["run_id"].value_counts()
+        for run_id in runs:
+            expected = ledger[run_id].get("rows")
+            got = int(counts.get(run_id, 0))
+            if got == 0 or (expected is not None and got != expected):
+                missing.add(run_id)
+    return missing
+
+
+def _done_by_shard(ledger: Mapping[str, Mapping[str, Any]]) -> dict[str, set[str]]:
     by_shard: dict[str, set[str]] = {}
     for run_id, entry in ledger.items():
         if entry.get("status") == "done":
             by_shard.setdefault(str(entry["shard"]), set()).add(run_id)
+    return by_shard
+
+
+def read_shards(folder: Path, ledger: Mapping[str, Mapping[str, Any]],
+                columns: Sequence[str] | None = None) -> list[pd.DataFrame]:
+    """Rows of every done run, each taken from the shard its ledger entry names.
+
+    Raises
+    ------
+    OutputError
+        A run the ledger marks done has no rows (or not as many as recorded) in its shard:
+        the folder was changed by hand or by a concurrent writer.
+    """
     frames = []
-    for shard in sorted(by_shard):
-        table = pq.read_table(Path(folder) / RUNS / shard,
-                              columns=None if columns is None else list(columns))
+    for shard, runs in sorted(_done_by_shard(ledger).items()):
+        path = Path(folder) / RUNS / shard
+        if not path.is_file():
+            raise OutputError(f"{folder}: {shard} is missing but the ledger lists "
+                              f"{len(runs)} done run(s) in it (e.g. {min(runs)}); rerun the "
+                              "same command to redo them")
+        table = pq.read_table(path, columns=None if columns is None else list(columns))
         frame = table.to_pandas()
-        frames.append(frame[frame["run_id"].isin(by_shard[shard])])
+        frame = frame[frame["run_id"].isin(runs)]
+        counts = frame["run_id"].value_counts()
+        bad = sorted(r for r in runs if int(counts.get(r, 0)) == 0
+                     or ledger[r].get("rows") not in (None, int(counts.get(r, 0))))
+        if bad:
+            raise OutputError(f"{folder}: run(s) {', '.join(bad[:3])}"
+                              f"{' ...' if len(bad) > 3 else ''} marked done have missing "
+                              f"rows in {shard}; rerun the same command to redo them")
+        frames.append(frame)
     return frames
 
 
@@ -267,6 +371,7 @@ def write_figure(path: Path, draw: Callable[[Path], None]) -> None:
         tmp.unlink(missing_ok=True)
 
 
-__all__ = ["FolderMismatchError", "append_ledger", "open_folder", "read_ledger",
+__all__ = ["FolderMismatchError", "append_ledger", "lock_folder", "missing_runs",
+           "open_folder", "read_ledger", "release_folder",
            "read_manifest", "read_shards", "remove_orphans", "update_manifest",
            "write_figure", "write_shard", "write_table", "write_text"]

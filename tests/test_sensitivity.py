@@ -329,3 +329,26 @@ def test_salib_never_gets_seed_zero() -> None:
     assert salib_seed(0) == ZERO_SEED != 0
     assert salib_seed(7) == 7
     assert 0 < salib_seed(2**32) < 2**32
+
+
+def test_one_seed_function_for_runs_designs_and_callables() -> None:
+    from cogov_sim.experiment.seeds import derive_seed, keyed_seed
+    from cogov_sim.sensitivity.analysis import analysis_seed
+    from cogov_sim.sensitivity.evaluators import FunctionEvaluator
+
+    assert derive_seed(4, 9, 2, common_random_numbers=False) == keyed_seed(4, 9, 2)
+    assert derive_seed(4, 9, 2) == keyed_seed(4, 2)
+    run_seeds = {derive_seed(4, p, r, False) for p in range(4) for r in range(4)}
+    assert not run_seeds & {analysis_seed(4, purpose, i) for purpose in (1, 2, 3)
+                            for i in range(4)}
+    # a callable's seeds depend on (point, replication) only, not on batching
+    seen: list[int] = []
+    ev = FunctionEvaluator(lambda x, seed: seen.append(seed) or x, ["x"], root_seed=4)
+    X = np.linspace(0, 1, 6).reshape(-1, 1)  # noqa: N806
+    ev(X, np.arange(6), 2)
+    whole = list(seen)
+    seen.clear()
+    ev(X[:2], np.arange(2), 2)
+    ev(X[2:], np.arange(2, 6), 2)
+    assert sorted(seen) == sorted(whole)
+    assert whole[0] == derive_seed(4, 0, 0, common_random_numbers=False)

@@ -14,6 +14,10 @@ their policies make them diverge. Differences between scenarios within a replica
 then *paired*, and most of the run-to-run noise cancels out of the comparison (Law,
 *Simulation Modeling and Analysis*, 5th ed., 2015, section 11.2). Set it to ``false`` to
 give each design point independent seeds.
+
+**Other seeds** (designs, bootstraps, seeds of a callable's evaluations in the sensitivity
+analysis) come from the same function, :func:`keyed_seed`, at other nodes of the tree:
+the model's runs use keys of length 1 or 2, so the analysis uses keys of length 3.
 """
 
 from __future__ import annotations
@@ -30,6 +34,30 @@ def seed_sequence(root_seed: int, point_id: int, replication: int,
         raise ValueError("root_seed, point_id and replication must be non-negative")
     key = (replication,) if common_random_numbers else (point_id, replication)
     return np.random.SeedSequence(root_seed, spawn_key=key)
+
+
+def keyed_seed(root_seed: int, *keys: int) -> int:
+    """The integer seed at node ``spawn_key = keys`` below ``root_seed`` of the seed tree.
+
+    The one function every seed in the package is derived with: a pure function of its
+    arguments, independent of evaluation order, batching and worker count.
+
+    Returns
+    -------
+    int
+        A seed in ``[0, 2**63)``.
+
+    Examples
+    --------
+    >>> keyed_seed(1, 3) == derive_seed(1, 0, 3)
+    True
+    >>> keyed_seed(1, 2, 3) == keyed_seed(1, 3, 2)
+    False
+    """
+    if root_seed < 0 or any(k < 0 for k in keys):
+        raise ValueError("root_seed and keys must be non-negative")
+    sequence = np.random.SeedSequence(int(root_seed), spawn_key=tuple(int(k) for k in keys))
+    return int(sequence.generate_state(1, dtype=np.uint64)[0]) >> (64 - SEED_BITS)
 
 
 def derive_seed(root_seed: int, point_id: int, replication: int,
@@ -57,9 +85,10 @@ def derive_seed(root_seed: int, point_id: int, replication: int,
     >>> derive_seed(1, 0, 3, common_random_numbers=False) == derive_seed(1, 7, 3, False)
     False
     """
-    state = seed_sequence(root_seed, point_id, replication,
-                          common_random_numbers).generate_state(1, dtype=np.uint64)
-    return int(state[0]) >> (64 - SEED_BITS)
+    if root_seed < 0 or point_id < 0 or replication < 0:
+        raise ValueError("root_seed, point_id and replication must be non-negative")
+    key = (replication,) if common_random_numbers else (point_id, replication)
+    return keyed_seed(root_seed, *key)
 
 
-__all__ = ["derive_seed", "seed_sequence"]
+__all__ = ["derive_seed", "keyed_seed", "seed_sequence"]

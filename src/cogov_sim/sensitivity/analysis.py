@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..experiment.seeds import keyed_seed
 from .evaluators import Evaluator, FunctionEvaluator
 from .methods import CONF_LEVEL, Method, make_method
 from .problem import Problem, SensitivityError, function_problem
@@ -57,10 +58,18 @@ HISTORY_MIN_N = 8
 DEFAULT_N_START = 64
 
 
-def derived_seed(root_seed: int, *keys: int) -> int:
-    """A 31-bit seed for a design or a bootstrap, keyed by ``keys`` under ``root_seed``."""
-    ss = np.random.SeedSequence([int(root_seed), *map(int, keys)])
-    return int(ss.generate_state(1)[0] >> 1)
+#: First key of every seed the analysis derives (:func:`analysis_seed`).
+SEED_DOMAIN = 5
+
+
+def analysis_seed(root_seed: int, purpose: int, index: int = 0) -> int:
+    """Seed of a design (purpose 1), the bootstraps (2) or a callable's runs (3).
+
+    A node of the experiment seed tree (:func:`cogov_sim.experiment.seeds.keyed_seed`)
+    with a key of length 3, so it never coincides with a model run's seed (keys of length
+    1 or 2).
+    """
+    return keyed_seed(root_seed, SEED_DOMAIN, purpose, index)
 
 
 @dataclass
@@ -247,8 +256,8 @@ def run_pipeline(plan: Plan, evaluator: Evaluator, *, seed: int = 0,
     """Run the analysis ``plan`` with ``evaluator`` (see the module docstring)."""
     method, problem = plan.method, plan.problem
     d = problem.num_vars
-    design_seeds = [derived_seed(seed, 1, s) for s in range(plan.scramblings)]
-    boot_seed = derived_seed(seed, 2)
+    design_seeds = [analysis_seed(seed, 1, s) for s in range(plan.scramblings)]
+    boot_seed = analysis_seed(seed, 2)
     runs: list[pd.DataFrame] = []
     designs: list[np.ndarray] = [np.empty((0, d))] * plan.scramblings
     history: list[pd.DataFrame] = []
@@ -584,10 +593,10 @@ def analyze_function(func: Callable[..., Any], bounds: Mapping[str, Sequence[flo
     plan = make_plan(m, problem, n=n, replications=replications, scramblings=scramblings,
                      tolerance=tolerance, max_runs=max_runs, n_start=n_start)
     evaluator = FunctionEvaluator(func, problem.names, outputs=outputs, vectorized=vectorized,
-                                  root_seed=derived_seed(seed, 3))
+                                  root_seed=analysis_seed(seed, 3))
     return run_pipeline(plan, evaluator, seed=seed, progress=progress)
 
 
 
-__all__ = ["SAResult", "analyze_function", "derived_seed", "make_plan", "noise_table",
+__all__ = ["SAResult", "analysis_seed", "analyze_function", "make_plan", "noise_table",
            "run_pipeline"]

@@ -17,16 +17,8 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from ..experiment.seeds import derive_seed
 from .problem import SensitivityError
-
-
-def run_seed(root_seed: int, point_id: int, replication: int) -> int:
-    """Seed of one evaluation of a callable: a ``SeedSequence`` keyed by (point, replication).
-
-    Derived from the keys alone, so it does not depend on evaluation order or batching.
-    """
-    ss = np.random.SeedSequence([int(root_seed), int(point_id), int(replication)])
-    return int(ss.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
 
 
 class Evaluator(Protocol):
@@ -54,7 +46,9 @@ class FunctionEvaluator:
         whole block (columns in ``names`` order) and returns an array of shape ``(n,)`` or
         ``(n, k)`` or a mapping of such arrays. If ``func`` accepts a ``seed`` keyword it is
         given each run's seed (an array of seeds when vectorized), derived from
-        ``(root_seed, point_id, replication)``.
+        ``(root_seed, point_id, replication)``
+        (:func:`cogov_sim.experiment.seeds.derive_seed`, independent seeds per point), so
+        it does not depend on evaluation order or batching.
     names
         Input names in design-column order.
     outputs
@@ -83,7 +77,8 @@ class FunctionEvaluator:
                  stage: str = "") -> pd.DataFrame:
         frames = []
         for rep in range(replications):
-            seeds = np.array([run_seed(self.root_seed, p, rep) for p in point_ids],
+            seeds = np.array([derive_seed(self.root_seed, int(p), rep,
+                                          common_random_numbers=False) for p in point_ids],
                              dtype=np.int64) if self.takes_seed else None
             values = self._block(X, seeds)
             values.insert(0, "replication", rep)
@@ -135,4 +130,4 @@ class FunctionEvaluator:
                                f"({n},) or ({n}, k)")
 
 
-__all__ = ["Evaluator", "FunctionEvaluator", "run_seed"]
+__all__ = ["Evaluator", "FunctionEvaluator"]

@@ -72,8 +72,8 @@ from .problem import Problem, SensitivityError, check_sample_size
 RESAMPLES = 100
 CONF_LEVEL = 0.95
 #: Seed given to SALib in place of 0. SALib's estimators skip seeding when the seed is
-#: falsy (then draw from the unseeded global stream); the pipeline's seeds are below
-#: 2**31 (:func:`cogov_sim.experiment.seeds.keyed_seed`), so this value cannot collide.
+#: falsy (then draw from the unseeded global stream). Seeds are reduced modulo 2**32
+#: (``np.random.seed``'s range) first.
 ZERO_SEED = 2**31
 
 

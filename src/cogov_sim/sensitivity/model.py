@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..experiment.runner import Task, derive_seed, load_outcomes, run_tasks
+from ..experiment.runner import Task, load_outcomes, run_tasks
+from ..experiment.seeds import derive_seed
 from ..params import Params
 from .analysis import Plan, SAResult, run_pipeline
 from .outcomes import OutcomeSelection
@@ -72,7 +73,7 @@ class ModelEvaluator:
     folder
         Where stage folders go (``folder/runs/<stage>/``).
     root_seed, common_random_numbers
-        Seed tree of the runs (:func:`~cogov_sim.experiment.runner.derive_seed`).
+        Seed tree of the runs (:func:`~cogov_sim.experiment.seeds.derive_seed`).
     workers, progress
         Passed to :func:`~cogov_sim.experiment.runner.run_tasks`.
     """

@@ -156,3 +156,15 @@ def test_single_scenario_experiment_analyses_without_comparisons(
     assert set(means["scenario"]) == {"baseline"} and set(means["n"]) == {2}
     assert (tables / "runs.csv").is_file() and not (tables / "summary.csv").exists()
     assert (tmp_path / "one" / "figures" / "outcomes.png").is_file()
+
+
+def test_design_points_with_the_same_display_name_are_analysed_apart(tmp_path: Path) -> None:
+    path = tmp_path / "close.toml"  # both levels read 0.5 at 4 significant digits
+    path.write_text(textwrap.dedent(SPEC).replace(
+        'scenarios = ["baseline", "taicang_1_0", "taicang_3_0"]', 'scenarios = ["baseline"]')
+        + '[design]\ntype = "grid"\nparameters = { list_strictness = [0.50001, 0.50002] }\n')
+    result = run_experiment(path, out=tmp_path / "close", replications=2, months=6,
+                            progress=False, figures=False)
+    assert set(result.summary["scenario"]) == {"baseline | list_strictness=0.5 #1"}
+    assert set(result.summary["reference"]) == {"baseline | list_strictness=0.5 #0"}
+    assert set(result.summary["n"]) == {2}

@@ -243,3 +243,13 @@ def test_non_empty_foreign_folder_is_refused(tmp_path: Path,
     code = main(["experiment", str(write(tmp_path, GOOD_HEAD)), "--out", str(out)])
     assert code == 2 and "not empty" in capsys.readouterr().err
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+
+
+def test_duplicate_design_rows_are_rejected_naming_both() -> None:
+    rows = [{"list_strictness": 0.5, "consultations_per_year": 2},
+            {"consultations_per_year": 1.0},
+            {"consultations_per_year": 2.0, "list_strictness": 0.5}]
+    with pytest.raises(SpecError) as info:
+        parse_spec({**TINY, "design": {"type": "rows", "rows": rows}})
+    message = str(info.value)
+    assert "#1 and #3 are the same row" in message and "\n" not in message

@@ -24,7 +24,7 @@ from ..store import default_folder
 from ..viz import experiment_figures as figs
 from ..viz.labels import cjk_font
 from . import compare, store
-from .design import design_points, make_tasks, point_name
+from .design import design_points, make_tasks, unique_names
 from .executors import Executor
 from .runner import RunReport, load_outcomes, load_status, run_tasks
 from .spec import ExperimentSpec, SpecError, load_spec
@@ -155,8 +155,10 @@ def analyse(folder: str | Path,
     folder = Path(folder)
     manifest = store.read_manifest(folder)
     points = {int(k): v for k, v in manifest["points"].items()}
-    names = {pid: point_name(p["labels"]) for pid, p in sorted(points.items())}
-    order = list(dict.fromkeys(names.values()))
+    # one name per point id (made unique if two points read alike), so grouping by name
+    # is grouping by point
+    names = unique_names({pid: p["labels"] for pid, p in sorted(points.items())})
+    order = list(names.values())
     outcomes = list(manifest.get("spec", {}).get("outcomes") or OUTCOME_NAMES)
     files: list[Path] = []
     notes: list[str] = []

@@ -48,6 +48,17 @@ def point_name(labels: Mapping[str, Any]) -> str:
     return f"{scenario} | {varied}" if varied else scenario
 
 
+def unique_names(labels: Mapping[int, Mapping[str, Any]]) -> dict[int, str]:
+    """Point id → :func:`point_name`, with `` #<point id>`` appended to names that
+    coincide (e.g. grid levels equal to 4 significant digits), so names can label
+    design points one to one."""
+    names = {pid: point_name(lab) for pid, lab in labels.items()}
+    counts: dict[str, int] = {}
+    for name in names.values():
+        counts[name] = counts.get(name, 0) + 1
+    return {pid: f"{name} #{pid}" if counts[name] > 1 else name for pid, name in names.items()}
+
+
 def _row_text(row: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                      for k, v in row.items())
@@ -125,4 +136,5 @@ def make_tasks(spec: ExperimentSpec, points: list[DesignPoint] | None = None) ->
             for p in points for r in range(spec.replications)]
 
 
-__all__ = ["DesignPoint", "design_points", "design_rows", "make_tasks", "point_name", "run_id"]
+__all__ = ["DesignPoint", "design_points", "design_rows", "make_tasks", "point_name", "run_id",
+           "unique_names"]

@@ -425,7 +425,13 @@ def _parse_rows(where: _Where, rows: Any) -> tuple[dict[str, float | int], ...]:
         here = where.table(f"[[design.rows]] #{i}")
         if not isinstance(row, Mapping) or not row:
             raise here.error("expected a table with at least one parameter")
-        out.append({k: _check_value(here, k, v) for k, v in row.items()})
+        parsed = {k: _check_value(here, k, v) for k, v in row.items()}
+        for j, earlier in enumerate(out, start=1):
+            if sorted(earlier.items()) == sorted(parsed.items()):
+                raise where.table("[design]").error(
+                    f"[[design.rows]] #{j} and #{i} are the same row "
+                    f"({', '.join(f'{k}={v}' for k, v in parsed.items())}); remove one")
+        out.append(parsed)
     return tuple(out)
 
 

@@ -105,6 +105,20 @@ def test_results_are_written_as_runs_finish(tmp_path: Path) -> None:
     assert len(list((folder / "runs").glob("shard-*.parquet"))) == 6
 
 
+def test_a_slow_run_is_written_before_the_next_one_starts(tmp_path: Path) -> None:
+    tasks, manifest = tiny_tasks()
+    folder = tmp_path / "slow"
+    seen: list[int] = []
+
+    def slow(params: Params, seed: int) -> pd.DataFrame:
+        seen.append(len(done_ids(folder)))
+        time.sleep(0.1)  # the run alone takes batch_seconds: no reason to hold it back
+        return simulate(params, seed)
+
+    run_tasks(tasks, folder, manifest=manifest, progress=False, run_fn=slow, batch_seconds=0.1)
+    assert seen == list(range(6))
+
+
 def test_manifest_lists_every_run_with_its_seed_before_any_run(tmp_path: Path) -> None:
     tasks, manifest = tiny_tasks()
     folder = tmp_path / "m"

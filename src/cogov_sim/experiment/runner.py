@@ -347,7 +347,12 @@ def _label_frame(manifest: dict[str, Any]) -> pd.DataFrame:
 
 
 class _ShardWriter:
-    """Gathers finished runs briefly, then writes them as one shard plus ledger lines."""
+    """Gathers finished runs briefly, then writes them as one shard plus ledger lines.
+
+    A run is written as soon as it is added if ``seconds`` have passed since the last
+    write or if the run itself took ``seconds`` or more: a slow run is never held in
+    memory waiting for the next one to finish.
+    """
 
     def __init__(self, folder: Path, seconds: float, max_runs: int = 500,
                  max_rows: int = 500_000) -> None:
@@ -357,7 +362,7 @@ class _ShardWriter:
         self.frames: list[pd.DataFrame] = []
         self.entries: list[dict[str, Any]] = []
         self.rows = 0
-        self.since = time.monotonic()
+        self.last_write = time.monotonic()
 
     def add(self, task: Task, frame: pd.DataFrame, seconds: float) -> None:
         frame = frame.copy()
@@ -365,15 +370,15 @@ class _ShardWriter:
                                                  dtype="int64"))
         frame.insert(0, "point_id", pd.Series(task.point_id, index=frame.index, dtype="int64"))
         frame.insert(0, "run_id", task.run_id)
-        if not self.frames:
-            self.since = time.monotonic()
         self.frames.append(frame)
         self.rows += len(frame)
         self.entries.append({"run_id": task.run_id, "status": "done", "seed": task.seed,
                              "rows": len(frame), "seconds": round(seconds, 4),
                              "finished": now()})
-        if (time.monotonic() - self.since >= self.seconds or len(self.frames) >= self.max_runs
-                or self.rows >= self.max_rows):
+        # a batch older than ``seconds`` since the last write, or a run that alone took that
+        # long, is written now rather than kept in memory until the next run finishes
+        if (time.monotonic() - self.last_write >= self.seconds or seconds >= self.seconds
+                or len(self.frames) >= self.max_runs or self.rows >= self.max_rows):
             self.flush()
 
     def fail(self, task: Task, error: str, seconds: float) -> None:
@@ -389,6 +394,7 @@ class _ShardWriter:
         self.number += 1
         store.append_ledger(self.folder, [{**e, "shard": shard} for e in self.entries])
         self.frames, self.entries, self.rows = [], [], 0
+        self.last_write = time.monotonic()
 
 
 @cache

@@ -316,3 +316,16 @@ def test_ctrl_c_says_finished_runs_are_kept(tmp_path: Path, monkeypatch: pytest.
     code = main(["sa", str(_tiny_spec_file(tmp_path)), "--out", str(tmp_path / "o")])
     assert code == 130
     assert "finished runs are kept" in capsys.readouterr().err
+
+
+def test_name_and_description_are_labels_not_identity(tmp_path: Path) -> None:
+    spec = tiny_spec(n=4, replications=1, levers=["list_strictness"], over_time=[])
+    relabelled = tiny_spec(n=4, replications=1, levers=["list_strictness"], over_time=[],
+                           name="renamed", description="reworded")
+    assert relabelled.fingerprint() == spec.fingerprint()
+    assert tiny_spec(n=4, replications=1, levers=["list_strictness"], over_time=[],
+                     root_seed=8).fingerprint() != spec.fingerprint()
+    run_sa(spec, tmp_path / "out", workers=1, progress=False)
+    run_sa(relabelled, tmp_path / "out", workers=1, progress=False)  # resumes, not refused
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["spec"]["name"] == "tiny" and "name" not in manifest["identity"]

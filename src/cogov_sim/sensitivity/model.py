@@ -27,12 +27,11 @@ import pandas as pd
 from ..experiment.runner import Task, load_outcomes, run_tasks
 from ..experiment.seeds import derive_seed
 from ..params import Params
+from ..store import default_folder as results_folder
 from .analysis import Plan, SAResult, run_pipeline
 from .outcomes import OutcomeSelection
 from .problem import Problem
 from .spec import SASpec
-
-RESULTS = Path("results")
 
 
 class RunsFailedError(RuntimeError):
@@ -134,7 +133,7 @@ class ModelEvaluator:
 
 def default_folder(spec: SASpec) -> Path:
     """``results/<name>/<fingerprint>``: the same spec always resumes in the same place."""
-    return RESULTS / spec.name / spec.fingerprint()
+    return results_folder(spec.name, spec.fingerprint())
 
 
 @dataclass

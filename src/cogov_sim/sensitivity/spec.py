@@ -52,6 +52,8 @@ TOP_KEYS = ("name", "description", "method", "n", "n_start", "tolerance", "max_r
             "replications", "scramblings", "root_seed", "scenario", "months", "residents",
             "communities", "common_random_numbers", "outcomes", "over_time", "levers",
             "options")
+#: Spec keys that label an analysis without changing its results.
+IDENTITY_EXCLUDED = ("name", "description")
 SIZE_KEYS = {"months": "months", "residents": "n_residents", "communities": "n_communities"}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -92,7 +94,7 @@ class SASpec:
         return parse_spec(_drop_none(data), source=self.source, cli=set(changes))
 
     def to_dict(self) -> dict[str, Any]:
-        """The spec as plain data (recorded in the manifest; fingerprinted)."""
+        """The spec as plain data (recorded in the manifest)."""
         out = asdict(self)
         out.pop("source")
         for key in ("outcomes", "over_time"):
@@ -100,11 +102,20 @@ class SASpec:
                 out[key] = list(out[key])
         return out
 
+    def identity(self) -> dict[str, Any]:
+        """What determines the results: the spec without ``name`` and ``description``
+        (which only label it), so rewording them neither changes the run id nor makes a
+        results folder refuse to resume."""
+        out = self.to_dict()
+        for key in IDENTITY_EXCLUDED:
+            out.pop(key)
+        return out
+
     def fingerprint(self) -> str:
-        """A short hash of everything that determines the results (the run id)."""
+        """A short hash of :meth:`identity` (the run id)."""
         from ..provenance import fingerprint
 
-        return fingerprint(self.to_dict())
+        return fingerprint(self.identity())
 
     # -- derived objects ----------------------------------------------------------------
     def problem(self) -> Problem:

@@ -11,8 +11,9 @@
                            points.parquet (design points with replicate means)
       figures/             indices.png, morris.png, convergence.png, time_heatmap.png
 
-An existing folder is resumed only if it holds the same analysis (same spec, package
-version and model code); anything else is refused, never mixed in.
+An existing folder is resumed only if it holds the same analysis (same spec apart from
+its name and description, package version and model code); anything else is refused,
+never mixed in.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def open_results(folder: Path, spec: SASpec, plan: Plan) -> dict[str, Any]:
     manifest = {
         "kind": "sensitivity", **environment(), "model_code": model_fingerprint(),
         "created": now(), "command": command_line(), "spec": spec.to_dict(),
+        "identity": spec.identity(),
         "fingerprint": spec.fingerprint(), "source": spec.source,
         "problem": plan.problem.to_dict(),
         "plan": {"method": plan.method.name, "options": plan.method.options(),
@@ -47,7 +49,7 @@ def open_results(folder: Path, spec: SASpec, plan: Plan) -> dict[str, Any]:
                  "tolerance": plan.tolerance, "max_runs": plan.max_runs},
         "status": "running",
     }
-    current = xstore.open_folder(Path(folder), manifest, identity=["kind", "spec"])
+    current = xstore.open_folder(Path(folder), manifest, identity=["kind", "identity"])
     current["status"] = "running"
     current.setdefault("sessions", []).append({"started": now(), "command": command_line()})
     xstore.update_manifest(Path(folder), current)

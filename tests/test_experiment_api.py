@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,7 @@ from cogov_sim.cli import main
 from cogov_sim.experiment import api
 from cogov_sim.experiment.api import run_experiment
 from cogov_sim.experiment.runner import run_tasks
+from cogov_sim.experiment.spec import parse_spec
 from cogov_sim.outcomes import OUTCOME_NAMES
 from cogov_sim.params import Params
 from cogov_sim.runner import simulate
@@ -168,3 +170,23 @@ def test_design_points_with_the_same_display_name_are_analysed_apart(tmp_path: P
     assert set(result.summary["scenario"]) == {"baseline | list_strictness=0.5 #1"}
     assert set(result.summary["reference"]) == {"baseline | list_strictness=0.5 #0"}
     assert set(result.summary["n"]) == {2}
+
+
+def test_editing_name_or_description_redoes_nothing(spec_file: Path, tmp_path: Path) -> None:
+    first = run_experiment(spec_file, out=tmp_path / "d", replications=1, months=6,
+                           progress=False, figures=False)
+    assert len(first.report.done) == 3
+    edited = tmp_path / "edited.toml"
+    edited.write_text(spec_file.read_text().replace('description = "tiny"',
+                                                    'description = "tiny, better worded"')
+                      .replace('name = "tiny_reform"', 'name = "tiny_renamed"'))
+    assert api.load_spec(edited).fingerprint() == api.load_spec(spec_file).fingerprint()
+    again = run_experiment(edited, out=tmp_path / "d", replications=1, months=6,
+                           progress=False, figures=False)
+    assert again.report.done == () and len(again.report.skipped) == 3
+    manifest = json.loads((tmp_path / "d" / "manifest.json").read_text())
+    assert manifest["description"] == "tiny, better worded"
+    assert manifest["name"] == "tiny_renamed"
+    changed = spec_file.read_text().replace("root_seed = 5", "root_seed = 6")
+    assert parse_spec(tomllib.loads(changed)).fingerprint() != \
+        api.load_spec(spec_file).fingerprint()

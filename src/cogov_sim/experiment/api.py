@@ -132,7 +132,8 @@ def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | 
     tasks = make_tasks(spec, design_points(spec))
     folder = Path(out) if out is not None else default_folder(spec.name, spec.fingerprint())
     report = run_tasks(tasks, folder, workers=workers, progress=progress, executor=executor,
-                       manifest={"kind": "experiment", "spec": spec.to_dict()},
+                       manifest={"kind": "experiment", "spec": spec.identity()},
+                       info={"name": spec.name, "description": spec.description},
                        reduce_fn=KeepColumns(spec.outcomes) if spec.outcomes else None)
     summary, files, notes = analyse(folder, figures=figures)
     return ExperimentResult(spec=spec, folder=folder, report=report, summary=summary,
@@ -205,7 +206,7 @@ def analyse(folder: str | Path,
 
 def _figures(folder: Path, data: pd.DataFrame, summary: pd.DataFrame, order: list[str],
              languages: list[str], manifest: dict[str, Any], notes: list[str]) -> list[Path]:
-    title = manifest.get("spec", {}).get("name")
+    title = manifest.get("name") or manifest.get("spec", {}).get("name")
     written = []
     if len(order) > 12:
         notes.append(f"{len(order)} design points: time figures show the first 12")

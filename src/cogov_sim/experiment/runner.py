@@ -139,7 +139,8 @@ def run_tasks(tasks: Sequence[Task], folder: Path, *, workers: int = 1,
               manifest: dict[str, Any] | None = None, progress: bool | None = None,
               run_fn: Callable[[Params, int], pd.DataFrame] = simulate,
               reduce_fn: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
-              executor: Executor | None = None, batch_seconds: float = 2.0) -> RunReport:
+              executor: Executor | None = None, batch_seconds: float = 2.0,
+              info: dict[str, Any] | None = None) -> RunReport:
     """Run ``tasks`` into ``folder`` (created, or resumed if it holds the same tasks).
 
     Parameters
@@ -167,6 +168,9 @@ def run_tasks(tasks: Sequence[Task], folder: Path, *, workers: int = 1,
     batch_seconds
         Finished runs are gathered for at most this long before being written together;
         0 writes each run as it finishes.
+    info
+        Fields recorded in ``manifest.json`` but not compared on resume (e.g. a name or
+        description); a resumed folder records the latest values.
 
     Returns
     -------
@@ -175,9 +179,11 @@ def run_tasks(tasks: Sequence[Task], folder: Path, *, workers: int = 1,
     tasks = list(tasks)
     folder = Path(folder)
     caller = dict(manifest or {})
-    points = _check_tasks(tasks, caller)
+    extra = dict(info or {})
+    points = _check_tasks(tasks, caller, extra)
     full = _manifest(tasks, points, caller)
-    current = store.open_folder(folder, full, identity=full["identity"])
+    current = store.open_folder(folder, {**full, **extra}, identity=full["identity"])
+    current.update(extra)
     try:
         return _run_locked(tasks, folder, current, full, workers=workers, progress=progress,
                            run_fn=run_fn, reduce_fn=reduce_fn, executor=executor,
@@ -281,10 +287,14 @@ def load_status(folder: Path) -> pd.DataFrame:
 
 # -- helpers --------------------------------------------------------------------------------
 
-def _check_tasks(tasks: Sequence[Task], caller: dict[str, Any]) -> dict[int, Task]:
-    clash = sorted(set(caller) & set(RESERVED))
+def _check_tasks(tasks: Sequence[Task], caller: dict[str, Any],
+                 info: dict[str, Any]) -> dict[int, Task]:
+    clash = sorted((set(caller) | set(info)) & set(RESERVED))
     if clash:
         raise ValueError(f"manifest fields {clash} are reserved by run_tasks")
+    both = sorted(set(caller) & set(info))
+    if both:
+        raise ValueError(f"fields {both} are given both as manifest and as info")
     seen: set[str] = set()
     points: dict[int, Task] = {}
     for t in tasks:

@@ -132,10 +132,16 @@ class ExperimentSpec:
         return new
 
     def fingerprint(self) -> str:
-        """The run id: a short hash of the spec (after overrides) and the package version."""
+        """The run id: a short hash of what the spec runs (after overrides; not its name
+        or description) and the package version."""
         from ..provenance import fingerprint
 
-        return fingerprint(self.to_dict())
+        return fingerprint(self.identity())
+
+    def identity(self) -> dict[str, Any]:
+        """:meth:`to_dict` without ``name`` and ``description``: what defines the runs.
+        Editing the description does not redo (or refuse) an experiment."""
+        return {k: v for k, v in self.to_dict().items() if k not in ("name", "description")}
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (recorded in the manifest; equal dicts mean equal runs)."""

@@ -352,3 +352,21 @@ def test_one_seed_function_for_runs_designs_and_callables() -> None:
     ev(X[2:], np.arange(2, 6), 2)
     assert sorted(seen) == sorted(whole)
     assert whole[0] == derive_seed(4, 0, 0, common_random_numbers=False)
+
+
+def test_indices_are_estimated_once_per_sample_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cogov_sim.sensitivity.methods import Sobol
+
+    calls: list[int] = []
+    original = Sobol.analyze
+
+    def counted(self, problem, X, Y, seed):  # noqa: ANN001, ANN202, N803
+        calls.append(len(Y))
+        return original(self, problem, X, Y, seed)
+
+    monkeypatch.setattr(Sobol, "analyze", counted)
+    r = analyze_function(lambda a, b: a + 2 * b * b, {"a": (0, 1), "b": (0, 1)}, n_start=8,
+                         tolerance=1e-9, max_runs=4 * 64)
+    assert r.verdict == "budget" and r.n == 64
+    assert sorted(calls) == [8 * 4, 16 * 4, 32 * 4, 64 * 4]  # each n once, reused at the end
+    assert sorted(set(r.convergence["n"])) == [8, 16, 32, 64]

@@ -260,11 +260,11 @@ def run_pipeline(plan: Plan, evaluator: Evaluator, *, seed: int = 0,
     boot_seed = analysis_seed(seed, 2)
     runs: list[pd.DataFrame] = []
     designs: list[np.ndarray] = [np.empty((0, d))] * plan.scramblings
-    history: list[pd.DataFrame] = []
+    cache: dict[tuple[int, str], pd.DataFrame | None] = {}
+    history: pd.DataFrame | None = None
     verdict, change = "fixed", None
-    n = plan.stages()[0]
     done_rows = 0
-    while True:
+    for n in plan.stages():
         rows = method.runs(n, d)
         for s in range(plan.scramblings):
             X = method.sample(problem, n, design_seeds[s])  # noqa: N806
@@ -281,24 +281,19 @@ def run_pipeline(plan: Plan, evaluator: Evaluator, *, seed: int = 0,
         done_rows = rows
         all_runs = pd.concat(runs, ignore_index=True)
         means = _means(all_runs, evaluator.outputs, designs, rows)
-        if method.extendable:
-            history = _history(method, problem, designs, means, evaluator.outputs, n,
-                               boot_seed, plan)
-            change = _last_change(history, n)
-            if plan.tolerance is not None:
-                if change is not None and change < plan.tolerance and n >= DEFAULT_N_START:
-                    verdict = "converged"
-                    break
-                if plan.max_runs is not None and plan.total_runs(2 * n) > plan.max_runs:
-                    verdict = "budget"
-                    break
-            elif n >= plan.n:  # type: ignore[operator]
-                break
-            n *= 2
-        else:
+        if not method.extendable:
             break
+        history = _history(method, problem, designs, means, evaluator.outputs, n, boot_seed,
+                           plan, cache)
+        change = _last_change(history, n)
+        if plan.tolerance is not None:
+            if change is not None and change < plan.tolerance and n >= DEFAULT_N_START:
+                verdict = "converged"
+                break
+            if plan.max_runs is not None and plan.total_runs(2 * n) > plan.max_runs:
+                verdict = "budget"
     return _finish(plan, evaluator, seed, design_seeds, boot_seed, designs, all_runs, means,
-                   history, verdict, change, n)
+                   history, verdict, change, n, cache)
 
 
 def _means(all_runs: pd.DataFrame, outputs: Sequence[str], designs: list[np.ndarray],
@@ -347,8 +342,15 @@ def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _indices_at(method: Method, problem: Problem, designs: list[np.ndarray],
-                means: dict[int, pd.DataFrame], output: str, n: int,
-                seed: int) -> pd.DataFrame | None:
+                means: dict[int, pd.DataFrame], output: str, n: int, seed: int,
+                cache: dict[tuple[int, str], pd.DataFrame | None] | None = None
+                ) -> pd.DataFrame | None:
+    """Indices of ``output`` on the first ``n`` base points (cached by ``(n, output)``:
+    a prefix of the design and its runs never changes once evaluated)."""
+    if cache is not None:
+        if (n, output) not in cache:
+            cache[(n, output)] = _indices_at(method, problem, designs, means, output, n, seed)
+        return cache[(n, output)]
     rows = method.runs(n, problem.num_vars)
     frames = []
     for s, X in enumerate(designs):  # noqa: N806
@@ -361,13 +363,15 @@ def _indices_at(method: Method, problem: Problem, designs: list[np.ndarray],
 
 def _history(method: Method, problem: Problem, designs: list[np.ndarray],
              means: dict[int, pd.DataFrame], outputs: Sequence[str], n: int, seed: int,
-             plan: Plan) -> list[pd.DataFrame]:
-    """Indices at every power of two up to ``n`` (prefixes of the same design)."""
+             plan: Plan, cache: dict[tuple[int, str], pd.DataFrame | None]
+             ) -> pd.DataFrame | None:
+    """Indices at every power of two up to ``n`` (prefixes of the same design), or None
+    when no output has indices."""
     frames = []
     sizes = [m for m in (2**k for k in range(2, 40)) if HISTORY_MIN_N <= m <= n] or [n]
     for m in sizes:
         for output in outputs:
-            f = _indices_at(method, problem, designs, means, output, m, seed)
+            f = _indices_at(method, problem, designs, means, output, m, seed, cache)
             if f is None:
                 continue
             f = f[f["index"].isin(("S1", "ST"))][["parameter", "index", "value", "conf"]].copy()
@@ -376,33 +380,34 @@ def _history(method: Method, problem: Problem, designs: list[np.ndarray],
             f.insert(0, "n", m)
             frames.append(f)
     if not frames:
-        return []
+        return None
     hist = pd.concat(frames, ignore_index=True)
     hist = hist.sort_values(["output", "parameter", "index", "n"], kind="stable")
     hist["change"] = hist.groupby(["output", "parameter", "index"])["value"].diff().abs()
-    return [hist.sort_values(["n", "output", "index", "parameter"],
-                             kind="stable").reset_index(drop=True)]
+    return hist.sort_values(["n", "output", "index", "parameter"],
+                            kind="stable").reset_index(drop=True)
 
 
-def _last_change(history: list[pd.DataFrame], n: int) -> float | None:
-    if not history:
+def _last_change(history: pd.DataFrame | None, n: int) -> float | None:
+    if history is None:
         return None
-    last = history[0][history[0]["n"] == n]["change"]
+    last = history[history["n"] == n]["change"]
     return float(last.max()) if last.notna().any() else None
 
 
 def _finish(plan: Plan, evaluator: Evaluator, seed: int, design_seeds: list[int],
             boot_seed: int, designs: list[np.ndarray], all_runs: pd.DataFrame,
-            means: dict[int, pd.DataFrame], history: list[pd.DataFrame], verdict: str,
-            change: float | None, n: int) -> SAResult:
+            means: dict[int, pd.DataFrame], history: pd.DataFrame | None, verdict: str,
+            change: float | None, n: int,
+            cache: dict[tuple[int, str], pd.DataFrame | None]) -> SAResult:
     method, problem = plan.method, plan.problem
     warns: list[str] = []
     outputs = tuple(evaluator.outputs)
-    convergence = history[0] if history else pd.DataFrame(
+    convergence = history if history is not None else pd.DataFrame(
         columns=["n", "runs", "output", "parameter", "index", "value", "conf", "change"])
     frames = []
     for output in outputs:
-        f = _indices_at(method, problem, designs, means, output, n, boot_seed)
+        f = _indices_at(method, problem, designs, means, output, n, boot_seed, cache)
         if f is None:
             warns.append(f"output {output} is constant or not finite over the design; "
                          "no indices")

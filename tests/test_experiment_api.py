@@ -92,9 +92,7 @@ def test_cli_reports_failed_runs_and_exits_non_zero(spec_file: Path, tmp_path: P
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(api, "run_tasks",
                         lambda *a, **k: run_tasks(*a, **{**k, "run_fn": broken}))
-    with pytest.raises(SystemExit) as exit_info:
-        main(["experiment", str(spec_file), "--out", str(tmp_path / "o")])
-    assert exit_info.value.code == 1
+    assert main(["experiment", str(spec_file), "--out", str(tmp_path / "o")]) == 1
     captured = capsys.readouterr()
     failed = [line for line in captured.err.splitlines() if line.startswith("failed: ")]
     assert len(failed) == 3 and all("ValueError: injected failure" in f for f in failed)

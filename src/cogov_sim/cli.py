@@ -199,7 +199,7 @@ def sa(spec_file: Path, n: int | None, replications: int | None, months: int | N
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
 def experiment(spec_file: Path, workers: int, replications: int | None, months: int | None,
-               residents: int | None, out: Path | None) -> None:
+               residents: int | None, out: Path | None) -> int:
     """Run an experiment spec: scenarios x design x replications, resumable, with
     paired comparisons, tables and figures (see docs/experiments.md)."""
     from .experiment.api import run_experiment
@@ -224,15 +224,18 @@ def experiment(spec_file: Path, workers: int, replications: int | None, months: 
         click.echo(f"error: {len(report.failed)} run(s) failed (tracebacks in "
                    f"{result.folder / 'ledger.jsonl'}); rerun the command to retry them",
                    err=True)
-        sys.exit(1)
+        return 1
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: run the CLI and turn user errors into one line and exit status 2."""
+    """Entry point: run the CLI and turn user errors into one line and exit status 2.
+
+    Returns the exit status (a command returns its own, e.g. 1 when runs failed)."""
     args = list(argv) if argv is not None else sys.argv[1:]
     set_command(["cogov-sim", *args])
     try:
-        cli.main(args=args, prog_name="cogov-sim", standalone_mode=False)
+        rc = cli.main(args=args, prog_name="cogov-sim", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("error: interrupted", err=True)
         return 130
@@ -242,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except USER_ERRORS as exc:
         click.echo(f"error: {exc}", err=True)
         return 2
-    return 0
+    return rc if isinstance(rc, int) else 0  # a command's own exit status, else success
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -329,3 +329,18 @@ def test_name_and_description_are_labels_not_identity(tmp_path: Path) -> None:
     run_sa(relabelled, tmp_path / "out", workers=1, progress=False)  # resumes, not refused
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["spec"]["name"] == "tiny" and "name" not in manifest["identity"]
+
+
+def test_spec_builds_its_derived_objects_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cogov_sim.sensitivity import spec as spec_mod
+
+    spec = tiny_spec()
+    calls: list[object] = []
+    original = spec_mod.load_preset
+    monkeypatch.setattr(spec_mod, "load_preset",
+                        lambda *a, **k: calls.append(a) or original(*a, **k))
+    again = tiny_spec()  # validation builds everything once
+    assert len(calls) == 1
+    assert again.base_params() is again.base_params() and again.plan() is again.plan()
+    assert again.selection() is again.selection() and again.problem() is again.problem()
+    assert len(calls) == 1 and again == spec  # the cache is not part of equality

@@ -34,7 +34,7 @@ error names the file, the place and the key, with a suggestion where one is clos
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,9 +117,15 @@ class SASpec:
 
         return fingerprint(self.identity())
 
-    # -- derived objects ----------------------------------------------------------------
+    # -- derived objects (each built once per spec; the spec is immutable) --------------
+    def _derived(self, key: str, make: Callable[[], Any]) -> Any:
+        cache = self.__dict__.setdefault("_derived_cache", {})  # not a field: no identity
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
+
     def problem(self) -> Problem:
-        return model_problem(self.levers)
+        return self._derived("problem", lambda: model_problem(self.levers))
 
     def size(self) -> dict[str, int]:
         given = {SIZE_KEYS[k]: getattr(self, k) for k in SIZE_KEYS}
@@ -127,19 +133,26 @@ class SASpec:
 
     def base_params(self):  # noqa: ANN201 - Params
         """The preset with the spec's sizes and fixed levers (every non-varied value)."""
-        try:
-            return load_preset(self.scenario, **self.size(), **self.problem().fixed)
-        except ParameterError as exc:
-            raise SensitivityError(f"{self.source}: {exc}") from None
+        def make():  # noqa: ANN202
+            try:
+                return load_preset(self.scenario, **self.size(), **self.problem().fixed)
+            except ParameterError as exc:
+                raise SensitivityError(f"{self.source}: {exc}") from None
+
+        return self._derived("base_params", make)
 
     def selection(self) -> OutcomeSelection:
-        return parse_outcomes(self.outcomes, self.over_time, self.base_params().months)
+        return self._derived("selection", lambda: parse_outcomes(
+            self.outcomes, self.over_time, self.base_params().months))
 
     def plan(self) -> Plan:
-        method = make_method(self.method, **self.options)
-        return make_plan(method, self.problem(), n=self.n, replications=self.replications,
-                         scramblings=self.scramblings, tolerance=self.tolerance,
-                         max_runs=self.max_runs, n_start=self.n_start)
+        def make() -> Plan:
+            method = make_method(self.method, **self.options)
+            return make_plan(method, self.problem(), n=self.n, replications=self.replications,
+                             scramblings=self.scramblings, tolerance=self.tolerance,
+                             max_runs=self.max_runs, n_start=self.n_start)
+
+        return self._derived("plan", make)
 
 
 def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
@@ -262,9 +275,10 @@ def _check_whole(spec: SASpec, cli: set[str]) -> None:
     except SensitivityError as exc:
         raise SensitivityError(f"{spec.source}, {exc}") from None
     try:
-        load_preset(spec.scenario, **spec.size(), **spec.problem().fixed)
-    except ParameterError as exc:
-        raise SensitivityError(f"{_size_blame(spec, cli, str(exc))}: {exc}") from None
+        spec.base_params()
+    except SensitivityError as exc:
+        message = str(exc).removeprefix(f"{spec.source}: ")
+        raise SensitivityError(f"{_size_blame(spec, cli, message)}: {message}") from None
     try:
         spec.selection()
     except SensitivityError as exc:

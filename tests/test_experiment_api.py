@@ -188,3 +188,26 @@ def test_editing_name_or_description_redoes_nothing(spec_file: Path, tmp_path: P
     changed = spec_file.read_text().replace("root_seed = 5", "root_seed = 6")
     assert parse_spec(tomllib.loads(changed)).fingerprint() != \
         api.load_spec(spec_file).fingerprint()
+
+
+def test_design_points_are_built_once_per_experiment(spec_file: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from cogov_sim.experiment import design
+
+    calls: list[str] = []
+    original = design.design_points
+
+    def counting(spec):  # noqa: ANN001, ANN202
+        calls.append(spec.name)
+        return original(spec)
+
+    monkeypatch.setattr(design, "design_points", counting)
+    result = run_experiment(spec_file, out=tmp_path / "once", replications=1, months=6,
+                            progress=False, figures=False)
+    assert calls == ["tiny_reform"] and len(result.spec.points) == 3
+    assert all(p.params.months == 6 for p in result.spec.points)
+    calls.clear()
+    spec = api.load_spec(spec_file)  # validated: points built ...
+    assert calls == ["tiny_reform"]
+    assert spec.with_overrides(replications=7).points == spec.points  # ... and kept
+    assert calls == ["tiny_reform"]

@@ -24,7 +24,7 @@ from ..store import default_folder
 from ..viz import experiment_figures as figs
 from ..viz.labels import cjk_font
 from . import compare, store
-from .design import design_points, make_tasks, unique_names
+from .design import make_tasks, unique_names
 from .executors import Executor
 from .runner import RunReport, load_outcomes, load_status, run_tasks
 from .spec import ExperimentSpec, SpecError, load_spec
@@ -125,11 +125,12 @@ def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | 
     SpecError
         A spec or an option that cannot be run (nothing is written).
     """
-    spec = spec_or_path if isinstance(spec_or_path, ExperimentSpec) else load_spec(spec_or_path)
+    spec = (spec_or_path if isinstance(spec_or_path, ExperimentSpec)
+            else load_spec(spec_or_path, validate=False))  # points built once, just below
     spec = spec.with_overrides(replications=replications, months=months, residents=residents)
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
         raise SpecError(f"--workers {workers}: expected 0 (one per core) or more")
-    tasks = make_tasks(spec, design_points(spec))
+    tasks = make_tasks(spec)
     folder = Path(out) if out is not None else default_folder(spec.name, spec.fingerprint())
     report = run_tasks(tasks, folder, workers=workers, progress=progress, executor=executor,
                        manifest={"kind": "experiment", "spec": spec.identity()},

@@ -127,8 +127,11 @@ def run_id(point_id: int, replication: int) -> str:
 
 
 def make_tasks(spec: ExperimentSpec, points: list[DesignPoint] | None = None) -> list[Task]:
-    """One task per (design point, replication), seeds from the spec's seed tree."""
-    points = design_points(spec) if points is None else points
+    """One task per (design point, replication), seeds from the spec's seed tree.
+
+    ``points`` default to the spec's (built when it was validated)."""
+    if points is None:
+        points = list(spec.points) or design_points(spec)
     return [Task(run_id=run_id(p.point_id, r), point_id=p.point_id, replication=r,
                  params=p.params,
                  seed=derive_seed(spec.root_seed, p.point_id, r, spec.common_random_numbers),

@@ -39,13 +39,16 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..outcomes import OUTCOME_NAMES
 from ..params import ParameterError, Params, param_specs, suggest
 from ..params import spec as param_spec
 from ..presets import preset_names
 from ..specfile import read_toml
+
+if TYPE_CHECKING:
+    from .design import DesignPoint
 
 TOP_KEYS = ("name", "description", "root_seed", "replications", "months", "residents",
             "communities", "common_random_numbers", "outcomes", "scenarios", "design")
@@ -111,6 +114,9 @@ class ExperimentSpec:
     outcomes: tuple[str, ...] = ()
     design: Design = field(default_factory=Design)
     source: str = "<spec>"
+    points: tuple[DesignPoint, ...] = field(default=(), compare=False, repr=False)
+    """The design points, built (and so validated) once by :func:`parse_spec` or
+    :meth:`with_overrides`; empty only for a spec made by hand or with ``validate=False``."""
 
     def size(self) -> dict[str, int]:
         """The size parameters the spec sets (``Params`` names)."""
@@ -128,7 +134,8 @@ class ExperimentSpec:
                 changes[key] = _check_top_int(where.option(key), key, value)
         new = replace(self, **changes)
         _check_sizes(new, where.option("months/--residents"))
-        _validate_points(new)
+        if new.size() != self.size() or not self.points:  # replications leave points alone
+            new = _with_points(replace(new, points=()))
         return new
 
     def fingerprint(self) -> str:
@@ -161,8 +168,11 @@ class ExperimentSpec:
 
 # -- loading --------------------------------------------------------------------------
 
-def load_spec(path: str | Path) -> ExperimentSpec:
+def load_spec(path: str | Path, validate: bool = True) -> ExperimentSpec:
     """Read and validate an experiment file.
+
+    ``validate=False`` leaves building (and checking) the design points to a later
+    :meth:`ExperimentSpec.with_overrides`, so they are built once.
 
     Raises
     ------
@@ -171,12 +181,13 @@ def load_spec(path: str | Path) -> ExperimentSpec:
     """
     path = Path(path)
     data = read_toml(path, SpecError)
-    return parse_spec(data, source=str(path), default_name=path.stem)
+    return parse_spec(data, source=str(path), default_name=path.stem, validate=validate)
 
 
 def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
-               default_name: str | None = None) -> ExperimentSpec:
-    """Validate a spec given as a mapping (the parsed TOML)."""
+               default_name: str | None = None, validate: bool = True) -> ExperimentSpec:
+    """Validate a spec given as a mapping (the parsed TOML); with ``validate`` (the
+    default) also build every design point (:attr:`ExperimentSpec.points`)."""
     where = _Where(source)
     top = where.table("top level")
     _check_keys(top, data, TOP_KEYS)
@@ -207,8 +218,7 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
     )
     _check_sizes(spec, top)
     _check_conflicts(where, spec)
-    _validate_points(spec)
-    return spec
+    return _with_points(spec) if validate else spec
 
 
 # -- locations and messages -------------------------------------------------------------
@@ -459,11 +469,11 @@ def _check_conflicts(where: _Where, spec: ExperimentSpec) -> None:
                 f"sets {both[0]}, which [design] also varies; remove one of the two")
 
 
-def _validate_points(spec: ExperimentSpec) -> None:
-    """Build every design point once, so combinations are checked before any run."""
+def _with_points(spec: ExperimentSpec) -> ExperimentSpec:
+    """The spec with its design points built, so combinations are checked before any run."""
     from .design import design_points  # local: design imports this module
 
-    design_points(spec)
+    return replace(spec, points=tuple(design_points(spec)))
 
 
 __all__ = ["Design", "ExperimentSpec", "Scenario", "SpecError", "load_spec", "parse_spec"]

@@ -114,6 +114,8 @@ class Method:
     name: ClassVar[str] = ""
     primary: ClassVar[str] = ""
     indices: ClassVar[tuple[str, ...]] = ()
+    #: Indices drawn in the bar chart of the results folder.
+    shown: ClassVar[tuple[str, ...]] = ()
     extendable: ClassVar[bool] = False
     default_n: ClassVar[int] = 0
 
@@ -148,6 +150,7 @@ class Sobol(Method):
     name: ClassVar[str] = "sobol"
     primary: ClassVar[str] = "ST"
     indices: ClassVar[tuple[str, ...]] = ("S1", "ST")
+    shown: ClassVar[tuple[str, ...]] = ("S1", "ST")
     extendable: ClassVar[bool] = True
     default_n: ClassVar[int] = 512
 
@@ -196,6 +199,7 @@ class Morris(Method):
     name: ClassVar[str] = "morris"
     primary: ClassVar[str] = "mu_star"
     indices: ClassVar[tuple[str, ...]] = ("mu_star", "mu", "sigma")
+    shown: ClassVar[tuple[str, ...]] = ("mu_star",)
     default_n: ClassVar[int] = 20
 
     def options(self) -> dict[str, Any]:
@@ -228,6 +232,7 @@ class EFast(Method):
     name: ClassVar[str] = "efast"
     primary: ClassVar[str] = "ST"
     indices: ClassVar[tuple[str, ...]] = ("S1", "ST")
+    shown: ClassVar[tuple[str, ...]] = ("S1", "ST")
     default_n: ClassVar[int] = 257
 
     def options(self) -> dict[str, Any]:
@@ -257,6 +262,7 @@ class Pawn(Method):
     name: ClassVar[str] = "pawn"
     primary: ClassVar[str] = "median"
     indices: ClassVar[tuple[str, ...]] = ("median", "maximum")
+    shown: ClassVar[tuple[str, ...]] = ("median", "maximum")
     default_n: ClassVar[int] = 1000
 
     def options(self) -> dict[str, Any]:

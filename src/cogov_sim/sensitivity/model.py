@@ -28,7 +28,7 @@ from ..experiment.runner import Task, load_outcomes, run_tasks
 from ..experiment.seeds import derive_seed
 from ..params import Params
 from ..store import default_folder as results_folder
-from .analysis import Plan, SAResult, run_pipeline
+from .analysis import STRIDE, Plan, SAResult, run_pipeline
 from .outcomes import OutcomeSelection
 from .problem import Problem
 from .spec import SASpec
@@ -106,7 +106,7 @@ class ModelEvaluator:
         for row, pid in zip(X, point_ids, strict=True):
             params = self.params_for(row)
             pid = int(pid)
-            labels = {"scrambling": pid // 10**9, "row": pid % 10**9}
+            labels = {"scrambling": pid // STRIDE, "row": pid % STRIDE}
             for rep in range(replications):
                 out.append(Task(run_id=f"p{pid:013d}-r{rep:04d}", point_id=pid, replication=rep,
                                 params=params, labels=labels,

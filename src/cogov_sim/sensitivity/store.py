@@ -29,6 +29,7 @@ from ..provenance import command_line, environment, now
 from ..store import write_parquet
 from ..viz import sa_figures
 from .analysis import Plan, SAResult
+from .methods import METHODS
 from .spec import SASpec
 
 TABLES = ("indices", "convergence", "noise", "time_indices")
@@ -88,8 +89,7 @@ def _figures(folder: Path, result: SAResult, spec: SASpec, lang: str) -> dict[st
     title = f"{spec.name}: {result.method}, n = {result.n}, {result.runs:,} runs"
     made: dict[str, str] = {}
     if len(result.indices):
-        show = {"sobol": ("S1", "ST"), "efast": ("S1", "ST"), "morris": ("mu_star",),
-                "pawn": ("median", "maximum")}[result.method]
+        show = METHODS[result.method].shown
         xstore.write_figure(folder / "indices.png", lambda p: sa_figures.index_bars(
             result.indices, p, parameters=names, outputs=result.outputs, show=show,
             title=title, lang=lang))

@@ -315,10 +315,10 @@ def test_docstring_examples_run() -> None:
 def test_numpy_global_random_state_is_left_alone(method: str, n: int) -> None:
     # SALib's fast/pawn estimators call np.random.seed; the pipeline must undo that.
     np.random.seed(12345)  # noqa: NPY002 - setting up the state under test
-    before = np.random.get_state()
+    before = np.random.get_state()  # noqa: NPY002
     analyze_function(lambda a, b: a + 2 * b, {"a": (0, 1), "b": (0, 1)}, method=method, n=n,
                      seed=0)
-    after = np.random.get_state()
+    after = np.random.get_state()  # noqa: NPY002
     assert after[0] == before[0] and np.array_equal(after[1], before[1]) and \
         after[2:] == before[2:]
 

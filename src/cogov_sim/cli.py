@@ -10,23 +10,27 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import numpy as np
 
 from . import presets as presets_mod
 from .experiment.spec import SpecError
-from .outcomes import outcome
+from .outcomes import SUMMARY_OUTCOMES
 from .params import ParameterError, coerce, param_specs
 from .provenance import command_line, environment, now, set_command
-from .runner import simulate
 from .sensitivity.problem import SensitivityError
-from .store import OutputError, check_writable, write_run
-from .viz.figures import KEY_OUTCOMES, summary_figure
+from .store import RESULTS, OutputError, check_writable
+from .viz.labels import outcome_label
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, OutputError, SensitivityError,
                                              SpecError)
-RESULTS = Path("results")
+# Mesa, pandas and matplotlib are imported inside the commands that use them, so that
+# `--help`, `params` and `scenarios` start quickly.
 
 
 def parse_sets(items: Sequence[str]) -> dict[str, float | int]:
@@ -84,6 +88,10 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
     seed = resolve_seed(seed)
     out = out or RESULTS / f"run-{scenario}-{time.strftime('%Y%m%d-%H%M%S')}-{seed % 10_000:04d}"
     check_writable(out)
+    from .runner import simulate
+    from .store import write_run
+    from .viz.figures import summary_figure
+
     started = now()
     t0 = time.perf_counter()
     frame = simulate(params, seed)
@@ -102,10 +110,11 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
                f"{elapsed:.2f} s → {out}")
 
 
-def summary_table(frame, lang: str = "en", names: Sequence[str] = KEY_OUTCOMES) -> str:  # noqa: ANN001
+def summary_table(frame: pd.DataFrame, lang: str = "en",
+                  names: Sequence[str] = SUMMARY_OUTCOMES) -> str:
     """First-year vs last-year means of the key outcomes, as aligned text."""
     first, last = frame.head(12).mean(), frame.tail(12).mean()
-    labels = [getattr(outcome(n), lang) for n in names]
+    labels = [outcome_label(n, lang) for n in names]
     width = max(len(s) for s in labels) + 2
     head = ("指标" if lang == "zh" else "outcome").ljust(width)
     lines = [f"{head}{'first year':>12}{'last year':>12}"]
@@ -151,7 +160,7 @@ def params(kind: str | None, lang: str) -> None:
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the figures.")
 def sa(spec_file: Path, n: int | None, replications: int | None, months: int | None,
-       residents: int | None, workers: int, out: Path | None, lang: str) -> None:
+       residents: int | None, workers: int, out: Path | None, lang: str) -> int:
     """Global sensitivity analysis (Sobol, Morris, eFAST, PAWN) of the policy levers."""
     from .sensitivity.model import RunsFailedError, prepare_sa, run_prepared
     from .sensitivity.spec import load_spec
@@ -177,7 +186,7 @@ def sa(spec_file: Path, n: int | None, replications: int | None, months: int | N
             last = error.strip().splitlines()[-1] if error.strip() else "unknown error"
             click.echo(f"failed: {run_id}: {last}", err=True)
         click.echo(f"error: {exc} (tracebacks in {exc.folder / 'ledger.jsonl'})", err=True)
-        sys.exit(1)
+        return 1
     click.echo(result.text_table())
     click.echo(f"\n{result.verdict_text}")
     noise = result.noise.dropna(subset=["noise_share_of_means"])
@@ -187,6 +196,7 @@ def sa(spec_file: Path, n: int | None, replications: int | None, months: int | N
     for text in result.warnings:
         click.echo(f"warning: {text}", err=True)
     click.echo(f"{result.runs:,} runs → {folder}")
+    return 0
 
 
 @cli.command()

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .rules.common import group_sum, safe_div
 from .rules.participation import AGE_GROUPS
 from .rules.requests import DIMENSIONS
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .model import CoGovModel
 
 
@@ -124,6 +125,9 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
        "evaluation"),
 )
 OUTCOME_NAMES: tuple[str, ...] = tuple(o.name for o in OUTCOMES)
+SUMMARY_OUTCOMES: tuple[str, ...] = ("participation_rate", "happiness_index", "admin_burden",
+                                     "trust_committee", "resolution_rate", "so_per_10k")
+"""The key outcomes of one run's printed summary and figure."""
 
 
 def outcome(name: str) -> OutcomeSpec:
@@ -248,6 +252,8 @@ class Recorder:
         self.n += 1
 
     def frame(self) -> pd.DataFrame:
+        import pandas as pd
+
         df = pd.DataFrame(self.values[: self.n], columns=list(OUTCOME_NAMES))
         month = np.arange(1, self.n + 1)
         df.insert(0, "year", (month - 1) // 12 + 1)

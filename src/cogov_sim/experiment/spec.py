@@ -436,7 +436,7 @@ def _parse_rows(where: _Where, rows: Any) -> tuple[dict[str, float | int], ...]:
         raise where.table("[design]").error("missing key 'rows' (use [[design.rows]] tables)")
     if not isinstance(rows, list) or not rows:
         raise where.table("[design]").error("rows: expected a non-empty list of tables")
-    out = []
+    out: list[dict[str, Any]] = []
     for i, row in enumerate(rows, start=1):
         here = where.table(f"[[design.rows]] #{i}")
         if not isinstance(row, Mapping) or not row:

@@ -90,11 +90,11 @@ def global_rng_kept() -> Iterator[None]:
     ``SALib.analyze.fast`` and ``SALib.analyze.pawn`` call ``np.random.seed`` and draw from
     the global stream (``sobol`` does when unseeded); this keeps callers' state untouched.
     """
-    state = np.random.get_state()
+    state = np.random.get_state()  # noqa: NPY002 - saved to be restored
     try:
         yield
     finally:
-        np.random.set_state(state)
+        np.random.set_state(state)  # noqa: NPY002 - restoring the caller's state
 
 
 def _frame(problem: Problem, columns: dict[str, tuple[Any, Any]]) -> pd.DataFrame:

@@ -11,10 +11,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from ..outcomes import SUMMARY_OUTCOMES  # noqa: E402
 from .labels import language_style, outcome_label  # noqa: E402
 
-KEY_OUTCOMES = ("participation_rate", "happiness_index", "admin_burden", "trust_committee",
-                "resolution_rate", "so_per_10k")
+KEY_OUTCOMES = SUMMARY_OUTCOMES
 
 
 def summary_figure(frame: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_OUTCOMES,

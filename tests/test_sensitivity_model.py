@@ -342,3 +342,17 @@ def test_spec_builds_its_derived_objects_once(monkeypatch: pytest.MonkeyPatch) -
     assert again.base_params() is again.base_params() and again.plan() is again.plan()
     assert again.selection() is again.selection() and again.problem() is again.problem()
     assert len(calls) == 1 and again == spec  # the cache is not part of equality
+
+
+def test_folder_is_released_after_an_analysis_in_this_process(tmp_path: Path) -> None:
+    """A notebook that ran an analysis must not block another process from resuming it."""
+    import subprocess
+    import sys
+
+    spec_file = _tiny_spec_file(tmp_path)
+    out = tmp_path / "o"
+    assert main(["sa", str(spec_file), "--out", str(out)]) == 0
+    proc = subprocess.run([sys.executable, "-m", "cogov_sim.cli", "sa", str(spec_file),
+                           "--out", str(out)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "in use" not in proc.stderr

@@ -179,11 +179,16 @@ def run_prepared(prepared: PreparedSA, *, workers: int = 1, progress: bool | Non
                                common_random_numbers=spec.common_random_numbers,
                                workers=workers, progress=progress,
                                manifest={"sensitivity": spec.fingerprint()})
-    t0 = time.perf_counter()
-    result = run_pipeline(plan, evaluator, seed=spec.root_seed, progress=on_stage)
-    seconds = time.perf_counter() - t0
-    store.write_results(folder, spec, result, seconds=seconds, run_seconds=evaluator.seconds,
-                        workers=workers, lang=lang)
+    from ..experiment.store import release_folder
+
+    try:
+        t0 = time.perf_counter()
+        result = run_pipeline(plan, evaluator, seed=spec.root_seed, progress=on_stage)
+        seconds = time.perf_counter() - t0
+        store.write_results(folder, spec, result, seconds=seconds,
+                            run_seconds=evaluator.seconds, workers=workers, lang=lang)
+    finally:
+        release_folder(folder)  # the lock taken by prepare_sa: others may use the folder now
     return result
 
 

@@ -491,3 +491,19 @@ def test_runs_marked_done_without_rows_are_not_trusted(tmp_path: Path,
     report = run_tasks(tasks, folder, manifest=manifest, progress=False)
     assert report.done == ("p00001-r0002",) and len(report.skipped) == 5
     pd.testing.assert_frame_equal(load_outcomes(folder), clean)
+
+
+def test_model_fingerprint_covers_model_code_only() -> None:
+    """Only files that decide what a run computes lock a results folder."""
+    from pathlib import Path
+
+    import cogov_sim
+    from cogov_sim.experiment.runner import MODEL_CODE
+
+    root = Path(cogov_sim.__file__).parent
+    for name in MODEL_CODE:
+        assert (root / name).exists(), name
+    covered = {p.relative_to(root).parts[0] for p in root.rglob("*.py")
+               if p.relative_to(root).parts[0] in MODEL_CODE}
+    assert {"rules", "agents", "model.py", "phases.py", "params.py"} <= covered
+    assert not covered & {"cli.py", "experiment", "sensitivity", "viz", "store.py", "specfile.py"}

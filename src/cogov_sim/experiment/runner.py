@@ -47,10 +47,10 @@ ID_COLUMNS = ("run_id", "point_id", "replication")
 RESERVED = ("package", "version", "git", "python", "platform", "libraries", "model_code",
             "created", "command", "identity", "points", "runs", "status", "failures",
             "sessions", "outputs")
-# The parts of the package that decide what a run computes; the rest (experiment
-# machinery, analyses, figures, the CLI) may change without invalidating results.
-NOT_MODEL = ("experiment", "sensitivity", "discovery", "viz", "dashboard", "cli.py",
-             "store.py", "provenance.py")
+# The parts of the package that decide what a run computes; everything else (experiment
+# machinery, analyses, figures, the CLI, the store) may change without invalidating results.
+MODEL_CODE = ("params.py", "presets", "rules", "agents", "phases.py", "model.py", "outcomes.py",
+              "runner.py")
 
 
 @dataclass(frozen=True)
@@ -416,7 +416,7 @@ def model_fingerprint() -> str:
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
         if (path.suffix not in (".py", ".toml") or not path.is_file()
-                or rel.parts[0] in NOT_MODEL or "__pycache__" in rel.parts):
+                or rel.parts[0] not in MODEL_CODE or "__pycache__" in rel.parts):
             continue
         digest.update(rel.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -112,7 +112,8 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
     _o("referral_acceptance", "share", "Referrals to social organizations that residents accept",
        "居民接受转介社会组织的比例", "requests"),
     _o("mediation_success", "share",
-       "Disputes referred to mediation organizations that are resolved rather than escalated",
+       "Disputes referred to mediation organizations that are resolved rather than escalated "
+       "(12 months; 1 when there were none)",
        "调解组织受理纠纷的调解成功率", "requests"),
     _o("trust_committee", "0-1", "Trust in the residents' committee", "对居委会的信任", "trust"),
     _o("trust_government", "0-1", "Trust in the government", "对政府的信任", "trust"),
@@ -201,10 +202,16 @@ def _ratio(a: float, b: float, default: float = 0.0) -> float:
     return float(a) / float(b) if b else default
 
 
-def measure(m: CoGovModel) -> dict[str, float]:
-    """This month's value of every outcome."""
+WINDOW_COUNTS = ("mediation_resolved", "mediation_escalated")
+"""Rare events whose rates are measured over the last twelve recorded months."""
+
+
+def measure(m: CoGovModel, window: dict[str, float] | None = None) -> dict[str, float]:
+    """This month's value of every outcome; ``window`` holds twelve-month sums of
+    :data:`WINDOW_COUNTS` (this month's counts when not given)."""
     p, pop, com, gov, now = m.params, m.population, m.committees, m.government, m.now
     s = now.counts.get
+    w = (window or now.counts).get
     per_k = 1000.0 / p.n_residents
     n = pop.n
     recent = pop.recent
@@ -247,8 +254,9 @@ def measure(m: CoGovModel) -> dict[str, float]:
         "escalations": s("escalations", 0.0) * per_k,
         "open_requests": np.count_nonzero(pop.issue_dim >= 0) * per_k * pop.k,
         "referral_acceptance": _ratio(s("referrals_accepted", 0.0), s("referrals_offered", 0.0)),
-        "mediation_success": _ratio(s("mediation_resolved", 0.0),
-                                    s("mediation_resolved", 0.0) + s("mediation_escalated", 0.0)),
+        "mediation_success": _ratio(w("mediation_resolved", 0.0),
+                                    w("mediation_resolved", 0.0) + w("mediation_escalated", 0.0),
+                                    default=1.0),
         "trust_committee": pop.trust_committee.mean(),
         "trust_government": pop.trust_government.mean(),
         "trust_so": pop.trust_so.mean(),
@@ -280,12 +288,15 @@ class Recorder:
         self.capacity = months or m.params.months
         self.values = np.zeros((self.capacity, len(OUTCOMES)))
         self.n = 0
+        self.recent_counts = np.zeros((12, len(WINDOW_COUNTS)))
+        """The last twelve months' :data:`WINDOW_COUNTS` (a ring buffer)."""
 
     def record(self, m: CoGovModel) -> None:
         if self.n == self.capacity:
             self.values = np.vstack([self.values, np.zeros_like(self.values)])
             self.capacity *= 2
-        row = measure(m)
+        self.recent_counts[self.n % 12] = [m.now.counts.get(k, 0.0) for k in WINDOW_COUNTS]
+        row = measure(m, dict(zip(WINDOW_COUNTS, self.recent_counts.sum(axis=0), strict=True)))
         self.values[self.n] = [row[name] for name in OUTCOME_NAMES]
         self.n += 1
 

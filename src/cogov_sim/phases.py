@@ -396,7 +396,7 @@ def residents_judge(m: CoGovModel) -> None:
     pop.trust_committee = trust.relax(pop.trust_committee, p.initial_trust)
     pop.trust_government = trust.relax(
         pop.trust_government, trust.government_anchor(p.initial_trust, p.street_platform))
-    pop.trust_so = trust.relax(pop.trust_so, p.initial_trust_so)
+    pop.trust_so = trust.relax(pop.trust_so, p.initial_trust_so, trust.SO_RENEWAL)
 
 
 def evaluate(m: CoGovModel) -> None:

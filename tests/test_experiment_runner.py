@@ -24,7 +24,7 @@ from cogov_sim.experiment.store import FolderMismatchError
 from cogov_sim.params import Params
 from cogov_sim.runner import simulate
 
-TINY = {"name": "tiny", "root_seed": 11, "replications": 3, "months": 12, "residents": 300,
+TINY = {"name": "tiny", "root_seed": 11, "replications": 3, "months": 12, "residents": 300, "residents_per_agent": 1, "spinup_months": 0,
         "communities": 3, "scenarios": ["baseline", "taicang_3_0"]}
 
 
@@ -463,7 +463,7 @@ def test_a_folder_in_use_by_another_process_is_refused(tmp_path: Path,
         assert [p.name for p in folder.iterdir()] == [".lock"]  # nothing written
         spec_file = tmp_path / "tiny.toml"
         spec_file.write_text('root_seed = 1\nreplications = 1\nmonths = 12\n'
-                             'residents = 300\ncommunities = 3\n')
+                             'residents = 300\nresidents_per_agent = 1\nspinup_months = 0\ncommunities = 3\n')
         assert main(["experiment", str(spec_file), "--out", str(folder)]) == 2
         err = capsys.readouterr().err.strip()
         assert err.startswith("error: ") and "in use" in err and len(err.splitlines()) == 1

@@ -15,7 +15,7 @@ from cogov_sim.params import spec as param_spec
 from cogov_sim.presets import load_preset
 
 ROOT = Path(__file__).resolve().parents[1]
-TINY = {"name": "tiny", "root_seed": 7, "replications": 2, "months": 12, "residents": 300,
+TINY = {"name": "tiny", "root_seed": 7, "replications": 2, "months": 12, "residents": 300, "residents_per_agent": 1, "spinup_months": 0,
         "communities": 3}
 
 
@@ -130,8 +130,8 @@ def test_overrides_are_validated() -> None:
     low = int(param_spec("n_residents").low)
     with pytest.raises(SpecError, match=rf"--residents: residents = {low - 1} is out of range"):
         spec.with_overrides(residents=low - 1)
-    with pytest.raises(SpecError, match=r"n_communities = 10; allowed: at most n_residents / 10"):
-        spec.with_overrides(residents=60)
+    with pytest.raises(SpecError, match=r"n_communities = 10; allowed: at most n_residents / residents_per_agent / 5"):
+        spec.with_overrides(residents=40)
 
 
 # -- bad specs through the CLI: one line, exit 2, nothing written --------------------------------
@@ -142,6 +142,8 @@ root_seed = 1
 replications = 2
 months = 12
 residents = 300
+residents_per_agent = 1
+spinup_months = 0
 communities = 3
 """
 

@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Kind = Literal["lever", "context", "size"]
+MIN_AGENTS = 5
+"""Fewest resident agents a community may have (a technical floor; per-capita results
+need far more, see tests/test_mechanisms.py for the sample-rate check)."""
 
 
 class ParameterError(ValueError):
@@ -169,10 +172,11 @@ class Params:
                 "allowed: at most 1"
             )
         agents = self.n_residents // self.residents_per_agent
-        if self.n_communities > agents // 10:
+        if self.n_communities > agents // MIN_AGENTS:
             raise ParameterError(
-                f"n_communities = {self.n_communities}; allowed: at most 10 resident agents a "
-                f"community, i.e. n_residents / residents_per_agent / 10 = {agents // 10}"
+                f"n_communities = {self.n_communities}; allowed: at most n_residents / "
+                f"residents_per_agent / {MIN_AGENTS} = {agents // MIN_AGENTS} (at least "
+                f"{MIN_AGENTS} resident agents a community)"
             )
         if self.spinup_months % 12:
             raise ParameterError(f"spinup_months = {self.spinup_months}; allowed: a multiple of 12 "

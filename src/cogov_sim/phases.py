@@ -333,7 +333,8 @@ def consultations_held(m: CoGovModel) -> None:
                                                pop.propensity, seats, p.random_seat_share)
     who = invited[consultation.attends(rng, pop.propensity[invited], drawn)]
     ratio = np.minimum(1.0, safe_div(now.case_hours, pop.residents * satisfaction.COMMITTEE_HALF))
-    p_ok = consultation.success_probability(ratio, p.random_seat_share)
+    p_ok = consultation.success_probability(ratio, p.random_seat_share,
+                                            m.committees.perceived_resident_weight)
     succeeded = rng.binomial(meetings, p_ok)
     ok_share = safe_div(succeeded, meetings)
     ok = rng.random(who.size) < ok_share[pop.community[who]]  # attendee's own meeting

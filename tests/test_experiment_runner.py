@@ -434,12 +434,13 @@ def test_dask_executor_gives_the_same_data(tmp_path: Path, clean: pd.DataFrame) 
 # -- one process per folder -----------------------------------------------------------------------
 
 HOLD_LOCK = """
-import fcntl, sys, time
+import sys
 from pathlib import Path
+from filelock import FileLock
 folder = Path(sys.argv[1])
 folder.mkdir(parents=True)
-fh = open(folder / ".lock", "w")
-fcntl.flock(fh, fcntl.LOCK_EX)
+lock = FileLock(folder / ".lock")
+lock.acquire()
 print("locked", flush=True)
 sys.stdin.read()
 """
@@ -507,3 +508,56 @@ def test_model_fingerprint_covers_model_code_only() -> None:
                if p.relative_to(root).parts[0] in MODEL_CODE}
     assert {"rules", "agents", "model.py", "phases.py", "params.py"} <= covered
     assert not covered & {"cli.py", "experiment", "sensitivity", "viz", "store.py", "specfile.py"}
+
+
+# -- issue 14: portability ------------------------------------------------------------------------
+
+WATCHER = """
+import multiprocessing as mp, os, threading
+from cogov_sim.experiment import executors
+def no_kill(*args):
+    print("os.kill used as a liveness check", flush=True)
+    os._exit(3)
+os.kill = no_kill
+parent_end, child_end = mp.Pipe(duplex=False)  # child_end plays the living parent
+watcher = threading.Thread(target=executors._watch_parent, args=(parent_end,), daemon=True)
+watcher.start()
+watcher.join(timeout=0.5)
+print("watching" if watcher.is_alive() else "stopped", flush=True)
+child_end.close()  # the parent is gone: the watcher must end this process
+watcher.join(timeout=30)
+print("outlived the parent", flush=True)
+"""
+
+
+def test_worker_watches_its_parent_without_os_kill() -> None:
+    """The parent-death watcher waits on the parent's sentinel (portable); it must not
+    probe the parent with ``os.kill(pid, 0)``, which on Windows sends CTRL_C_EVENT."""
+    proc = subprocess.run([sys.executable, "-c", WATCHER], capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert proc.stdout == "watching\n" and proc.returncode == 1, proc.stdout + proc.stderr
+
+
+WITHOUT_FCNTL = """
+import runpy, sys
+sys.modules["fcntl"] = None  # as on Windows: `import fcntl` raises ImportError
+sys.argv = ["cogov_sim", *sys.argv[1:]]
+runpy.run_module("cogov_sim", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_experiment_runs_where_fcntl_cannot_be_imported(tmp_path: Path) -> None:
+    """Windows has no fcntl: `python -m cogov_sim experiment` must still run, lock its
+    folder against a second process and resume."""
+    spec = tmp_path / "tiny.toml"
+    spec.write_text('scenarios = ["baseline", "taicang_3_0"]\nroot_seed = 11\n'
+                    'replications = 1\nmonths = 12\nresidents = 300\ncommunities = 3\n')
+    folder = tmp_path / "out"
+    command = [sys.executable, "-c", WITHOUT_FCNTL, "experiment", str(spec), "--out", str(folder)]
+    first = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr
+    assert "2 run(s) done" in first.stdout
+    status = load_status(folder)
+    assert list(status["status"]) == ["done", "done"]
+    again = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert again.returncode == 0 and "2 already done" in again.stdout, again.stderr

@@ -15,17 +15,16 @@ ignored when reading and removed on the next call. So after Ctrl-C, SIGKILL or a
 cut, rerunning the same call redoes only what is missing, and the data equal those of an
 uninterrupted sweep.
 
-One process at a time: :func:`open_folder` takes an exclusive lock (``flock`` on
-``<folder>/.lock``), held until :func:`release_folder`, so a second process running into
-the same folder is refused instead of overwriting the first one's shards.
+One process at a time: :func:`open_folder` takes an exclusive lock on ``<folder>/.lock``
+(:mod:`filelock`: ``flock`` on Unix, ``msvcrt.locking`` on Windows; the operating system
+releases it when the process dies), held until :func:`release_folder`, so a second process
+running into the same folder is refused instead of overwriting the first one's shards.
 
 This module and :mod:`cogov_sim.store` are the only writers of result files.
 """
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import json
 import os
 import re
@@ -36,6 +35,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
 from ..store import OutputError, check_writable, read_json, write_json
 
@@ -95,7 +95,7 @@ def open_folder(folder: Path, manifest: dict[str, Any], identity: Sequence[str])
     return manifest
 
 
-_LOCKS: dict[Path, list[int]] = {}  # folder -> [file descriptor, holders in this process]
+_LOCKS: dict[Path, list[Any]] = {}  # folder -> [FileLock, holders in this process]
 
 
 def lock_folder(folder: Path) -> None:
@@ -110,19 +110,16 @@ def lock_folder(folder: Path) -> None:
     if key in _LOCKS:
         _LOCKS[key][1] += 1
         return
+    lock = FileLock(key / LOCK, timeout=0, thread_local=False)
     try:
-        fd = os.open(key / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise OutputError(f"--out {folder}: cannot write ({exc.strerror})") from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as exc:
-        os.close(fd)
-        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-            raise OutputError(f"{folder} is in use by another cogov-sim process; wait for it "
-                              "to finish or choose another --out folder") from None
-        raise OutputError(f"--out {folder}: cannot lock ({exc.strerror})") from None
-    _LOCKS[key] = [fd, 1]
+        lock.acquire()
+    except Timeout:
+        raise OutputError(f"{folder} is in use by another cogov-sim process; wait for it "
+                          "to finish or choose another --out folder") from None
+    except (OSError, NotImplementedError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise OutputError(f"--out {folder}: cannot lock ({reason})") from None
+    _LOCKS[key] = [lock, 1]
 
 
 def release_folder(folder: Path) -> None:
@@ -134,7 +131,7 @@ def release_folder(folder: Path) -> None:
     entry[1] -= 1
     if entry[1] <= 0:
         del _LOCKS[key]
-        os.close(entry[0])  # closing the descriptor releases the flock
+        entry[0].release()
 
 
 def _compare(folder: Path, old: Mapping[str, Any], new: Mapping[str, Any],

@@ -330,11 +330,19 @@ def reconcile(folder: Path, ledger: Mapping[str, Mapping[str, Any]]) -> set[str]
 
 
 def _read_table(path: Path, columns: Sequence[str] | None = None) -> pa.Table | None:
-    """The shard's data, or None if the file is damaged (truncated, not Parquet)."""
+    """The shard's data, or None if the file is damaged (truncated, garbled, not Parquet,
+    no ``run_id``). A file that cannot be opened at all (permissions) is not called
+    damaged, since it would then be deleted: that raises :class:`OutputError`."""
     try:
-        return pq.read_table(path, columns=None if columns is None else list(columns))
-    except (pa.ArrowException, OSError):
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        table = pq.read_table(path, columns=None if columns is None else list(columns))
+    except (pa.ArrowException, OSError):  # pyarrow reports a garbled footer as OSError
         return None
+    return table if "run_id" in table.column_names else None
 
 
 def _done_by_shard(ledger: Mapping[str, Mapping[str, Any]]) -> dict[str, set[str]]:

@@ -255,3 +255,28 @@ def test_duplicate_design_rows_are_rejected_naming_both() -> None:
         parse_spec({**TINY, "design": {"type": "rows", "rows": rows}})
     message = str(info.value)
     assert "#1 and #3 are the same row" in message and "\n" not in message
+
+
+# -- issue 14: encodings ----------------------------------------------------------------------
+
+def test_a_spec_saved_with_a_utf8_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Windows Notepad may save UTF-8 with a byte-order mark; it used to give
+    'Invalid statement (at line 1, column 1)'."""
+    plain = write(tmp_path, GOOD_HEAD)
+    marked = tmp_path / "bom.toml"
+    marked.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    assert load_spec(marked).identity() == load_spec(plain).identity()
+
+
+@pytest.mark.parametrize(("encoding", "needle"), [
+    ("utf-16", "saved as UTF-16 text; TOML files must be UTF-8"),
+    ("gbk", "not UTF-8 text (byte 0x"),
+])
+def test_a_spec_in_another_encoding_is_refused_saying_so(
+        encoding: str, needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec_file = tmp_path / "other.toml"
+    spec_file.write_text(GOOD_HEAD + 'description = "政社互动"\n', encoding=encoding)
+    assert main(["experiment", str(spec_file), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {spec_file}") and needle in err[0]
+    assert "UTF-8" in err[0] and not (tmp_path / "out").exists()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -165,7 +166,9 @@ class Params:
 
     def __post_init__(self) -> None:
         for spec in param_specs():
-            _check(spec, getattr(self, spec.name))
+            value = _number(spec, getattr(self, spec.name))
+            _check(spec, value)
+            object.__setattr__(self, spec.name, value)  # frozen: set once, while building
         if self.share_elderly + self.share_young > 1.0:
             raise ParameterError(
                 f"share_elderly + share_young = {self.share_elderly + self.share_young:g}; "
@@ -241,11 +244,31 @@ def check_names(names: Iterable[str], where: str = "parameter") -> None:
                                  "see `cogov-sim params` for the list")
 
 
-def _check(spec: ParamSpec, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ParameterError(f"{spec.name} = {value!r}: expected a number")
-    if spec.is_integer and not float(value).is_integer():
-        raise ParameterError(f"{spec.name} = {value!r}: expected a whole number")
+def _number(spec: ParamSpec, value: Any) -> float | int:
+    """``value`` as a plain Python number of the parameter's type.
+
+    Any real number is accepted (NumPy scalars, as SALib, the EMA Workbench and pandas
+    hand them over, included); booleans, strings and the like are not. An integer
+    parameter takes whole-valued numbers only (``8.0`` becomes ``8``; ``8.5`` is refused).
+    A float parameter keeps a Python ``int`` or ``float`` as given.
+    """
+    shown = repr(value) if isinstance(value, str) else str(value)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ParameterError(f"{spec.name} = {shown}: expected a number "
+                             f"from {spec.low:g} to {spec.high:g} ({spec.unit})")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    number = float(value)
+    if spec.is_integer:
+        if not number.is_integer():
+            raise ParameterError(f"{spec.name} = {shown}: expected a whole number "
+                                 f"from {spec.low:g} to {spec.high:g} ({spec.unit})")
+        return int(number)
+    return value if type(value) is float else number
+
+
+def _check(spec: ParamSpec, value: float | int) -> None:
+    """Range check of a value already made a number by :func:`_number`."""
     if value != value or not spec.low <= value <= spec.high:
         raise ParameterError(
             f"{spec.name} = {value!r} is out of range; allowed: {spec.low:g} to {spec.high:g} "

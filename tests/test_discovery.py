@@ -337,3 +337,20 @@ def test_python_number_accepts_numpy_scalars() -> None:
     assert python_number("network_degree", np.float64(5.6)) == 6
     with pytest.raises(ParameterError, match="expected a number"):
         python_number("list_strictness", "0.5")
+
+
+def test_rules_read_every_lever_from_its_metadata() -> None:
+    """Every lever reads as a short phrase in both languages, built from the metadata:
+    the number is there, no 'per X' is said twice, Chinese notes in parentheses dropped."""
+    from cogov_sim.discovery.rules import condition_text, lever_name
+    from cogov_sim.params import param_specs
+
+    for s in param_specs("lever"):
+        en = condition_text(s.name, 0.25, 0.75, lower=True, upper=False)
+        assert en.startswith(f"{lever_name(s.name)} ≥ 0.25")
+        phrases = en.split(" per ")[1:]
+        assert len(phrases) == len(set(phrases)), en
+        zh = condition_text(s.name, 0.25, 0.75, lower=True, upper=True, lang="zh")
+        assert zh.endswith("在 0.25 至 0.75 之间") and "(" not in zh and "（" not in zh
+        short = lever_name(s.name, "zh")
+        assert short and set(short) <= set(s.zh)  # the metadata's text, notes removed

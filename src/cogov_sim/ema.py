@@ -47,7 +47,7 @@ import numpy as np
 from .discovery.prim import MissingExtraError, ema_module
 from .experiment.seeds import derive_seed
 from .outcomes import OUTCOME_NAMES
-from .params import Params, ParameterError, param_specs, suggest
+from .params import ParameterError, Params, param_specs, suggest
 from .params import spec as param_spec
 from .presets import load_preset
 
@@ -80,7 +80,7 @@ class ModelFunction:
         from .runner import simulate
 
         changes = {k: python_number(k, v) for k, v in values.items()}
-        params = Params(**{**self.base, **changes})
+        params = Params.from_mapping({**self.base, **changes})
         frame = simulate(params, int(seed))
         start, end = self.horizon or (params.months, params.months)
         row = HorizonMeans(start, end)(frame).iloc[0]

@@ -2,8 +2,8 @@
 
 Names, units and Chinese display names come from the parameter metadata
 (:func:`cogov_sim.params.param_specs`); nothing here lists parameters. English uses the
-parameter's name in words with its unit (``consultations per year ≥ 6 per community per
-year`` reads ``consultations per year ≥ 6``: a unit already in the name is not repeated);
+parameter's name in words with its unit, less what the name already says
+(``consultations per year ≥ 6 per community``, ``purchase share ≥ 0.2 of budget``);
 Chinese uses the metadata's Chinese name without its parenthetical note (units there are
 part of the name, e.g. 次数, 户数).
 """
@@ -17,7 +17,8 @@ from .prim import Box
 
 # units that add nothing after a number (a share is read as a number from 0 to 1)
 PLAIN_UNITS = ("share", "weight", "strength", "value", "0-1", "probability")
-_PAREN = re.compile(r"\s*[(（][^)）]*[)）]")
+_PAREN = re.compile(r"\s*[(（][^)）]*[)）]|\s*[,，]\s*如.*$")  # notes and "as in <city>"
+_PER = re.compile(r"\s*\bper\s+")
 
 
 def lever_name(name: str, lang: str = "en") -> str:
@@ -28,12 +29,20 @@ def lever_name(name: str, lang: str = "en") -> str:
 
 
 def _unit(name: str) -> str:
+    """The unit after a number, without what the name already says: ``consultations per
+    year`` takes ``per community`` of ``per community per year``; ``purchase share`` takes
+    ``of budget`` of ``share of budget``."""
     s = param_spec(name)
     if s.unit in PLAIN_UNITS:
         return ""
     short = lever_name(name)
-    words = [w for w in s.unit.split() if w not in ("per", "a")]
-    return "" if words and all(w.rstrip("s") in short for w in words) else f" {s.unit}"
+    head, *phrases = _PER.split(s.unit)
+    head_words = head.split()
+    if head_words and head_words[0].rstrip("s") in short:
+        head_words = head_words[1:]
+    kept = [" ".join(head_words)] if head_words else []
+    kept += [f"per {p}" for p in phrases if f"per {p}" not in short]
+    return f" {' '.join(kept)}" if kept else ""
 
 
 def number(value: float) -> str:

@@ -118,6 +118,18 @@ def test_pareto_filter_is_exact_on_a_hand_made_set() -> None:
                                                                     False, False, False, True]
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_pareto_filter_equals_brute_force_with_ties(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    values = np.round(rng.random((300, 3)) * 4)  # few distinct levels: many ties
+    values[rng.random(300) < 0.05, 1] = np.nan
+    for maximise in [(False, True, True), (True, False, True), (False, False, False)]:
+        finite = np.all(np.isfinite(values), axis=1)
+        brute = np.zeros(300, dtype=bool)
+        brute[finite] = dominated_by(values[finite], values[finite], maximise) == 0
+        assert np.array_equal(pareto_mask(values, maximise), brute)
+
+
 def test_robustness_share_and_regret_on_a_hand_made_table() -> None:
     runs = pd.DataFrame({"point_id": [0, 0, 1, 1, 2, 2], "replication": [0, 1, 0, 1, 0, 1],
                          "happiness_index": [50.0, 40.0, 45.0, 46.0, 30.0, 30.0]})

@@ -1,8 +1,8 @@
 """Trade-offs and robustness over sampled policies.
 
 :func:`pareto_mask`
-    the non-dominated set (exact, O(n² k)), for any mix of minimised and maximised
-    objectives.
+    the non-dominated set (exact; each row is compared with the front found so far, in
+    lexicographic order), for any mix of minimised and maximised objectives.
 :func:`place`
     where other policies (the presets) stand against that set: on it, or dominated by
     how many sampled policies.
@@ -34,9 +34,14 @@ def dominated_by(values: np.ndarray, others: np.ndarray, maximise: Sequence[bool
     every objective, strictly better in at least one)."""
     a = _oriented(values, maximise)
     b = _oriented(others, maximise)
-    no_worse = np.all(b[None, :, :] <= a[:, None, :], axis=2)
-    better = np.any(b[None, :, :] < a[:, None, :], axis=2)
-    return np.sum(no_worse & better, axis=1)
+    counts = np.zeros(len(a), dtype=np.int64)
+    step = max(1, 2_000_000 // max(1, b.size))  # rows of ``a`` per block: bounded memory
+    for start in range(0, len(a), step):
+        block = a[start:start + step, None, :]
+        no_worse = np.all(b[None, :, :] <= block, axis=2)
+        better = np.any(b[None, :, :] < block, axis=2)
+        counts[start:start + step] = np.sum(no_worse & better, axis=1)
+    return counts
 
 
 def pareto_mask(values: np.ndarray, maximise: Sequence[bool]) -> np.ndarray:
@@ -45,12 +50,21 @@ def pareto_mask(values: np.ndarray, maximise: Sequence[bool]) -> np.ndarray:
     Rows with a NaN are never on the front. Duplicated rows are all kept (neither
     dominates the other).
     """
-    values = np.asarray(values, dtype=float)
-    finite = np.all(np.isfinite(values), axis=1)
-    mask = np.zeros(len(values), dtype=bool)
-    if finite.any():
-        ok = values[finite]
-        mask[np.flatnonzero(finite)] = dominated_by(ok, ok, maximise) == 0
+    a = _oriented(values, maximise)
+    mask = np.zeros(len(a), dtype=bool)
+    rows = np.flatnonzero(np.all(np.isfinite(a), axis=1))
+    # In lexicographic order a row can only be dominated by rows before it, and a row
+    # dominated by a dominated row is dominated by a front row too (transitivity): so
+    # each row is compared with the front found so far, not with every row.
+    order = rows[np.lexsort(a[rows].T[::-1])]
+    front: list[int] = []
+    for i in order:
+        if front:
+            f = a[front]
+            if np.any(np.all(f <= a[i], axis=1) & np.any(f < a[i], axis=1)):
+                continue
+        front.append(int(i))
+    mask[front] = True
     return mask
 
 

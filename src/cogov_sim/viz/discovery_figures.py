@@ -77,16 +77,18 @@ def peeling(boxes: Sequence[Box], path: Path, lang: str = "en") -> None:
         fig, ax = plt.subplots(figsize=(8, 6))
         fig.subplots_adjust(bottom=0.22, top=0.92)
         sc = None
+        top = max(int(b.trajectory["res_dim"].max()) for b in boxes) if boxes else 1
         for box in boxes:
             tr = box.trajectory
             ax.plot(tr["coverage"], tr["density"], color="grey", lw=0.8, zorder=1)
             sc = ax.scatter(tr["coverage"], tr["density"], c=tr["res_dim"], cmap="plasma",
-                            s=22, zorder=2, vmin=0)
+                            s=22, zorder=2, vmin=0, vmax=max(top, 1))
             ax.scatter([box.coverage], [box.density], marker="*", s=220, c="red", zorder=3)
             ax.annotate(t["box"].format(i=box.number), (box.coverage, box.density),
                         xytext=(6, -12), textcoords="offset points", fontsize=9)
         if sc is not None:
-            fig.colorbar(sc, ax=ax, label=t["restricted levers"])
+            bar = fig.colorbar(sc, ax=ax, label=t["restricted levers"])
+            bar.set_ticks(range(0, max(top, 1) + 1))
         ax.set_xlim(0, 1.02)
         ax.set_ylim(0, 1.02)
         ax.set_xlabel(t["coverage"])

@@ -77,7 +77,7 @@ def test_prim_recovers_a_known_box() -> None:
     en = box_sentence(box, "en")
     assert en.startswith(f"list strictness ≥ {low:.3g} and random seat share ≤ {high:.3g}:")
     zh = box_sentence(box, "zh")
-    assert zh.startswith(f"两份清单与准入制阻挡清单外事项的严格程度 ≥ {low:.3g}且")
+    assert zh.startswith(f"两份清单与准入制阻挡清单外事项的严格程度 ≥ {low:.3g} 且 ")
     scores = feature_scores(x, y.to_numpy(), seed=1)
     assert list(scores["lever"].iloc[2:]) == ["two_way_eval_weight"]  # the irrelevant one last
     assert scores["score"].sum() == pytest.approx(1.0)

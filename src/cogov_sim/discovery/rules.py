@@ -68,7 +68,7 @@ def box_sentence(box: Box, lang: str = "en") -> str:
     parts = [condition_text(n, lo, hi, box.lower[n], box.upper[n], lang)
              for n, (lo, hi) in box.limits.items()]
     if lang == "zh":
-        rule = "且".join(parts) if parts else "(不限制任何杠杆)"
+        rule = " 且 ".join(parts) if parts else "(不限制任何杠杆)"
         return (f"{rule}: 此区域内 {box.density:.0%} 的政策达到目标, "
                 f"覆盖全部达标政策的 {box.coverage:.0%}")
     rule = " and ".join(parts) if parts else "(no lever restricted)"

@@ -62,7 +62,8 @@ _T = {
                           "same seed (mean; worst).",
            "figures": "Figures", "method": "Method", "condition": "condition",
            "share": "share of policies meeting it", "best": "best value reached",
-           "box": "Region {i}", "policy": "policy"},
+           "box": "Region {i}", "policy": "policy", "share_seeds": "share of seeds meeting "
+           "the goal", "regret_mean": "regret (mean)", "regret_max": "regret (worst)"},
     "zh": {"title": "政策探索", "goal": "目标", "met": "{n} 项抽样政策中有 {k} 项在 {r} 个"
            "随机种子的均值上达到目标。", "none": "**没有任何抽样政策达到目标。** 各条件的"
            "接近程度:", "all": "所有抽样政策都达到目标: 无需限制任何杠杆。",
@@ -76,7 +77,8 @@ _T = {
                           "在同一随机种子中与最佳抽样政策的差距(均值; 最差)。",
            "figures": "图", "method": "方法", "condition": "条件",
            "share": "达到该条件的政策比例", "best": "达到的最佳值", "box": "区域 {i}",
-           "policy": "政策"},
+           "policy": "政策", "share_seeds": "达标种子比例", "regret_mean": "遗憾值(均值)",
+           "regret_max": "遗憾值(最差)"},
 }
 
 
@@ -150,7 +152,8 @@ def _robustness(spec: DiscoverySpec, policies: pd.DataFrame, t: dict[str, str],
     sat = spec.tradeoffs["satisfaction"]
     out = [f"## {t['robust']}", "", t["robust_note"].format(o=outcome_label(sat, lang)), ""]
     best = policies.sort_values(["share_meeting", "regret_mean"], ascending=[False, True]).head(5)
-    out += [f"| {t['policy']} | share | regret (mean) | regret (worst) |", "|---|---:|---:|---:|"]
+    out += [f"| {t['policy']} | {t['share_seeds']} | {t['regret_mean']} | {t['regret_max']} |",
+            "|---|---:|---:|---:|"]
     for r in best.itertuples():
         out.append(f"| {r.name} | {r.share_meeting:.0%} | {number(r.regret_mean)} | "
                    f"{number(r.regret_max)} |")

@@ -29,7 +29,7 @@ n = 24
 scenario = "taicang_1_0"
 months = 6
 residents = 200
-communities = 2
+communities = 1
 presets = ["baseline"]
 
 [levers]
@@ -275,7 +275,7 @@ def test_model_goal_at_the_median_gives_a_box_and_reuses_runs(tmp_path: Path) ->
 
     def spec(threshold: float) -> dict[str, object]:
         return {"root_seed": 3, "replications": 1, "n": 40, "scenario": "taicang_1_0",
-                "months": 6, "residents": 200, "communities": 2, "presets": [],
+                "months": 6, "residents": 200, "communities": 1, "presets": [],
                 "levers": ["consultations_per_year", "list_strictness"],
                 "goal": {"all": [{"outcome": "participation_rate", "at_least": threshold}]}}
 
@@ -313,7 +313,7 @@ def test_ema_adapter_replications_equal_our_runner(tmp_path: Path) -> None:
     from cogov_sim.experiment.seeds import derive_seed
     from cogov_sim.presets import load_preset
 
-    size = {"months": 6, "n_residents": 200, "n_communities": 2}
+    size = {"months": 6, "n_residents": 200, "n_communities": 1}
     outcomes = ["participation_rate", "happiness_index"]
     model = ema_model(levers=["list_strictness", "consultations_per_year"], outcomes=outcomes,
                       base="taicang_1_0", size=size, horizon=(4, 6), replications=2,

@@ -132,8 +132,9 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
                     lambda f, p: summary_figure(f, p, lang=lang, title=f"{scenario} (seed {seed})"),
                     unique=default)
     click.echo(summary_table(frame, lang))
-    click.echo(f"\n{params.months} months, {params.n_residents:,} residents, seed {seed}, "
-               f"{elapsed:.2f} s → {out}")
+    click.echo(f"\n{params.months} months after a {params.spinup_months}-month baseline spin-up, "
+               f"{params.n_residents:,} residents ({params.n_agents:,} agents, one per "
+               f"{params.residents_per_agent}), seed {seed}, {elapsed:.2f} s → {out}")
 
 
 def summary_table(frame: pd.DataFrame, lang: str = "en",

@@ -24,7 +24,8 @@ from cogov_sim.experiment.store import FolderMismatchError
 from cogov_sim.params import Params
 from cogov_sim.runner import simulate
 
-TINY = {"name": "tiny", "root_seed": 11, "replications": 3, "months": 12, "residents": 300, "residents_per_agent": 1, "spinup_months": 0,
+TINY = {"name": "tiny", "root_seed": 11, "replications": 3, "months": 12, "residents": 300,
+        "residents_per_agent": 1, "spinup_months": 0,
         "communities": 3, "scenarios": ["baseline", "taicang_3_0"]}
 
 

@@ -46,7 +46,7 @@ from ..specfile import read_toml
 from .analysis import Plan, make_plan
 from .methods import METHODS, make_method
 from .outcomes import OutcomeSelection, parse_outcomes
-from .problem import Problem, SensitivityError, model_problem
+from .problem import Problem, SensitivityError, check_joint_constraints, model_problem
 
 TOP_KEYS = ("name", "description", "method", "n", "n_start", "tolerance", "max_runs",
             "replications", "scramblings", "root_seed", "scenario", "months", "residents",
@@ -279,6 +279,10 @@ def _check_whole(spec: SASpec, cli: set[str]) -> None:
     except SensitivityError as exc:
         message = str(exc).removeprefix(f"{spec.source}: ")
         raise SensitivityError(f"{_size_blame(spec, cli, message)}: {message}") from None
+    try:
+        check_joint_constraints(spec.problem(), spec.base_params())
+    except SensitivityError as exc:
+        raise SensitivityError(f"{spec.source}, {exc}") from None
     try:
         spec.selection()
     except SensitivityError as exc:

@@ -366,7 +366,8 @@ def test_indices_are_estimated_once_per_sample_size(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(Sobol, "analyze", counted)
     r = analyze_function(lambda a, b: a + 2 * b * b, {"a": (0, 1), "b": (0, 1)}, n_start=8,
-                         tolerance=1e-9, max_runs=4 * 64)
+                         tolerance=1e-9, max_runs=2 * 4 * 64, scramblings=2)
     assert r.verdict == "budget" and r.n == 64
-    assert sorted(calls) == [8 * 4, 16 * 4, 32 * 4, 64 * 4]  # each n once, reused at the end
+    # each n once per scrambling, reused at the end
+    assert sorted(calls) == [m * 4 for m in (8, 8, 16, 16, 32, 32, 64, 64)]
     assert sorted(set(r.convergence["n"])) == [8, 16, 32, 64]

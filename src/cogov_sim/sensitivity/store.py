@@ -58,7 +58,8 @@ def open_results(folder: Path, spec: SASpec, plan: Plan) -> dict[str, Any]:
 
 
 def write_results(folder: Path, spec: SASpec, result: SAResult, *, seconds: float,
-                  run_seconds: float, workers: int, lang: str = "en") -> None:
+                  run_seconds: float, workers: int, lang: str = "en",
+                  executor: str | None = None) -> None:
     """Tables (Parquet + CSV), figures and the completed manifest."""
     folder = Path(folder)
     tables = folder / "tables"
@@ -71,11 +72,12 @@ def write_results(folder: Path, spec: SASpec, result: SAResult, *, seconds: floa
     figures = _figures(folder / "figures", result, spec, lang)
     manifest = xstore.read_manifest(folder)
     sessions = manifest.get("sessions") or [{}]
-    sessions[-1].update(finished=now(), seconds=round(seconds, 2), workers=workers)
+    sessions[-1].update(finished=now(), seconds=round(seconds, 2), workers=workers,
+                        executor=executor or "local")
     manifest.update(
         status="complete", sessions=sessions, result=result.summary(),
         timing={"seconds": round(seconds, 2), "model_run_seconds": round(run_seconds, 2),
-                "runs": result.runs, "workers": workers},
+                "runs": result.runs, "workers": workers, "executor": executor or "local"},
         outputs={**{f"tables/{n}.parquet": f"{n} (also .csv)" for n in TABLES},
                  "tables/points.parquet": "design points with replicate means of each output",
                  **{f"figures/{f}": d for f, d in figures.items()},

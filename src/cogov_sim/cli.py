@@ -216,6 +216,8 @@ def _run_sa(spec: SASpec, out: Path | None, executor: Executor, lang: str) -> in
         click.echo(f"error: {exc} (tracebacks in {exc.folder / 'ledger.jsonl'})", err=True)
         return 1
     click.echo(result.text_table())
+    if result.second_order_text():
+        click.echo(f"\n{result.second_order_text()}")
     click.echo(f"\n{result.verdict_text}")
     noise = result.noise.dropna(subset=["noise_share_of_means"])
     if len(noise):

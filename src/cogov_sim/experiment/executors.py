@@ -285,8 +285,10 @@ class DaskExecutor(Executor):
             from distributed import LocalCluster
         except ImportError as exc:
             raise ExecutorError(f"--executor dask-local needs Dask: {CLUSTER_INSTALL}") from exc
+        # every server on the loopback interface, on ports the system picks (the
+        # scheduler's HTTP server would otherwise take port 8787)
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None,
+                               host="127.0.0.1", dashboard_address="127.0.0.1:0",
                                silence_logs=logging.ERROR)
         try:
             return cls(cluster.scheduler_address, in_flight=in_flight, cluster=cluster)

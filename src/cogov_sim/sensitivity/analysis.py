@@ -158,6 +158,31 @@ class SAResult:
                 f"{_cell(table.loc[name, c], conf.loc[name, c]):>24}" for c in table.columns))
         return "\n".join(lines)
 
+    def second_order(self) -> pd.DataFrame:
+        """Second-order indices (Sobol with ``second_order``), one row per output and pair:
+        ``output, parameter_a, parameter_b, value, conf, low, high, ci``; empty otherwise."""
+        cols = ["output", "parameter_a", "parameter_b", "value", "conf", "low", "high", "ci"]
+        sel = self.indices[self.indices["index"] == "S2"]
+        if sel.empty:
+            return pd.DataFrame(columns=cols)
+        pairs = sel["parameter"].str.split("*", n=1, expand=True)
+        out = sel.assign(parameter_a=pairs[0], parameter_b=pairs[1])
+        return out[cols].reset_index(drop=True)
+
+    def second_order_text(self, top: int = 10) -> str:
+        """The ``top`` largest second-order indices with their intervals, as text."""
+        table = self.second_order()
+        if table.empty:
+            return ""
+        table = table.reindex(table["value"].abs().sort_values(ascending=False).index)[:top]
+        width = max(len(f"{a} x {b}") for a, b in zip(table["parameter_a"],
+                                                       table["parameter_b"], strict=True)) + 2
+        lines = [f"{'S2 (largest) ± interval'.ljust(width)}{'output':>24}{'S2':>20}"]
+        for r in table.itertuples():
+            lines.append(f"{f'{r.parameter_a} x {r.parameter_b}'.ljust(width)}"
+                         f"{str(r.output)[:22]:>24}{_cell(r.value, r.conf):>20}")
+        return "\n".join(lines)
+
     def summary(self) -> dict[str, Any]:
         """A JSON-ready summary (for manifests)."""
         noise = {r.output: {"noise_share": _round(r.noise_share),

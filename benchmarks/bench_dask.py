@@ -57,7 +57,8 @@ def start_cluster(folder: Path, workers: int) -> tuple[str, list[subprocess.Pope
     for _ in range(workers):
         procs.append(subprocess.Popen([str(DASK), "worker", "--scheduler-file", str(file),
                                        "--host", "127.0.0.1", "--nthreads", "1",
-                                       "--no-dashboard"], stdout=log, stderr=log, env=env))
+                                       "--no-dashboard", "--dashboard-address", "127.0.0.1:0"],
+                                      stdout=log, stderr=log, env=env))
     return json.loads(file.read_text())["address"], procs
 
 

@@ -90,7 +90,8 @@ class Cluster:
         """One single-threaded worker without a nanny (so killing its pid kills it)."""
         return self._start([str(DASK), "worker", "--scheduler-file", str(self.file),
                             "--host", "127.0.0.1", "--nthreads", "1", "--no-nanny",
-                            "--no-dashboard", "--death-timeout", "60"], "worker")
+                            "--no-dashboard", "--dashboard-address", "127.0.0.1:0",
+                            "--death-timeout", "60"], "worker")
 
     def wait_for_workers(self, count: int) -> None:
         with distributed.Client(self.address, timeout=30) as client:
@@ -165,30 +166,31 @@ def test_worker_killed_mid_sweep_loses_and_duplicates_nothing(cluster: Cluster,
     local = run_experiment(spec, out=tmp_path / "local", figures=False, progress=False)
     victim = cluster.add_worker()
     cluster.wait_for_workers(3)
-    seen: dict[str, object] = {}
+    with distributed.Client(cluster.address, timeout=30) as client:
+        address = next(a for a, pid in client.run(os.getpid).items() if pid == victim.pid)
+    seen: dict[str, int] = {}
 
-    class KillAfterThree(DaskExecutor):
-        """Kills the third worker (SIGKILL) once three results have arrived."""
+    class KillWhenBusy(DaskExecutor):
+        """Kills the third worker (SIGKILL) as soon as, three results in, it holds a run."""
 
         def map_unordered(self, fn, items, shared=None):  # type: ignore[no-untyped-def]
             for count, pair in enumerate(super().map_unordered(fn, items, shared), start=1):
-                if count == 3:
-                    pids = self.client.run(os.getpid)
-                    address = next(a for a, pid in pids.items() if pid == victim.pid)
-                    seen["tasks_on_victim"] = len(self.client.processing()[address])
-                    seen["pending"] = len(items) - count
-                    os.kill(victim.pid, signal.SIGKILL)
-                    victim.wait(timeout=30)
+                if count >= 3 and "killed_at" not in seen:
+                    busy = len(self.client.processing(workers=[address]).get(address, ()))
+                    if busy:
+                        os.kill(victim.pid, signal.SIGKILL)
+                        victim.wait(timeout=30)
+                        seen.update(killed_at=count, busy=busy)
                 yield pair
 
-    executor = KillAfterThree(cluster.address)
+    executor = KillWhenBusy(cluster.address)
     try:
         result = run_experiment(spec, out=tmp_path / "dask", figures=False, progress=False,
                                 executor=executor)
     finally:
         executor.close()
     assert victim.returncode == -signal.SIGKILL
-    assert seen["tasks_on_victim"] > 0 and seen["pending"] > 0  # killed while it had work
+    assert seen["busy"] > 0 and seen["killed_at"] < 32  # killed mid-sweep, holding a run
     assert result.report.ok and len(result.report.done) == 32
     done = _done_entries(tmp_path / "dask")
     assert sorted(done) == sorted(set(done)) and len(done) == 32  # none lost, none twice

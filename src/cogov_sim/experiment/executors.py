@@ -289,6 +289,7 @@ class DaskExecutor(Executor):
         # scheduler's HTTP server would otherwise take port 8787)
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                               worker_dashboard_address="127.0.0.1:0",
                                silence_logs=logging.ERROR)
         try:
             return cls(cluster.scheduler_address, in_flight=in_flight, cluster=cluster)

@@ -202,8 +202,8 @@ def _probe_points(problem: Problem) -> Iterator[dict[str, float]]:
         for corner in itertools.product(bounds[a], bounds[b]):
             yield dict(zip((a, b), corner, strict=True))
     if 2 < len(names) <= MAX_VERTEX_CHECK:
-        for corner in itertools.product(*(bounds[k] for k in names)):
-            yield dict(zip(names, corner, strict=True))
+        for vertex in itertools.product(*(bounds[k] for k in names)):
+            yield dict(zip(names, vertex, strict=True))
 
 
 def _explain(problem: Problem, base: Params, point: Mapping[str, float], why: str) -> str:

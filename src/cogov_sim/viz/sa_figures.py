@@ -113,7 +113,8 @@ def morris_plot(indices: pd.DataFrame, path: Path, *, outputs: Sequence[str],
 def convergence_plot(convergence: pd.DataFrame, path: Path, *, outputs: Sequence[str],
                      tolerance: float | None = None, title: str | None = None,
                      lang: str = "en") -> None:
-    """S1 (dashed) and ST (solid) of every parameter against the base sample size n."""
+    """S1 (dashed) and ST (solid) of every parameter against the base sample size n, with
+    a band for the interval of ST (``conf``) where there is one."""
     outputs = [o for o in outputs if o in set(convergence["output"])]
     with plt.rc_context(language_style(lang)):
         fig, axes = _grid(max(1, len(outputs)))
@@ -126,6 +127,10 @@ def convergence_plot(convergence: pd.DataFrame, path: Path, *, outputs: Sequence
                     s = sel[(sel["parameter"] == name) & (sel["index"] == index)]
                     ax.plot(s["n"], s["value"], ls=ls, marker=".", color=cmap(i % 20), lw=1.1,
                             label=name if index == "ST" else None)
+                    if index == "ST" and "conf" in s and s["conf"].notna().any():
+                        # the interval (from independent scramblings, or the bootstrap)
+                        ax.fill_between(s["n"], s["value"] - s["conf"], s["value"] + s["conf"],
+                                        color=cmap(i % 20), alpha=0.12, lw=0)
             ax.set_xscale("log", base=2)
             ax.set_xlabel("n (base sample)")
             ax.set_ylabel("index (ST solid, S1 dashed)")
@@ -195,7 +200,9 @@ def second_order_heatmap(second_order: pd.DataFrame, path: Path, *,
                         text = f"{value[i, j]:.2f}"
                         if np.isfinite(conf[i, j]):
                             text += f"\n±{conf[i, j]:.2f}"
-                        ax.text(j, i, text, ha="center", va="center", fontsize=7)
+                        dark = abs(value[i, j]) > 0.6 * vmax
+                        ax.text(j, i, text, ha="center", va="center", fontsize=7,
+                                color="white" if dark else "black")
             ax.set_xticks(range(k), list(parameters), rotation=45, ha="right", fontsize=8)
             ax.set_yticks(range(k), list(parameters), fontsize=8)
             ax.set_title(f"S2: {output_label(output, lang)}", fontsize=9)

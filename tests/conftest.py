@@ -6,7 +6,8 @@ import pytest
 
 from cogov_sim.params import Params
 
-SMALL = {"n_residents": 800, "n_communities": 4, "months": 24}
+SMALL = {"n_residents": 800, "n_communities": 4, "residents_per_agent": 1, "months": 24,
+         "spinup_months": 12}
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,106 @@ def test_console_script_exit_status() -> None:
     proc = subprocess.run([sys.executable, "-m", "cogov_sim.cli", "run", "--scenario", "nope"],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and proc.stderr.startswith("error: unknown scenario")
+
+
+# -- issue 14: concurrent runs, conflicting options, permissions ---------------------------
+
+def test_runs_with_the_same_default_name_each_get_their_own_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Default names are scenario + second + seed digits: two runs started in the same
+    second with the same seed must not collide (the second used to fail)."""
+    import cogov_sim.cli as cli_mod
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli_mod.time, "strftime", lambda fmt, *a: "20260101-000000")
+    for value in ("0", "2"):
+        assert main(["run", "--scenario", "taicang_3_0", "--set",
+                     f"consultations_per_year={value}", "--seed", "7", *SMALL]) == 0
+    folders = sorted(p.name for p in (tmp_path / "results").iterdir())
+    assert folders == ["run-taicang_3_0-20260101-000000-0007",
+                       "run-taicang_3_0-20260101-000000-0007-2"]
+    values = [json.loads((tmp_path / "results" / f / "manifest.json").read_text())
+              ["parameters"]["consultations_per_year"] for f in folders]
+    assert values == [0, 2]
+
+
+@pytest.mark.parametrize("unique", [True, False])
+def test_a_folder_taken_while_writing_is_not_overwritten(tmp_path: Path, unique: bool) -> None:
+    """Another process fills the target between the checks and the final rename (the
+    race of concurrent runs): a default name moves on to name-2; a chosen --out is
+    refused with one line; no hidden temporary folder is left either way."""
+    from cogov_sim.store import OutputError, write_run
+
+    target = tmp_path / "run-x"
+
+    def other_process_takes_it(frame: pd.DataFrame, path: Path) -> None:
+        target.mkdir()
+        (target / "theirs.txt").write_text("theirs")
+
+    frame = pd.DataFrame({"month": [1, 2]})
+    if unique:
+        written = write_run(target, frame, {"kind": "run"}, other_process_takes_it, unique=True)
+        assert written == tmp_path / "run-x-2"
+        assert sorted(p.name for p in written.iterdir()) == ["manifest.json", "timeseries.parquet"]
+    else:
+        with pytest.raises(OutputError) as info:
+            write_run(target, frame, {"kind": "run"}, other_process_takes_it)
+        assert "another process" in str(info.value) and "\n" not in str(info.value)
+    assert [p.name for p in target.iterdir()] == ["theirs.txt"]
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--set", "months=5", "--months", "12"], "--set months=5 and --months 12 conflict"),
+    (["--set", "n_residents=300", "--residents", "400"],
+     "--set n_residents=300 and --residents 400 conflict"),
+    (["--set", "n_communities=3", "--communities", "2"],
+     "--set n_communities=3 and --communities 2 conflict"),
+    (["--set", "grid_visits=3", "--set", "grid_visits=4"],
+     "--set grid_visits=3 and --set grid_visits=4 conflict; give grid_visits once"),
+])
+def test_conflicting_options_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                         args: list[str], message: str) -> None:
+    out = tmp_path / "never"
+    assert main(["run", *args, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and err.startswith("error: ")
+    assert not out.exists()
+
+
+def test_the_same_value_given_twice_is_not_a_conflict(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    assert main(["run", *SMALL, "--set", "months=14", "--set", "grid_visits=3",
+                 "--set", "grid_visits=3.0", "--out", str(out)]) == 0
+    assert json.loads((out / "manifest.json").read_text())["parameters"]["months"] == 14
+
+
+def test_output_permissions_follow_the_umask(tmp_path: Path) -> None:
+    """Results are meant to be shared: under umask 022 folders are 755 and files 644, and
+    an existing empty --out keeps its permissions (they used to become 700 and 600)."""
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        fresh, existing = tmp_path / "fresh", tmp_path / "existing"
+        existing.mkdir()
+        existing.chmod(0o750)
+        for out in (fresh, existing):
+            assert main(["run", "--seed", "1", *SMALL, "--out", str(out)]) == 0
+        spec = tmp_path / "tiny.toml"
+        spec.write_text("root_seed = 1\nreplications = 1\nmonths = 12\nresidents = 300\n"
+                        "communities = 3\n")
+        assert main(["experiment", str(spec), "--out", str(tmp_path / "exp")]) == 0
+    finally:
+        os.umask(old)
+
+    def mode(path: Path) -> int:
+        return stat.S_IMODE(path.stat().st_mode)
+
+    assert mode(fresh) == 0o755 and mode(existing) == 0o750
+    for out in (fresh, existing):
+        assert {p.name: mode(p) for p in out.iterdir()} == {
+            "manifest.json": 0o644, "timeseries.parquet": 0o644, "summary.png": 0o644}
+    assert mode(tmp_path / "exp") == 0o755
+    assert mode(tmp_path / "exp" / "manifest.json") == 0o644
+    assert mode(tmp_path / "exp" / "ledger.jsonl") == 0o644

@@ -338,7 +338,8 @@ def test_every_rule_constant_is_quoted() -> None:
 
 def test_every_state_variable_is_in_the_odd() -> None:
     """The state tables of section 2 list every array the agents' state is kept in."""
-    m = CoGovModel(Params(n_residents=100, n_communities=2, months=1), seed=0)
+    m = CoGovModel(Params(n_residents=100, n_communities=2, residents_per_agent=1,
+                          spinup_months=0, months=1), seed=0)
     mesa_own = set(vars(mesa.Agent(m)))  # model, unique_id, pos: Mesa's, not the model's
     text = odd_text()
     missing = []

@@ -26,6 +26,8 @@ root_seed = 5
 replications = 3
 months = 12
 residents = 300
+residents_per_agent = 1
+spinup_months = 0
 communities = 3
 scenarios = ["baseline", "taicang_1_0", "taicang_3_0"]
 """

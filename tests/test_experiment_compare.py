@@ -169,3 +169,19 @@ def test_a_single_group_gives_an_empty_table_with_the_usual_columns() -> None:
     table = summary_table(data, ["happiness_index"])
     assert table.empty and {"measure", "scenario", "outcome", "difference"} <= set(table.columns)
     assert markdown_summary(table, ["happiness_index"]).count("\n") == 2  # header lines only
+
+
+def test_markdown_cells_escape_the_bar_in_design_point_names() -> None:
+    """Design point names read ``taicang_1_0 | list_strictness=0.5``: unescaped, each row
+    had more cells than the header (issue 14)."""
+    import re
+
+    data = synthetic_runs()
+    data["scenario"] = data["scenario"].map({"A": "taicang_1_0 | list_strictness=0",
+                                             "B": "taicang_1_0 | list_strictness=0.5"})
+    table = summary_table(data, ["x"]).assign(outcome="happiness_index")
+    for lang in ("en", "zh"):
+        lines = markdown_summary(table, ["happiness_index"], lang).splitlines()
+        cells = [len(re.split(r"(?<!\\)\|", line)) for line in lines]
+        assert len(lines) == 3 and len(set(cells)) == 1, lines
+        assert "taicang_1_0 \\| list_strictness=0.5" in lines[2]

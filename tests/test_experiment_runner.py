@@ -24,7 +24,7 @@ from cogov_sim.experiment.store import FolderMismatchError
 from cogov_sim.params import Params
 from cogov_sim.runner import simulate
 
-TINY = {"name": "tiny", "root_seed": 11, "replications": 3, "months": 12, "residents": 300,
+TINY = {"name": "tiny", "root_seed": 11, "replications": 3, "months": 12, "residents": 300, "residents_per_agent": 1, "spinup_months": 0,
         "communities": 3, "scenarios": ["baseline", "taicang_3_0"]}
 
 
@@ -437,12 +437,13 @@ def test_dask_executor_gives_the_same_data(tmp_path: Path, clean: pd.DataFrame) 
 # -- one process per folder -----------------------------------------------------------------------
 
 HOLD_LOCK = """
-import fcntl, sys, time
+import sys
 from pathlib import Path
+from filelock import FileLock
 folder = Path(sys.argv[1])
 folder.mkdir(parents=True)
-fh = open(folder / ".lock", "w")
-fcntl.flock(fh, fcntl.LOCK_EX)
+lock = FileLock(folder / ".lock")
+lock.acquire()
 print("locked", flush=True)
 sys.stdin.read()
 """
@@ -466,7 +467,7 @@ def test_a_folder_in_use_by_another_process_is_refused(tmp_path: Path,
         assert [p.name for p in folder.iterdir()] == [".lock"]  # nothing written
         spec_file = tmp_path / "tiny.toml"
         spec_file.write_text('root_seed = 1\nreplications = 1\nmonths = 12\n'
-                             'residents = 300\ncommunities = 3\n')
+                             'residents = 300\nresidents_per_agent = 1\nspinup_months = 0\ncommunities = 3\n')
         assert main(["experiment", str(spec_file), "--out", str(folder)]) == 2
         err = capsys.readouterr().err.strip()
         assert err.startswith("error: ") and "in use" in err and len(err.splitlines()) == 1
@@ -510,3 +511,135 @@ def test_model_fingerprint_covers_model_code_only() -> None:
                if p.relative_to(root).parts[0] in MODEL_CODE}
     assert {"rules", "agents", "model.py", "phases.py", "params.py"} <= covered
     assert not covered & {"cli.py", "experiment", "sensitivity", "viz", "store.py", "specfile.py"}
+
+
+# -- issue 14: portability ------------------------------------------------------------------------
+
+WATCHER = """
+import multiprocessing as mp, os, threading
+from cogov_sim.experiment import executors
+def no_kill(*args):
+    print("os.kill used as a liveness check", flush=True)
+    os._exit(3)
+os.kill = no_kill
+parent_end, child_end = mp.Pipe(duplex=False)  # child_end plays the living parent
+watcher = threading.Thread(target=executors._watch_parent, args=(parent_end,), daemon=True)
+watcher.start()
+watcher.join(timeout=0.5)
+print("watching" if watcher.is_alive() else "stopped", flush=True)
+child_end.close()  # the parent is gone: the watcher must end this process
+watcher.join(timeout=30)
+print("outlived the parent", flush=True)
+"""
+
+
+def test_worker_watches_its_parent_without_os_kill() -> None:
+    """The parent-death watcher waits on the parent's sentinel (portable); it must not
+    probe the parent with ``os.kill(pid, 0)``, which on Windows sends CTRL_C_EVENT."""
+    proc = subprocess.run([sys.executable, "-c", WATCHER], capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert proc.stdout == "watching\n" and proc.returncode == 1, proc.stdout + proc.stderr
+
+
+WITHOUT_FCNTL = """
+import runpy, sys
+sys.modules["fcntl"] = None  # as on Windows: `import fcntl` raises ImportError
+sys.argv = ["cogov_sim", *sys.argv[1:]]
+runpy.run_module("cogov_sim", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_experiment_runs_where_fcntl_cannot_be_imported(tmp_path: Path) -> None:
+    """Windows has no fcntl: `python -m cogov_sim experiment` must still run, lock its
+    folder against a second process and resume."""
+    spec = tmp_path / "tiny.toml"
+    spec.write_text('scenarios = ["baseline", "taicang_3_0"]\nroot_seed = 11\n'
+                    'replications = 1\nmonths = 12\nresidents = 300\ncommunities = 3\n')
+    folder = tmp_path / "out"
+    command = [sys.executable, "-c", WITHOUT_FCNTL, "experiment", str(spec), "--out", str(folder)]
+    first = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr
+    assert "2 run(s) done" in first.stdout
+    status = load_status(folder)
+    assert list(status["status"]) == ["done", "done"]
+    again = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert again.returncode == 0 and "2 already done" in again.stdout, again.stderr
+
+
+# -- issue 14: damaged results folders ------------------------------------------------------------
+
+def test_a_truncated_shard_gets_one_line_and_its_runs_are_redone(
+        tmp_path: Path, clean: pd.DataFrame, capsys: pytest.CaptureFixture[str]) -> None:
+    from cogov_sim.cli import main
+    from cogov_sim.store import OutputError
+
+    tasks, manifest = tiny_tasks()
+    folder = tmp_path / "truncated"
+    run_tasks(tasks, folder, manifest=manifest, progress=False, batch_seconds=0)
+    shard = folder / "runs" / "shard-000001.parquet"
+    lost = {str(e["run_id"]) for e in ledger(folder) if e.get("shard") == shard.name}
+    os.truncate(shard, 1000)
+    with pytest.raises(OutputError) as info:
+        load_outcomes(folder)
+    assert str(shard) in str(info.value) and "damaged" in str(info.value)
+    assert "\n" not in str(info.value)
+    report = run_tasks(tasks, folder, manifest=manifest, progress=False)
+    assert set(report.done) == lost and len(report.skipped) == 6 - len(lost)
+    pd.testing.assert_frame_equal(load_outcomes(folder), clean)
+    assert not shard.exists()  # numbers are not reused: the redone runs went elsewhere
+
+    # through the command line, as a user meets it
+    spec_file = tmp_path / "tiny.toml"
+    spec_file.write_text('scenarios = ["baseline", "taicang_3_0"]\nroot_seed = 11\n'
+                         'replications = 1\nmonths = 12\nresidents = 300\ncommunities = 3\n')
+    out = tmp_path / "cli"
+    assert main(["experiment", str(spec_file), "--out", str(out)]) == 0
+    before = load_outcomes(out)
+    os.truncate(next((out / "runs").glob("shard-*.parquet")), 1000)
+    capsys.readouterr()
+    assert main(["experiment", str(spec_file), "--out", str(out)]) == 0
+    assert "2 run(s) done, 0 already done, 0 failed" in capsys.readouterr().out
+    pd.testing.assert_frame_equal(load_outcomes(out), before)
+
+
+@pytest.mark.parametrize("content", ["", "{\"kind\": \"exp", "[]"])
+def test_a_damaged_manifest_gets_one_line_naming_it(tmp_path: Path, content: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from cogov_sim.cli import main
+    from cogov_sim.store import OutputError
+
+    spec_file = tmp_path / "tiny.toml"
+    spec_file.write_text('root_seed = 1\nreplications = 1\nmonths = 12\nresidents = 300\n'
+                         'communities = 3\n')
+    folder = tmp_path / "out"
+    assert main(["experiment", str(spec_file), "--out", str(folder)]) == 0
+    (folder / "manifest.json").write_text(content)
+    before = {p.name: p.stat().st_mtime_ns for p in folder.rglob("*")}
+    capsys.readouterr()
+    assert main(["experiment", str(spec_file), "--out", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert f"{folder / 'manifest.json'} is damaged" in err and "choose another --out" in err
+    assert {p.name: p.stat().st_mtime_ns for p in folder.rglob("*")
+            if p.name != ".lock"} == {k: v for k, v in before.items() if k != ".lock"}
+    with pytest.raises(OutputError, match="is damaged"):
+        load_outcomes(folder)
+
+
+def test_after_a_torn_ledger_line_the_raw_shards_hold_each_run_once(
+        tmp_path: Path, clean: pd.DataFrame) -> None:
+    """A power cut tears the last ledger line after its shard was written: the run is
+    redone, and the old shard must then lose its copy, so that reading runs/ directly
+    (e.g. pd.read_parquet) agrees with the ledger."""
+    tasks, manifest = tiny_tasks()
+    folder = tmp_path / "torn"
+    run_tasks(tasks, folder, manifest=manifest, progress=False, batch_seconds=60)
+    assert len(list((folder / "runs").glob("shard-*.parquet"))) == 1  # all six runs
+    lines = (folder / "ledger.jsonl").read_text().splitlines()
+    (folder / "ledger.jsonl").write_text("\n".join(lines[:-1]) + "\n" + lines[-1][:25])
+    report = run_tasks(tasks, folder, manifest=manifest, progress=False)
+    assert len(report.done) == 1 and len(report.skipped) == 5
+    raw = pd.read_parquet(folder / "runs")
+    assert len(raw) == len(clean) and not raw.duplicated(["run_id", "month"]).any()
+    assert set(raw["run_id"]) == done_ids(folder)
+    pd.testing.assert_frame_equal(load_outcomes(folder), clean)

@@ -15,7 +15,7 @@ from cogov_sim.params import spec as param_spec
 from cogov_sim.presets import load_preset
 
 ROOT = Path(__file__).resolve().parents[1]
-TINY = {"name": "tiny", "root_seed": 7, "replications": 2, "months": 12, "residents": 300,
+TINY = {"name": "tiny", "root_seed": 7, "replications": 2, "months": 12, "residents": 300, "residents_per_agent": 1, "spinup_months": 0,
         "communities": 3}
 
 
@@ -130,8 +130,8 @@ def test_overrides_are_validated() -> None:
     low = int(param_spec("n_residents").low)
     with pytest.raises(SpecError, match=rf"--residents: residents = {low - 1} is out of range"):
         spec.with_overrides(residents=low - 1)
-    with pytest.raises(SpecError, match=r"n_communities = 10; allowed: at most n_residents / 10"):
-        spec.with_overrides(residents=60)
+    with pytest.raises(SpecError, match=r"n_communities = 10; allowed: at most n_residents / residents_per_agent / 5"):
+        spec.with_overrides(residents=40)
 
 
 # -- bad specs through the CLI: one line, exit 2, nothing written --------------------------------
@@ -142,6 +142,8 @@ root_seed = 1
 replications = 2
 months = 12
 residents = 300
+residents_per_agent = 1
+spinup_months = 0
 communities = 3
 """
 
@@ -253,3 +255,28 @@ def test_duplicate_design_rows_are_rejected_naming_both() -> None:
         parse_spec({**TINY, "design": {"type": "rows", "rows": rows}})
     message = str(info.value)
     assert "#1 and #3 are the same row" in message and "\n" not in message
+
+
+# -- issue 14: encodings ----------------------------------------------------------------------
+
+def test_a_spec_saved_with_a_utf8_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Windows Notepad may save UTF-8 with a byte-order mark; it used to give
+    'Invalid statement (at line 1, column 1)'."""
+    plain = write(tmp_path, GOOD_HEAD)
+    marked = tmp_path / "bom.toml"
+    marked.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    assert load_spec(marked).identity() == load_spec(plain).identity()
+
+
+@pytest.mark.parametrize(("encoding", "needle"), [
+    ("utf-16", "saved as UTF-16 text; TOML files must be UTF-8"),
+    ("gbk", "not UTF-8 text (byte 0x"),
+])
+def test_a_spec_in_another_encoding_is_refused_saying_so(
+        encoding: str, needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec_file = tmp_path / "other.toml"
+    spec_file.write_text(GOOD_HEAD + 'description = "政社互动"\n', encoding=encoding)
+    assert main(["experiment", str(spec_file), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {spec_file}") and needle in err[0]
+    assert "UTF-8" in err[0] and not (tmp_path / "out").exists()

@@ -52,7 +52,7 @@ def test_frame_has_one_row_per_month_and_every_outcome(small: Params) -> None:
 
 
 def test_four_agent_types_are_mesa_agents_and_inspectable() -> None:
-    p = load_preset("taicang_2_0", n_residents=600, n_communities=3, months=12)
+    p = load_preset("taicang_2_0", n_residents=600, n_communities=3, months=12, residents_per_agent=1, spinup_months=0)
     m = CoGovModel(p, seed=3)
     m.run()
     assert isinstance(m.government, Government) and isinstance(m.government, mesa.Agent)
@@ -76,14 +76,14 @@ def test_four_agent_types_are_mesa_agents_and_inspectable() -> None:
 
 
 def test_resident_view_follows_state_changes() -> None:
-    m = CoGovModel(Params(n_residents=300, n_communities=2, months=3), seed=1)
+    m = CoGovModel(Params(n_residents=300, n_communities=2, months=3, residents_per_agent=1, spinup_months=0), seed=1)
     r = m.resident(0)
     m.population.efficacy[0] = 0.123
     assert r.efficacy == pytest.approx(0.123)
 
 
 def test_budget_items_sum_to_total_every_month() -> None:
-    df = simulate(load_preset("chengdu", n_residents=600, n_communities=3, months=24), 4)
+    df = simulate(load_preset("chengdu", n_residents=600, n_communities=3, months=24, residents_per_agent=1, spinup_months=0), 4)
     items = df[["spend_task_payments", "spend_social_workers", "spend_incubation", "spend_purchase",
                 "spend_direct"]]
     np.testing.assert_allclose(items.sum(axis=1), df["spend_total"], rtol=1e-9)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from cogov_sim.params import ParameterError, Params, coerce, param_specs, salib_problem, spec
@@ -96,3 +97,40 @@ def test_stages_accumulate_instruments() -> None:
 def test_unknown_scenario_suggests() -> None:
     with pytest.raises(ParameterError, match="did you mean 'taicang_3_0'"):
         load_preset("taicang_3")
+
+
+# -- issue 14: types through the Python API -------------------------------------------------
+
+def test_numpy_and_whole_float_values_become_plain_numbers_of_the_parameters_type() -> None:
+    """SALib, the EMA Workbench and pandas hand over NumPy scalars; a whole-valued float
+    for an integer parameter used to be kept as a float and break ``simulate``."""
+    from cogov_sim.runner import simulate
+
+    p = Params(network_degree=np.int64(6), consultation_seats=12.0, months=np.float64(3),
+               list_strictness=np.float64(0.5), grid_visits=np.float32(2.5),
+               purchase_share=np.int32(0), n_residents=300, n_communities=3)
+    assert (type(p.network_degree), type(p.consultation_seats), type(p.months)) == (int, int, int)
+    assert (type(p.list_strictness), type(p.grid_visits)) == (float, float)
+    assert (p.network_degree, p.consultation_seats, p.months, p.grid_visits) == (6, 12, 3, 2.5)
+    assert type(p.purchase_share) is int and p.purchase_share == 0
+    q = load_preset("baseline", network_degree=8.0, n_residents=300, n_communities=3, months=3)
+    assert type(q.network_degree) is int
+    plain = load_preset("baseline", network_degree=8, n_residents=300, n_communities=3, months=3)
+    assert q == plain
+    pd_frame = simulate(q, seed=1)
+    assert pd_frame.equals(simulate(plain, seed=1))
+
+
+@pytest.mark.parametrize(("kw", "fragment"), [
+    ({"network_degree": 8.5}, "network_degree = 8.5: expected a whole number from 2 to 50"),
+    ({"network_degree": np.float64(8.5)}, "network_degree = 8.5: expected a whole number"),
+    ({"months": np.float64(1e9)}, "months = 1000000000 is out of range"),
+    ({"list_strictness": True}, "list_strictness = True: expected a number"),
+    ({"list_strictness": np.bool_(True)}, "list_strictness = True: expected a number"),
+    ({"list_strictness": None}, "list_strictness = None: expected a number"),
+    ({"list_strictness": np.float64(1.5)}, "list_strictness = 1.5 is out of range"),
+])
+def test_values_of_the_wrong_kind_are_refused_in_one_line(kw: dict, fragment: str) -> None:
+    with pytest.raises(ParameterError) as err:
+        Params(**kw)
+    assert fragment in str(err.value) and "\n" not in str(err.value)

@@ -38,14 +38,27 @@ USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, OutputError, Sensiti
 # `--help`, `params` and `scenarios` start quickly.
 
 
+SIZE_OPTIONS = {"months": "--months", "n_residents": "--residents",
+                "n_communities": "--communities"}
+
+
 def parse_sets(items: Sequence[str]) -> dict[str, float | int]:
-    """``NAME=VALUE`` strings to typed parameter values (one-line errors)."""
+    """``NAME=VALUE`` strings to typed parameter values (one-line errors).
+
+    A parameter set twice to different values is refused rather than resolved silently.
+    """
     out: dict[str, float | int] = {}
+    given: dict[str, str] = {}
     for item in items:
         name, sep, value = item.partition("=")
-        if not sep or not name.strip():
+        name = name.strip()
+        if not sep or not name:
             raise ParameterError(f"--set {item!r}: expected NAME=VALUE")
-        out[name.strip()] = coerce(name.strip(), value.strip())
+        number = coerce(name, value.strip())
+        if name in out and out[name] != number:
+            raise ParameterError(f"--set {given[name]} and --set {item.strip()} conflict; "
+                                 f"give {name} once")
+        out[name], given[name] = number, item.strip()
     return out
 
 
@@ -53,6 +66,17 @@ def size_overrides(months: int | None, residents: int | None,
                    communities: int | None) -> dict[str, int]:
     given = {"months": months, "n_residents": residents, "n_communities": communities}
     return {k: v for k, v in given.items() if v is not None}
+
+
+def merge_overrides(sets: dict[str, float | int],
+                    sizes: dict[str, int]) -> dict[str, float | int]:
+    """``--set`` values and the size options together; a size given both ways with
+    different values is refused (one line naming both) rather than resolved silently."""
+    for name, value in sizes.items():
+        if name in sets and sets[name] != value:
+            raise ParameterError(f"--set {name}={sets[name]:g} and {SIZE_OPTIONS[name]} "
+                                 f"{value} conflict; give one of them")
+    return {**sets, **sizes}
 
 
 def resolve_seed(seed: int | None) -> int:
@@ -105,11 +129,12 @@ def cli() -> None:
 def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | None,
         residents: int | None, communities: int | None, out: Path | None, lang: str) -> None:
     """Run one simulation and write manifest, time series and a summary figure."""
-    values = {**parse_sets(sets), **size_overrides(months, residents, communities)}
+    values = merge_overrides(parse_sets(sets), size_overrides(months, residents, communities))
     params = presets_mod.load_preset(scenario, **values)
     seed = resolve_seed(seed)
+    default = out is None  # a default name: if another run takes it first, use name-2, ...
     out = out or RESULTS / f"run-{scenario}-{time.strftime('%Y%m%d-%H%M%S')}-{seed % 10_000:04d}"
-    check_writable(out)
+    check_writable(out, empty=not default)
     from .runner import simulate
     from .store import write_run
     from .viz.figures import summary_figure
@@ -125,8 +150,9 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
         "outputs": {"timeseries.parquet": "one row per month, one column per outcome",
                     "summary.png": "key outcomes over time"},
     }
-    write_run(out, frame, manifest,
-              lambda f, p: summary_figure(f, p, lang=lang, title=f"{scenario} (seed {seed})"))
+    out = write_run(out, frame, manifest,
+                    lambda f, p: summary_figure(f, p, lang=lang, title=f"{scenario} (seed {seed})"),
+                    unique=default)
     click.echo(summary_table(frame, lang))
     click.echo(f"\n{params.months} months, {params.n_residents:,} residents, seed {seed}, "
                f"{elapsed:.2f} s → {out}")

@@ -8,7 +8,7 @@ import numpy as np
 from . import phases
 from .agents import Committee, Committees, Government, Population, Resident, SocialOrgPool
 from .outcomes import Recorder
-from .params import Params
+from .params import Params, spec
 from .rules import network, requests, satisfaction, social_orgs
 from .rules.common import safe_div
 
@@ -27,6 +27,11 @@ class CoGovModel(mesa.Model):
         initial states, decisions — comes from ``self.rng`` built from it; nothing reads
         global random state.
 
+    The run first simulates ``params.spinup_months`` months under the pre-reform
+    baseline's levers (the scenario's own context and sizes), unrecorded, so that every
+    accumulating quantity has settled; then it adopts the scenario's levers and records
+    ``params.months`` months. ``model.month`` counts all months, spin-up included.
+
     The four agent types are Mesa agents: one :class:`Government`, one :class:`Committee`
     per community, a :class:`SocialOrganization` per living organization, and a
     :class:`Resident` per resident (made when first asked for with ``resident(i)``). Their
@@ -36,10 +41,14 @@ class CoGovModel(mesa.Model):
 
     def __init__(self, params: Params | None = None, seed: Seed = 0) -> None:
         super().__init__(rng=seed)
-        self.params = params if params is not None else Params()
+        self.policy = params if params is not None else Params()
+        """The parameters of the reported months (the scenario)."""
         self.seed = seed
+        # the spin-up runs the scenario's context and sizes under the baseline's levers
+        self.params = spinup_params(self.policy) if self.policy.spinup_months else self.policy
         p = self.params
         self.month = 0
+        self.now = phases.MonthState()
         self.population = Population(p, self.rng)
         self.adjacency = network.small_world(self.rng, self.population.starts,
                                              self.population.sizes, p.network_degree,
@@ -48,49 +57,59 @@ class CoGovModel(mesa.Model):
         self.committees = Committees(p)
         self.orgs = SocialOrgPool()
         self.org_agents: dict[int, mesa.Agent] = {}
-        self.volunteered = np.zeros(p.n_residents, dtype=bool)
-        self.stats: dict[str, float] = {}
         self.government = Government(self)
         self.committee_agents = list(Committee.create_agents(self, p.n_communities,
                                                              np.arange(p.n_communities)))
         self._residents: dict[int, Resident] = {}
         self._seed_organizations()
         self._initial_state()
-        self.recorder = Recorder(self)
+        self.recorder = Recorder(self, self.policy.months)
+        for _ in range(self.policy.spinup_months):
+            self._advance()
+        if self.params is not self.policy:
+            self.adopt(self.policy)
 
     def _seed_organizations(self) -> None:
         p = self.params
         n0 = int(round(p.initial_so_per_10k * p.n_residents / 1e4))
-        self.stats = {"so_births": 0, "so_deaths": 0}
         phases.found_orgs(self, self.rng.integers(0, p.n_communities, size=n0),
                           social_orgs.SEED_QUALITY, social_orgs.SEED_FUNDS)
-        self.stats["so_births"] = 0
+        self.now = phases.MonthState()
 
     def _initial_state(self) -> None:
         """Month-0 satisfaction and evaluation, so that nothing is undefined at the start."""
         p, pop = self.params, self.population
         base = satisfaction.community_performance(
-            np.full(p.n_communities, 0.5), np.full(p.n_communities, 30.0),
-            1000.0 * self.orgs.capacity_by(p.n_communities) / pop.sizes[:, None],
+            np.full(p.n_communities, 0.2), np.full(p.n_communities, 20.0),
+            1000.0 * self.orgs.capacity_by(p.n_communities) / pop.residents[:, None],
             self.orgs.quality_by(p.n_communities), self.committees.shared_gain)
         pop.satisfaction = satisfaction.satisfaction(base.T[:, pop.community], pop.expectation)
-        ones = np.ones(p.n_communities)
-        phases.evaluate(self, ones, ones * p.delegation_funding, ones * (1 - p.list_strictness))
+        phases.evaluate(self)
+
+    def adopt(self, params: Params) -> None:
+        """Switch to new parameters mid-run (the end of the spin-up, or a reform): the
+        government adopts the new levers; committees learn the new resident weight from
+        the next evaluation on. Sizes and context must be unchanged."""
+        self.params = params
+        self.government.adopt(params)
 
     # -- scheduling -------------------------------------------------------------------
-    def step(self) -> None:
-        """One month: the phases of :data:`cogov_sim.phases.ORDER`, then December's
-        evaluation, then the month's outcomes are recorded."""
-        self.stats = {"so_births": 0, "so_deaths": 0}
+    def _advance(self) -> None:
+        self.now = phases.MonthState()
         for phase in phases.ORDER:
             phase(self)
         if self.month % 12 == 11:
             phases.annual_evaluation(self)
-        self.recorder.record(self)
         self.month += 1
 
+    def step(self) -> None:
+        """One reported month: the phases of :data:`cogov_sim.phases.ORDER`, then December's
+        evaluation, then the month's outcomes are recorded."""
+        self._advance()
+        self.recorder.record(self)
+
     def run(self, months: int | None = None) -> None:
-        for _ in range(self.params.months if months is None else months):
+        for _ in range(self.policy.months if months is None else months):
             self.step()
 
     # -- inspection -------------------------------------------------------------------
@@ -125,6 +144,14 @@ class CoGovModel(mesa.Model):
     @property
     def so_per_10k(self) -> float:
         return float(1e4 * safe_div(self.orgs.view("alive").sum(), self.params.n_residents))
+
+
+def spinup_params(params: Params) -> Params:
+    """``params`` with the baseline preset's levers: the regime of the spin-up."""
+    from .presets import preset_values
+
+    levers = {k: v for k, v in preset_values("baseline").items() if spec(k).kind == "lever"}
+    return params.replace(**levers)
 
 
 DIMENSIONS = requests.DIMENSIONS

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .rules.access import TaskFlow
 from .rules.common import group_sum, safe_div
+from .rules.delegation import ITEMS
 from .rules.participation import AGE_GROUPS
 from .rules.requests import DIMENSIONS
 
@@ -41,6 +43,19 @@ def _o(name: str, unit: str, en: str, zh: str, group: str) -> OutcomeSpec:
 
 _DIM_ZH = {"belonging": "归属感", "service": "服务获得感", "harmony": "邻里和谐感",
            "convenience": "生活便利感", "safety": "安全感", "environment": "环境舒适感"}
+_SPEND = {
+    "task_payments": ("task_payments", "payments for assisted tasks", "协助事项经费"),
+    "access": ("access", "access procedure and purchased entry of off-list tasks", "准入审核"),
+    "social_workers": ("social_workers", "social workers", "社工"),
+    "incubation": ("incubation", "incubation grants", "孵化"),
+    "purchase": ("purchase", "purchase of services", "购买服务"),
+    "outsourcing": ("outsourcing", "fees for outsourced cases", "外包个案费用"),
+    "consultations": ("consultations", "consultations", "协商"),
+    "evaluation": ("evaluation", "two-way and resident evaluation", "双向评估与居民评议"),
+    "platform": ("platform", "street-level platform", "街道共治平台"),
+    "volunteer_points": ("volunteer_points", "volunteer points redeemed", "志愿积分兑换"),
+    "direct_services": ("direct", "government's direct services", "政府直接服务"),
+}
 _AGE_ZH = {"young": "青年(18-39)", "middle": "中年(40-59)", "elderly": "老年(60+)"}
 
 OUTCOMES: tuple[OutcomeSpec, ...] = (
@@ -72,6 +87,18 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
        "协助事项经费(费随事转)", "committee"),
     _o("visits_per_1000", "per 1,000 residents per month", "Grid home visits",
        "网格走访户次(每千人)", "committee"),
+    _o("outreach_share", "share", "Share of committee hours out with residents (home visits, "
+       "consultations) rather than at counters or on paperwork", "居委会走访与协商时间比例",
+       "committee"),
+    _o("paperwork_effort", "0-1", "Committees' effort on presentation paperwork for inspections "
+       "(share of its maximum)", "居委会台账留痕投入(占最大值比例)", "committee"),
+    _o("tasks_negotiated", "tasks per committee per month",
+       "Off-list tasks entering by negotiation with the committee's consent", "经协商准入的清单外事项",
+       "committee"),
+    _o("tasks_purchased", "tasks per committee per month",
+       "Off-list tasks entering as purchased service", "以购买服务方式准入的清单外事项", "committee"),
+    _o("tasks_blocked", "tasks per committee per month", "Off-list tasks kept out by the access system",
+       "被准入制挡在社区外的事项", "committee"),
     _o("requests_new", "per 1,000 residents per month", "New problems met by residents",
        "新增居民诉求(每千人)", "requests"),
     _o("resolution_rate", "share", "Open reported requests resolved this month",
@@ -82,6 +109,12 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
        "越级上报诉求(每千人)", "requests"),
     _o("open_requests", "per 1,000 residents", "Problems still open at month end",
        "未解决诉求(每千人)", "requests"),
+    _o("referral_acceptance", "share", "Referrals to social organizations that residents accept",
+       "居民接受转介社会组织的比例", "requests"),
+    _o("mediation_success", "share",
+       "Disputes referred to mediation organizations that are resolved rather than escalated "
+       "(12 months; 1 when there were none)",
+       "调解组织受理纠纷的调解成功率", "requests"),
     _o("trust_committee", "0-1", "Trust in the residents' committee", "对居委会的信任", "trust"),
     _o("trust_government", "0-1", "Trust in the government", "对政府的信任", "trust"),
     _o("trust_so", "0-1", "Trust in social organizations", "对社会组织的信任", "trust"),
@@ -96,17 +129,14 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
        "organizations"),
     _o("so_survival", "share", "Share of all organizations founded that are alive",
        "社会组织存活率", "organizations"),
-    _o("spend_total", "yuan per month", "Government community spending", "政府社区支出", "spending"),
-    _o("spend_task_payments", "yuan per month", "Spending: payments for assisted tasks",
-       "支出: 协助事项经费", "spending"),
-    _o("spend_social_workers", "yuan per month", "Spending: social workers", "支出: 社工",
-       "spending"),
-    _o("spend_incubation", "yuan per month", "Spending: incubation grants", "支出: 孵化",
-       "spending"),
-    _o("spend_purchase", "yuan per month", "Spending: purchase of services", "支出: 购买服务",
-       "spending"),
-    _o("spend_direct", "yuan per month", "Spending: government's direct services",
-       "支出: 政府直接服务", "spending"),
+    _o("spend_total", "yuan per month", "Government community spending (what the policies cost)",
+       "政府社区支出(政策成本)", "spending"),
+    *(_o(f"spend_{_SPEND[i][0]}", "yuan per month", f"Spending: {_SPEND[i][1]}",
+         f"支出: {_SPEND[i][2]}", "spending") for i in ITEMS),
+    _o("spend_per_resident", "yuan per resident per year", "Government community spending per resident",
+       "人均政府社区支出", "spending"),
+    _o("budget_scale", "share", "Share of committed spending the budget could pay (1 = all)",
+       "预算可支付的承诺支出比例", "spending"),
     _o("happiness_per_100_yuan", "index points per 100 yuan per resident-year",
        "Cost-effectiveness: happiness index per 100 yuan spent per resident per year",
        "成本效益: 每百元人均年支出的幸福指数", "spending"),
@@ -172,9 +202,16 @@ def _ratio(a: float, b: float, default: float = 0.0) -> float:
     return float(a) / float(b) if b else default
 
 
-def measure(m: CoGovModel) -> dict[str, float]:
-    """This month's value of every outcome."""
-    p, pop, com, gov, s = m.params, m.population, m.committees, m.government, m.stats
+WINDOW_COUNTS = ("mediation_resolved", "mediation_escalated")
+"""Rare events whose rates are measured over the last twelve recorded months."""
+
+
+def measure(m: CoGovModel, window: dict[str, float] | None = None) -> dict[str, float]:
+    """This month's value of every outcome; ``window`` holds twelve-month sums of
+    :data:`WINDOW_COUNTS` (this month's counts when not given)."""
+    p, pop, com, gov, now = m.params, m.population, m.committees, m.government, m.now
+    s = now.counts.get
+    w = (window or now.counts).get
     per_k = 1000.0 / p.n_residents
     n = pop.n
     recent = pop.recent
@@ -187,6 +224,8 @@ def measure(m: CoGovModel) -> dict[str, float]:
     alive = m.orgs.view("alive")
     spend = gov.budget
     per_res_year = 12.0 * spend.total / p.n_residents
+    flow: TaskFlow = now.flow
+    hours = com.hours.sum()
     row = {
         "participation_rate": np.count_nonzero(recent) / n,
         **{f"participation_{a}": v for a, v in
@@ -194,36 +233,43 @@ def measure(m: CoGovModel) -> dict[str, float]:
                strict=True)},
         "participation_month": np.count_nonzero(pop.participated) / n,
         "consultation_rate": np.count_nonzero((m.month - pop.last_consultation) < 12) / n,
-        "volunteer_rate": np.count_nonzero(m.volunteered) / n,
+        "volunteer_rate": np.count_nonzero(pop.volunteered) / n,
         "happiness_index": happy_mean,
         **{f"sat_{d}": v for d, v in zip(DIMENSIONS, dims, strict=True)},
         "happiness_gini": gini(happy) if n <= EXACT_GINI_MAX else gini_binned(happy),
         "elderly_young_gap": _ratio(by_age_happy[2], by_age[2]) - _ratio(by_age_happy[0], by_age[0]),
-        "admin_burden": float(com.gov_hours.sum() / com.hours.sum()),
-        "resident_hours_per_resident": float(m.case_hours.sum() / p.n_residents),
-        "tasks_pushed": float(m.flow.pushed.mean()),
+        "admin_burden": float(com.gov_hours.sum() / hours),
+        "resident_hours_per_resident": float(now.case_hours.sum() / p.n_residents),
+        "tasks_pushed": float(flow.pushed.mean()),
         "committee_payment": float(com.payment.mean()),
-        "visits_per_1000": s["visits"] * per_k,
-        "requests_new": s["requests_new"] * per_k,
-        "resolution_rate": _ratio(s["resolved"], s["open_reported"]),
-        "resolution_months": _ratio(s["resolved_age"], s["resolved"]),
-        "escalations": s["escalations"] * per_k,
-        "open_requests": np.count_nonzero(pop.issue_dim >= 0) * per_k,
+        "visits_per_1000": s("visits", 0.0) * per_k,
+        "outreach_share": float((com.visit_hours.sum() + com.meeting_hours.sum()) / hours),
+        "paperwork_effort": float(com.paperwork.mean()),
+        "tasks_negotiated": float(flow.negotiated.mean()),
+        "tasks_purchased": float(flow.purchased.mean()),
+        "tasks_blocked": float(flow.blocked.mean()),
+        "requests_new": s("requests_new", 0.0) * per_k,
+        "resolution_rate": _ratio(s("resolved", 0.0), s("open_reported", 0.0)),
+        "resolution_months": _ratio(s("resolved_age", 0.0), s("resolved", 0.0)),
+        "escalations": s("escalations", 0.0) * per_k,
+        "open_requests": np.count_nonzero(pop.issue_dim >= 0) * per_k * pop.k,
+        "referral_acceptance": _ratio(s("referrals_accepted", 0.0), s("referrals_offered", 0.0)),
+        "mediation_success": _ratio(w("mediation_resolved", 0.0),
+                                    w("mediation_resolved", 0.0) + w("mediation_escalated", 0.0),
+                                    default=1.0),
         "trust_committee": pop.trust_committee.mean(),
         "trust_government": pop.trust_government.mean(),
         "trust_so": pop.trust_so.mean(),
         "so_count": float(alive.sum()),
         "so_per_10k": 1e4 * alive.sum() / p.n_residents,
         "so_contracts": float(((m.orgs.view("contract") > 0) & alive).sum()),
-        "so_births": float(s["so_births"]),
-        "so_deaths": float(s["so_deaths"]),
+        "so_births": s("so_births", 0.0),
+        "so_deaths": s("so_deaths", 0.0),
         "so_survival": _ratio(alive.sum(), alive.size, default=1.0),
         "spend_total": spend.total,
-        "spend_task_payments": spend.task_payments,
-        "spend_social_workers": spend.social_workers,
-        "spend_incubation": spend.incubation,
-        "spend_purchase": spend.purchase,
-        "spend_direct": spend.direct_services,
+        **{f"spend_{_SPEND[i][0]}": v for i, v in spend.items().items()},
+        "spend_per_resident": per_res_year,
+        "budget_scale": spend.scale,
         "happiness_per_100_yuan": _ratio(happy_mean, per_res_year / 100.0),
         "eval_gov_to_committee": float(com.gov_score.mean()),
         "eval_committee_to_gov": float(com.rating_of_government.mean()),
@@ -242,12 +288,15 @@ class Recorder:
         self.capacity = months or m.params.months
         self.values = np.zeros((self.capacity, len(OUTCOMES)))
         self.n = 0
+        self.recent_counts = np.zeros((12, len(WINDOW_COUNTS)))
+        """The last twelve months' :data:`WINDOW_COUNTS` (a ring buffer)."""
 
     def record(self, m: CoGovModel) -> None:
         if self.n == self.capacity:
             self.values = np.vstack([self.values, np.zeros_like(self.values)])
             self.capacity *= 2
-        row = measure(m)
+        self.recent_counts[self.n % 12] = [m.now.counts.get(k, 0.0) for k in WINDOW_COUNTS]
+        row = measure(m, dict(zip(WINDOW_COUNTS, self.recent_counts.sum(axis=0), strict=True)))
         self.values[self.n] = [row[name] for name in OUTCOME_NAMES]
         self.n += 1
 

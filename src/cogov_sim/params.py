@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Kind = Literal["lever", "context", "size"]
+MIN_AGENTS = 5
+"""Fewest resident agents a community may have (a technical floor; per-capita results
+need far more, see tests/test_mechanisms.py for the sample-rate check)."""
 
 
 class ParameterError(ValueError):
@@ -62,12 +66,20 @@ class Params:
     :class:`ParameterError` naming the parameter and its allowed range."""
 
     # --- size -------------------------------------------------------------------
-    n_residents: int = _p(10_000, 50, 5_000_000, "residents", "size",
-                          "Adult residents in the township", "镇(街道)成年居民数")
+    n_residents: int = _p(100_000, 50, 5_000_000, "residents", "size",
+                          "Adult residents in the township (real people, whatever the sample rate)",
+                          "镇(街道)成年居民数(实际人数)")
     n_communities: int = _p(20, 1, 1_000, "communities", "size",
                             "Communities, each with one residents' committee", "社区(村)数, 每个一个居委会")
+    residents_per_agent: int = _p(10, 1, 1_000, "residents per agent", "size",
+        "Sample rate: one simulated resident agent stands for this many real residents",
+        "抽样率: 每个居民智能体代表的实际居民数")
     months: int = _p(120, 1, 1_200, "months", "size",
-                     "Simulated months (one step is one month)", "模拟月数(一步为一个月)")
+                     "Simulated months reported (one step is one month)", "报告的模拟月数(一步为一个月)")
+    spinup_months: int = _p(120, 0, 600, "months", "size",
+        "Months simulated under the pre-reform baseline levers before the reported months "
+        "(not reported; a multiple of 12)",
+        "报告期前按改革前基线政策模拟的预热月数(不报告; 12的倍数)")
 
     # --- policy levers (MODEL_BRIEF section 3) ----------------------------------
     list_strictness: float = _p(0.0, 0.0, 1.0, "share", "lever",
@@ -82,18 +94,19 @@ class Params:
     resident_eval_weight: float = _p(0.0, 0.0, 1.0, "share", "lever",
         "Share of a committee's assessment made by residents rather than government",
         "居委会考核中由居民评议的比重")
-    consultations_per_year: float = _p(0.0, 0.0, 12.0, "per community per year", "lever",
-        "Structured resident consultations held per community per year",
-        "每个社区每年举行的居民协商次数")
+    consultations_per_year: float = _p(0.0, 0.0, 12.0, "per neighbourhood per year", "lever",
+        "Structured resident consultations held per neighbourhood (residents' group, "
+        "neighbourhood living room) per year",
+        "每个居民小组(邻里客厅)每年举行的居民协商次数")
     random_seat_share: float = _p(0.0, 0.0, 1.0, "share", "lever",
         "Share of consultation seats drawn at random rather than filled by activists",
         "协商席位中随机抽选居民(而非积极分子)的比例")
     purchase_share: float = _p(0.0, 0.0, 0.6, "share of budget", "lever",
         "Share of the government's community budget buying services from social organizations",
         "政府社区预算中向社会组织购买服务的比例")
-    incubation_rate: float = _p(0.0, 0.0, 3.0, "organizations per community per year", "lever",
-        "New social organizations incubated per community per year",
-        "每社区每年孵化的社会组织数")
+    incubation_rate: float = _p(0.0, 0.0, 5.0, "organizations per 10,000 residents per year", "lever",
+        "New social organizations incubated per 10,000 residents per year",
+        "每万名居民每年孵化的社会组织数")
     social_workers_per_1000: float = _p(0.0, 0.0, 3.0, "workers per 1,000 residents", "lever",
         "Professional social workers per 1,000 residents", "每千名居民专业社工数")
     grid_visits: float = _p(0.0, 0.0, 40.0, "visits per worker per month", "lever",
@@ -123,7 +136,7 @@ class Params:
     list_erosion: float = _p(0.1, 0.0, 1.0, "per year", "context",
         "Yearly drift of departments back to pushing off-list tasks (burden rebound)",
         "各部门每年重新下派清单外事项的漂移(减负反弹)")
-    staff_per_committee: float = _p(7.0, 2.0, 30.0, "staff", "context",
+    staff_per_committee: float = _p(9.0, 2.0, 60.0, "staff", "context",
         "Full-time staff of each residents' committee", "每个居委会专职工作人员数")
     issue_rate: float = _p(0.8, 0.0, 12.0, "issues per resident per year", "context",
         "Rate at which residents meet problems (requests) in the six happiness dimensions",
@@ -143,20 +156,39 @@ class Params:
         "小世界网络重连概率")
     consultation_seats: int = _p(30, 5, 200, "seats", "context",
         "Seats in one consultation", "每次协商会席位数")
+    residents_per_neighbourhood: float = _p(1_000.0, 100.0, 20_000.0, "residents", "context",
+        "Residents of one neighbourhood (residents' group / grid area of a few hundred "
+        "households) that holds its own consultations",
+        "一个居民小组(网格, 数百户)的居民数, 各自举行协商")
+    direct_services_per_resident: float = _p(240.0, 0.0, 2_000.0, "yuan per resident per year",
+        "context", "Government's own direct community services (before any platform)",
+        "政府自身的社区直接服务支出")
 
     def __post_init__(self) -> None:
         for spec in param_specs():
-            _check(spec, getattr(self, spec.name))
+            value = _number(spec, getattr(self, spec.name))
+            _check(spec, value)
+            object.__setattr__(self, spec.name, value)  # frozen: set once, while building
         if self.share_elderly + self.share_young > 1.0:
             raise ParameterError(
                 f"share_elderly + share_young = {self.share_elderly + self.share_young:g}; "
                 "allowed: at most 1"
             )
-        if self.n_communities > self.n_residents // 10:
+        agents = self.n_residents // self.residents_per_agent
+        if self.n_communities > agents // MIN_AGENTS:
             raise ParameterError(
-                f"n_communities = {self.n_communities}; allowed: at most n_residents / 10 "
-                f"= {self.n_residents // 10}"
+                f"n_communities = {self.n_communities}; allowed: at most n_residents / "
+                f"residents_per_agent / {MIN_AGENTS} = {agents // MIN_AGENTS} (at least "
+                f"{MIN_AGENTS} resident agents a community)"
             )
+        if self.spinup_months % 12:
+            raise ParameterError(f"spinup_months = {self.spinup_months}; allowed: a multiple of 12 "
+                                 "(evaluations are yearly)")
+
+    @property
+    def n_agents(self) -> int:
+        """Resident agents simulated (``n_residents / residents_per_agent``)."""
+        return self.n_residents // self.residents_per_agent
 
     # -- construction helpers --------------------------------------------------------
     def replace(self, **changes: Any) -> Params:
@@ -212,11 +244,31 @@ def check_names(names: Iterable[str], where: str = "parameter") -> None:
                                  "see `cogov-sim params` for the list")
 
 
-def _check(spec: ParamSpec, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ParameterError(f"{spec.name} = {value!r}: expected a number")
-    if spec.is_integer and not float(value).is_integer():
-        raise ParameterError(f"{spec.name} = {value!r}: expected a whole number")
+def _number(spec: ParamSpec, value: Any) -> float | int:
+    """``value`` as a plain Python number of the parameter's type.
+
+    Any real number is accepted (NumPy scalars, as SALib, the EMA Workbench and pandas
+    hand them over, included); booleans, strings and the like are not. An integer
+    parameter takes whole-valued numbers only (``8.0`` becomes ``8``; ``8.5`` is refused).
+    A float parameter keeps a Python ``int`` or ``float`` as given.
+    """
+    shown = repr(value) if isinstance(value, str) else str(value)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ParameterError(f"{spec.name} = {shown}: expected a number "
+                             f"from {spec.low:g} to {spec.high:g} ({spec.unit})")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    number = float(value)
+    if spec.is_integer:
+        if not number.is_integer():
+            raise ParameterError(f"{spec.name} = {shown}: expected a whole number "
+                                 f"from {spec.low:g} to {spec.high:g} ({spec.unit})")
+        return int(number)
+    return value if type(value) is float else number
+
+
+def _check(spec: ParamSpec, value: float | int) -> None:
+    """Range check of a value already made a number by :func:`_number`."""
     if value != value or not spec.low <= value <= spec.high:
         raise ParameterError(
             f"{spec.name} = {value!r} is out of range; allowed: {spec.low:g} to {spec.high:g} "

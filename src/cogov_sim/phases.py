@@ -8,6 +8,7 @@ and independent of agent order.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,33 +36,74 @@ if TYPE_CHECKING:
 N_DIM = len(requests.DIMENSIONS)
 
 
+@dataclass(slots=True)
+class MonthState:
+    """What one month's phases hand to each other (and to the outcomes), made fresh each
+    month. Counts of residents are real people (agent counts times the sample rate)."""
+
+    flow: access.TaskFlow | None = None
+    owed: np.ndarray | None = None
+    """Payments owed to each committee this month at the implemented funding (yuan)."""
+    meetings: np.ndarray | None = None
+    """Consultations each community holds this month."""
+    case_hours: np.ndarray | None = None
+    """Committee and social-worker hours for residents' cases, per community."""
+    visit_reach: np.ndarray | None = None
+    counts: dict[str, float] = field(default_factory=dict)
+    """Events of the month (real residents or organizations): births, reports, ..."""
+
+    def add(self, name: str, value: float) -> None:
+        self.counts[name] = self.counts.get(name, 0.0) + float(value)
+
+
+
+
 def government_pushes_tasks(m: CoGovModel) -> None:
-    """Departments' tasks meet the lists and the access system; payments fall due."""
-    p, gov, com = m.params, m.government, m.committees
+    """Departments' tasks meet the lists, the access system and funds-follow-tasks."""
+    p, gov, com, now = m.params, m.government, m.committees, m.now
     demand = access.draw_demand(m.rng, p.admin_task_load, p.n_communities)
-    m.flow = access.route_tasks(demand, p.on_list_share, gov.strictness)
-    m.owed = delegation.task_payments(m.flow.on_list, gov.funding)
-    com.year_owed += delegation.task_payments(m.flow.on_list, 1.0)
-    com.year_pushed_off += m.flow.off_list_pushed
-    com.year_off += m.flow.off_list_pushed + m.flow.off_list_blocked
+    now.flow = flow = access.route_tasks(demand, p.on_list_share, gov.strictness, gov.funding)
+    now.owed = (delegation.task_payments(flow.on_list, gov.funding)
+                + delegation.task_payments(flow.purchased, 1.0))
+    com.year.owed += delegation.task_payments(flow.on_list + flow.purchased, 1.0)
+    com.year.imposed += flow.off_list_pushed
+    com.year.pushed += flow.pushed
+    now.meetings = consultation.schedule(m.month, p.consultations_per_year,
+                                         consultation.neighbourhoods(m.population.residents,
+                                                                     p.residents_per_neighbourhood))
 
 
 def government_spends(m: CoGovModel) -> None:
-    """Budget: payments, social workers, incubation grants, purchases, direct services."""
-    p, gov, com, pop = m.params, m.government, m.committees, m.population
-    volunteers = group_sum(pop.community, m.volunteered.astype(float), p.n_communities)
-    density = group_sum(m.orgs.view("community"), m.orgs.view("alive").astype(float),
-                        p.n_communities)
+    """What the month's policies cost, paid within the budget cap (delegation.allocate_budget)."""
+    p, gov, com, pop, now = m.params, m.government, m.committees, m.population, m.now
+    k = pop.k
+    volunteers = k * group_sum(pop.community, pop.volunteered.astype(float), p.n_communities)
+    density = 1e4 * safe_div(group_sum(m.orgs.view("community"), m.orgs.view("alive").astype(float),
+                                       p.n_communities), pop.residents)
+    purchase = p.purchase_share * gov.monthly_budget
     incubated, grassroots = social_orgs.births(
-        m.rng, p.incubation_rate, volunteers,
-        p.purchase_share * gov.monthly_budget / p.n_communities, density)
-    workers = p.social_workers_per_1000 * p.n_residents / 1000.0
-    gov.budget, scale = delegation.allocate_budget(
-        gov.monthly_budget, float(m.owed.sum()), workers * delegation.SOCIAL_WORKER_WAGE,
-        float(incubated.sum()) * delegation.INCUBATION_GRANT, p.purchase_share)
-    gov.scale = scale  # below 1 when committed items exceed the budget
-    com.payment = m.owed * scale
-    com.year_paid += com.payment
+        m.rng, p.incubation_rate, pop.residents, volunteers,
+        purchase * pop.residents / pop.n_residents, density)
+    workers = p.social_workers_per_1000 * pop.n_residents / 1000.0
+    drawn_seats = now.meetings * p.consultation_seats * p.random_seat_share
+    gov.budget = delegation.allocate_budget(gov.monthly_budget, {
+        "task_payments": float(now.owed.sum()),
+        "access": delegation.access_cost(now.flow.reviewed),
+        "social_workers": workers * delegation.SOCIAL_WORKER_WAGE,
+        "incubation": float(incubated.sum()) * delegation.INCUBATION_GRANT,
+        "purchase": purchase,
+        "outsourcing": gov.cases_invoiced * delegation.CASE_FEE,  # last month's cases, in arrears
+        "consultations": float(now.meetings.sum() * delegation.MEETING_COST
+                               + drawn_seats.sum() * delegation.DRAWN_STIPEND),
+        "evaluation": (p.two_way_eval_weight * delegation.TWO_WAY_COST * p.n_communities
+                       + p.resident_eval_weight * delegation.APPRAISAL_COST * pop.n_residents) / 12.0,
+        "platform": p.street_platform * delegation.PLATFORM_COST * pop.n_residents / 12.0,
+        "volunteer_points": p.volunteer_points * delegation.POINT_YUAN * float(volunteers.sum()),
+        "direct_services": p.direct_services_per_resident * pop.n_residents / 12.0,
+    })
+    scale = gov.scale  # below 1 when commitments exceed the budget
+    com.payment = now.owed * scale
+    com.year.paid += com.payment
     com.paid_hours = delegation.paid_hours(com.payment)
     found_orgs(m, np.repeat(np.arange(p.n_communities), incubated), social_orgs.INCUBATED_QUALITY,
                delegation.INCUBATION_GRANT * scale)
@@ -76,38 +118,48 @@ def found_orgs(m: CoGovModel, community: np.ndarray, quality: float, funds: floa
     ids = m.orgs.found(community, fields, np.full(community.size, quality), funds, m.month)
     for i in ids:
         m.org_agents[int(i)] = SocialOrganization(m, int(i))
-    m.stats["so_births"] += community.size
+    m.now.add("so_births", community.size)
 
 
 def committees_split_time(m: CoGovModel) -> None:
-    """Multitask allocation, then grid visits out of the hours left for residents."""
-    p, com, pop = m.params, m.committees, m.population
-    com.gov_hours, com.resident_hours, com.completion = allocation.split_time(
-        com.hours, m.flow.pushed, com.perceived_resident_weight)
-    com.year_completion += com.completion
-    com.year_months += 1
-    made, m.visit_reach = outreach.visits_possible(com.resident_hours, p.staff_per_committee,
-                                                   p.grid_visits, pop.sizes.astype(float))
+    """Multitask allocation; then consultations, appraisal and grid visits out of the hours
+    left for residents; the rest (plus social workers paid for) is casework."""
+    p, com, pop, now = m.params, m.committees, m.population, m.now
+    split = allocation.split_time(com.hours, now.flow.pushed, com.perceived_resident_weight)
+    com.gov_hours, com.resident_hours = split.gov_hours, split.resident_hours
+    com.completion, com.paperwork = split.completion, split.paperwork
+    com.year.completion += split.completion
+    com.year.paperwork += split.paperwork
+    com.year.months += 1
+    drawn = now.meetings * p.consultation_seats * p.random_seat_share
+    appraisal = p.resident_eval_weight * evaluation.APPRAISAL_HOURS / 12.0
+    com.meeting_hours = np.minimum(split.resident_hours,
+                                   now.meetings * consultation.MEETING_HOURS
+                                   + drawn * consultation.DRAW_HOURS + appraisal)
+    free = split.resident_hours - com.meeting_hours
+    made, now.visit_reach = outreach.visits_possible(free, p.staff_per_committee, p.grid_visits,
+                                                     pop.residents)
     com.visit_hours = made * outreach.HOURS_PER_VISIT
-    m.case_hours = (com.resident_hours - com.visit_hours
-                    + outreach.social_worker_hours(p.social_workers_per_1000 * m.government.scale,
-                                                   pop.sizes))  # only the workers paid for
-    m.stats["visits"] = float(made.sum())
+    sw = outreach.social_worker_hours(p.social_workers_per_1000 * m.government.scale,
+                                      pop.residents)  # only the workers paid for
+    com.year.support_hours += sw / pop.residents
+    now.case_hours = free - com.visit_hours + sw
+    now.add("visits", float(made.sum()))
 
 
 def social_orgs_operate(m: CoGovModel) -> None:
-    """Contracts, finances, growth and death, reputation and learning."""
-    p, orgs = m.params, m.orgs
+    """Contracts, case fees, finances, growth and death, learning."""
+    p, orgs, pop, gov = m.params, m.orgs, m.population, m.government
     if orgs.size == 0:
         return
     alive, cap = orgs.view("alive"), orgs.view("capacity")
-    contract = social_orgs.contracts(m.government.budget.purchase, cap, orgs.view("reputation"),
-                                     alive)
+    contract = social_orgs.contracts(gov.budget.purchase, cap, orgs.view("reputation"), alive)
     orgs.contract[: orgs.size] = contract
-    vol = group_sum(m.population.community, m.volunteered.astype(float), p.n_communities)
+    vol = pop.k * group_sum(pop.community, pop.volunteered.astype(float), p.n_communities)
     n_here = group_sum(orgs.view("community"), alive.astype(float), p.n_communities)
     donations = social_orgs.DONATION_PER_VOLUNTEER * safe_div(vol, n_here)[orgs.view("community")]
-    income = np.where(alive, contract + social_orgs.FEE_INCOME + donations, 0.0)
+    fees = orgs.fees_due[: orgs.size] * gov.scale
+    income = np.where(alive, contract + fees + social_orgs.FEE_INCOME + donations, 0.0)
     funds, cap, unfunded = social_orgs.update_finances(orgs.view("funds"), income, cap,
                                                        orgs.view("unfunded"))
     live = alive.astype(float)
@@ -118,7 +170,7 @@ def social_orgs_operate(m: CoGovModel) -> None:
     for i in np.flatnonzero(dead):
         orgs.alive[i] = False
         m.org_agents.pop(int(i)).remove()
-    m.stats["so_deaths"] += int(dead.sum())
+    m.now.add("so_deaths", int(dead.sum()))
     ceiling = requests.FIELD_QUALITY_CEILING[orgs.view("field")]
     orgs.quality[: orgs.size] = social_orgs.improve_quality(orgs.view("quality"), ceiling,
                                                             p.social_workers_per_1000)
@@ -128,16 +180,17 @@ def residents_take_stock(m: CoGovModel) -> None:
     """Neighbours' participation last month, habit and this month's propensity."""
     p, pop = m.params, m.population
     pop.neighbour_share = participation.neighbour_share(m.adjacency, m.degree, pop.participated)
-    pop.propensity = participation.propensity(pop.age, pop.efficacy, pop.trust_committee,
-                                              pop.neighbour_share, pop.participated,
-                                              p.volunteer_points,
+    pop.propensity = participation.propensity(pop.circumstance, pop.employed, pop.efficacy,
+                                              pop.trust_committee, pop.neighbour_share,
+                                              pop.participated, p.volunteer_points,
                                               np.where(pop.issue_dim >= 0, pop.issue_salience, 0.0))
     pop.participated = np.zeros(pop.n, dtype=bool)
 
 
 def residents_meet_problems(m: CoGovModel) -> None:
-    """New problems arise; residents report them, or grid visits discover them."""
-    p, pop, rng = m.params, m.population, m.rng
+    """New problems arise; residents report them, or grid visits discover them; referrals
+    to organizations are offered and accepted or declined."""
+    p, pop, rng, now = m.params, m.population, m.rng, m.now
     has = pop.issue_dim >= 0
     new = requests.arrivals(rng, has, p.issue_rate)
     k = int(new.sum())
@@ -146,50 +199,73 @@ def residents_meet_problems(m: CoGovModel) -> None:
     pop.issue_salience[new] = requests.draw_salience(rng, k)
     pop.issue_reported[new] = False
     pop.issue_route[new] = 0
-    m.stats["requests_new"] = k
+    now.add("requests_new", k * pop.k)
     silent = (pop.issue_dim >= 0) & ~pop.issue_reported
     idx = np.flatnonzero(silent)
-    p_rep = requests.report_probability(participation.AGE_EFFECT[pop.age[idx]], pop.efficacy[idx],
+    p_rep = requests.report_probability(participation.attachment(pop.tenure[idx]), pop.efficacy[idx],
                                         pop.trust_committee[idx], pop.issue_salience[idx])
     draw = rng.random(idx.size)
     self_report = idx[draw < p_rep]
-    pop.issue_dim[idx[(draw >= p_rep) & requests.lapses(rng, idx.size)]] = -1
-    visited = outreach.visited(rng, pop.community, m.visit_reach)
+    pop.issue_dim[idx[(draw >= p_rep) & requests.lapses(rng, pop.employed[idx])]] = -1
+    visited = outreach.visited(rng, pop.community, now.visit_reach)
     pop.trust_committee = trust.gain(pop.trust_committee, visited, trust.CONTACT_GAIN)
     found = silent & visited & (pop.issue_dim >= 0)  # lapsed ones are gone
     mask = found.copy()
     mask[self_report] = True
     reported = np.flatnonzero(mask)
-    m.stats["reported"] = reported.size
-    m.stats["discovered"] = reported.size - self_report.size
-    pop.issue_reported[reported] = True
-    pop.participated[self_report] = True
+    now.add("reported", reported.size * pop.k)
+    now.add("discovered", (reported.size - self_report.size) * pop.k)
+    pop.issue_reported[reported] = True  # a request is a service demand, not participation
     cap = m.orgs.capacity_by(p.n_communities)
     share = requests.referral_share(p.outsourcing_share, cap)
     c, d = pop.community[reported], pop.issue_dim[reported]
-    pop.issue_route[reported] = (rng.random(reported.size) < share[c, d]).astype(np.int64)
+    offered = rng.random(reported.size) < share[c, d]
+    accepted = offered & requests.accepts_referral(rng, pop.trust_so[reported])
+    pop.issue_route[reported] = accepted.astype(np.int64)
+    now.add("referrals_offered", offered.sum() * pop.k)
+    now.add("referrals_accepted", accepted.sum() * pop.k)
+    # outsourced cases are invoiced per case (paid next month, delegation.CASE_FEE)
+    paid_share = safe_div(p.outsourcing_share, share[c, d])
+    fee_cases = np.bincount((c * N_DIM + d)[accepted], weights=paid_share[accepted],
+                            minlength=p.n_communities * N_DIM) * pop.k
+    _invoice_orgs(m, fee_cases.reshape(p.n_communities, N_DIM))
+
+
+def _invoice_orgs(m: CoGovModel, cases_ck: np.ndarray) -> None:
+    """Outsourced cases per (community, field), billed next month by capacity share."""
+    orgs, gov = m.orgs, m.government
+    gov.cases_invoiced = float(cases_ck.sum())
+    if orgs.size == 0:
+        return
+    c, f = orgs.view("community"), orgs.view("field")
+    cap = orgs.view("capacity") * orgs.view("alive")
+    share = safe_div(cap, orgs.capacity_by(m.params.n_communities)[c, f])
+    orgs.fees_due[: orgs.size] = cases_ck[c, f] * share * delegation.CASE_FEE
 
 
 def requests_handled(m: CoGovModel) -> None:
     """Committees, organizations and the government resolve, or not; escalation."""
-    p, pop, rng, orgs = m.params, m.population, m.rng, m.orgs
-    n_c = p.n_communities
+    p, pop, rng, orgs, now = m.params, m.population, m.rng, m.orgs, m.now
+    n_c, k = p.n_communities, pop.k
     open_ = np.flatnonzero((pop.issue_dim >= 0) & pop.issue_reported)
     c, d, route = pop.community[open_], pop.issue_dim[open_], pop.issue_route[open_]
     by_committee = route == 0
-    demand_c = np.bincount(c[by_committee], minlength=n_c).astype(float)
-    p_com = requests.committee_success(m.case_hours, demand_c)
+    demand_c = k * np.bincount(c[by_committee], minlength=n_c).astype(float)
+    p_com = requests.committee_success(now.case_hours, demand_c)
     cap, qual = orgs.capacity_by(n_c), orgs.quality_by(n_c)
     to_so = route == 1
-    demand_ck = np.bincount((c * N_DIM + d)[to_so], minlength=n_c * N_DIM).reshape(n_c, N_DIM)
-    p_so = requests.so_success(cap, demand_ck.astype(float), qual)
+    demand_ck = k * np.bincount((c * N_DIM + d)[to_so],
+                                minlength=n_c * N_DIM).reshape(n_c, N_DIM).astype(float)
+    p_so = requests.so_success(cap, demand_ck, qual)
     p_gov = requests.government_success(p.street_platform)
     prob = np.where(by_committee, p_com[c], np.where(to_so, p_so[c, d], p_gov))
     done = rng.random(open_.size) < prob
     solved = open_[done]
-    m.stats["resolved"] = solved.size
-    m.stats["resolved_age"] = float(pop.issue_age[solved].sum() + solved.size)
-    m.stats["open_reported"] = open_.size
+    now.add("resolved", solved.size * k)
+    now.add("resolved_age", float(pop.issue_age[solved].sum() + solved.size) * k)
+    now.add("open_reported", open_.size * k)
+    mediation = to_so & (d == MEDIATION)
+    now.add("mediation_resolved", np.count_nonzero(mediation & done) * k)
     mask = np.zeros(pop.n, dtype=bool)
     mask[solved] = True
     served = np.zeros(pop.n, dtype=bool)
@@ -211,15 +287,21 @@ def requests_handled(m: CoGovModel) -> None:
                                      trust.UNRESOLVED_LOSS)
     pop.trust_government = trust.loss(pop.trust_government, overdue & (pop.issue_route == 2),
                                       trust.UNRESOLVED_LOSS)
-    up = pending[(pop.issue_route[pending] != 2)
-                 & requests.escalates(pop.issue_age[pending], pop.issue_salience[pending],
-                                      pop.trust_committee[pending])]
+    candidates = pending[pop.issue_route[pending] != 2]
+    up = candidates[requests.escalates(rng, pop.issue_age[candidates],
+                                       pop.issue_salience[candidates],
+                                       pop.trust_committee[candidates],
+                                       pop.trust_government[candidates])]
+    now.add("mediation_escalated",
+            np.count_nonzero((pop.issue_route[up] == 1) & (pop.issue_dim[up] == MEDIATION)) * k)
     pop.issue_route[up] = 2
-    pop.participated[up] = True
     esc = np.zeros(pop.n, dtype=bool)
     esc[up] = True
     pop.trust_committee = trust.loss(pop.trust_committee, esc, trust.ESCALATION_LOSS)
-    m.stats["escalations"] = up.size
+    now.add("escalations", up.size * k)
+
+
+MEDIATION = requests.FIELDS.index("mediation")
 
 
 def _credit_orgs(m: CoGovModel, demand_ck: np.ndarray, p_so: np.ndarray) -> None:
@@ -240,43 +322,47 @@ def _credit_orgs(m: CoGovModel, demand_ck: np.ndarray, p_so: np.ndarray) -> None
 
 def consultations_held(m: CoGovModel) -> None:
     """Scheduled consultations: seats, attendance, agreement, voice and mobilisation."""
-    p, pop, rng = m.params, m.population, m.rng
-    holding = consultation.schedule(m.month, p.consultations_per_year, p.n_communities)
-    m.stats["consultations"] = int(holding.sum())
-    m.stats["attendees"] = 0
+    p, pop, rng, now = m.params, m.population, m.rng, m.now
+    meetings = now.meetings
+    now.add("consultations", int(meetings.sum()))
+    holding = meetings > 0
     if not holding.any():
         return
-    seats = np.minimum(p.consultation_seats, pop.sizes)
-    invited, drawn = consultation.select_seats(rng, pop.community, holding, pop.propensity,
-                                               seats, p.random_seat_share)
+    seats = consultation.agent_seats(rng, meetings, p.consultation_seats, pop.k, pop.sizes)
+    invited, drawn = consultation.select_seats(rng, pop.community, holding & (seats > 0),
+                                               pop.propensity, seats, p.random_seat_share)
     who = invited[consultation.attends(rng, pop.propensity[invited], drawn)]
-    ratio = np.minimum(1.0, safe_div(m.case_hours, pop.sizes * satisfaction.COMMITTEE_HALF))
-    success = holding & (rng.random(p.n_communities)
-                         < consultation.success_probability(ratio, p.random_seat_share))
-    ok = success[pop.community[who]]
+    ratio = np.minimum(1.0, safe_div(now.case_hours, pop.residents * satisfaction.COMMITTEE_HALF))
+    p_ok = consultation.success_probability(ratio, p.random_seat_share,
+                                            m.committees.perceived_resident_weight)
+    succeeded = rng.binomial(meetings, p_ok)
+    ok_share = safe_div(succeeded, meetings)
+    ok = rng.random(who.size) < ok_share[pop.community[who]]  # attendee's own meeting
     pop.efficacy[who], pop.trust_committee[who] = consultation.voice_update(
         pop.efficacy[who], pop.trust_committee[who], ok, consultation.voice_scale(p.street_platform))
     pop.participated[who] = True
     pop.last_consultation[who] = m.month
-    m.stats["attendees"] = who.size
-    if ok.any():
-        _solve_shared(m, success)
+    now.add("attendees", who.size * pop.k)
+    if succeeded.any():
+        units = consultation.neighbourhoods(pop.residents, p.residents_per_neighbourhood)
+        _solve_shared(m, np.minimum(1.0, succeeded / units))
         joined = consultation.mobilise(rng, m.adjacency, who[ok], pop.propensity)
         pop.participated |= joined
 
 
-def _solve_shared(m: CoGovModel, success: np.ndarray) -> None:
-    """Each successful consultation tackles its community's most common open problem."""
+def _solve_shared(m: CoGovModel, reach: np.ndarray) -> None:
+    """Successful consultations tackle their neighbourhoods' most common open problem;
+    ``reach`` is the share of each community's neighbourhoods whose meeting succeeded."""
     pop, n_c = m.population, m.params.n_communities
     open_ = pop.issue_dim >= 0
     counts = np.bincount(pop.community[open_] * N_DIM + pop.issue_dim[open_],
                          minlength=n_c * N_DIM).reshape(n_c, N_DIM)
     agenda = np.where(counts.sum(axis=1) > 0, counts.argmax(axis=1),
                       m.rng.integers(0, N_DIM, size=n_c))
-    rows = np.flatnonzero(success)
-    m.committees.shared_gain[rows, agenda[rows]] += consultation.SHARED_GAIN
-    hit = (open_ & success[pop.community] & (pop.issue_dim == agenda[pop.community])
-           & (m.rng.random(pop.n) < consultation.SHARED_SOLVED))
+    rows = np.flatnonzero(reach > 0)
+    m.committees.shared_gain[rows, agenda[rows]] += consultation.SHARED_GAIN * reach[rows]
+    hit = (open_ & (pop.issue_dim == agenda[pop.community])
+           & (m.rng.random(pop.n) < consultation.SHARED_SOLVED * reach[pop.community]))
     pop.issue_dim[hit] = -1
 
 
@@ -284,46 +370,50 @@ def residents_participate(m: CoGovModel) -> None:
     """Volunteering and organizations' activities; participation records."""
     p, pop = m.params, m.population
     per_10k = 1e4 * safe_div(group_sum(m.orgs.view("community"), m.orgs.view("alive").astype(float),
-                                       p.n_communities), pop.sizes)
-    opportunity = participation.volunteer_opportunity(per_10k)[pop.community]
-    m.volunteered = participation.volunteers(m.rng, pop.propensity, opportunity)
-    pop.participated |= m.volunteered
+                                       p.n_communities), pop.residents)
+    opportunity = participation.volunteer_opportunity(per_10k[pop.community], pop.trust_so)
+    pop.volunteered = participation.volunteers(m.rng, pop.propensity, opportunity)
+    pop.participated |= pop.volunteered
     pop.last_participation[pop.participated] = m.month
 
 
 def residents_judge(m: CoGovModel) -> None:
-    """Satisfaction by expectation–disconfirmation; trust drifts and spreads."""
-    p, pop, com, gov = m.params, m.population, m.committees, m.government
+    """Satisfaction by expectation–disconfirmation; trust and efficacy drift and spread."""
+    p, pop, com, gov, now = m.params, m.population, m.committees, m.government, m.now
     n_c = p.n_communities
     cap = m.orgs.capacity_by(n_c)
+    gov_pc = (gov.budget.direct_services + gov.budget.platform) / pop.n_residents
     perf_c = satisfaction.community_performance(
-        m.case_hours / pop.sizes, gov.budget.direct_services * (1 + p.street_platform) / p.n_residents,
-        1000.0 * cap / pop.sizes[:, None], m.orgs.quality_by(n_c), com.shared_gain)
+        now.case_hours / pop.residents, gov_pc * (1 + p.street_platform),
+        1000.0 * cap / pop.residents[:, None], m.orgs.quality_by(n_c), com.shared_gain)
     pop.recent = (m.month - pop.last_participation) < 12
     perf = satisfaction.personal_performance(perf_c, pop.community, pop.issue_dim, pop.recent,
                                              pop.neighbour_share)
     pop.satisfaction = satisfaction.satisfaction(perf, pop.expectation)
     pop.expectation = satisfaction.update_expectation(pop.expectation, perf)
     com.shared_gain *= 1.0 - satisfaction.SHARED_DECAY
+    pop.efficacy = participation.fade(pop.efficacy, pop.efficacy_anchor)
     pop.trust_so = trust.social_learning(pop.trust_so, m.adjacency, m.degree)
     pop.trust_committee = trust.relax(pop.trust_committee, p.initial_trust)
     pop.trust_government = trust.relax(
         pop.trust_government, trust.government_anchor(p.initial_trust, p.street_platform))
-    pop.trust_so = trust.relax(pop.trust_so, p.initial_trust_so)
+    pop.trust_so = trust.relax(pop.trust_so, p.initial_trust_so, trust.SO_RENEWAL)
 
 
-def evaluate(m: CoGovModel, completion: np.ndarray, paid_share: np.ndarray,
-             interference: np.ndarray) -> None:
-    """Score committees both ways and combine the committee's assessment."""
+def evaluate(m: CoGovModel) -> None:
+    """Score committees both ways from the year so far and combine their assessment."""
     p, pop, com = m.params, m.population, m.committees
-    n_c = p.n_communities
-    com.gov_score = evaluation.government_score(completion)
+    n_c, year = p.n_communities, com.year
+    months = max(year.months, 1)
+    com.gov_score = evaluation.government_score(
+        safe_div(year.completion, months, default=1.0) if year.months else com.completion,
+        safe_div(year.paperwork, months, default=1.0) if year.months else com.paperwork)
     mean_trust = group_sum(pop.community, pop.trust_committee, n_c) / pop.sizes
     mean_service = group_sum(pop.community, pop.satisfaction[1], n_c) / pop.sizes
     com.resident_score = evaluation.resident_score(mean_trust, mean_service)
-    support = np.full(n_c, min(1.0, p.social_workers_per_1000))
     com.rating_of_government = evaluation.committee_rating_of_government(
-        paid_share, interference, support)
+        safe_div(year.paid, year.owed, default=1.0), safe_div(year.imposed, year.pushed),
+        year.support_hours * 12.0 / months)
     com.assessment = evaluation.assessment(com.gov_score, com.resident_score,
                                            p.resident_eval_weight)
 
@@ -331,9 +421,7 @@ def evaluate(m: CoGovModel, completion: np.ndarray, paid_share: np.ndarray,
 def annual_evaluation(m: CoGovModel) -> None:
     """December: two-way evaluation; government and committees adapt for next year."""
     p, com, gov = m.params, m.committees, m.government
-    evaluate(m, com.year_completion / max(com.year_months, 1),
-             safe_div(com.year_paid, com.year_owed, default=1.0),
-             safe_div(com.year_pushed_off, com.year_off))
+    evaluate(m)
     rating = float(com.rating_of_government.mean())
     gov.strictness = evaluation.adapt_policy(gov.strictness, p.list_strictness, p.list_erosion,
                                              p.two_way_eval_weight, rating)
@@ -342,9 +430,7 @@ def annual_evaluation(m: CoGovModel) -> None:
                                           p.two_way_eval_weight, rating)
     com.perceived_resident_weight = evaluation.learn_resident_weight(
         com.perceived_resident_weight, p.resident_eval_weight)
-    for name in ("year_paid", "year_owed", "year_pushed_off", "year_off", "year_completion"):
-        getattr(com, name)[:] = 0.0
-    com.year_months = 0
+    com.new_year()
 
 
 ORDER = (
@@ -361,4 +447,4 @@ ORDER = (
 )
 """The fixed order of a month's phases; ``annual_evaluation`` follows every twelfth month."""
 
-__all__ = ["NEVER", "ORDER", "annual_evaluation", "evaluate"]
+__all__ = ["NEVER", "ORDER", "MonthState", "annual_evaluation", "evaluate"]

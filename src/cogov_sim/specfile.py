@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import codecs
 import tomllib
 from pathlib import Path
 from typing import Any
 
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32 LE starts like UTF-16 LE
+
 
 def read_toml(path: str | Path, error: type[Exception]) -> dict[str, Any]:
-    """The parsed TOML at ``path``; any problem raises ``error`` with one line naming the file."""
+    """The parsed TOML at ``path``; any problem raises ``error`` with one line naming the file.
+
+    A UTF-8 byte-order mark (as Windows Notepad may save) is accepted; a file saved as
+    UTF-16 or in another encoding is refused with advice to save it as UTF-8.
+    """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise error(f"{path}: no such file") from None
     except IsADirectoryError:
         raise error(f"{path}: is a folder, expected a .toml file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"{path}: cannot read ({exc})") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if raw.startswith(_UTF16_BOMS):
+        raise error(f"{path}: saved as UTF-16 text; TOML files must be UTF-8 "
+                    "(save it again choosing the UTF-8 encoding)")
+    try:
+        text = raw.decode("utf-8-sig")  # strips a UTF-8 byte-order mark if there is one
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at position "
+                    f"{exc.start}); save it again choosing the UTF-8 encoding") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

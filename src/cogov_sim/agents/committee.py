@@ -24,7 +24,10 @@ class Committees:
         self.gov_hours = np.zeros(c)
         self.resident_hours = np.zeros(c)
         self.visit_hours = np.zeros(c)
+        self.meeting_hours = np.zeros(c)
+        """Staff hours on consultations and residents' appraisal this month."""
         self.completion = np.ones(c)
+        self.paperwork = np.ones(c)
         self.payment = np.zeros(c)
         # committees start out answering to government, as before the reform, and learn
         # each year how much residents' views count (evaluation.learn_resident_weight)
@@ -35,13 +38,11 @@ class Committees:
         self.resident_score = np.zeros(c)
         self.rating_of_government = np.zeros(c)
         self.assessment = np.zeros(c)
-        # running sums over the current year, for the evaluation
-        self.year_paid = np.zeros(c)
-        self.year_owed = np.zeros(c)
-        self.year_pushed_off = np.zeros(c)
-        self.year_off = np.zeros(c)
-        self.year_completion = np.zeros(c)
-        self.year_months = 0
+        # running sums over the current year: what each evaluator observes
+        self.year = YearRecord(c)
+
+    def new_year(self) -> None:
+        self.year = YearRecord(self.staff_hours.size)
 
     @property
     def hours(self) -> np.ndarray:
@@ -51,6 +52,22 @@ class Committees:
     def burden(self) -> np.ndarray:
         """Share of each committee's hours spent on government tasks."""
         return self.gov_hours / self.hours
+
+
+class YearRecord:
+    """Running sums over the current year, per committee, for the annual evaluation: what
+    the government observes (completion, paperwork) and what the committee experiences
+    (payments owed and received, off-list work imposed, social-worker support)."""
+
+    def __init__(self, c: int) -> None:
+        self.paid = np.zeros(c)
+        self.owed = np.zeros(c)
+        self.imposed = np.zeros(c)
+        self.pushed = np.zeros(c)
+        self.support_hours = np.zeros(c)
+        self.completion = np.zeros(c)
+        self.paperwork = np.zeros(c)
+        self.months = 0
 
 
 class Committee(mesa.Agent):
@@ -67,6 +84,8 @@ class Committee(mesa.Agent):
             "hours": float(c.hours[i]), "gov_hours": float(c.gov_hours[i]),
             "resident_hours": float(c.resident_hours[i]), "burden": float(c.burden[i]),
             "payment": float(c.payment[i]), "completion": float(c.completion[i]),
+            "paperwork": float(c.paperwork[i]), "visit_hours": float(c.visit_hours[i]),
+            "meeting_hours": float(c.meeting_hours[i]),
             "government_score": float(c.gov_score[i]), "resident_score": float(c.resident_score[i]),
             "rating_of_government": float(c.rating_of_government[i]),
             "assessment": float(c.assessment[i]),

@@ -10,6 +10,7 @@ from ..rules.delegation import Budget
 
 if TYPE_CHECKING:
     from ..model import CoGovModel
+    from ..params import Params
 
 
 class Government(mesa.Agent):
@@ -22,13 +23,21 @@ class Government(mesa.Agent):
 
     def __init__(self, model: CoGovModel) -> None:
         super().__init__(model)
-        p = model.params
-        self.strictness = p.list_strictness
-        self.funding = p.delegation_funding
-        self.monthly_budget = p.budget_per_resident * p.n_residents / 12.0
-        self.budget = Budget(self.monthly_budget, 0.0, 0.0, 0.0, 0.0, self.monthly_budget)
-        self.scale = 1.0
+        self.adopt(model.params)
+        self.budget = Budget(cap=self.monthly_budget, scale=1.0)
+        self.cases_invoiced = 0.0
+        """Outsourced cases billed last month, paid this month (delegation.CASE_FEE)."""
+
+    def adopt(self, params: Params) -> None:
+        """Adopt a policy: the implemented lists and payments start at the new levers."""
+        self.strictness = params.list_strictness
+        self.funding = params.delegation_funding
+        self.monthly_budget = params.budget_per_resident * params.n_residents / 12.0
+
+    @property
+    def scale(self) -> float:
         """Share of committed spending the budget could cover this month (1 = all)."""
+        return self.budget.scale
 
     def state(self) -> dict[str, float]:
         return {"strictness": self.strictness, "funding": self.funding, **self.budget.items()}

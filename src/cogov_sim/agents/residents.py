@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from ..rules.participation import AGE_GROUPS
+from ..rules.participation import AGE_GROUPS, circumstance_logit, circumstances
 from ..rules.requests import DIMENSIONS
 
 if TYPE_CHECKING:
@@ -19,18 +19,32 @@ NEVER = -10_000
 
 
 class Population:
-    """Every resident's state, one array per attribute, indexed by resident index."""
+    """Every resident agent's state, one array per attribute, indexed by agent index.
+
+    Each agent stands for ``k = residents_per_agent`` real residents (a sample): ``sizes``
+    counts agents per community, ``residents`` the real residents they represent. Rules
+    that compare people with capacities (committee hours, seats, organizations' cases)
+    multiply agent counts by ``k``; shares and means need no correction.
+    """
 
     def __init__(self, params: Params, rng: np.random.Generator) -> None:
-        n, c = params.n_residents, params.n_communities
+        n, c = params.n_agents, params.n_communities
+        self.k = params.residents_per_agent
         self.sizes = np.full(c, n // c, dtype=np.int64)
         self.sizes[: n % c] += 1
+        self.residents = self.sizes * float(self.k)
+        """Real residents per community (agents times the sample rate)."""
         self.starts = np.concatenate([[0], np.cumsum(self.sizes)[:-1]])
         self.community = np.repeat(np.arange(c), self.sizes)
-        shares = [params.share_young, 1.0 - params.share_young - params.share_elderly,
-                  params.share_elderly]
-        self.age = rng.choice(3, size=n, p=shares).astype(np.int64)
+        shares = np.clip([params.share_young, 1.0 - params.share_young - params.share_elderly,
+                          params.share_elderly], 0.0, 1.0)  # a middle share of -1e-17 is 0
+        self.age = rng.choice(3, size=n, p=shares / shares.sum()).astype(np.int64)
+        self.employed, self.tenure = circumstances(rng, self.age)
+        self.circumstance = circumstance_logit(self.employed, self.tenure)
+        """Log-odds of taking part from free time and attachment (fixed over a run)."""
         self.efficacy = rng.beta(2.0, 4.0, size=n)
+        self.efficacy_anchor = self.efficacy.copy()
+        """Each resident's settled sense of efficacy, to which experience fades back."""
         self.trust_committee = _around(rng, params.initial_trust, n)
         self.trust_government = _around(rng, params.initial_trust, n)
         self.trust_so = _around(rng, params.initial_trust_so, n)
@@ -45,6 +59,8 @@ class Population:
         self.issue_salience = np.zeros(n)
         self.propensity = np.zeros(n)
         self.participated = np.zeros(n, dtype=bool)
+        self.volunteered = np.zeros(n, dtype=bool)
+        """Volunteered this month."""
         self.last_participation = np.full(n, NEVER, dtype=np.int64)
         self.last_consultation = np.full(n, NEVER, dtype=np.int64)
         self.neighbour_share = np.zeros(n)
@@ -55,6 +71,10 @@ class Population:
     @property
     def n(self) -> int:
         return int(self.community.size)
+
+    @property
+    def n_residents(self) -> float:
+        return float(self.residents.sum())
 
     def members(self, community: int) -> np.ndarray:
         start = int(self.starts[community])
@@ -83,6 +103,14 @@ class Resident(mesa.Agent):
     @property
     def age_group(self) -> str:
         return AGE_GROUPS[self._pop.age[self.index]]
+
+    @property
+    def employed(self) -> bool:
+        return bool(self._pop.employed[self.index])
+
+    @property
+    def years_here(self) -> float:
+        return float(self._pop.tenure[self.index])
 
     @property
     def efficacy(self) -> float:
@@ -114,5 +142,6 @@ class Resident(mesa.Agent):
     def state(self) -> dict[str, object]:
         """Everything about this resident, as plain values."""
         return {"index": self.index, "community": self.community, "age_group": self.age_group,
+                "employed": self.employed, "years_here": self.years_here,
                 "efficacy": self.efficacy, "trust": self.trust, "satisfaction": self.satisfaction,
                 "open_issue": self.open_issue, "participated": self.participated}

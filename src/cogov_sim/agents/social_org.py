@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..model import CoGovModel
 
 _ARRAYS = {"community": np.int64, "field": np.int64, "capacity": float, "quality": float,
-           "reputation": float, "funds": float, "contract": float, "unfunded": np.int64,
+           "reputation": float, "funds": float, "contract": float, "fees_due": float, "unfunded": np.int64,
            "born": np.int64, "alive": bool}
 
 
@@ -28,6 +28,8 @@ class SocialOrgPool:
     reputation: np.ndarray
     funds: np.ndarray
     contract: np.ndarray
+    fees_due: np.ndarray
+    """Outsourced-case fees billed last month (yuan), paid this month."""
     unfunded: np.ndarray
     born: np.ndarray
     alive: np.ndarray

@@ -22,7 +22,7 @@ import pandas as pd
 from ..outcomes import OUTCOME_NAMES
 from ..store import default_folder
 from ..viz import experiment_figures as figs
-from ..viz.labels import cjk_font
+from ..viz.labels import CJK_FONT_PACKAGE, cjk_font
 from . import compare, store
 from .design import make_tasks, unique_names
 from .executors import Executor
@@ -39,6 +39,8 @@ DESCRIPTIONS = {
     "happiness": "happiness index and its six dimensions over time by scenario",
     "differences": "paired differences from the reference with 95 % CIs (end values)",
 }
+NO_CJK_FONT = ("no font with Chinese glyphs found: Chinese figures skipped (on Debian or "
+               f"Ubuntu: apt-get install {CJK_FONT_PACKAGE}; Windows has Microsoft YaHei)")
 SHORT_OUTCOMES = ("participation_rate", "happiness_index", "admin_burden", "trust_committee",
                   "so_per_10k")
 
@@ -194,8 +196,7 @@ def analyse(folder: str | Path,
             files.append(path)
     languages = ["en", "zh"] if cjk_font() else ["en"]
     if "zh" not in languages:
-        notes.append("no font with Chinese glyphs found: Chinese figures skipped "
-                     "(install e.g. fonts-noto-cjk)")
+        notes.append(NO_CJK_FONT)
     if figures:
         files += _figures(folder, data, summary, order, languages, manifest, notes)
     manifest["outputs"] = {**manifest.get("outputs", {}), **{

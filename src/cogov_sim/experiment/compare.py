@@ -201,6 +201,12 @@ def _digits(values: pd.Series) -> int:
     return 1 if scale >= 100 else 2 if scale >= 10 else 3
 
 
+def _cell(value: object) -> str:
+    """Text safe inside a Markdown table cell: ``|`` (as in design point names such as
+    ``taicang_1_0 | list_strictness=0.5``) escaped, line breaks as spaces."""
+    return " ".join(str(value).split("\n")).replace("\\", "\\\\").replace("|", "\\|")
+
+
 def markdown_summary(table: pd.DataFrame, outcomes: Sequence[str], lang: str = "en",
                      measure: str = "end", labels: Mapping[str, str] | None = None) -> str:
     """The summary as a Markdown table (one row per scenario and outcome)."""
@@ -217,7 +223,8 @@ def markdown_summary(table: pd.DataFrame, outcomes: Sequence[str], lang: str = "
         for _, r in rows.iterrows():
             diff = (f"{_fmt(r.difference, digits)} [{_fmt(r.ci_low, digits)}, "
                     f"{_fmt(r.ci_high, digits)}]")
-            lines.append(f"| {r.scenario} | {r.reference} | {label} | {r.mean_a:.{digits}f} | "
+            lines.append(f"| {_cell(r.scenario)} | {_cell(r.reference)} | {_cell(label)} | "
+                         f"{r.mean_a:.{digits}f} | "
                          f"{r.mean_b:.{digits}f} | {diff} | {r.p_higher:.2f} |")
     return "\n".join(lines) + "\n"
 

@@ -42,9 +42,9 @@ import pickle
 import re
 import signal
 import threading
-import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import wait
 from typing import Any
 
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
@@ -112,33 +112,30 @@ class SerialExecutor(Executor):
 _SHARED: Any = None
 
 
-def _init_worker(shared_bytes: bytes, parent_pid: int) -> None:
+def _init_worker(shared_bytes: bytes) -> None:
     """Worker start-up: one thread per numeric library, ignore Ctrl-C, load shared data."""
     global _SHARED
     for name in THREAD_VARIABLES:
         os.environ[name] = "1"
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_watch_parent, args=(parent_pid, os.getppid()), daemon=True).start()
+    parent = mp.parent_process()
+    if parent is not None:
+        threading.Thread(target=_watch_parent, args=(parent.sentinel,), daemon=True).start()
     _SHARED = pickle.loads(shared_bytes)
 
 
-def _watch_parent(main_pid: int, direct_parent: int, every: float = 1.0) -> None:
+def _watch_parent(sentinel: Any) -> None:
     """Exit when the main process is gone (e.g. killed with SIGKILL), so no worker is
-    left behind. ``direct_parent`` is the main process (spawn) or the fork server, which
-    itself exits with the main process."""
-    while os.getppid() == direct_parent and _alive(main_pid):
-        time.sleep(every)
+    left behind.
+
+    ``sentinel`` is :func:`multiprocessing.parent_process`'s: a pipe end the main process
+    holds open on Unix (with spawn and with the fork server alike), a process handle on
+    Windows; it becomes ready when the main process ends. Waiting on it is portable and
+    needs no polling, unlike ``os.kill(pid, 0)``, which on Windows would send the parent
+    CTRL_C_EVENT instead of testing it.
+    """
+    wait([sentinel])
     os._exit(1)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # pragma: no cover - exists, owned by someone else
-        return True
-    return True
 
 
 def _call(fn: WorkFn, item: Any) -> Any:
@@ -201,7 +198,7 @@ class ProcessExecutor(Executor):
         try:
             pool = cf.ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=context, initializer=_init_worker,
-                initargs=(pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL), os.getpid()))
+                initargs=(pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL),))
             # start every worker now, while the environment says one thread each
             for future in [pool.submit(os.getpid) for _ in range(self.workers)]:
                 future.result()

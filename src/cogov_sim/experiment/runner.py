@@ -199,9 +199,7 @@ def _run_locked(tasks: list[Task], folder: Path, current: dict[str, Any],
                 executor: Executor | None, batch_seconds: float) -> RunReport:
     """:func:`run_tasks` once the folder is open and locked."""
     ledger = store.read_ledger(folder)
-    done_before = ({rid for rid, e in ledger.items() if e.get("status") == "done"}
-                   - store.missing_runs(folder, ledger))  # rows lost: redo, don't trust
-    store.remove_orphans(folder, {rid: ledger[rid] for rid in done_before})
+    done_before = store.reconcile(folder, ledger)  # rows lost or damaged: redo, don't trust
     todo = sorted((t for t in tasks if t.run_id not in done_before),
                   key=lambda t: (t.replication, t.point_id, t.run_id))
     runner = executor or make_executor(workers)
@@ -213,7 +211,7 @@ def _run_locked(tasks: list[Task], folder: Path, current: dict[str, Any],
 
     context = _Context(run_fn, reduce_fn, {t.point_id: t.params for t in todo})
     by_id = {t.run_id: t for t in todo}
-    writer = _ShardWriter(folder, batch_seconds)
+    writer = _ShardWriter(folder, batch_seconds, store.next_shard_number(folder, ledger))
     failed: dict[str, str] = {}
     done: list[str] = []
     t0 = time.perf_counter()
@@ -364,11 +362,11 @@ class _ShardWriter:
     memory waiting for the next one to finish.
     """
 
-    def __init__(self, folder: Path, seconds: float, max_runs: int = 500,
+    def __init__(self, folder: Path, seconds: float, first_shard: int, max_runs: int = 500,
                  max_rows: int = 500_000) -> None:
         self.folder, self.seconds = folder, seconds
         self.max_runs, self.max_rows = max_runs, max_rows
-        self.number = store.next_shard_number(folder)
+        self.number = first_shard
         self.frames: list[pd.DataFrame] = []
         self.entries: list[dict[str, Any]] = []
         self.rows = 0

@@ -7,8 +7,10 @@ An experiment file (``experiments/*.toml``) declares what to run::
     root_seed = 20240601              # root of the seed tree (required)
     replications = 40                 # runs per design point (required)
     months = 120                      # optional size overrides for every run
-    residents = 10000
+    residents = 100000                # real residents ...
     communities = 20
+    residents_per_agent = 10          # ... simulated one agent per 10 (optional)
+    spinup_months = 120               # unrecorded months under the baseline first (optional)
     common_random_numbers = true      # default: scenarios share seeds (paired comparisons)
     outcomes = ["happiness_index"]    # optional subset of the outcomes kept
 
@@ -27,7 +29,7 @@ out-of-range value raises :class:`SpecError` with a one-line message naming the 
 the table and the key, with a suggestion where one is close (``(did you mean ...?)``).
 
 Precedence of values within one run: parameter defaults < preset < the spec's size keys
-(``months``, ``residents``, ``communities``) < the scenario's overrides < the design
+(``months``, ``residents``, ``communities``, ``residents_per_agent``, ``spinup_months``) < the scenario's overrides < the design
 point's values. A scenario may not set a parameter the design varies (that would be
 silently overridden), nor a size key (sizes are set once for the whole experiment).
 """
@@ -51,11 +53,13 @@ if TYPE_CHECKING:
     from .design import DesignPoint
 
 TOP_KEYS = ("name", "description", "root_seed", "replications", "months", "residents",
-            "communities", "common_random_numbers", "outcomes", "scenarios", "design")
+            "communities", "residents_per_agent", "spinup_months", "common_random_numbers",
+            "outcomes", "scenarios", "design")
 DESIGN_TYPES = ("grid", "rows", "lhs")
 DESIGN_KEYS = {"grid": ("type", "parameters"), "rows": ("type", "rows"),
                "lhs": ("type", "parameters", "n", "seed")}
-SIZE_KEYS = {"months": "months", "residents": "n_residents", "communities": "n_communities"}
+SIZE_KEYS = {"months": "months", "residents": "n_residents", "communities": "n_communities",
+             "residents_per_agent": "residents_per_agent", "spinup_months": "spinup_months"}
 MAX_REPLICATIONS = 100_000
 MAX_LHS_POINTS = 1_000_000
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -110,6 +114,8 @@ class ExperimentSpec:
     months: int | None = None
     residents: int | None = None
     communities: int | None = None
+    residents_per_agent: int | None = None
+    spinup_months: int | None = None
     common_random_numbers: bool = True
     outcomes: tuple[str, ...] = ()
     design: Design = field(default_factory=Design)
@@ -156,6 +162,8 @@ class ExperimentSpec:
             "name": self.name, "description": self.description, "root_seed": self.root_seed,
             "replications": self.replications, "months": self.months,
             "residents": self.residents, "communities": self.communities,
+            **{k: getattr(self, k) for k in ("residents_per_agent", "spinup_months")
+               if getattr(self, k) is not None},
             "common_random_numbers": self.common_random_numbers,
             "outcomes": list(self.outcomes),
             "scenarios": {s.name: {"preset": s.preset, **s.overrides} for s in self.scenarios},
@@ -209,6 +217,8 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
         months=_optional_int(top, "months", data.get("months")),
         residents=_optional_int(top, "residents", data.get("residents")),
         communities=_optional_int(top, "communities", data.get("communities")),
+        residents_per_agent=_optional_int(top, "residents_per_agent", data.get("residents_per_agent")),
+        spinup_months=_optional_int(top, "spinup_months", data.get("spinup_months")),
         common_random_numbers=_check_bool(top, "common_random_numbers",
                                           data.get("common_random_numbers", True)),
         outcomes=_check_outcomes(top, data.get("outcomes")),
@@ -457,7 +467,8 @@ def _check_sizes(spec: ExperimentSpec, where: _Where) -> None:
     try:
         Params().replace(**spec.size())
     except ParameterError as exc:
-        raise where.error(f"{exc} (set by 'residents' and 'communities')") from None
+        raise where.error(f"{exc} (set by 'residents', 'communities', 'residents_per_agent' "
+                          "and 'spinup_months')") from None
 
 
 def _check_conflicts(where: _Where, spec: ExperimentSpec) -> None:

@@ -9,23 +9,26 @@
       tables/, figures/ derived from the data (rewritten on every call)
 
 The ledger is the commit point. A shard is written (and fsynced) first, then one ledger
-line per run in it, naming the shard. A run is *done* when the ledger says so; a shard
-holding runs the ledger does not name as theirs (a crash between the two writes) is
-ignored when reading and removed on the next call. So after Ctrl-C, SIGKILL or a power
-cut, rerunning the same call redoes only what is missing, and the data equal those of an
-uninterrupted sweep.
+line per run in it, naming the shard. A run is *done* when the ledger says so and its
+shard holds its rows. On every call, :func:`reconcile` makes ``runs/`` agree with the
+ledger before anything runs: a damaged or missing shard's runs are redone, a shard
+holding rows the ledger does not name as its own (a crash between the two writes) is
+rewritten without them or removed. So after Ctrl-C, SIGKILL, a power cut or a damaged
+file, rerunning the same call redoes only what is missing, and the data, read through the
+ledger or straight from ``runs/``, equal those of an uninterrupted sweep. A damaged
+``manifest.json`` is refused with one line: without it the folder cannot be checked
+against the experiment.
 
-One process at a time: :func:`open_folder` takes an exclusive lock (``flock`` on
-``<folder>/.lock``), held until :func:`release_folder`, so a second process running into
-the same folder is refused instead of overwriting the first one's shards.
+One process at a time: :func:`open_folder` takes an exclusive lock on ``<folder>/.lock``
+(:mod:`filelock`: ``flock`` on Unix, ``msvcrt.locking`` on Windows; the operating system
+releases it when the process dies), held until :func:`release_folder`, so a second process
+running into the same folder is refused instead of overwriting the first one's shards.
 
 This module and :mod:`cogov_sim.store` are the only writers of result files.
 """
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import json
 import os
 import re
@@ -35,7 +38,9 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
 from ..store import OutputError, check_writable, read_json, write_json
 
@@ -70,7 +75,9 @@ def open_folder(folder: Path, manifest: dict[str, Any], identity: Sequence[str])
     """
     folder = Path(folder)
     path = folder / MANIFEST
-    if not path.is_file():
+    if path.is_file():
+        read_manifest(folder)  # a damaged manifest is refused before anything else
+    else:
         check_writable(folder, ignore=(LOCK,))
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -79,7 +86,7 @@ def open_folder(folder: Path, manifest: dict[str, Any], identity: Sequence[str])
     lock_folder(folder)
     try:
         if path.is_file():  # read again under the lock: another process may have made it
-            old = read_json(path)
+            old = read_manifest(folder)
             _compare(folder, old, manifest, identity)
             (folder / RUNS).mkdir(exist_ok=True)
             return dict(old)
@@ -95,7 +102,7 @@ def open_folder(folder: Path, manifest: dict[str, Any], identity: Sequence[str])
     return manifest
 
 
-_LOCKS: dict[Path, list[int]] = {}  # folder -> [file descriptor, holders in this process]
+_LOCKS: dict[Path, list[Any]] = {}  # folder -> [FileLock, holders in this process]
 
 
 def lock_folder(folder: Path) -> None:
@@ -110,19 +117,16 @@ def lock_folder(folder: Path) -> None:
     if key in _LOCKS:
         _LOCKS[key][1] += 1
         return
+    lock = FileLock(key / LOCK, timeout=0, thread_local=False)
     try:
-        fd = os.open(key / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise OutputError(f"--out {folder}: cannot write ({exc.strerror})") from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as exc:
-        os.close(fd)
-        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-            raise OutputError(f"{folder} is in use by another cogov-sim process; wait for it "
-                              "to finish or choose another --out folder") from None
-        raise OutputError(f"--out {folder}: cannot lock ({exc.strerror})") from None
-    _LOCKS[key] = [fd, 1]
+        lock.acquire()
+    except Timeout:
+        raise OutputError(f"{folder} is in use by another cogov-sim process; wait for it "
+                          "to finish or choose another --out folder") from None
+    except (OSError, NotImplementedError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise OutputError(f"--out {folder}: cannot lock ({reason})") from None
+    _LOCKS[key] = [lock, 1]
 
 
 def release_folder(folder: Path) -> None:
@@ -134,7 +138,7 @@ def release_folder(folder: Path) -> None:
     entry[1] -= 1
     if entry[1] <= 0:
         del _LOCKS[key]
-        os.close(entry[0])  # closing the descriptor releases the flock
+        entry[0].release()
 
 
 def _compare(folder: Path, old: Mapping[str, Any], new: Mapping[str, Any],
@@ -195,10 +199,20 @@ def update_manifest(folder: Path, manifest: Mapping[str, Any]) -> None:
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
+    """The folder's manifest; a missing or damaged one raises :class:`OutputError` (one
+    line naming the file and what to do)."""
     path = Path(folder) / MANIFEST
     if not path.is_file():
         raise OutputError(f"{folder}: no {MANIFEST}; not an experiment folder")
-    return dict(read_json(path))
+    advice = (f"; the results in {folder} cannot be checked against the experiment "
+              "without it: move or delete the folder, or choose another --out folder")
+    try:
+        manifest = read_json(path)
+    except OutputError as exc:
+        raise OutputError(f"{exc}{advice}") from None
+    if not isinstance(manifest, dict) or "version" not in manifest:
+        raise OutputError(f"{path} is damaged (not a cogov-sim manifest){advice}")
+    return manifest
 
 
 # -- the ledger ---------------------------------------------------------------------------
@@ -242,23 +256,30 @@ def _ends_with_newline(path: Path) -> bool:
 
 # -- shards -------------------------------------------------------------------------------
 
-def next_shard_number(folder: Path) -> int:
-    numbers = [int(m.group(1)) for p in (Path(folder) / RUNS).glob("shard-*.parquet")
-               if (m := _SHARD.match(p.name))]
+def next_shard_number(folder: Path, ledger: Mapping[str, Mapping[str, Any]] | None = None) -> int:
+    """One more than any shard number on disk or in the ledger (numbers are never reused,
+    even of a damaged shard that was deleted)."""
+    names = [p.name for p in (Path(folder) / RUNS).glob("shard-*.parquet")]
+    names += [str(e["shard"]) for e in (ledger or {}).values() if e.get("shard")]
+    numbers = [int(m.group(1)) for name in names if (m := _SHARD.match(name))]
     return max(numbers, default=0) + 1
 
 
 def write_shard(folder: Path, number: int, frame: pd.DataFrame) -> str:
     """Write ``frame`` as shard ``number`` (atomically, fsynced); return its file name."""
     name = f"shard-{number:06d}.parquet"
-    runs = Path(folder) / RUNS
+    _write_table(Path(folder) / RUNS, name, pa.Table.from_pandas(frame, preserve_index=False))
+    return name
+
+
+def _write_table(runs: Path, name: str, table: pa.Table) -> None:
+    """Write ``runs/name`` atomically: temporary file, fsync, rename, fsync the folder."""
     tmp = runs / f".{name}.tmp"
-    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
+    pq.write_table(table, tmp)
     with tmp.open("rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, runs / name)
     _fsync_dir(runs)
-    return name
 
 
 def _fsync_dir(path: Path) -> None:
@@ -274,34 +295,54 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def remove_orphans(folder: Path, ledger: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """Delete shards no done run points to, and temporary files left by a crash."""
-    keep = {e.get("shard") for e in ledger.values() if e.get("status") == "done"}
-    removed = []
-    for path in (Path(folder) / RUNS).iterdir():
+def reconcile(folder: Path, ledger: Mapping[str, Mapping[str, Any]]) -> set[str]:
+    """Make ``runs/`` agree with the ledger; return the done runs whose rows are intact.
+
+    A run the ledger marks done counts only if its shard can be read and holds exactly
+    the rows recorded; otherwise it is to be redone (a shard deleted, truncated or
+    overwritten). Then every shard that holds no intact run, every damaged shard and
+    every temporary file left by a crash is deleted, and a shard that also holds rows the
+    ledger does not assign to it (a run whose ledger line a crash tore, redone into a new
+    shard) is rewritten, atomically, with only its own runs' rows.
+    """
+    runs_dir = Path(folder) / RUNS
+    intact: set[str] = set()
+    keep: set[str] = set()
+    for shard, runs in sorted(_done_by_shard(ledger).items()):
+        path = runs_dir / shard
+        table = _read_table(path) if path.is_file() else None
+        if table is None:
+            continue
+        counts = table.column("run_id").to_pandas().value_counts()
+        good = {r for r in runs if int(counts.get(r, 0)) > 0
+                and ledger[r].get("rows") in (None, int(counts.get(r, 0)))}
+        if not good:
+            continue
+        keep.add(shard)
+        intact |= good
+        if set(counts.index) - good:
+            mask = pc.is_in(table.column("run_id"), value_set=pa.array(sorted(good)))
+            _write_table(runs_dir, shard, table.filter(mask))
+    for path in runs_dir.iterdir():
         if path.name.startswith(".") or (_SHARD.match(path.name) and path.name not in keep):
             path.unlink(missing_ok=True)
-            removed.append(path.name)
-    return removed
+    return intact
 
 
-def missing_runs(folder: Path, ledger: Mapping[str, Mapping[str, Any]]) -> set[str]:
-    """Runs the ledger marks done whose rows are not where it says (shard missing, or
-    fewer or more rows than recorded): to be redone rather than trusted."""
-    by_shard = _done_by_shard(ledger)
-    missing: set[str] = set()
-    for shard, runs in by_shard.items():
-        path = Path(folder) / RUNS / shard
-        if not path.is_file():
-            missing |= runs
-            continue
-        counts = pq.read_table(path, columns=["run_id"]).to_pandas()["run_id"].value_counts()
-        for run_id in runs:
-            expected = ledger[run_id].get("rows")
-            got = int(counts.get(run_id, 0))
-            if got == 0 or (expected is not None and got != expected):
-                missing.add(run_id)
-    return missing
+def _read_table(path: Path, columns: Sequence[str] | None = None) -> pa.Table | None:
+    """The shard's data, or None if the file is damaged (truncated, garbled, not Parquet,
+    no ``run_id``). A file that cannot be opened at all (permissions) is not called
+    damaged, since it would then be deleted: that raises :class:`OutputError`."""
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        table = pq.read_table(path, columns=None if columns is None else list(columns))
+    except (pa.ArrowException, OSError):  # pyarrow reports a garbled footer as OSError
+        return None
+    return table if "run_id" in table.column_names else None
 
 
 def _done_by_shard(ledger: Mapping[str, Mapping[str, Any]]) -> dict[str, set[str]]:
@@ -329,7 +370,10 @@ def read_shards(folder: Path, ledger: Mapping[str, Mapping[str, Any]],
             raise OutputError(f"{folder}: {shard} is missing but the ledger lists "
                               f"{len(runs)} done run(s) in it (e.g. {min(runs)}); rerun the "
                               "same command to redo them")
-        table = pq.read_table(path, columns=None if columns is None else list(columns))
+        table = _read_table(path, columns)
+        if table is None:
+            raise OutputError(f"{path} is damaged (not a readable Parquet file); rerun the "
+                              f"same command to redo its {len(runs)} run(s)")
         frame = table.to_pandas()
         frame = frame[frame["run_id"].isin(runs)]
         counts = frame["run_id"].value_counts()
@@ -371,7 +415,7 @@ def write_figure(path: Path, draw: Callable[[Path], None]) -> None:
         tmp.unlink(missing_ok=True)
 
 
-__all__ = ["FolderMismatchError", "append_ledger", "lock_folder", "missing_runs",
-           "open_folder", "read_ledger", "release_folder",
-           "read_manifest", "read_shards", "remove_orphans", "update_manifest",
+__all__ = ["FolderMismatchError", "append_ledger", "lock_folder", "next_shard_number",
+           "open_folder", "read_ledger", "reconcile", "release_folder",
+           "read_manifest", "read_shards", "update_manifest",
            "write_figure", "write_shard", "write_table", "write_text"]

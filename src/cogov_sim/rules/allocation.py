@@ -1,11 +1,15 @@
 """The committee's time split: government tasks versus resident affairs (multitask problem).
 
-A committee answers to whoever assesses it. Government tasks are visible and audited;
-resident affairs are not, unless residents take part in the assessment. Following the
-multitask principal–agent model (Holmström & Milgrom 1991; mechanism M14), the share of
-its hours a committee is *willing* to spend on government work falls with the weight
-residents carry in its assessment (``resident_weight``, as the committee perceives it).
-Pushed work beyond that cap is left undone, which the government's score notices.
+A committee answers to whoever assesses it. Following the multitask principal–agent model
+(Holmström & Milgrom 1991; mechanism M14), effort goes where it is measured. The
+government sees assisted tasks done on time and their paperwork (ledgers, photographs,
+files for inspection: "留痕"); residents see the committee's time with them. So beyond the
+hours the pushed tasks need, a committee spends up to ``PAPERWORK_MAX`` as much again on
+making its government work visible, in proportion to the government's share of its
+assessment (``1 − resident_weight``, as the committee perceives it). When residents
+assess, those hours go to residents instead — even when the lists leave plenty of time.
+No committee gives government more than ``MAX_GOV_SHARE`` of its hours; tasks beyond
+that are late, which the government's score notices.
 
 Before the reform committees logged ~1,850 tasks a year and spent most of their time on
 them (research note governance_abm §2.2); seed 000 describes ten line windows with five or
@@ -13,6 +17,8 @@ six staff becoming two generalist windows once burden fell (pattern P2).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,25 +29,42 @@ HOURS_PER_STAFF = 160.0
 HOURS_PER_TASK = 6.0
 """Staff hours one administrative task takes (forms, ledgers, seals, inspections)."""
 MAX_GOV_SHARE = 0.95
-"""Share of hours a committee gives government when government alone assesses it."""
-RESIDENT_WEIGHT_EFFECT = 0.55
-"""How far full resident assessment lowers that share."""
+"""Largest share of its hours a committee gives government work."""
+PAPERWORK_MAX = 0.5
+"""Extra hours of presentation (ledgers, photographs, inspection files) per hour of task
+work when government alone assesses the committee (痕迹管理, formalism)."""
 
 
-def willing_gov_share(resident_weight: FloatArray) -> FloatArray:
-    """Largest share of hours the committee will spend on government tasks."""
-    return MAX_GOV_SHARE - RESIDENT_WEIGHT_EFFECT * np.asarray(resident_weight)
+@dataclass(frozen=True, slots=True)
+class TimeSplit:
+    """One month of each committee's hours."""
+
+    gov_hours: FloatArray
+    """Hours on government work, paperwork included."""
+    resident_hours: FloatArray
+    """Hours left for residents (cases, visits, consultations)."""
+    completion: FloatArray
+    """Share of pushed tasks done on time (0–1)."""
+    paperwork: FloatArray
+    """Presentation effort as a share of its maximum (0–1): what inspections see."""
 
 
 def split_time(hours: FloatArray, pushed_tasks: FloatArray,
-               resident_weight: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Hours on government tasks, hours left for residents, and task completion (0–1).
+               resident_weight: FloatArray) -> TimeSplit:
+    """Hours on government work and for residents; timeliness and paperwork.
 
-    >>> g, r, c = split_time(np.array([1000.0]), np.array([100.0]), np.array([0.0]))
-    >>> float(g[0]), float(r[0]), round(float(c[0]), 3)
-    (600.0, 400.0, 1.0)
+    >>> t = split_time(np.array([1000.0]), np.array([50.0]), np.array([0.0]))
+    >>> float(t.gov_hours[0]), float(t.resident_hours[0]), float(t.paperwork[0])
+    (450.0, 550.0, 1.0)
+    >>> float(split_time(np.array([1000.0]), np.array([50.0]), np.array([1.0])).gov_hours[0])
+    300.0
     """
     needed = pushed_tasks * HOURS_PER_TASK
-    gov = np.minimum(needed, hours * willing_gov_share(resident_weight))
-    completion = safe_div(gov, needed, default=1.0)
-    return gov, hours - gov, completion
+    polish = needed * PAPERWORK_MAX * (1.0 - np.asarray(resident_weight))
+    cap = hours * MAX_GOV_SHARE
+    task_hours = np.minimum(needed, cap)
+    gov = np.minimum(needed + polish, cap)
+    completion = safe_div(task_hours, needed, default=1.0)
+    paperwork = np.clip(safe_div(gov - task_hours, needed * PAPERWORK_MAX, default=1.0), 0.0, 1.0)
+    return TimeSplit(gov_hours=gov, resident_hours=hours - gov, completion=completion,
+                     paperwork=paperwork)

@@ -4,16 +4,26 @@ Stage 3.0 of the reform (seed 000) has residents discover problems, deliberate i
 structured meetings (today's agenda, rules of debate, options), reach consensus and act;
 items that cannot be done at once are recorded with a reason. Rules:
 
-* **Schedule.** Each community holds ``per_year`` consultations, spread evenly over the
-  year and staggered across communities.
+* **Schedule.** Consultations are held by neighbourhoods (residents' groups, neighbourhood
+  living rooms 邻里客厅, of about ``residents_per_neighbourhood`` residents), each
+  ``per_year`` times a year, spread evenly over the year and staggered across
+  communities; a community of twice the population holds twice the meetings, so the share
+  of residents with a seat does not depend on community size. Routine consultation
+  attendance of the order of 20 % a year (research note §2.3) is a check, not an input.
+* **Cost.** Each meeting takes ``MEETING_HOURS`` of committee staff time and each randomly
+  drawn seat ``DRAW_HOURS`` to draw and invite; money is in :mod:`.delegation`.
 * **Seats.** A share of seats is drawn at random from the community; the rest go to
   self-selected activists (the residents most inclined to take part). Random seats bring
   in people who would not come by themselves (Fishkin et al. 2010; Jacobs 2019).
 * **Outcome.** Agreement and action succeed more often when the committee has hours for
   residents and when seats are diverse; communication is the strongest known lever on
-  cooperation (Balliet 2010, d ≈ 1; mechanism M9). A success improves the agenda's
-  dimension for the whole community and mobilises attendees' neighbours to join the agreed
-  action (co-production spreading on the network; Granovetter 1978, mechanism M3).
+  cooperation (Balliet 2010, d ≈ 1; mechanism M9). A success solves one shared problem of
+  its own neighbourhood: the agenda's dimension improves for the community in proportion
+  to the share of its neighbourhoods whose meeting succeeded (a gain that fades), some of
+  the open problems on the agenda there are solved, and attendees' neighbours join the
+  agreed action (co-production spreading on the network; Granovetter 1978, mechanism M3).
+* **Follow-through.** A committee that answers to residents carries decisions out more
+  often (``FOLLOW_THROUGH``): resident evaluation reaches consultations' outcomes.
 * **Voice effect.** Attending raises efficacy and trust (Esaiasson et al. 2012), but the
   outcome dominates (Esaiasson et al. 2019), and the procedural buffer against a failed
   outcome works only where trust is already high (Wu & Wu 2015; mechanism M11).
@@ -36,10 +46,19 @@ OUTCOME_TRUST = 0.10
 """Trust gain in the committee when the decision is carried out (loss if not: half)."""
 TRUST_BUFFER = 0.4
 """Prior trust above which a failed outcome is softened by procedural fairness."""
-SHARED_GAIN = 0.04
-"""Performance gain on the agenda's dimension for the whole community after a success."""
+SHARED_GAIN = 0.01
+"""Performance gain on the agenda's dimension for a neighbourhood whose meeting succeeded
+(one shared problem solved; fades at ``satisfaction.SHARED_DECAY``). At six meetings a year
+its steady contribution stays below one service channel's weight."""
 SHARED_SOLVED = 0.3
-"""Chance that a resident's open problem on the agenda's dimension is solved by the action."""
+"""Chance that an open problem on the agenda's dimension in that neighbourhood is solved."""
+FOLLOW_THROUGH = 0.2
+"""Added chance a decision is carried out when residents alone assess the committee
+(accountability for implementation: items not done are recorded with a reason, seed 000)."""
+MEETING_HOURS = 10.0
+"""Committee staff hours per consultation (agenda, invitations, chairing, record, follow-up)."""
+DRAW_HOURS = 0.25
+"""Committee staff hours to draw and invite one random seat."""
 STREET_VOICE_DAMPING = 0.5
 """Share of the voice effect lost at full street-platform strength (representatives speak)."""
 ATTEND_ACTIVIST = (0.85, 0.15)
@@ -50,12 +69,29 @@ MOBILISE = 0.5
 """Chance a neighbour of an attendee joins the agreed action, times her propensity."""
 
 
-def schedule(month: int, per_year: float, n_communities: int) -> np.ndarray:
-    """Communities holding a consultation in ``month`` (0-based)."""
-    phase = np.arange(n_communities) * 12.0 / max(n_communities, 1)
-    now = np.floor((month + 1 + phase) * per_year / 12.0)
-    before = np.floor((month + phase) * per_year / 12.0)
-    return now > before
+def neighbourhoods(residents: FloatArray, residents_per_neighbourhood: float) -> FloatArray:
+    """Neighbourhoods (consultation units) per community, at least one."""
+    return np.maximum(1.0, np.asarray(residents) / residents_per_neighbourhood)
+
+
+def schedule(month: int, per_year: float, units: FloatArray) -> np.ndarray:
+    """Consultations each community holds in ``month`` (0-based): ``units`` neighbourhoods
+    each meeting ``per_year`` times, spread over the year and staggered across communities."""
+    n = np.size(units)
+    phase = np.arange(n) * 12.0 / max(n, 1)
+    rate = np.asarray(units) * per_year / 12.0
+    now = np.floor((month + 1 + phase) * rate)
+    before = np.floor((month + phase) * rate)
+    return (now - before).astype(np.int64)
+
+
+def agent_seats(rng: np.random.Generator, meetings: np.ndarray, seats: int, k: int,
+                agents: np.ndarray) -> np.ndarray:
+    """Resident agents invited per community: the meetings' real seats divided by the sample
+    rate ``k``, rounded at random so the expectation is exact; at most every agent."""
+    real = meetings * seats / k
+    whole = np.floor(real)
+    return np.minimum(agents, (whole + (rng.random(real.size) < real - whole)).astype(np.int64))
 
 
 def select_seats(rng: np.random.Generator, community: np.ndarray, holding: np.ndarray,
@@ -124,9 +160,13 @@ def attends(rng: np.random.Generator, propensity: FloatArray, drawn: np.ndarray)
     return rng.random(p.size) < p
 
 
-def success_probability(resident_hours_ratio: FloatArray, random_share: float) -> FloatArray:
-    """Chance that a meeting agrees and its decision is carried out."""
-    return np.clip(0.3 + 0.4 * np.asarray(resident_hours_ratio) + 0.2 * random_share, 0.0, 0.95)
+def success_probability(resident_hours_ratio: FloatArray, random_share: float,
+                        resident_weight: FloatArray | float = 0.0) -> FloatArray:
+    """Chance that a meeting agrees and its decision is carried out: more likely with
+    committee hours for residents, diverse seats, and a committee that answers to residents
+    (``resident_weight`` as it perceives it) and so follows decisions through."""
+    return np.clip(0.3 + 0.4 * np.asarray(resident_hours_ratio) + 0.2 * random_share
+                   + FOLLOW_THROUGH * np.asarray(resident_weight), 0.0, 0.95)
 
 
 def voice_update(efficacy: FloatArray, trust: FloatArray, success: np.ndarray,

@@ -7,10 +7,15 @@ paid for. Payments become committee resources: committees hire part-time help
 time but bring nothing; off-list tasks pushed without the committee's consent are never
 paid.
 
-The government's monthly community budget pays the committed items — task payments,
-social workers, incubation grants and service purchase — and what remains funds the
-government's own direct services. If the committed items exceed the budget they are all
-scaled down by one common factor, so spending always equals the budget (conservation).
+Every lever costs money or staff time, and the government's spending is what the chosen
+policies cost (gathered each month by ``phases.government_spends``): task payments, the access procedure and purchased
+entry, social workers, incubation grants, service purchase, outsourced cases,
+consultations, evaluations, a street platform, volunteer points and the government's own
+direct services. The community budget is a cap: when the month's commitments exceed it,
+every item is scaled down by one common factor (payments late or partial, fewer
+social-worker hours, smaller grants), and the committees notice (:mod:`.evaluation`).
+Money not committed is not spent. Staff-time costs (visits, consultations, appraisal) come
+out of the committees' hours instead (:mod:`.allocation`, :mod:`.outreach`).
 
 Sources: seed 000 and 002 (one agreement, 费随事转), seed 003 (contract management in
 Jiangsu); pool reward incentives (Sigmund et al. 2010; mechanism M7).
@@ -22,64 +27,88 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .access import REVIEW_COST, TASK_PRICE
 from .common import FloatArray
 
-PAYMENT_PER_TASK = 150.0
-"""Yuan paid per assisted task under full funding (order of a few hours of staff cost)."""
 HOURLY_WAGE = 40.0
 """Yuan per hour of part-time help a committee can buy with its payments."""
 SOCIAL_WORKER_WAGE = 6_000.0
 """Yuan per professional social worker per month."""
 INCUBATION_GRANT = 30_000.0
 """Yuan of start-up funds per incubated social organization."""
+CASE_FEE = 200.0
+"""Yuan the government pays an organization per outsourced case (Chengdu, seed 004)."""
+MEETING_COST = 600.0
+"""Yuan per consultation: venue, materials, record and follow-up."""
+DRAWN_STIPEND = 50.0
+"""Yuan paid to each randomly drawn attendee (deliberative polls pay participants)."""
+TWO_WAY_COST = 8_000.0
+"""Yuan per committee per year of running two-way evaluation at full weight."""
+APPRAISAL_COST = 3.0
+"""Yuan per resident per year of residents' appraisal of committees at full weight."""
+PLATFORM_COST = 150.0
+"""Yuan per resident per year of a street-level platform at full strength."""
+POINT_YUAN = 30.0
+"""Yuan of goods redeemed per volunteer-month at full point value."""
+
+ITEMS = ("task_payments", "access", "social_workers", "incubation", "purchase", "outsourcing",
+         "consultations", "evaluation", "platform", "volunteer_points", "direct_services")
+"""Budget items, in the order of the accounts."""
 
 
 @dataclass(frozen=True, slots=True)
 class Budget:
-    """One month's government spending by purpose (yuan); the items sum to ``total``."""
+    """One month's government spending by item (yuan), after the cap; ``cap`` is the month's
+    budget and ``scale`` the share of commitments it could pay (1 = all)."""
 
-    total: float
-    task_payments: float
-    social_workers: float
-    incubation: float
-    purchase: float
-    direct_services: float
+    cap: float
+    scale: float
+    task_payments: float = 0.0
+    access: float = 0.0
+    social_workers: float = 0.0
+    incubation: float = 0.0
+    purchase: float = 0.0
+    outsourcing: float = 0.0
+    consultations: float = 0.0
+    evaluation: float = 0.0
+    platform: float = 0.0
+    volunteer_points: float = 0.0
+    direct_services: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return float(sum(self.items().values()))
 
     def items(self) -> dict[str, float]:
-        return {
-            "task_payments": self.task_payments,
-            "social_workers": self.social_workers,
-            "incubation": self.incubation,
-            "purchase": self.purchase,
-            "direct_services": self.direct_services,
-        }
+        return {name: getattr(self, name) for name in ITEMS}
 
 
-def task_payments(on_list: FloatArray, funding: float) -> FloatArray:
-    """Payment owed to each committee for its assisted tasks this month (yuan)."""
-    return on_list * funding * PAYMENT_PER_TASK
+def task_payments(tasks: FloatArray, funding: float) -> FloatArray:
+    """Payment owed to each committee for ``tasks`` paid at share ``funding`` (yuan)."""
+    return tasks * funding * TASK_PRICE
 
 
-def allocate_budget(total: float, payments: float, social_workers: float, incubation: float,
-                    purchase_share: float) -> tuple[Budget, float]:
-    """Spend ``total``; returns the budget and the factor committed items were scaled by.
+def access_cost(reviewed: FloatArray) -> float:
+    """Government staff cost of putting off-list tasks through the access procedure."""
+    return float(np.sum(reviewed)) * REVIEW_COST
 
-    >>> b, scale = allocate_budget(100.0, 40.0, 10.0, 0.0, 0.2)
-    >>> (b.purchase, b.direct_services, scale)
-    (20.0, 30.0, 1.0)
+
+def allocate_budget(cap: float, commitments: dict[str, float]) -> Budget:
+    """Pay the month's commitments within ``cap``: all of them, or every item scaled by
+    one common factor when they exceed it.
+
+    >>> b = allocate_budget(100.0, {"purchase": 20.0, "direct_services": 30.0})
+    >>> (b.purchase, b.total, b.scale)
+    (20.0, 50.0, 1.0)
+    >>> allocate_budget(100.0, {"purchase": 150.0, "direct_services": 50.0}).purchase
+    75.0
     """
-    purchase = purchase_share * total
-    committed = payments + social_workers + incubation + purchase
-    scale = 1.0 if committed <= total or committed == 0 else total / committed
-    budget = Budget(
-        total=total,
-        task_payments=payments * scale,
-        social_workers=social_workers * scale,
-        incubation=incubation * scale,
-        purchase=purchase * scale,
-        direct_services=max(0.0, total - committed * scale),
-    )
-    return budget, scale
+    unknown = set(commitments) - set(ITEMS)
+    if unknown:
+        raise KeyError(f"unknown budget item(s) {sorted(unknown)}; allowed: {', '.join(ITEMS)}")
+    committed = float(sum(commitments.values()))
+    scale = 1.0 if committed <= cap or committed == 0 else cap / committed
+    return Budget(cap=cap, scale=scale, **{k: v * scale for k, v in commitments.items()})
 
 
 def paid_hours(payment: FloatArray) -> FloatArray:

@@ -2,12 +2,17 @@
 
 At year end (seed 000, 003):
 
-* the government scores each committee on fulfilling the agreement (task completion);
-  under one-way assessment this formal score runs at 98+ out of 100 while residents do not
-  feel self-governed (seed 001, pattern P4);
+* the government scores each committee on what it observes: assisted tasks done on time
+  and their paperwork (ledgers, files, inspections). Committees that answer only to the
+  government polish that paperwork (:mod:`.allocation`), so under one-way assessment the
+  formal score runs at 98+ out of 100 whatever residents think (seed 001, pattern P4);
+  when residents assess, committees move hours from paperwork to residents, the formal
+  score falls and the residents' score rises: the two re-couple;
 * residents rate their committee (trust in it and the service they get);
-* each committee rates the government: payments kept, interference (off-list tasks pushed
-  without consent) and professional support (social workers).
+* each committee rates the government from its own experience of the year: the share of
+  the payments owed for tasks it did that actually arrived, the share of its government
+  work that was off-list work pushed on it without consent, and the professional support
+  (social-worker hours per resident) that actually reached it.
 
 The committee's overall assessment mixes the government's and the residents' scores by
 ``resident_eval_weight``. The government's response to its own rating is weighted by
@@ -23,13 +28,23 @@ import numpy as np
 
 from .common import FloatArray, clip01
 
+APPRAISAL_HOURS = 60.0
+"""Committee staff hours a year of residents' appraisal (meetings, survey) at full weight."""
 FUNDING_EROSION_RATIO = 0.5
 """Payments erode at this fraction of the lists' erosion rate (contracts are written down)."""
 
 
-def government_score(completion: FloatArray) -> FloatArray:
-    """Government's 0–100 score of each committee from its task completion."""
-    return 60.0 + 40.0 * np.clip(completion, 0.0, 1.0)
+SCORE_TIMELY = 0.6
+"""Weight of timely task completion in the government's score (the rest: paperwork)."""
+SUPPORT_HALF = 0.5
+"""Social-worker hours per resident per year at which committees rate support half-way."""
+
+
+def government_score(completion: FloatArray, paperwork: FloatArray) -> FloatArray:
+    """Government's 0–100 score of each committee from what inspections see: tasks done on
+    time and their paperwork (each a yearly mean share, 0–1)."""
+    return 100.0 * (SCORE_TIMELY * np.clip(completion, 0.0, 1.0)
+                    + (1.0 - SCORE_TIMELY) * np.clip(paperwork, 0.0, 1.0))
 
 
 def resident_score(trust_committee: FloatArray, service_satisfaction: FloatArray) -> FloatArray:
@@ -37,10 +52,14 @@ def resident_score(trust_committee: FloatArray, service_satisfaction: FloatArray
     return 100.0 * (0.5 * trust_committee + 0.5 * service_satisfaction)
 
 
-def committee_rating_of_government(paid_share: FloatArray, interference: FloatArray,
-                                   support: FloatArray) -> FloatArray:
-    """Committees' 0–100 rating of government; inputs are shares in [0, 1]."""
-    return 100.0 * (0.2 + 0.3 * paid_share + 0.3 * (1.0 - interference) + 0.2 * support)
+def committee_rating_of_government(paid_share: FloatArray, imposed_share: FloatArray,
+                                   support_hours_pc: FloatArray) -> FloatArray:
+    """Committees' 0–100 rating of government from their year: share of payments owed that
+    arrived, share of their government work imposed off-list, and social-worker hours per
+    resident received."""
+    support = np.asarray(support_hours_pc) / (np.asarray(support_hours_pc) + SUPPORT_HALF)
+    return 100.0 * (0.2 + 0.3 * np.clip(paid_share, 0, 1) + 0.3 * (1.0 - np.clip(imposed_share, 0, 1))
+                    + 0.2 * support)
 
 
 def assessment(gov_score: FloatArray, res_score: FloatArray, resident_weight: float) -> FloatArray:

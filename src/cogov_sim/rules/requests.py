@@ -36,8 +36,18 @@ SALIENCE_MIN = 0.2
 """Least salience a problem can have."""
 REPORT_INTERCEPT = -4.0
 """Log-odds of reporting for a resident with no efficacy, trust or salience."""
-LAPSE = 0.15
-"""Monthly chance an unreported problem lapses (private solutions, 自我型循环: seed 000)."""
+LAPSE = 0.10
+"""Monthly chance an unreported problem lapses (goes away or is solved privately)."""
+LAPSE_EMPLOYED = 0.25
+"""The same for residents in paid work, who buy private solutions (自我型循环: seed 000)."""
+REPORT_ATTACHMENT = 1.0
+"""Log-odds shift of reporting per unit of attachment to the place (knowing the committee)."""
+ACCEPT_MIN = 0.2
+"""Chance a resident with no trust in organizations accepts a referral to one (the rest
+stay with the committee); acceptance rises linearly to 1 with trust (seed 001, P8)."""
+ESCALATE_GOV_MIN = 0.1
+"""Chance a resident with no trust in the government takes a problem over the committee's
+head when the Epstein rule says act; it rises linearly to 1 with trust in government."""
 HOURS_PER_CASE = 4.0
 """Committee hours to resolve one request."""
 COMMITTEE_SUCCESS = 0.8
@@ -72,27 +82,36 @@ def draw_categories(rng: np.random.Generator, n: int) -> np.ndarray:
     return rng.choice(len(DIMENSIONS), size=n, p=CATEGORY_WEIGHTS).astype(np.int8)
 
 
-def report_probability(age_effect: FloatArray, efficacy: FloatArray, trust_committee: FloatArray,
+def report_probability(attachment: FloatArray, efficacy: FloatArray, trust_committee: FloatArray,
                        salience: FloatArray) -> FloatArray:
     """Monthly chance a resident reports an open problem to the committee.
 
-    ``age_effect`` is the age group's log-odds shift of taking part (the same as in
-    :mod:`cogov_sim.rules.participation`): working-age residents more often solve problems
-    privately.
+    ``attachment`` (0–1, from years lived there) stands for knowing the committee and
+    where to go; efficacy, trust in the committee and the problem's salience raise it.
     """
-    return sigmoid(REPORT_INTERCEPT + age_effect + 2.5 * efficacy + 1.5 * trust_committee
-                   + 1.5 * salience)
+    return sigmoid(REPORT_INTERCEPT + REPORT_ATTACHMENT * attachment + 2.5 * efficacy
+                   + 1.5 * trust_committee + 1.5 * salience)
 
 
-def lapses(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Unreported problems that go away by themselves or are solved privately this month."""
-    return rng.random(n) < LAPSE
+def lapses(rng: np.random.Generator, employed: np.ndarray) -> np.ndarray:
+    """Unreported problems that go away or are solved privately this month (more often by
+    residents in paid work: the self-sufficient loop)."""
+    return rng.random(employed.size) < np.where(employed, LAPSE_EMPLOYED, LAPSE)
 
 
-def escalates(age: np.ndarray, salience: FloatArray, trust_committee: FloatArray) -> np.ndarray:
-    """Epstein-type escalation decision for open reported requests."""
+def accepts_referral(rng: np.random.Generator, trust_so: FloatArray) -> np.ndarray:
+    """Residents offered an organization's help who accept it (trust in organizations)."""
+    return rng.random(np.size(trust_so)) < ACCEPT_MIN + (1.0 - ACCEPT_MIN) * np.asarray(trust_so)
+
+
+def escalates(rng: np.random.Generator, age: np.ndarray, salience: FloatArray,
+              trust_committee: FloatArray, trust_government: FloatArray) -> np.ndarray:
+    """Epstein-type escalation decision for open reported requests: grievance times lost
+    legitimacy of the committee against the cost; and only if one expects the government
+    to act (trust in government)."""
     net = salience * (1.0 - trust_committee) - ESCALATION_COST
-    return (age >= ESCALATE_AFTER) & (net > ESCALATION_THRESHOLD)
+    willing = rng.random(age.size) < ESCALATE_GOV_MIN + (1 - ESCALATE_GOV_MIN) * trust_government
+    return (age >= ESCALATE_AFTER) & (net > ESCALATION_THRESHOLD) & willing
 
 
 def referral_share(outsourcing: float, so_capacity: FloatArray) -> FloatArray:

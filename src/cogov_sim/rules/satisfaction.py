@@ -27,9 +27,11 @@ COMMITTEE_WEIGHT = np.array([0.15, 0.15, 0.10, 0.15, 0.05, 0.05])
 """Weight of the committee's resident hours per dimension (order of ``DIMENSIONS``)."""
 GOVERNMENT_WEIGHT = np.array([0.00, 0.10, 0.00, 0.10, 0.20, 0.20])
 SO_WEIGHT = np.array([0.20, 0.20, 0.25, 0.15, 0.15, 0.15])
-COMMITTEE_HALF = 1.5
-"""Committee hours per resident per month at which its contribution is half its maximum."""
-GOVERNMENT_HALF = 50.0
+COMMITTEE_HALF = 0.2
+"""Committee case hours per resident per month at which its contribution is half its
+maximum (a committee at the staffing standard of about 18 workers per 10,000 residents
+with a third of its time free for residents gives about this)."""
+GOVERNMENT_HALF = 20.0
 """Yuan of direct services per resident per month at half contribution."""
 SO_HALF = 3.0
 """Organization cases per month per 1,000 residents at half contribution."""

@@ -2,7 +2,8 @@
 
 Government purchase of services (政府购买服务) and incubation (孵化) are stage 2.0's
 instruments (seed 000: "each office incubates one organization per community"; seed 003:
-venture philanthropy, 471 projects). Organizations are born by incubation (with a start-up
+venture philanthropy, 471 projects); incubation is counted per 10,000 residents so that a
+larger community gets proportionately more. Organizations are born by incubation (with a start-up
 grant) or by grassroots initiative (more often where residents volunteer), win purchase
 contracts in proportion to capacity and reputation, grow while funded, shrink when not,
 and die after ``UNFUNDED_MONTHS`` months in the red — population ecology with density
@@ -86,17 +87,21 @@ def dies(unfunded: np.ndarray, alive: np.ndarray) -> np.ndarray:
     return alive & (unfunded >= UNFUNDED_MONTHS)
 
 
-def births(rng: np.random.Generator, incubation_rate: float, volunteers: FloatArray,
-           purchase_per_community: float, density: FloatArray) -> tuple[np.ndarray, np.ndarray]:
+def births(rng: np.random.Generator, incubation_per_10k: float, residents: FloatArray,
+           volunteers: FloatArray, purchase: FloatArray,
+           density_per_10k: FloatArray) -> tuple[np.ndarray, np.ndarray]:
     """Incubated and grassroots foundings per community this month.
 
-    Grassroots foundings come from active volunteers and from purchase money that attracts
-    new entrants, the latter falling with the number of organizations already present
-    (density dependence in founding rates, Hannan & Freeman 1989).
+    ``residents``, ``volunteers`` (real people) and ``purchase`` (yuan a month) are per
+    community. Grassroots foundings come from active volunteers and from purchase money
+    that attracts new entrants, the latter falling with the density of organizations
+    already present (density dependence in founding rates, Hannan & Freeman 1989). Every
+    term scales with the community's population, so densities do not depend on it.
     """
-    incubated = rng.poisson(incubation_rate / 12.0, size=volunteers.size)
-    attraction = purchase_per_community / monthly_cost(np.asarray(INITIAL_CAPACITY))
-    grassroots = rng.poisson(GRASSROOTS_RATE * volunteers + ENTRY_RATE * attraction / (1.0 + density))
+    incubated = rng.poisson(incubation_per_10k * np.asarray(residents) / 1e4 / 12.0)
+    attraction = np.asarray(purchase) / monthly_cost(np.asarray(INITIAL_CAPACITY))
+    grassroots = rng.poisson(GRASSROOTS_RATE * np.asarray(volunteers)
+                             + ENTRY_RATE * attraction / (1.0 + np.asarray(density_per_10k)))
     return incubated, grassroots
 
 

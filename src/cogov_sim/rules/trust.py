@@ -25,6 +25,10 @@ CONTACT_GAIN = 0.03
 EXPERIENCE_RATE = 0.25
 SOCIAL_RATE = 0.02
 RELAX_RATE = 0.02
+SO_RENEWAL = 0.005
+"""Monthly pull of trust in organizations back to the prior: residents move out and
+newcomers arrive with the common distrust (about one in 200 a month, mean tenure ~17
+years); slower than ``RELAX_RATE`` so that experience can change it (P8)."""
 STREET_TRUST_LIFT = 0.3
 """Share of the distance to full trust in government that a full street platform adds to
 the level trust settles at (strong, visible government services; seed 001)."""
@@ -57,5 +61,6 @@ def government_anchor(initial: float, street_platform: float) -> float:
     return initial + STREET_TRUST_LIFT * street_platform * (1.0 - initial)
 
 
-def relax(trust: FloatArray, anchor: FloatArray | float) -> FloatArray:
-    return clip01(trust + RELAX_RATE * (np.asarray(anchor) - trust))
+def relax(trust: FloatArray, anchor: FloatArray | float, rate: float = RELAX_RATE) -> FloatArray:
+    """Drift a share ``rate`` of the way back to ``anchor``."""
+    return clip01(trust + rate * (np.asarray(anchor) - trust))

@@ -51,11 +51,12 @@ from .problem import Problem, SensitivityError, check_joint_constraints, model_p
 
 TOP_KEYS = ("name", "description", "method", "n", "n_start", "tolerance", "max_runs",
             "replications", "scramblings", "root_seed", "scenario", "months", "residents",
-            "communities", "common_random_numbers", "outcomes", "over_time", "levers",
-            "options")
+            "communities", "residents_per_agent", "spinup_months", "common_random_numbers",
+            "outcomes", "over_time", "levers", "options")
 #: Spec keys that label an analysis without changing its results.
 IDENTITY_EXCLUDED = ("name", "description")
-SIZE_KEYS = {"months": "months", "residents": "n_residents", "communities": "n_communities"}
+SIZE_KEYS = {"months": "months", "residents": "n_residents", "communities": "n_communities",
+             "residents_per_agent": "residents_per_agent", "spinup_months": "spinup_months"}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -77,6 +78,8 @@ class SASpec:
     months: int | None = None
     residents: int | None = None
     communities: int | None = None
+    residents_per_agent: int | None = None
+    spinup_months: int | None = None
     common_random_numbers: bool = True
     outcomes: tuple[str, ...] | None = None
     over_time: tuple[str, ...] | None = None

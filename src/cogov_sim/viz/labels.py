@@ -15,6 +15,8 @@ from ..params import spec
 LANGUAGES = ("en", "zh")
 CJK_FONTS = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC",
              "Noto Sans SC", "SimHei", "Microsoft YaHei")
+CJK_FONT_PACKAGE = "fonts-wqy-microhei"
+"""The Debian/Ubuntu package the README and the "no font" note recommend (one name, here)."""
 
 
 def check_language(lang: str) -> None:

@@ -3,11 +3,12 @@ analysis run locally and on Dask, with identical results.
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_dask.py              # n = 32: 1,920 model runs
-    .venv/bin/python benchmarks/bench_dask.py --n 8        # a quick check of the script
+    .venv/bin/python benchmarks/bench_dask.py              # n = 8: 240 model runs
+    .venv/bin/python benchmarks/bench_dask.py --n 32       # 960 model runs
 
-Runs ``experiments/sa_sobol_levers.toml`` (13 levers, 1,000 residents x 60 months, 2
-replications) at a small ``n`` four ways, each into a fresh temporary folder, through the
+Runs ``experiments/sa_sobol_levers.toml`` (13 levers, 2 replications) at a small ``n`` and
+a small size (1,000 residents simulated one to one, 20 communities, 60 months, no spin-up;
+options change these) four ways, each into a fresh temporary folder, through the
 same code path as ``cogov-sim sa``:
 
 1. ``--executor local --workers 1`` (this process);
@@ -65,9 +66,14 @@ def start_cluster(folder: Path, workers: int) -> tuple[str, list[subprocess.Pope
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--spec", type=Path, default=ROOT / "experiments" / "sa_sobol_levers.toml")
-    parser.add_argument("--n", type=int, default=32)
+    parser.add_argument("--n", type=int, default=8)
+    parser.add_argument("--residents", type=int, default=1000)
+    parser.add_argument("--communities", type=int, default=20)
+    parser.add_argument("--months", type=int, default=60)
     args = parser.parse_args(argv)
-    spec = load_spec(args.spec).with_overrides(n=args.n)
+    spec = load_spec(args.spec).with_overrides(
+        n=args.n, residents=args.residents, communities=args.communities, months=args.months,
+        residents_per_agent=1, spinup_months=0)
     tmp = Path(tempfile.mkdtemp(prefix="bench-dask-"))
     address, procs = start_cluster(tmp, 2)
     modes = [("local, 1 worker", "local", 1, None), ("local, 2 workers", "local", 2, None),
@@ -76,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     tables = {}
     try:
         print(f"{spec.name}: n = {args.n}, {spec.plan().total_runs(args.n):,} model runs, "
-              f"{spec.residents:,} residents x {spec.months} months; {platform.machine()}, "
+              f"{spec.residents:,} residents x {spec.months} months; load average "
+              f"{os.getloadavg()[0]:.1f}; {platform.machine()}, "
               f"{os.cpu_count()} cores, Python {platform.python_version()}")
         print("| executor | wall time (s) | runs/s |\n|---|---:|---:|")
         for label, kind, workers, scheduler in modes:

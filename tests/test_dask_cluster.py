@@ -32,6 +32,8 @@ root_seed = 11
 replications = {replications}
 months = 6
 residents = 200
+residents_per_agent = 1
+spinup_months = 0
 communities = 2
 scenarios = ["baseline", "taicang_3_0"]
 [design]
@@ -47,6 +49,8 @@ scramblings = 2
 root_seed = 5
 months = 6
 residents = 200
+residents_per_agent = 1
+spinup_months = 0
 communities = 2
 outcomes = ["participation_rate:final", "happiness_index:mean"]
 over_time = []

@@ -26,7 +26,8 @@ from cogov_sim.presets import load_preset, preset, preset_names
 from cogov_sim.runner import simulate
 from cogov_sim.viz.labels import outcome_label
 
-RESIDENTS = int(os.environ.get("COGOV_NOTEBOOK_RESIDENTS", "5000"))
+RESIDENTS = int(os.environ.get("COGOV_NOTEBOOK_RESIDENTS", "50000"))
+COMMUNITIES = max(1, RESIDENTS // 5000)  # communities of about 5,000 residents
 MONTHS = int(os.environ.get("COGOV_NOTEBOOK_MONTHS", "120"))
 LANG = os.environ.get("COGOV_NOTEBOOK_LANG", "en")  # "zh" for Chinese labels
 
@@ -41,7 +42,7 @@ for name in preset_names():
 # ## One run per preset, same seed (paired)
 
 # %%
-runs = {name: simulate(load_preset(name, n_residents=RESIDENTS, months=MONTHS), seed=1)
+runs = {name: simulate(load_preset(name, n_residents=RESIDENTS, n_communities=COMMUNITIES, months=MONTHS), seed=1)
         for name in preset_names()}
 last_year = pd.DataFrame({name: df.tail(12).mean() for name, df in runs.items()}).T
 key = ["admin_burden", "participation_rate", "consultation_rate", "happiness_index", "so_per_10k"]
@@ -61,7 +62,8 @@ plt.show()
 # ## Inside the model: one resident, one committee
 
 # %%
-model = CoGovModel(load_preset("taicang_3_0", n_residents=RESIDENTS, months=MONTHS), seed=1)
+model = CoGovModel(load_preset("taicang_3_0", n_residents=RESIDENTS, n_communities=COMMUNITIES,
+                               months=MONTHS), seed=1)
 model.run(24)
 print(model.resident(10).state())
 print(model.committee(0).state())

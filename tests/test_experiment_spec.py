@@ -105,6 +105,7 @@ def test_precedence_preset_size_scenario_design() -> None:
                        "design": {"type": "rows", "rows": [{"consultations_per_year": 1.0}]}})
     (point,) = design_points(spec)
     expected = load_preset("taicang_3_0", months=12, n_residents=300, n_communities=3,
+                           residents_per_agent=1, spinup_months=0,
                            grid_visits=3.0, consultations_per_year=1.0)
     assert point.params == expected
 
@@ -123,15 +124,16 @@ def test_whole_number_parameters_become_ints() -> None:
 
 
 def test_overrides_are_validated() -> None:
-    spec = parse_spec({**TINY, "communities": 10, "scenarios": ["baseline"]})
+    spec = parse_spec({**TINY, "communities": 12, "scenarios": ["baseline"]})
     assert spec.with_overrides(replications=5, months=6).months == 6
     with pytest.raises(SpecError, match=r"--replications: replications = 0 is out of range"):
         spec.with_overrides(replications=0)
     low = int(param_spec("n_residents").low)
     with pytest.raises(SpecError, match=rf"--residents: residents = {low - 1} is out of range"):
         spec.with_overrides(residents=low - 1)
-    with pytest.raises(SpecError, match=r"n_communities = 10; allowed: at most n_residents / residents_per_agent / 5"):
-        spec.with_overrides(residents=40)
+    with pytest.raises(SpecError,
+                       match=r"n_communities = 12; allowed: at most n_residents / residents_per_agent / 5"):
+        spec.with_overrides(residents=55)
 
 
 # -- bad specs through the CLI: one line, exit 2, nothing written --------------------------------

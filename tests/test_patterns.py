@@ -20,9 +20,10 @@ STAGES = ("baseline", "taicang_1_0", "taicang_2_0", "taicang_3_0")
 
 
 def size(per_community: int) -> dict[str, int]:
-    """Three communities of ``per_community`` residents, about 150 agents each."""
-    return {"n_residents": 3 * per_community, "n_communities": 3,
-            "residents_per_agent": max(1, per_community // 150), "months": 72,
+    """Twelve communities of ``per_community`` residents (enough organizations to count),
+    about 100 agents each."""
+    return {"n_residents": 12 * per_community, "n_communities": 12,
+            "residents_per_agent": max(1, per_community // 100), "months": 72,
             "spinup_months": 60}
 
 

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from cogov_sim.outcomes import OUTCOMES
 from cogov_sim.params import Params, param_specs
+from cogov_sim.rules.delegation import ITEMS
 from cogov_sim.runner import simulate
 
 
@@ -24,9 +25,11 @@ def valid_params(draw: st.DrawFn) -> Params:
             values[s.name] = draw(st.floats(s.low, s.high, allow_nan=False))
     young = values["share_young"]
     values["share_elderly"] = min(values["share_elderly"], 1.0 - young)
-    n = draw(st.integers(200, 700))
-    return Params(**values, n_residents=n, n_communities=draw(st.integers(1, n // 100)),
-                  months=draw(st.integers(12, 30)))
+    k = draw(st.sampled_from([1, 3, 10]))
+    agents = draw(st.integers(200, 700))
+    return Params(**values, n_residents=agents * k, residents_per_agent=k,
+                  n_communities=draw(st.integers(1, agents // 100)),
+                  months=draw(st.integers(12, 30)), spinup_months=draw(st.sampled_from([0, 12, 24])))
 
 
 SHARES = [o.name for o in OUTCOMES if o.unit in ("share", "0-1")]
@@ -44,8 +47,10 @@ def test_invariants_hold_everywhere(params: Params, seed: int) -> None:
     assert ((df[SHARES] >= 0) & (df[SHARES] <= 1)).all().all()
     assert ((df[SCORES] >= 0) & (df[SCORES] <= 100)).all().all()
     assert (df[COUNTS] >= 0).all().all()
-    spend = df[["spend_task_payments", "spend_social_workers", "spend_incubation",
-                "spend_purchase", "spend_direct"]].sum(axis=1)
+    spend = df[[f"spend_{i if i != 'direct_services' else 'direct'}" for i in ITEMS]].sum(axis=1)
     np.testing.assert_allclose(spend, df["spend_total"], rtol=1e-9, atol=1e-6)
+    cap = params.budget_per_resident * params.n_residents / 12
+    assert (df["spend_total"] <= cap * (1 + 1e-9)).all()
+    assert ((df["budget_scale"] > 0) & (df["budget_scale"] <= 1)).all()
     assert (df["so_count"] == np.round(df["so_count"])).all()
     assert ((df["elderly_young_gap"] >= -100) & (df["elderly_young_gap"] <= 100)).all()

@@ -259,7 +259,7 @@ def test_cli_prints_warnings_for_outputs_without_indices(
 def _tiny_spec_file(tmp_path: Path, communities: int = 5) -> Path:
     spec_file = tmp_path / "tiny.toml"
     spec_file.write_text('name = "tiny"\nroot_seed = 7\nn = 4\nreplications = 1\nmonths = 12\n'
-                         f'residents = 300\nresidents_per_agent = 1\nspinup_months = 0\nresidents_per_agent = 1\nspinup_months = 0\ncommunities = {communities}\nlevers = ["list_strictness"]\n'
+                         f'residents = 300\nresidents_per_agent = 1\nspinup_months = 0\ncommunities = {communities}\nlevers = ["list_strictness"]\n'
                          'outcomes = ["participation_rate:final"]\nover_time = []\n',
                          encoding="utf-8")
     return spec_file
@@ -280,11 +280,11 @@ def test_bad_out_is_one_line_before_the_plan_and_nothing_is_written(
 def test_an_invalid_size_on_the_command_line_blames_the_option(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # valid on its own, but too few for the spec's 10 communities
-    spec_file = _tiny_spec_file(tmp_path, communities=10)
-    code = main(["sa", str(spec_file), "--residents", "40", "--out", str(tmp_path / "o")])
+    spec_file = _tiny_spec_file(tmp_path, communities=12)
+    code = main(["sa", str(spec_file), "--residents", "55", "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1
-    assert err.startswith("error: --residents 40: ") and str(spec_file) not in err
+    assert err.startswith("error: --residents 55: ") and str(spec_file) not in err
     assert not (tmp_path / "o").exists()
 
 

@@ -299,6 +299,45 @@ def experiment(spec_file: Path, executor_kind: str, workers: int | None,
     return 0
 
 
+@cli.command()
+@click.argument("spec_file", metavar="SPEC.toml", type=click.Path(path_type=Path))
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="Local worker processes (0 = one per core); results do not depend on it.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
+def discover(spec_file: Path, workers: int, out: Path | None) -> int:
+    """Policy exploration: which lever combinations reach a goal, at what cost and how
+    robustly (PRIM boxes, trade-offs, robustness; see docs/discovery.md)."""
+    from .discovery.prim import MissingExtraError
+    from .discovery.spec import load_spec
+
+    if workers < 0:
+        raise SpecError(f"--workers {workers}: expected 0 (one per core) or more")
+    spec = load_spec(spec_file)
+    try:
+        from .discovery.api import run_discovery
+
+        result = run_discovery(spec, out=out, workers=workers)
+    except MissingExtraError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("finished runs are kept; run the same command again to resume", err=True)
+        raise
+    click.echo(result.text())
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    report = result.report
+    click.echo(f"\n{len(report.done)} run(s) done, {len(report.skipped)} already done, "
+               f"{len(report.failed)} failed, {report.seconds:.1f} s → {result.folder}")
+    click.echo(f"summary: {result.folder / 'summary.md'}")
+    if report.failed:
+        click.echo(f"error: {len(report.failed)} run(s) failed (tracebacks in "
+                   f"{result.folder / 'ledger.jsonl'}); rerun the command to retry them",
+                   err=True)
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI and turn user errors into one line and exit status 2.
 

@@ -20,10 +20,10 @@ from cogov_sim.runner import simulate
 
 HERE = Path(__file__).parent
 CASES = {
-    "baseline": ("baseline", {"n_residents": 1500, "n_communities": 5, "months": 36}, 101),
-    "taicang_3_0": ("taicang_3_0", {"n_residents": 1500, "n_communities": 5, "months": 36}, 102),
-    "chengdu": ("chengdu", {"n_residents": 1200, "n_communities": 3, "months": 30}, 103),
-    "shanghai": ("shanghai", {"n_residents": 1000, "n_communities": 4, "months": 24}, 104),
+    "baseline": ("baseline", {"n_residents": 15000, "n_communities": 5, "months": 36}, 101),
+    "taicang_3_0": ("taicang_3_0", {"n_residents": 15000, "n_communities": 5, "months": 36}, 102),
+    "chengdu": ("chengdu", {"n_residents": 12000, "n_communities": 3, "months": 30}, 103),
+    "shanghai": ("shanghai", {"n_residents": 10000, "n_communities": 4, "months": 24}, 104),
 }
 RTOL = 1e-7
 ATOL = 1e-9

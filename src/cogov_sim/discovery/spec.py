@@ -9,8 +9,10 @@ A spec file::
     n = 200                           # policies: Latin hypercube points over the levers
     scenario = "taicang_1_0"          # preset giving every value the levers do not vary
     months = 60                       # size of every run (optional)
-    residents = 2000
-    communities = 10
+    residents = 10000
+    communities = 2
+    residents_per_agent = 20          # optional: one agent per 20 residents
+    spinup_months = 120               # optional: unrecorded baseline months first
     common_random_numbers = true      # replication r of every policy shares a seed
     presets = ["baseline", "taicang_3_0"]   # placed on the trade-offs (default: all)
 
@@ -73,8 +75,8 @@ from ..specfile import read_toml
 from .goal import Combination, Condition, Goal, Node, outcome_range
 
 TOP_KEYS = ("name", "description", "root_seed", "replications", "n", "scenario", "months",
-            "residents", "communities", "common_random_numbers", "presets", "levers", "goal",
-            "tradeoffs", "prim")
+            "residents", "communities", "residents_per_agent", "spinup_months",
+            "common_random_numbers", "presets", "levers", "goal", "tradeoffs", "prim")
 GOAL_KEYS = ("description", "horizon", "all", "any")
 CONDITION_KEYS = ("outcome", "at_least", "at_most", "relative_to")
 TRADEOFF_KEYS = ("spending", "satisfaction", "participation")
@@ -103,6 +105,8 @@ class DiscoverySpec:
     months: int | None = None
     residents: int | None = None
     communities: int | None = None
+    residents_per_agent: int | None = None
+    spinup_months: int | None = None
     common_random_numbers: bool = True
     source: str = "<spec>"
 
@@ -177,7 +181,7 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
         n=n, scenario=scenario, levers=levers, fixed=fixed, goal=goal, presets=placed,
         tradeoffs=_parse_tradeoffs(where, data.get("tradeoffs")),
         prim=_parse_prim(where, data.get("prim")),
-        months=sizes["months"], residents=sizes["residents"], communities=sizes["communities"],
+        **sizes,
         common_random_numbers=_check_bool(top, "common_random_numbers",
                                           data.get("common_random_numbers", True)),
         source=source)

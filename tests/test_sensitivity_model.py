@@ -173,6 +173,14 @@ BAD_SPECS = [
     ('tolerance = 0.05', "needs max_runs"),
     ('n = 8\nreplications = 0', "replications"),
     ('n = 8\nmonths = "ten"', "months"),
+    ('tolerance = 0.05\nmax_runs = 100000\nscramblings = 1', "at least 2 independent scramblings"),
+    # a joint constraint of the model (share_elderly + share_young <= 1), refused at planning
+    ('n = 8\n[levers]\nshare_elderly = [0, 0.8]\nshare_young = [0, 0.8]',
+     "levers.share_elderly = [0, 0.8] and levers.share_young = [0, 0.8] together can break a "
+     "joint constraint of the model (share_elderly + share_young = "),
+    ('n = 8\n[levers]\nshare_elderly = [0.1, 0.7]\nlist_strictness = []',
+     "levers.share_elderly = [0.1, 0.7] can break a constraint of the model with the values "
+     "held fixed (share_elderly + share_young = 1.05; allowed: at most 1"),
 ]
 
 
@@ -356,3 +364,11 @@ def test_folder_is_released_after_an_analysis_in_this_process(tmp_path: Path) ->
                            "--out", str(out)], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "in use" not in proc.stderr
+
+
+def test_bounds_that_keep_a_joint_constraint_are_accepted() -> None:
+    """The refusal is not blanket: bounds whose every combination is allowed pass."""
+    spec = tiny_spec(levers={"share_elderly": [0.1, 0.6], "share_young": [0.1, 0.4]})
+    assert spec.problem().names == ("share_elderly", "share_young")
+    with pytest.raises(Exception, match="together can break a joint constraint"):
+        tiny_spec(levers={"share_elderly": [0.1, 0.6], "share_young": [0.1, 0.41]})

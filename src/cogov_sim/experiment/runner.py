@@ -49,7 +49,7 @@ RESERVED = ("package", "version", "git", "python", "platform", "libraries", "mod
             "sessions", "outputs")
 # The parts of the package that decide what a run computes; everything else (experiment
 # machinery, analyses, figures, the CLI, the store) may change without invalidating results.
-MODEL_CODE = ("params.py", "presets", "rules", "agents", "phases.py", "model.py", "outcomes.py",
+MODEL_CODE = ("params.py", "presets", "timeline.py", "rules", "agents", "phases.py", "model.py", "outcomes.py",
               "runner.py")
 
 

@@ -22,6 +22,7 @@ from .params import ParameterError, coerce, param_specs
 from .provenance import command_line, environment, now, set_command
 from .sensitivity.problem import SensitivityError
 from .store import RESULTS, OutputError, check_writable
+from .timeline import describe, load_scenario, timeline_data, timeline_names
 from .viz.labels import outcome_label
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--scenario", default="baseline", show_default=True,
-              help="Preset to start from (see `cogov-sim scenarios`).")
+              help="Preset or timeline to run (see `cogov-sim scenarios`).")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
               help="Override a parameter (repeatable; see `cogov-sim params`).")
 @click.option("--seed", type=int, default=None, help="Random seed (default: drawn and recorded).")
@@ -108,7 +109,7 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
         residents: int | None, communities: int | None, out: Path | None, lang: str) -> None:
     """Run one simulation and write manifest, time series and a summary figure."""
     values = merge_overrides(parse_sets(sets), size_overrides(months, residents, communities))
-    params = presets_mod.load_preset(scenario, **values)
+    params = load_scenario(scenario, **values)
     seed = resolve_seed(seed)
     default = out is None  # a default name: if another run takes it first, use name-2, ...
     out = out or RESULTS / f"run-{scenario}-{time.strftime('%Y%m%d-%H%M%S')}-{seed % 10_000:04d}"
@@ -116,6 +117,13 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
     from .runner import simulate
     from .store import write_run
     from .viz.figures import summary_figure
+    from .viz.stages import timeline_figure
+
+    def figure(f: pd.DataFrame, p: Path, lang: str, title: str) -> None:
+        if describe(params):  # a timeline: calendar axis, stage changes marked
+            timeline_figure(f, p, params, lang=lang, title=title)
+        else:
+            summary_figure(f, p, lang=lang, title=title)
 
     started = now()
     t0 = time.perf_counter()
@@ -124,12 +132,12 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
     manifest = {
         "kind": "run", **environment(), "command": command_line(), "started": started,
         "finished": now(), "seconds": round(elapsed, 3), "scenario": scenario,
-        "overrides": values, "seed": seed, "parameters": params.to_dict(),
+        "overrides": values, "seed": seed, "parameters": params.to_dict(), **describe(params),
         "outputs": {"timeseries.parquet": "one row per month, one column per outcome",
                     "summary.png": "key outcomes over time"},
     }
     out = write_run(out, frame, manifest,
-                    lambda f, p: summary_figure(f, p, lang=lang, title=f"{scenario} (seed {seed})"),
+                    lambda f, p: figure(f, p, lang=lang, title=f"{scenario} (seed {seed})"),
                     unique=default)
     click.echo(summary_table(frame, lang))
     click.echo(f"\n{params.months} months, {params.n_residents:,} residents, seed {seed}, "
@@ -139,7 +147,7 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
 def summary_table(frame: pd.DataFrame, lang: str = "en",
                   names: Sequence[str] = SUMMARY_OUTCOMES) -> str:
     """First-year vs last-year means of the key outcomes, as aligned text."""
-    first, last = frame.head(12).mean(), frame.tail(12).mean()
+    first, last = frame[list(names)].head(12).mean(), frame[list(names)].tail(12).mean()
     labels = [outcome_label(n, lang) for n in names]
     width = max(len(s) for s in labels) + 2
     head = ("指标" if lang == "zh" else "outcome").ljust(width)
@@ -156,7 +164,12 @@ def scenarios(lang: str) -> None:
     for name in presets_mod.preset_names():
         p = presets_mod.preset(name)
         text = p.description_zh if lang == "zh" and p.description_zh else p.description
-        click.echo(f"{name:<14}{text}")
+        click.echo(f"{name:<16}{text}")
+    for name in timeline_names():
+        data = timeline_data(name)
+        text = data.get("description_zh") if lang == "zh" and data.get("description_zh") \
+            else data.get("description", "")
+        click.echo(f"{name:<16}[timeline] {text}")
 
 
 @cli.command()

@@ -278,6 +278,40 @@ def experiment(spec_file: Path, workers: int, replications: int | None, months: 
 
 
 @cli.command()
+@click.argument("spec_file", metavar="ROLLOUT.toml", type=click.Path(path_type=Path))
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="Local worker processes (0 = one per core); results do not depend on it.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
+def rollout(spec_file: Path, workers: int, out: Path | None) -> int:
+    """Staggered rollout across townships: a synthetic panel with a known true effect,
+    two-way fixed effects and did2s event studies beside it (see docs/timelines.md)."""
+    from .panel.api import run_rollout_study
+    from .panel.estimate import MissingExtraError
+    from .panel.rollout import load_rollout
+
+    if workers < 0:
+        raise SpecError(f"--workers {workers}: expected 0 (one per core) or more")
+    spec = load_rollout(spec_file)
+    try:
+        result = run_rollout_study(spec, out=out, workers=workers)
+    except MissingExtraError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("finished runs are kept; run the same command again to resume", err=True)
+        raise
+    report = result.report
+    if report.failed:
+        click.echo(f"error: {len(report.failed)} run(s) failed (tracebacks in "
+                   f"{result.folder / 'ledger.jsonl'}); rerun the command to retry them", err=True)
+        return 1
+    click.echo(result.text())
+    click.echo(f"\n{len(report.done)} run(s) done, {len(report.skipped)} already done, "
+               f"{report.seconds:.1f} s → {result.folder}")
+    return 0
+
+
+@cli.command()
 @click.argument("spec_file", metavar="SPEC.toml", type=click.Path(path_type=Path))
 @click.option("--workers", type=int, default=1, show_default=True,
               help="Local worker processes (0 = one per core); results do not depend on it.")

@@ -115,6 +115,11 @@ def parse_rollout(data: Mapping[str, Any], source: str = "<rollout>",
         ranges=_ranges(data.get("ranges", {}), fail),
         adoption=(), source=source)
     adoption, why = _adoption(data["adoption"], start, end, fail)
+    never = spec.townships - int(round(adoption[-1][1] * spec.townships))
+    if never < 2:
+        raise fail("[[adoption]]", f"share {adoption[-1][1]:g} of {spec.townships} townships leaves "
+                                   f"{never} that never adopt; allowed: at least 2 (the controls "
+                                   "of the last years)")
     spec = RolloutSpec(**{**spec.__dict__, "adoption": adoption, "why": why})
     try:
         townships(spec)  # every township must be a valid parameter set
@@ -172,9 +177,9 @@ def _adoption(entries: Any, start: int, end: int, fail: Any) -> tuple[tuple[tupl
         if not isinstance(entry, Mapping) or set(entry) - {"year", "share", "why"}:
             raise fail(place, "expected a table with year, share and why")
         year, share = entry.get("year"), entry.get("share")
-        if isinstance(year, bool) or not isinstance(year, int) or not start < year <= end:
-            raise fail(place, f"year = {year!r}; allowed: {start + 1} to {end} (at least one "
-                              "year before adoption)")
+        if isinstance(year, bool) or not isinstance(year, int) or not start + 2 <= year <= end:
+            raise fail(place, f"year = {year!r}; allowed: {start + 2} to {end} (two years before "
+                              "adoption, so that every township's own level can be estimated)")
         if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
             raise fail(place, f"share = {share!r}; allowed: 0 to 1 (cumulative share adopted)")
         if out and (year <= out[-1][0] or share < out[-1][1]):

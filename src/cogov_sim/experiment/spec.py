@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 from ..outcomes import OUTCOME_NAMES
 from ..params import ParameterError, Params, param_specs, suggest
 from ..params import spec as param_spec
-from ..presets import preset_names
+from ..timeline import scenario_names as preset_names
 from ..specfile import read_toml
 
 if TYPE_CHECKING:

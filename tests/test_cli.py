@@ -14,7 +14,6 @@ import pytest
 from cogov_sim.cli import main
 from cogov_sim.outcomes import OUTCOME_NAMES
 from cogov_sim.params import param_specs
-from cogov_sim.presets import preset_names
 
 SMALL = ["--residents", "400", "--communities", "2", "--months", "14"]
 

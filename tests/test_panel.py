@@ -9,8 +9,14 @@ import pytest
 from cogov_sim.cli import main
 from cogov_sim.experiment.spec import SpecError
 from cogov_sim.panel.estimate import event_study, synthetic_panel
-from cogov_sim.panel.rollout import (adoption_share, assemble_panel, load_rollout, parse_rollout,
-                                     run_rollout, townships)
+from cogov_sim.panel.rollout import (
+    adoption_share,
+    assemble_panel,
+    load_rollout,
+    parse_rollout,
+    run_rollout,
+    townships,
+)
 from cogov_sim.runner import simulate
 
 SMALL = {"name": "tiny_rollout", "root_seed": 5, "townships": 4, "residents_per_agent": 1,

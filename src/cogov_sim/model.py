@@ -156,7 +156,8 @@ class CoGovModel(mesa.Model):
         if start_year is not None:  # a dated timeline: calendar columns after month/year
             year0, moy = divmod(frame["month"].to_numpy() - 1, 12)
             frame.insert(2, "calendar_year", start_year + year0)
-            frame.insert(3, "date", [f"{start_year + y}-{m + 1:02d}" for y, m in zip(year0, moy, strict=True)])
+            frame.insert(3, "date", [f"{start_year + y}-{m + 1:02d}"
+                                     for y, m in zip(year0, moy, strict=True)])
         return frame
 
     @property

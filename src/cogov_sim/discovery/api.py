@@ -29,8 +29,8 @@ from ..experiment.runner import RunReport, Task, load_outcomes, load_status, run
 from ..experiment.seeds import derive_seed
 from ..experiment.spec import Design
 from ..params import spec as param_spec
-from ..timeline import load_scenario as load_preset
 from ..store import default_folder
+from ..timeline import load_scenario as load_preset
 from .goal import Goal, ref_column, reference_columns
 from .prim import Box, ema_module, feature_scores, find_boxes
 from .rules import box_sentence

@@ -50,8 +50,8 @@ RESERVED = ("package", "version", "git", "python", "platform", "libraries", "mod
             "sessions", "outputs")
 # The parts of the package that decide what a run computes; everything else (experiment
 # machinery, analyses, figures, the CLI, the store) may change without invalidating results.
-MODEL_CODE = ("params.py", "presets", "timeline.py", "rules", "agents", "phases.py", "model.py", "outcomes.py",
-              "runner.py")
+MODEL_CODE = ("params.py", "presets", "timeline.py", "rules", "agents", "phases.py", "model.py",
+              "outcomes.py", "runner.py")
 
 
 @dataclass(frozen=True)

@@ -24,14 +24,14 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
+from ..experiment.seeds import derive_seed, keyed_seed
+from ..experiment.spec import SpecError
 from ..outcomes import OUTCOME_NAMES
 from ..params import ParameterError, param_specs, suggest
 from ..params import spec as param_spec
 from ..presets import preset_names
 from ..specfile import read_toml
 from ..timeline import YEARS, build_timeline
-from ..experiment.seeds import derive_seed, keyed_seed
-from ..experiment.spec import SpecError
 
 TOP_KEYS = ("name", "description", "root_seed", "replications", "townships", "residents_per_agent",
             "spinup_months", "residents_per_community", "start_year", "end_year", "before", "adopt",

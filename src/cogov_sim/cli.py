@@ -386,6 +386,69 @@ def discover(spec_file: Path, workers: int, out: Path | None) -> int:
     return 0
 
 
+@cli.command()
+@click.argument("spec_file", metavar="[SPEC.toml]", required=False,
+                type=click.Path(path_type=Path), default=Path("experiments/validation.toml"))
+@click.option("--replications", type=int, default=None,
+              help="Seeds per scenario (replaces the spec's; at least 2).")
+@executor_options
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
+def validate(spec_file: Path, replications: int | None, executor_kind: str,
+             workers: int | None, scheduler: str | None, out: Path | None) -> int:
+    """Check every pattern (P1-P8 and the research note's figures) against its source with
+    one set of parameter values; exit 0 if all pass, 1 if any fails (docs/validation.md)."""
+    from .validation.api import run_validation
+    from .validation.spec import load_validation
+
+    spec = load_validation(spec_file).with_overrides(replications=replications)
+    executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
+    try:
+        with closing(executor):
+            result = run_validation(spec, out=out, executor=executor)
+    except KeyboardInterrupt:
+        click.echo("finished runs are kept; run the same command again to resume", err=True)
+        raise
+    if result.report is not None and result.report.failed:
+        click.echo(f"error: {len(result.report.failed)} run(s) failed (tracebacks in "
+                   f"{result.folder / 'ledger.jsonl'}); rerun the command to retry them",
+                   err=True)
+        return 1
+    click.echo(result.text())
+    click.echo(f"report: {result.folder / 'report.md'}")
+    return 0 if result.all_pass else 1
+
+
+@cli.command()
+@click.argument("spec_file", metavar="SPEC.toml", type=click.Path(path_type=Path))
+@executor_options
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
+def calibrate(spec_file: Path, executor_kind: str, workers: int | None, scheduler: str | None,
+              out: Path | None) -> int:
+    """Pattern-oriented rejection filtering of context parameters against a declared
+    subset of the patterns; posterior table and figure (docs/validation.md)."""
+    from .validation.api import run_calibration
+    from .validation.spec import load_calibration
+
+    spec = load_calibration(spec_file)
+    executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
+    try:
+        with closing(executor):
+            result = run_calibration(spec, out=out, executor=executor)
+    except KeyboardInterrupt:
+        click.echo("finished runs are kept; run the same command again to resume", err=True)
+        raise
+    if result.report is not None and result.report.failed:
+        click.echo(f"error: {len(result.report.failed)} run(s) failed (tracebacks in "
+                   f"{result.folder / 'ledger.jsonl'}); rerun the command to retry them",
+                   err=True)
+        return 1
+    click.echo(result.text())
+    click.echo(f"report: {result.folder / 'report.md'}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI and turn user errors into one line and exit status 2.
 

@@ -1,0 +1,341 @@
+"""Run validation and calibration through the project's runner — the Python side of
+``cogov-sim validate`` and ``cogov-sim calibrate``.
+
+Both build :class:`~cogov_sim.experiment.runner.Task` s with seeds from the experiment
+seed tree (common random numbers: replication *r* of every scenario and every prior
+sample shares a seed) and run them with :func:`~cogov_sim.experiment.runner.run_tasks`:
+manifest first, parallel on any executor, results stored as they finish, resumable after
+an interruption. Each run is reduced in its worker to yearly means
+(:class:`~cogov_sim.validation.patterns.YearlyMeans`); the analysis reads the folder and
+can be redone without rerunning anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..experiment import store
+from ..experiment.design import design_rows
+from ..experiment.executors import Executor
+from ..experiment.runner import RunReport, Task, load_outcomes, run_tasks
+from ..experiment.seeds import derive_seed
+from ..experiment.spec import Design
+from ..store import default_folder
+from ..timeline import load_scenario
+from .patterns import BY_ID, TIMELINE, YearlyMeans, scenarios_for
+from .spec import CalibrationSpec, Size, ValidationSpec, load_calibration, load_validation
+
+
+def _params(scenario: str, size: Size, values: dict[str, Any]) -> Any:
+    sizes = size.params()
+    if scenario == TIMELINE:  # a timeline sets its own months (2005-2020)
+        sizes.pop("months", None)
+    return load_scenario(scenario, **sizes, **values)
+
+
+# -- validation -------------------------------------------------------------------------------
+
+def validation_tasks(spec: ValidationSpec) -> list[Task]:
+    """Variant 0 (the main size, ``replications`` seeds) then each robustness size."""
+    scenarios = scenarios_for(spec.patterns)
+    variants = [(spec.size, spec.replications),
+                *((s, spec.robustness_replications) for s in spec.robustness_sizes)]
+    tasks: list[Task] = []
+    pid = 0
+    for v, (size, reps) in enumerate(variants):
+        for scenario in scenarios:
+            params = _params(scenario, size, spec.context)
+            labels = {"variant": v, "scenario": scenario, "n_residents": params.n_residents,
+                      "n_communities": params.n_communities,
+                      "residents_per_agent": params.residents_per_agent}
+            tasks += [Task(f"v{v}-{scenario}-r{r:04d}", pid, r, params,
+                           derive_seed(spec.root_seed, pid, r, common_random_numbers=True),
+                           labels) for r in range(reps)]
+            pid += 1
+    return tasks
+
+
+def statistics(runs: pd.DataFrame, ids: tuple[str, ...],
+               group: str | None = None) -> pd.DataFrame:
+    """Per (group,) replication and pattern: the pattern's statistic (NaN when a run the
+    pattern needs is missing). ``runs`` holds yearly means with ``scenario`` and
+    ``replication`` columns."""
+    rows = []
+    keys = [c for c in (group, "replication") if c is not None]
+    for key, frame in runs.groupby(keys):
+        key = key if isinstance(key, tuple) else (key,)
+        data = {s: f for s, f in frame.groupby("scenario")}
+        row = dict(zip(keys, key, strict=True))
+        for pid in ids:
+            p = BY_ID[pid]
+            row[pid] = p.fn(data) if all(s in data for s in p.scenarios) else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def summarise(values: pd.Series, low: float, high: float) -> dict[str, Any]:
+    """Mean, 95 % t-interval, share of replications inside the band, verdict."""
+    x = values.dropna().to_numpy(float)
+    n = len(x)
+    with np.errstate(invalid="ignore"):  # an infinite ratio gives an undefined interval
+        mean = float(x.mean()) if n else np.nan
+        half = (float(stats.t.ppf(0.975, n - 1) * x.std(ddof=1) / np.sqrt(n)) if n > 1
+                else np.nan)
+    inside = (x >= low) & (x <= high)
+    return {"n": n, "mean": mean, "ci_low": mean - half, "ci_high": mean + half,
+            "share_in_band": float(inside.mean()) if n else np.nan,
+            "passes": bool(n and low <= mean <= high)}
+
+
+def role_of(pid: str, calibrated_on: tuple[str, ...]) -> str:
+    """``calibration`` (a target of this calibration), ``calibrated earlier`` or
+    ``imposed`` (ODD §1: not a test either), else ``held out``."""
+    status = BY_ID[pid].status
+    if pid in calibrated_on:
+        return "calibration"
+    if status.startswith("calibrated"):
+        return "calibrated earlier"
+    if status.startswith("imposed"):
+        return "imposed"
+    return "held out"
+
+
+def verdict_table(per_rep: pd.DataFrame, spec: ValidationSpec) -> pd.DataFrame:
+    rows = []
+    for pid in spec.patterns:
+        p = BY_ID[pid]
+        role = role_of(pid, spec.calibrated_on)
+        rows.append({"pattern": pid, "claim": p.claim, "source": p.source,
+                     "statistic": p.statistic, "band": p.band_text(), "low": p.low,
+                     "high": p.high, "band_note": p.band_note, "status": p.status,
+                     "role": role, **summarise(per_rep[pid], p.low, p.high)})
+    return pd.DataFrame(rows)
+
+
+def robustness_table(per_rep: pd.DataFrame, labels: pd.DataFrame,
+                     spec: ValidationSpec) -> pd.DataFrame:
+    rows = []
+    for v, frame in per_rep.groupby("variant"):
+        size = labels.loc[labels["variant"] == v].iloc[0]
+        for pid in spec.patterns:
+            p = BY_ID[pid]
+            s = summarise(frame[pid], p.low, p.high)
+            rows.append({"variant": int(v), "residents": int(size["n_residents"]),
+                         "communities": int(size["n_communities"]),
+                         "residents_per_agent": int(size["residents_per_agent"]),
+                         "pattern": pid, "seeds": s["n"], "mean": s["mean"],
+                         "share_in_band": s["share_in_band"], "passes": s["passes"]})
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    spec: ValidationSpec
+    folder: Path
+    report: RunReport | None
+    verdicts: pd.DataFrame
+    robustness: pd.DataFrame
+    files: tuple[Path, ...]
+
+    @property
+    def all_pass(self) -> bool:
+        return bool(len(self.verdicts)) and bool(self.verdicts["passes"].all())
+
+    def text(self) -> str:
+        lines = [f"{'pattern':<8}{'role':<20}{'band':>14}  {'model mean (95 % CI)':<30}verdict"]
+        for r in self.verdicts.itertuples():
+            model = f"{r.mean:.4g} ({r.ci_low:.4g} to {r.ci_high:.4g})"
+            lines.append(f"{r.pattern:<8}{r.role:<20}{r.band:>14}  {model:<30}"
+                         f"{'pass' if r.passes else 'FAIL'}")
+        failed = self.verdicts.loc[~self.verdicts["passes"], "pattern"].tolist()
+        lines.append("all patterns pass" if not failed else f"failing: {', '.join(failed)}")
+        return "\n".join(lines)
+
+
+def run_validation(spec_or_path: ValidationSpec | str | Path, out: str | Path | None = None,
+                   workers: int = 1, executor: Executor | None = None,
+                   progress: bool | None = None, figures: bool = True) -> ValidationResult:
+    """Validate, run (or resume) and analyse a validation spec."""
+    spec = (spec_or_path if isinstance(spec_or_path, ValidationSpec)
+            else load_validation(spec_or_path))
+    folder = Path(out) if out is not None else default_folder(spec.name, spec.fingerprint())
+    report = run_tasks(validation_tasks(spec), folder, workers=workers, executor=executor,
+                       progress=progress, reduce_fn=YearlyMeans(),
+                       manifest={"kind": "validation", "validation": spec.identity()},
+                       info={"name": spec.name, "description": spec.description,
+                             "analysis": spec.to_dict()})
+    return analyse_validation(spec, folder, report, figures=figures)
+
+
+def analyse_validation(spec: ValidationSpec, folder: str | Path,
+                       report: RunReport | None = None, figures: bool = True) -> ValidationResult:
+    """(Re)write the verdicts, robustness table, report and figure of a validation folder."""
+    from .report import validation_figure, validation_markdown
+
+    folder = Path(folder)
+    runs = load_outcomes(folder)
+    per_rep = statistics(runs, spec.patterns, group="variant")
+    main = per_rep[per_rep["variant"] == 0]
+    verdicts = verdict_table(main, spec)
+    labels = runs[["variant", "n_residents", "n_communities",
+                   "residents_per_agent"]].drop_duplicates()
+    robust = robustness_table(per_rep, labels, spec)
+    files = []
+    for name, frame in (("verdicts", verdicts), ("robustness", robust),
+                        ("replications", per_rep)):
+        path = folder / "tables" / f"{name}.csv"
+        store.write_table(path, frame)
+        files.append(path)
+    if figures:
+        path = folder / "figures" / "validation.png"
+        store.write_figure(path, lambda p: validation_figure(verdicts, main, p))
+        files.append(path)
+    path = folder / "report.md"
+    store.write_text(path, validation_markdown(spec, verdicts, robust, figures=figures))
+    files.append(path)
+    manifest = store.read_manifest(folder)
+    manifest["outputs"] = {**manifest.get("outputs", {}),
+                           "report.md": "the validation report (one row per pattern)",
+                           "tables/verdicts.csv": "per pattern: band, source, mean, 95 % CI, "
+                                                  "share of seeds in band, verdict, role",
+                           "tables/robustness.csv": "verdicts per size and sample rate",
+                           "tables/replications.csv": "every pattern statistic per seed",
+                           **({"figures/validation.png": "model value and CI against each "
+                               "pattern's band"} if figures else {})}
+    store.update_manifest(folder, manifest)
+    return ValidationResult(spec, folder, report, verdicts, robust, tuple(files))
+
+
+# -- calibration ------------------------------------------------------------------------------
+
+def prior_samples(spec: CalibrationSpec) -> list[dict[str, float | int]]:
+    """Latin hypercube over the calibrated parameters (whole-number parameters rounded)."""
+    return design_rows(Design(type="lhs", parameters=dict(spec.parameters), n=spec.n,
+                              seed=spec.root_seed))
+
+
+def calibration_tasks(spec: CalibrationSpec) -> list[Task]:
+    scenarios = scenarios_for(spec.targets)
+    tasks: list[Task] = []
+    pid = 0
+    for i, row in enumerate(prior_samples(spec)):
+        for scenario in scenarios:
+            params = _params(scenario, spec.size, {**spec.context, **row})
+            labels = {"sample": i, "scenario": scenario, **row}
+            tasks += [Task(f"s{i:05d}-{scenario}-r{r:03d}", pid, r, params,
+                           derive_seed(spec.root_seed, 0, r, common_random_numbers=True),
+                           labels) for r in range(spec.replications)]
+            pid += 1
+    return tasks
+
+
+def _distance(stats_: pd.DataFrame, spec: CalibrationSpec) -> pd.Series:
+    """Sum over targets of how far the sample's mean lies outside the band, in band widths
+    (0 inside every band)."""
+    total = pd.Series(0.0, index=stats_.index)
+    for pid in spec.targets:
+        low, high = spec.band(pid)
+        width = high - low
+        x = stats_[pid]
+        total += ((low - x).clip(lower=0) + (x - high).clip(lower=0)) / width
+    return total
+
+
+@dataclass(frozen=True)
+class CalibrationResult:
+    spec: CalibrationSpec
+    folder: Path
+    report: RunReport | None
+    samples: pd.DataFrame
+    posterior: pd.DataFrame
+    correlations: pd.DataFrame
+    files: tuple[Path, ...]
+
+    @property
+    def accepted(self) -> pd.DataFrame:
+        return self.samples[self.samples["accepted"]]
+
+    def text(self) -> str:
+        lines = [f"{len(self.accepted)} of {len(self.samples)} prior samples accepted "
+                 f"(all of {', '.join(self.spec.targets)} inside their bands)"]
+        for r in self.posterior.itertuples():
+            lines.append(f"{r.parameter:<22} prior {r.prior_low:g}–{r.prior_high:g}   "
+                         f"accepted {r.accepted_min:.4g}–{r.accepted_max:.4g}   "
+                         f"median {r.median:.4g}")
+        return "\n".join(lines)
+
+
+def run_calibration(spec_or_path: CalibrationSpec | str | Path, out: str | Path | None = None,
+                    workers: int = 1, executor: Executor | None = None,
+                    progress: bool | None = None, figures: bool = True) -> CalibrationResult:
+    """Pattern-oriented rejection filtering: run every prior sample, keep those whose
+    target statistics (means over replications) all fall inside their bands."""
+    spec = (spec_or_path if isinstance(spec_or_path, CalibrationSpec)
+            else load_calibration(spec_or_path))
+    folder = Path(out) if out is not None else default_folder(spec.name, spec.fingerprint())
+    report = run_tasks(calibration_tasks(spec), folder, workers=workers, executor=executor,
+                       progress=progress, reduce_fn=YearlyMeans(),
+                       manifest={"kind": "calibration", "calibration": spec.identity()},
+                       info={"name": spec.name, "description": spec.description,
+                             "analysis": spec.to_dict()})
+    return analyse_calibration(spec, folder, report, figures=figures)
+
+
+def analyse_calibration(spec: CalibrationSpec, folder: str | Path,
+                        report: RunReport | None = None,
+                        figures: bool = True) -> CalibrationResult:
+    from .report import calibration_figure, calibration_markdown
+
+    folder = Path(folder)
+    runs = load_outcomes(folder)
+    names = list(spec.parameters)
+    per_rep = statistics(runs, spec.targets, group="sample")
+    samples = per_rep.groupby("sample")[list(spec.targets)].mean()
+    samples = runs.groupby("sample")[names].first().join(samples).reset_index()
+    samples["distance"] = _distance(samples, spec)
+    samples["accepted"] = samples["distance"] == 0
+    acc = samples[samples["accepted"]]
+    rows = []
+    for name in names:
+        low, high = spec.parameters[name]
+        x = acc[name]
+        rows.append({"parameter": name, "prior_low": low, "prior_high": high,
+                     "accepted": len(x), "accepted_min": x.min(), "q05": x.quantile(0.05),
+                     "median": x.median(), "q95": x.quantile(0.95), "accepted_max": x.max(),
+                     "share_of_prior_range": (x.max() - x.min()) / (high - low)
+                     if len(x) else np.nan})
+    posterior = pd.DataFrame(rows)
+    corr = (acc[names].corr() if len(acc) > 2 else
+            pd.DataFrame(np.nan, index=names, columns=names))
+    corr = corr.rename_axis("parameter").reset_index()
+    files = []
+    for name, frame in (("samples", samples), ("posterior", posterior),
+                        ("correlations", corr)):
+        path = folder / "tables" / f"{name}.csv"
+        store.write_table(path, frame)
+        files.append(path)
+    if figures:
+        path = folder / "figures" / "posterior.png"
+        store.write_figure(path, lambda p: calibration_figure(samples, spec, p))
+        files.append(path)
+    path = folder / "report.md"
+    store.write_text(path, calibration_markdown(spec, samples, posterior, corr, report,
+                                                figures=figures))
+    files.append(path)
+    manifest = store.read_manifest(folder)
+    manifest["outputs"] = {**manifest.get("outputs", {}),
+                           "report.md": "calibration report: targets, posterior, correlations",
+                           "tables/samples.csv": "every prior sample: parameters, target "
+                                                 "statistics, distance, accepted",
+                           "tables/posterior.csv": "accepted ranges and quantiles per parameter",
+                           "tables/correlations.csv": "correlations of accepted samples",
+                           **({"figures/posterior.png": "prior samples, accepted ones marked"}
+                              if figures else {})}
+    store.update_manifest(folder, manifest)
+    return CalibrationResult(spec, folder, report, samples, posterior, corr, tuple(files))

@@ -121,8 +121,9 @@ def calibration_markdown(spec: CalibrationSpec, samples: pd.DataFrame,
     for pid in spec.targets:
         p = BY_ID[pid]
         low, high = spec.band(pid)
-        lines.append(f"| {pid} | {p.claim} | {p.source} | {p.statistic} | {low:g} to "
-                     f"{high:g} |")
+        given = " (from the spec's [bands])" if pid in spec.bands else ""
+        lines.append(f"| {pid} | {p.claim} | {p.source} | {p.statistic} | {low:.4g} to "
+                     f"{high:.4g}{given} |")
     lines += ["", "## Posterior", "",
               f"{len(acc)} of {len(samples)} samples accepted.", "",
               "| parameter | prior | accepted range | 5 % | median | 95 % | share of prior "

@@ -149,10 +149,13 @@ GOOD_CALIBRATION = ('root_seed = 1\nreplications = 1\nn = 4\ntargets = ["C1"]\n'
     (GOOD_VALIDATION + 'patterns = ["P9"]\n', "unknown pattern 'P9'"),
     (GOOD_VALIDATION + 'patterns = ["P1"]\ncalibrated_on = ["P1"]\n', "hold at least one out"),
     (GOOD_VALIDATION + 'calibrated_on = ["C3"]\n', "calibrated_on: unknown pattern 'C3'"),
-    (GOOD_VALIDATION + "[context]\nlist_strictness = 0.5\n", "unknown parameter"),
+    (GOOD_VALIDATION + "[context]\nlist_strictness = 0.5\n", "not a context parameter"),
+    (GOOD_VALIDATION + "[context]\nn_residents = 500\n", "not a context parameter"),
     (GOOD_VALIDATION + "[context]\nadmin_task_load = 5000\n", "out of range"),
     (GOOD_VALIDATION + "[robustness]\nreplications = 2\n", "sizes = None"),
-    (GOOD_VALIDATION.replace("residents = 1200", "residents = 12"), "at least"),
+    (GOOD_VALIDATION.replace("residents = 1200", "residents = 12"), "residents = 12 is out of range"),
+    (GOOD_VALIDATION.replace("residents = 1200", "residents = 500").replace(
+        "residents_per_agent = 1", "residents_per_agent = 10"), "at least 5 resident agents"),
 ])
 def test_bad_validation_specs_are_refused(tmp_path: Path, capsys, text: str,
                                           message: str) -> None:

@@ -182,6 +182,11 @@ def _context(where: _Where, value: Any) -> dict[str, float | int]:
     here = where.table("[context]")
     if not isinstance(value, Mapping):
         raise here.error(f"expected a table of context parameters, got {value!r}")
+    names = [s.name for s in param_specs("context")]
+    for key in value:
+        if key not in names:
+            raise here.error(f"'{key}' is not a context parameter{suggest(key, names)}; "
+                             "levers belong to the presets, sizes at the top level")
     return {k: _check_value(here, k, v, kinds=("context",)) for k, v in value.items()}
 
 

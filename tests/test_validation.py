@@ -132,6 +132,11 @@ def test_twin_experiment_calibrates_known_values_back(tmp_path: Path) -> None:
     assert post.loc["admin_task_load", "share_of_prior_range"] < 0.3
     assert (tmp_path / "twin" / "report.md").is_file()
     assert (tmp_path / "twin" / "manifest.json").is_file()
+    # the same spec resumes in the same folder: nothing reruns, the same posterior
+    again = run_calibration(spec, out=tmp_path / "twin", figures=False)
+    assert again.report is not None and not again.report.done
+    assert len(again.report.skipped) == spec.n
+    assert again.posterior.equals(result.posterior)
 
 
 # -- bad specs: one line, exit 2, nothing written --------------------------------------------

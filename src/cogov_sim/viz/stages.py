@@ -11,6 +11,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from ..outcomes import SUMMARY_OUTCOMES  # noqa: E402
@@ -29,8 +30,10 @@ def timeline_figure(frame: pd.DataFrame, path: Path, params: Params,
 
     info = describe(params)
     start_year = info.get("start_year")
-    offset = (start_year - 1) if start_year is not None else 0.0
-    x = offset + frame["month"] / 12.0
+    # month m (1-based) of a dated run starts at start_year + (m - 1) / 12: January of the
+    # first year sits on the tick of that year; undated runs show years since the start
+    offset = float(start_year) if start_year is not None else 0.0
+    x = offset + (frame["month"] - 1) / 12.0
     with plt.rc_context(language_style(lang)):
         fig, axes = plt.subplots(2, 3, figsize=(12, 6.5), constrained_layout=True)
         for ax, name in zip(axes.flat, outcomes, strict=False):
@@ -43,6 +46,8 @@ def timeline_figure(frame: pd.DataFrame, path: Path, params: Params,
             ax.set_title(outcome_label(name, lang), fontsize=10)
             ax.set_xlabel(("年份" if lang == "zh" else "calendar year") if start_year
                           else ("年" if lang == "zh" else "year"))
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
             ax.grid(alpha=0.3)
         if title:
             fig.suptitle(title)

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from ..params import Params
 
 
+def month_position(month: int | float, start_year: int | None) -> float:
+    """Where reported month ``month`` (1-based) starts on the time axis: its calendar date
+    as a decimal year for a dated run (January 2005 = 2005.0), else years since the start."""
+    return (float(start_year) if start_year is not None else 0.0) + (month - 1) / 12.0
+
+
 def timeline_figure(frame: pd.DataFrame, path: Path, params: Params,
                     outcomes: Sequence[str] = SUMMARY_OUTCOMES, lang: str = "en",
                     title: str | None = None) -> None:
@@ -32,14 +38,13 @@ def timeline_figure(frame: pd.DataFrame, path: Path, params: Params,
     start_year = info.get("start_year")
     # month m (1-based) of a dated run starts at start_year + (m - 1) / 12: January of the
     # first year sits on the tick of that year; undated runs show years since the start
-    offset = float(start_year) if start_year is not None else 0.0
-    x = offset + (frame["month"] - 1) / 12.0
+    x = month_position(frame["month"], start_year)
     with plt.rc_context(language_style(lang)):
         fig, axes = plt.subplots(2, 3, figsize=(12, 6.5), constrained_layout=True)
         for ax, name in zip(axes.flat, outcomes, strict=False):
             ax.plot(x, frame[name], color="#2a6f97", lw=1.6)
             for change in info.get("changes", []):
-                at = offset + (change["month"] - 1) / 12.0
+                at = month_position(change["month"], start_year)
                 ax.axvline(at, color="#9b2226", ls="--", lw=0.9)
                 ax.text(at, 0.98, f" {change['label']}", transform=ax.get_xaxis_transform(),
                         rotation=90, va="top", ha="left", fontsize=7, color="#9b2226")

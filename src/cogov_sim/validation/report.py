@@ -16,7 +16,7 @@ from .spec import CalibrationSpec, ValidationSpec
 def _fmt(x: float) -> str:
     if x is None or np.isnan(x):
         return "–"
-    return f"{x:.3g}" if np.isfinite(x) else ("∞" if x > 0 else "−∞")
+    return f"{x:,.4g}" if np.isfinite(x) else ("∞" if x > 0 else "−∞")
 
 
 def validation_markdown(spec: ValidationSpec, verdicts: pd.DataFrame, robust: pd.DataFrame,

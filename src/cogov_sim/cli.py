@@ -22,13 +22,21 @@ from .params import ParameterError, coerce, param_specs
 from .provenance import command_line, environment, now, set_command
 from .sensitivity.problem import SensitivityError
 from .store import RESULTS, OutputError, check_writable
-from .viz.labels import outcome_label
+from .viz.labels import (
+    MissingFontError,
+    check_figure_language,
+    outcome_label,
+    param_label,
+    scenario_label,
+    unit_label,
+    word,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
 USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, OutputError, SensitivityError,
-                                             SpecError)
+                                             SpecError, MissingFontError)
 # Mesa, pandas and matplotlib are imported inside the commands that use them, so that
 # `--help`, `params` and `scenarios` start quickly.
 
@@ -107,6 +115,7 @@ def cli() -> None:
 def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | None,
         residents: int | None, communities: int | None, out: Path | None, lang: str) -> None:
     """Run one simulation and write manifest, time series and a summary figure."""
+    check_figure_language(lang)  # one line now, not a figure of empty boxes later
     values = merge_overrides(parse_sets(sets), size_overrides(months, residents, communities))
     params = presets_mod.load_preset(scenario, **values)
     seed = resolve_seed(seed)
@@ -129,23 +138,46 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
                     "summary.png": "key outcomes over time"},
     }
     out = write_run(out, frame, manifest,
-                    lambda f, p: summary_figure(f, p, lang=lang, title=f"{scenario} (seed {seed})"),
+                    lambda f, p: summary_figure(f, p, lang=lang,
+                                                title=run_title(scenario, values, seed, lang)),
                     unique=default)
     click.echo(summary_table(frame, lang))
-    click.echo(f"\n{params.months} months, {params.n_residents:,} residents, seed {seed}, "
-               f"{elapsed:.2f} s → {out}")
+    if lang == "zh":
+        click.echo(f"\n{params.months} 个月, {params.n_residents:,} 名居民, 随机种子 {seed}, "
+                   f"{elapsed:.2f} 秒 → {out}")
+    else:
+        click.echo(f"\n{params.months} months, {params.n_residents:,} residents, seed {seed}, "
+                   f"{elapsed:.2f} s → {out}")
+
+
+def run_title(scenario: str, overrides: dict[str, float | int], seed: int, lang: str = "en") -> str:
+    """Title of ``run``'s figure: the scenario's display name, every override, the seed."""
+    changes = ", ".join(f"{k}={v:g}" for k, v in overrides.items())
+    return (f"{scenario_label(scenario, lang)} ({scenario})" + (f" · {changes}" if changes else "")
+            + f" · {word('seed', lang)} {seed}")
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (CJK characters take two)."""
+    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
 
 
 def summary_table(frame: pd.DataFrame, lang: str = "en",
                   names: Sequence[str] = SUMMARY_OUTCOMES) -> str:
-    """First-year vs last-year means of the key outcomes, as aligned text."""
+    """First-year vs last-year means of the key outcomes with their units, as aligned text."""
     first, last = frame.head(12).mean(), frame.tail(12).mean()
-    labels = [outcome_label(n, lang) for n in names]
-    width = max(len(s) for s in labels) + 2
-    head = ("指标" if lang == "zh" else "outcome").ljust(width)
-    lines = [f"{head}{'first year':>12}{'last year':>12}"]
+    from .outcomes import outcome
+
+    labels = [f"{outcome_label(n, lang)} ({unit_label(outcome(n).unit, lang)})" for n in names]
+    width = max(_width(s) for s in labels) + 2
+    cols = [word("first year", lang), word("last year", lang)]
+    lines = [_pad(word("outcome", lang), width) + "".join(_pad(c, 12) for c in cols)]
     for name, label in zip(names, labels, strict=True):
-        lines.append(f"{label.ljust(width)}{first[name]:>12.3f}{last[name]:>12.3f}")
+        lines.append(f"{_pad(label, width)}{first[name]:<12.3f}{last[name]:<12.3f}")
     return "\n".join(lines)
 
 
@@ -159,6 +191,7 @@ def scenarios(lang: str) -> None:
         click.echo(f"{name:<14}{text}")
 
 
+
 @cli.command()
 @click.option("--kind", type=click.Choice(["lever", "context", "size"]), default=None,
               help="Only parameters of this kind.")
@@ -166,8 +199,9 @@ def scenarios(lang: str) -> None:
 def params(kind: str | None, lang: str) -> None:
     """List every parameter with its default, bounds, unit and meaning."""
     for s in param_specs(kind):  # type: ignore[arg-type]
-        click.echo(f"{s.name:<26}{s.kind:<8}{s.default!s:>8}  [{s.low:g}, {s.high:g}] "
-                   f"{s.unit}\n{'':<26}{getattr(s, lang)}")
+        click.echo(f"{s.name:<26}{_pad(word(s.kind, lang), 10)}{s.default!s:>8}  "
+                   f"[{s.low:g}, {s.high:g}] {unit_label(s.unit, lang)}\n"
+                   f"{'':<26}{param_label(s.name, lang)}")
 
 
 @cli.command()
@@ -193,6 +227,7 @@ def sa(spec_file: Path, n: int | None, replications: int | None, months: int | N
 
     if workers < 0:
         raise SensitivityError(f"--workers {workers}: expected 0 (one per core) or more")
+    check_figure_language(lang)
     spec = load_spec(spec_file).with_overrides(n=n, replications=replications, months=months,
                                                residents=residents)
     prepared = prepare_sa(spec, out)  # checks and opens the folder before anything is printed

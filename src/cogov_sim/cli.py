@@ -338,6 +338,25 @@ def discover(spec_file: Path, workers: int, out: Path | None) -> int:
     return 0
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind (only this machine unless told otherwise).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language the page starts in (switchable on the page).")
+def dashboard(host: str, port: int, lang: str) -> int:
+    """Serve the interactive dashboard (Mesa SolaraViz) until interrupted; works offline.
+    Needs the optional extra: pip install "cogov-sim[dashboard]"."""
+    from .dashboard import MissingExtraError, check_dependencies, serve
+
+    try:
+        check_dependencies()
+    except MissingExtraError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"dashboard: http://{host}:{port}/  (Ctrl+C stops it)", err=True)
+    return serve(host, port, lang)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI and turn user errors into one line and exit status 2.
 

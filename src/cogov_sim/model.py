@@ -46,14 +46,17 @@ class CoGovModel(mesa.Model):
     rng=7)``. ``preset`` names a scenario preset (default: the parameter defaults), the other
     keywords are parameters applied on top of it (or on top of ``params``); ``rng`` is an
     int or a SeedSequence, the same as ``seed``; ``seed=None`` draws a fresh seed and
-    records it in ``self.seed``. ``self.datacollector`` is a Mesa ``DataCollector`` holding
+    records it in ``self.seed``; a Mesa ``Scenario`` passed as ``scenario`` (SolaraViz's
+    Reset does so) only contributes its ``rng``. ``self.datacollector`` is a Mesa ``DataCollector`` holding
     every outcome of every reported month; ``self.running`` turns False after
     ``params.months`` reported months.
     """
 
     def __init__(self, params: Params | None = None, seed: Seed | None = 0, *,
                  rng: Seed | None = None, preset: str | None = None,
-                 **overrides: Any) -> None:
+                 scenario: Any = None, **overrides: Any) -> None:
+        if rng is None and scenario is not None:  # Mesa's Scenario, as SolaraViz's Reset passes
+            rng = getattr(scenario, "rng", None)
         seed = _resolve_seed(seed, rng)
         super().__init__(rng=seed)
         self.policy = _resolve_params(params, preset, overrides)

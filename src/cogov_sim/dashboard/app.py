@@ -11,6 +11,7 @@ Mesa's English wording; everything this page adds switches language.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from typing import Any
@@ -41,6 +42,10 @@ TEXT = {
     "how": ("Pick a scenario, move the policy sliders, press Reset to apply them, then Step "
             "or Play: one step is one month.",
             "选择情景, 调整政策滑块, 点击 Reset 应用, 再点击 Step 或 Play: 每步为一个月。"),
+    "run": ("This run", "本次运行"),
+    "month": ("month", "第几月"),
+    "changed": ("levers changed from the preset", "相对预设调整的政策杠杆"),
+    "none": ("none", "无"),
     "no_font": ("No Chinese font is installed: charts stay in English "
                 "(apt-get install fonts-wqy-microhei).",
                 "未安装中文字体: 图表保持英文 (apt-get install fonts-wqy-microhei)。"),
@@ -51,13 +56,13 @@ def t(key: str, lang: str) -> str:
     return TEXT[key][0 if lang == "en" else 1]
 
 
-def _step(spec: ParamSpec) -> float:
-    """A slider step of about a fiftieth of the range, rounded to 1, 2 or 5 × 10^k."""
+def slider_step(spec: ParamSpec) -> float:
+    """A slider step: the power of ten at or below a hundredth of the range (1 for whole
+    numbers), fine enough that every preset's value lies on the slider's grid (tested), so
+    Reset without touching a slider rebuilds the preset exactly."""
     if spec.is_integer:
         return 1
-    raw = (spec.high - spec.low) / 50
-    scale = 10.0 ** __import__("math").floor(__import__("math").log10(raw))
-    return next(m * scale for m in (1, 2, 5, 10) if m * scale >= raw)
+    return float(10.0 ** math.floor(math.log10((spec.high - spec.low) / 100)))
 
 
 def sliders(values: dict[str, Any], lang: str) -> dict[str, Slider]:
@@ -66,18 +71,51 @@ def sliders(values: dict[str, Any], lang: str) -> dict[str, Slider]:
     for spec in param_specs("lever"):
         label = f"{param_label(spec.name, lang)} ({unit_label(spec.unit, lang)})"
         out[spec.name] = Slider(label, value=values[spec.name], min=spec.low, max=spec.high,
-                                step=_step(spec), dtype=int if spec.is_integer else float)
+                                step=slider_step(spec), dtype=int if spec.is_integer else float)
     return out
 
 
 def model_params(model: CoGovModel, lang: str) -> dict[str, Any]:
     """Mesa's ``model_params``: the preset and sizes fixed, the levers as sliders showing
     the current model's values (so switching language keeps them)."""
-    return {"preset": model.preset or START_PRESET, **SIZES, **sliders(model.policy.to_dict(), lang)}
+    return {"preset": model.preset or START_PRESET, "rng": SEED, **SIZES,
+            **sliders(model.policy.to_dict(), lang)}
 
 
 def new_model(preset: str) -> CoGovModel:
     return CoGovModel(preset=preset, rng=SEED, **SIZES)
+
+
+CSS = """
+.v-input__slider .v-input__slot { flex-wrap: wrap; }
+.v-input__slider .v-label { flex: 1 1 100%; height: auto; line-height: 1.25;
+                            white-space: normal; margin-bottom: 2px; font-size: 13px; }
+"""
+"""Slider labels above their sliders, wrapped (the metadata's labels are sentences)."""
+
+
+def changed_levers(model: CoGovModel) -> dict[str, float]:
+    """Levers of the running model that differ from its preset's values."""
+    preset = preset_values(model.preset) if model.preset else {}
+    defaults = {s.name: s.default for s in param_specs("lever")}
+    return {name: value for name, value in model.policy.levers().items()
+            if value != preset.get(name, defaults[name])}
+
+
+def run_card(lang: str) -> Callable[[CoGovModel], Any]:
+    def RunCard(model: CoGovModel) -> Any:  # noqa: N802 - a component
+        changed = changed_levers(model)
+        with solara.Column() as column:
+            solara.Text(f"{t('run', lang)}: {scenario_label(model.preset or '', lang)} · "
+                        f"{t('month', lang)} {model.recorder.n}")
+            solara.Text(f"{t('changed', lang)}:")
+            for name, value in changed.items():
+                solara.Text(f"{name} = {value:g} · {param_label(name, lang)}")
+            if not changed:
+                solara.Text(t("none", lang))
+        return column
+
+    return RunCard
 
 
 def charts(lang: str, colour_by: solara.Reactive[str]) -> list[Callable[[CoGovModel], Any]]:
@@ -120,6 +158,7 @@ def Page() -> None:
         preset.set(name)
         model.set(new_model(name))
 
+    solara.Style(CSS)
     with solara.Column(style={"padding": "0 12px"}):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.Select(t("scenario", lang), value=preset.value, on_value=pick,
@@ -131,7 +170,7 @@ def Page() -> None:
             solara.Text(t("no_font", lang))
     # a new key when the language or preset changes: Mesa's parameter panel is rebuilt with
     # the new labels and the current model's values; the model itself is kept
-    SolaraViz(model, components=charts(figure_lang, colour_by),
+    SolaraViz(model, components=[run_card(lang), *charts(figure_lang, colour_by)],
               model_params=model_params(model.value, lang), name=t("title", lang),
               play_interval=150).key(f"viz-{lang}-{preset.value}")
 

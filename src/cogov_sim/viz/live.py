@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ..outcomes import outcome
 from ..rules.common import group_sum, safe_div
@@ -69,10 +70,12 @@ def chart_figure(frame: pd.DataFrame, chart: str, lang: str = "en",
         ax.set_xlabel(f"{word('month', lang)} ({_month_note(lang)})", fontsize=8.5)
         ax.set_ylabel(unit_label(outcome(names[0]).unit, lang), fontsize=8.5)
         if len(frame) == 0:
+            ax.set_xlim(0, 12)
             ax.text(0.5, 0.5, _text(("press Step or Play", "请点击 Step 或 Play"), lang),
                     ha="center", va="center", transform=ax.transAxes, color="0.4")
         elif len(names) > 1:
             ax.legend(fontsize=7, frameon=False)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
     return fig

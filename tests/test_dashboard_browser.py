@@ -49,7 +49,10 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     _require(f"Debian's chromium ({CHROMIUM})", os.path.exists(CHROMIUM))
-    pytest.importorskip("playwright.sync_api")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _require("the Python package playwright (pip install -e '.[test]')", False)
     port = _free_port()
     log_path = tmp_path_factory.mktemp("dashboard") / "server.log"
     with open(log_path, "wb") as log:

@@ -184,3 +184,17 @@ def test_dashboard_sliders_come_from_the_metadata() -> None:
             if lever in en:
                 step = en[lever].step
                 assert abs(value / step - round(value / step)) < 1e-9, (name, lever, value)
+
+
+def test_thin_bands_are_detected_for_the_caption() -> None:
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from cogov_sim.viz.experiment_figures import _bands_thin
+
+    fig, ax = plt.subplots()
+    ax.set_ylim(0.0, 1.0)
+    thin = pd.DataFrame({"low": [0.500, 0.600], "high": [0.505, 0.602]})
+    wide = pd.DataFrame({"low": [0.40, 0.50], "high": [0.60, 0.70]})
+    assert _bands_thin(thin, ax) and not _bands_thin(wide, ax)
+    plt.close(fig)

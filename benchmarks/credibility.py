@@ -73,14 +73,16 @@ def main() -> None:
         a = run("taicang_2_0", s, kw, initial_trust_so=0.05)
         b = run("taicang_2_0", s, kw, initial_trust_so=0.9)
         n.append(len(changed(a, b, skip=("trust_so",))))
-    print(f"| initial_trust_so 0.05 vs 0.9 (taicang_2_0) | outcomes changed besides trust_so: {np.mean(n):.0f} |")
+    print("| initial_trust_so 0.05 vs 0.9 (taicang_2_0) | outcomes changed besides trust_so: "
+          f"{np.mean(n):.0f} |")
     for sc in ("baseline", "taicang_1_0", "taicang_2_0", "taicang_3_0", "shanghai", "chengdu"):
         d = [run(sc, s, kw) for s in seeds]
         g = np.mean([tail(x, "eval_gov_to_committee") for x in d])
         r = np.mean([tail(x, "eval_residents_to_committee") for x in d])
         spend = np.mean([tail(x, "spend_total") for x in d]) * 12 / kw["n_residents"]
         print(f"| {sc} | gov score of committees {g:.1f}, residents' score {r:.1f}, "
-              f"spending {spend:.0f} yuan/resident/yr, burden {np.mean([tail(x, 'admin_burden') for x in d]):.3f}, "
+              f"spending {spend:.0f} yuan/resident/yr, "
+              f"burden {np.mean([tail(x, 'admin_burden') for x in d]):.3f}, "
               f"participation {np.mean([tail(x, 'participation_rate') for x in d]):.3f}, "
               f"so/10k {np.mean([tail(x, 'so_per_10k') for x in d]):.1f} |")
     for per in (500, 2000, 5000):

@@ -24,7 +24,8 @@ from cogov_sim.experiment.store import FolderMismatchError
 from cogov_sim.params import Params
 from cogov_sim.runner import simulate
 
-TINY = {"name": "tiny", "root_seed": 11, "replications": 3, "months": 12, "residents": 300, "residents_per_agent": 1, "spinup_months": 0,
+TINY = {"name": "tiny", "root_seed": 11, "replications": 3, "months": 12, "residents": 300,
+        "residents_per_agent": 1, "spinup_months": 0,
         "communities": 3, "scenarios": ["baseline", "taicang_3_0"]}
 
 
@@ -423,8 +424,11 @@ def test_dask_executor_gives_the_same_data(tmp_path: Path, clean: pd.DataFrame) 
     from cogov_sim.experiment.executors import DaskExecutor
 
     tasks, manifest = tiny_tasks()
+    # the scheduler's and the worker's HTTP servers on the loopback interface, on ports
+    # the system picks (by default they would listen on every interface)
     with distributed.Client(processes=False, n_workers=1, threads_per_worker=2,
-                            dashboard_address=None) as client:
+                            dashboard_address="127.0.0.1:0",
+                            worker_dashboard_address="127.0.0.1:0") as client:
         report = run_tasks(tasks, tmp_path / "dask", manifest=manifest, progress=False,
                            executor=DaskExecutor(client))
     assert report.ok

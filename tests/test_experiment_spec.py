@@ -15,7 +15,8 @@ from cogov_sim.params import spec as param_spec
 from cogov_sim.presets import load_preset
 
 ROOT = Path(__file__).resolve().parents[1]
-TINY = {"name": "tiny", "root_seed": 7, "replications": 2, "months": 12, "residents": 300, "residents_per_agent": 1, "spinup_months": 0,
+TINY = {"name": "tiny", "root_seed": 7, "replications": 2, "months": 12, "residents": 300,
+        "residents_per_agent": 1, "spinup_months": 0,
         "communities": 3}
 
 

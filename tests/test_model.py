@@ -53,7 +53,8 @@ def test_frame_has_one_row_per_month_and_every_outcome(small: Params) -> None:
 
 
 def test_four_agent_types_are_mesa_agents_and_inspectable() -> None:
-    p = load_preset("taicang_2_0", n_residents=600, n_communities=3, months=12, residents_per_agent=1, spinup_months=0)
+    p = load_preset("taicang_2_0", n_residents=600, n_communities=3, months=12, residents_per_agent=1,
+                    spinup_months=0)
     m = CoGovModel(p, seed=3)
     m.run()
     assert isinstance(m.government, Government) and isinstance(m.government, mesa.Agent)
@@ -77,14 +78,16 @@ def test_four_agent_types_are_mesa_agents_and_inspectable() -> None:
 
 
 def test_resident_view_follows_state_changes() -> None:
-    m = CoGovModel(Params(n_residents=300, n_communities=2, months=3, residents_per_agent=1, spinup_months=0), seed=1)
+    m = CoGovModel(Params(n_residents=300, n_communities=2, months=3, residents_per_agent=1,
+                          spinup_months=0), seed=1)
     r = m.resident(0)
     m.population.efficacy[0] = 0.123
     assert r.efficacy == pytest.approx(0.123)
 
 
 def test_budget_items_sum_to_total_every_month() -> None:
-    df = simulate(load_preset("chengdu", n_residents=600, n_communities=3, months=24, residents_per_agent=1, spinup_months=0), 4)
+    df = simulate(load_preset("chengdu", n_residents=600, n_communities=3, months=24,
+                              residents_per_agent=1, spinup_months=0), 4)
     items = df[[c for c in df.columns
                 if c.startswith("spend_") and c not in ("spend_total", "spend_per_resident")]]
     assert items.shape[1] == len(delegation.ITEMS)
@@ -97,7 +100,8 @@ def test_network_degree_matches_parameter() -> None:
                    seed=0)
     assert 9.0 < m.degree.mean() <= 10.0
     g = m.network_graph()
-    assert g.number_of_nodes() == 2000  # one node per resident agent (1 per 10 residents) and g.number_of_edges() == m.adjacency.nnz // 2
+    assert g.number_of_nodes() == 2000  # one node per resident agent (1 per 10 residents)
+    assert g.number_of_edges() == m.adjacency.nnz // 2
 
 
 def test_gini_binned_matches_exact() -> None:

@@ -113,9 +113,11 @@ def test_sobol_design_extends_by_doubling() -> None:
 def test_tolerance_growth_converges_and_reports_history() -> None:
     r = analyze_function(ishigami, ISHIGAMI_BOUNDS, tolerance=0.02, max_runs=200_000, seed=4,
                          vectorized=True)
-    assert r.verdict == "converged"
-    assert r.change is not None and r.change < 0.02
-    assert "converged" in r.verdict_text
+    assert r.verdict == "converged" and r.scramblings == 8  # the default with a tolerance
+    assert r.error_bound is not None and r.error_bound < 0.02
+    assert r.error_bound == pytest.approx(r.indices.query("index in ['S1', 'ST']")["conf"].max())
+    assert "independent scramblings" in r.verdict_text
+    assert r.summary()["error_bound"] == pytest.approx(r.error_bound, abs=1e-6)
     sizes = sorted(r.convergence["n"].unique())
     assert sizes[-1] == r.n and sizes == [2**k for k in range(3, int(math.log2(r.n)) + 1)]
     s1, st = ishigami_analytic()
@@ -366,7 +368,67 @@ def test_indices_are_estimated_once_per_sample_size(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(Sobol, "analyze", counted)
     r = analyze_function(lambda a, b: a + 2 * b * b, {"a": (0, 1), "b": (0, 1)}, n_start=8,
-                         tolerance=1e-9, max_runs=4 * 64)
+                         tolerance=1e-9, max_runs=2 * 4 * 64, scramblings=2)
     assert r.verdict == "budget" and r.n == 64
-    assert sorted(calls) == [8 * 4, 16 * 4, 32 * 4, 64 * 4]  # each n once, reused at the end
+    # each n once per scrambling, reused at the end
+    assert sorted(calls) == [m * 4 for m in (8, 8, 16, 16, 32, 32, 64, 64)]
     assert sorted(set(r.convergence["n"])) == [8, 16, 32, 64]
+
+
+@pytest.mark.slow
+def test_converged_means_within_tolerance_on_analytic_functions() -> None:
+    """The fast version of benchmarks/bench_convergence.py (table in docs/sensitivity.md):
+    whenever the verdict says converged at tolerance t, the true error of every S1 and ST
+    against the analytic value is within t, in at least 9 of 10 seeds."""
+    from cogov_sim.sensitivity.testfunctions import ishigami as ishigami_tf
+    from cogov_sim.sensitivity.testfunctions import linear
+
+    tolerance = 0.05
+    for tf in (ishigami_tf(), linear([1, 2, 3, 0.5, 0])):
+        verdicts, within = [], []
+        for seed in range(10):
+            r = analyze_function(tf, tf.bounds_dict(), tolerance=tolerance, max_runs=400_000,
+                                 seed=seed, vectorized=True)
+            verdicts.append(r.verdict)
+            error = tf.true_error(r.value("S1").to_numpy(), r.value("ST").to_numpy())
+            within.append(r.verdict == "converged" and error <= tolerance)
+        assert verdicts.count("converged") >= 9, (tf.name, verdicts)
+        assert sum(within) >= 9, (tf.name, within)
+
+
+def test_analytic_test_functions_match_the_formulas_in_this_module() -> None:
+    from cogov_sim.sensitivity.testfunctions import ishigami as ishigami_tf
+    from cogov_sim.sensitivity.testfunctions import sobol_g as sobol_g_tf
+
+    s1, st = ishigami_analytic()
+    tf = ishigami_tf()
+    assert np.allclose(tf.s1, s1) and np.allclose(tf.st, st)
+    X = np.random.default_rng(1).uniform(-PI, PI, (50, 3))  # noqa: N806
+    assert np.allclose(tf(X), ishigami(X))
+    g = sobol_g_tf(G_A)
+    g1, gt = sobol_g_analytic(G_A)
+    assert np.allclose(g.s1, g1) and np.allclose(g.st, gt)
+    X = np.random.default_rng(2).uniform(0, 1, (50, len(G_A)))  # noqa: N806
+    assert np.allclose(g(X), sobol_g(X))
+    # first- and second-order shares of the variance never exceed the whole
+    assert sum(g.s1) + sum(g.s2.values()) <= 1 + 1e-12  # type: ignore[union-attr]
+
+
+def test_second_order_table_has_intervals_that_cover_ishigami() -> None:
+    """Ishigami's only interaction is x1 x x3 (S13 = V13 / V); four scramblings give
+    t-intervals for every S2, and the table and text carry them."""
+    from cogov_sim.sensitivity.testfunctions import ishigami as ishigami_tf
+
+    tf = ishigami_tf()
+    r = analyze_function(tf, tf.bounds_dict(), n=1024, scramblings=4, seed=3, vectorized=True,
+                         second_order=True)
+    table = r.second_order().set_index(["parameter_a", "parameter_b"])
+    assert list(table.index) == [("x1", "x2"), ("x1", "x3"), ("x2", "x3")]
+    assert set(table["ci"]) == {"scramblings"}
+    assert (table["high"] - table["low"]).gt(0).all()
+    for pair, true in tf.s2.items():  # type: ignore[union-attr]
+        assert abs(table.loc[pair, "value"] - true) < max(0.05, 2 * table.loc[pair, "conf"])
+    assert table.loc[("x1", "x3"), "value"] > 0.15
+    assert r.second_order_text().splitlines()[1].startswith("x1 x x3")
+    plain = analyze_function(tf, tf.bounds_dict(), n=64, vectorized=True)
+    assert plain.second_order().empty and plain.second_order_text() == ""

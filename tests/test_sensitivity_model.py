@@ -22,7 +22,8 @@ from cogov_sim.sensitivity import analyze_function
 from cogov_sim.sensitivity.model import run_sa
 from cogov_sim.sensitivity.spec import load_spec, parse_spec
 
-TINY = {"root_seed": 7, "months": 12, "residents": 300, "residents_per_agent": 1, "spinup_months": 0, "communities": 5, "replications": 2,
+TINY = {"root_seed": 7, "months": 12, "residents": 300, "residents_per_agent": 1, "spinup_months": 0,
+        "communities": 5, "replications": 2,
         "outcomes": ["participation_rate:final", "happiness_index:mean", "admin_burden:mean"],
         "over_time": ["happiness_index"]}
 
@@ -68,7 +69,8 @@ def test_a_lever_the_model_does_not_read_gets_zero_indices(tmp_path: Path) -> No
     """With no consultations, ``random_seat_share`` is never read (phases.consultations_held
     returns before using it); with common random numbers the A and AB rows of that lever
     are the same run, so both estimators are exactly zero."""
-    base = Params().replace(n_residents=300, n_communities=5, months=12, residents_per_agent=1, spinup_months=0,
+    base = Params().replace(n_residents=300, n_communities=5, months=12, residents_per_agent=1,
+                            spinup_months=0,
                             consultations_per_year=0.0)
     a = simulate(base.replace(random_seat_share=0.0), 3)
     b = simulate(base.replace(random_seat_share=1.0), 3)
@@ -88,7 +90,8 @@ def test_a_lever_the_model_does_not_read_gets_zero_indices(tmp_path: Path) -> No
 def test_model_wrapped_as_a_callable_ignores_an_unused_input() -> None:
     """The public function on a wrapper around model outputs (fixed seed: a deterministic
     function of the levers) gives the input the wrapper drops a total index of zero."""
-    base = Params().replace(n_residents=300, n_communities=5, months=12, residents_per_agent=1, spinup_months=0)
+    base = Params().replace(n_residents=300, n_communities=5, months=12, residents_per_agent=1,
+                            spinup_months=0)
 
     def model(list_strictness: float, grid_visits: float, unused: float) -> dict[str, float]:
         frame = simulate(base.replace(list_strictness=list_strictness,
@@ -114,7 +117,8 @@ def test_resume_after_a_kill_runs_only_missing_runs_and_gives_the_same_indices(
     spec_file = tmp_path / "spec.toml"
     spec_file.write_text(
         'name = "killme"\nroot_seed = 3\nn = 32\nreplications = 2\nmonths = 12\n'
-        'residents = 300\nresidents_per_agent = 1\nspinup_months = 0\ncommunities = 5\nlevers = ["list_strictness", "grid_visits", '
+        'residents = 300\nresidents_per_agent = 1\nspinup_months = 0\ncommunities = 5\n'
+        'levers = ["list_strictness", "grid_visits", '
         '"consultations_per_year"]\noutcomes = ["happiness_index:mean", "admin_burden:mean"]\n',
         encoding="utf-8")
     out = tmp_path / "killed"
@@ -173,6 +177,14 @@ BAD_SPECS = [
     ('tolerance = 0.05', "needs max_runs"),
     ('n = 8\nreplications = 0', "replications"),
     ('n = 8\nmonths = "ten"', "months"),
+    ('tolerance = 0.05\nmax_runs = 100000\nscramblings = 1', "at least 2 independent scramblings"),
+    # a joint constraint of the model (share_elderly + share_young <= 1), refused at planning
+    ('n = 8\n[levers]\nshare_elderly = [0, 0.8]\nshare_young = [0, 0.8]',
+     "levers.share_elderly = [0, 0.8] and levers.share_young = [0, 0.8] together can break a "
+     "joint constraint of the model (share_elderly + share_young = "),
+    ('n = 8\n[levers]\nshare_elderly = [0.1, 0.7]\nlist_strictness = []',
+     "levers.share_elderly = [0.1, 0.7] can break a constraint of the model with the values "
+     "held fixed (share_elderly + share_young = 1.05; allowed: at most 1"),
 ]
 
 
@@ -238,7 +250,8 @@ def test_cli_prints_warnings_for_outputs_without_indices(
     design point of a replication (common random numbers): reported, not crashed."""
     spec_file = tmp_path / "flat.toml"
     spec_file.write_text('name = "flat"\nroot_seed = 5\nn = 8\nreplications = 2\nmonths = 12\n'
-                         'residents = 300\nresidents_per_agent = 1\nspinup_months = 0\ncommunities = 5\nlevers = ["two_way_eval_weight"]\n'
+                         'residents = 300\nresidents_per_agent = 1\nspinup_months = 0\n'
+                         'communities = 5\nlevers = ["two_way_eval_weight"]\n'
                          'outcomes = ["requests_new:final"]\nover_time = []\n', encoding="utf-8")
     code = main(["sa", str(spec_file), "--out", str(tmp_path / "out")])
     captured = capsys.readouterr()
@@ -251,7 +264,8 @@ def test_cli_prints_warnings_for_outputs_without_indices(
 def _tiny_spec_file(tmp_path: Path, communities: int = 5) -> Path:
     spec_file = tmp_path / "tiny.toml"
     spec_file.write_text('name = "tiny"\nroot_seed = 7\nn = 4\nreplications = 1\nmonths = 12\n'
-                         f'residents = 300\nresidents_per_agent = 1\nspinup_months = 0\ncommunities = {communities}\nlevers = ["list_strictness"]\n'
+                         'residents = 300\nresidents_per_agent = 1\nspinup_months = 0\n'
+                         f'communities = {communities}\nlevers = ["list_strictness"]\n'
                          'outcomes = ["participation_rate:final"]\nover_time = []\n',
                          encoding="utf-8")
     return spec_file
@@ -356,3 +370,11 @@ def test_folder_is_released_after_an_analysis_in_this_process(tmp_path: Path) ->
                            "--out", str(out)], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "in use" not in proc.stderr
+
+
+def test_bounds_that_keep_a_joint_constraint_are_accepted() -> None:
+    """The refusal is not blanket: bounds whose every combination is allowed pass."""
+    spec = tiny_spec(levers={"share_elderly": [0.1, 0.6], "share_young": [0.1, 0.4]})
+    assert spec.problem().names == ("share_elderly", "share_young")
+    with pytest.raises(Exception, match="together can break a joint constraint"):
+        tiny_spec(levers={"share_elderly": [0.1, 0.6], "share_young": [0.1, 0.41]})

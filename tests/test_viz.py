@@ -37,7 +37,8 @@ def _needs_cjk_font() -> None:
 def test_summary_figure_renders_without_missing_glyphs(tmp_path: Path, lang: str) -> None:
     if lang == "zh":
         _needs_cjk_font()
-    df = simulate(Params(n_residents=300, n_communities=2, months=13, residents_per_agent=1, spinup_months=0), 1)
+    df = simulate(Params(n_residents=300, n_communities=2, months=13, residents_per_agent=1,
+                         spinup_months=0), 1)
     out = tmp_path / f"fig-{lang}.png"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

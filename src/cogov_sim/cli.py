@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ import click
 import numpy as np
 
 from . import presets as presets_mod
+from .experiment.executors import EXECUTORS, ExecutorError, open_executor
 from .experiment.spec import SpecError
 from .outcomes import SUMMARY_OUTCOMES
 from .params import ParameterError, coerce, param_specs
@@ -35,8 +37,11 @@ from .viz.labels import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .experiment.executors import Executor
+    from .sensitivity.spec import SASpec
+
 USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, OutputError, SensitivityError,
-                                             SpecError, MissingFontError)
+                                             SpecError, ExecutorError, MissingFontError)
 # Mesa, pandas and matplotlib are imported inside the commands that use them, so that
 # `--help`, `params` and `scenarios` start quickly.
 
@@ -93,6 +98,23 @@ def resolve_seed(seed: int | None) -> int:
     return entropy % (2**63)
 
 
+def executor_options(command: click.decorators.FC) -> click.decorators.FC:
+    """``--executor``, ``--workers`` and ``--scheduler``, shared by ``experiment`` and ``sa``."""
+    for option in reversed((
+        click.option("--executor", "executor_kind", type=click.Choice(EXECUTORS),
+                     default="local", show_default=True,
+                     help="Where runs execute: this machine's processes, a running Dask "
+                          "scheduler, or a Dask cluster started here (needs "
+                          "cogov-sim[cluster]). Results do not depend on it."),
+        click.option("--workers", type=int, default=None,
+                     help="Worker processes for local (default 1) or dask-local (default "
+                          "one per core); 0 = one per core."),
+        click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                     help="Address of the Dask scheduler (with --executor dask)."))):
+        command = option(command)
+    return command
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cogov-sim")
 def cli() -> None:
@@ -143,11 +165,13 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
                     unique=default)
     click.echo(summary_table(frame, lang))
     if lang == "zh":
-        click.echo(f"\n{params.months} 个月, {params.n_residents:,} 名居民, 随机种子 {seed}, "
-                   f"{elapsed:.2f} 秒 → {out}")
+        click.echo(f"\n基线预热 {params.spinup_months} 个月后报告 {params.months} 个月, "
+                   f"{params.n_residents:,} 名居民 ({params.n_agents:,} 个智能体, 每个代表 "
+                   f"{params.residents_per_agent} 人), 随机种子 {seed}, {elapsed:.2f} 秒 → {out}")
     else:
-        click.echo(f"\n{params.months} months, {params.n_residents:,} residents, seed {seed}, "
-                   f"{elapsed:.2f} s → {out}")
+        click.echo(f"\n{params.months} months after a {params.spinup_months}-month baseline "
+                   f"spin-up, {params.n_residents:,} residents ({params.n_agents:,} agents, one "
+                   f"per {params.residents_per_agent}), seed {seed}, {elapsed:.2f} s → {out}")
 
 
 def run_title(scenario: str, overrides: dict[str, float | int], seed: int, lang: str = "en") -> str:
@@ -212,24 +236,29 @@ def params(kind: str | None, lang: str) -> None:
 @click.option("--replications", type=int, default=None, help="Runs per design point.")
 @click.option("--months", type=int, default=None, help="Months to simulate.")
 @click.option("--residents", type=int, default=None, help="Number of residents.")
-@click.option("--workers", type=int, default=1, show_default=True,
-              help="Local worker processes (0 = one per core); results do not depend on it.")
+@executor_options
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; "
                    "rerunning resumes it).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the figures.")
 def sa(spec_file: Path, n: int | None, replications: int | None, months: int | None,
-       residents: int | None, workers: int, out: Path | None, lang: str) -> int:
+       residents: int | None, executor_kind: str, workers: int | None, scheduler: str | None,
+       out: Path | None, lang: str) -> int:
     """Global sensitivity analysis (Sobol, Morris, eFAST, PAWN) of the policy levers."""
-    from .sensitivity.model import RunsFailedError, prepare_sa, run_prepared
     from .sensitivity.spec import load_spec
 
-    if workers < 0:
-        raise SensitivityError(f"--workers {workers}: expected 0 (one per core) or more")
-    check_figure_language(lang)
+    check_figure_language(lang)  # one line now, not after hours of runs
     spec = load_spec(spec_file).with_overrides(n=n, replications=replications, months=months,
                                                residents=residents)
+    executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
+    with closing(executor):
+        return _run_sa(spec, out, executor, lang)
+
+
+def _run_sa(spec: SASpec, out: Path | None, executor: Executor, lang: str) -> int:
+    from .sensitivity.model import RunsFailedError, prepare_sa, run_prepared
+
     prepared = prepare_sa(spec, out)  # checks and opens the folder before anything is printed
     plan, folder = prepared.plan, prepared.folder
     stages = plan.stages()
@@ -237,8 +266,9 @@ def sa(spec_file: Path, n: int | None, replications: int | None, months: int | N
                f"{plan.replications} replication(s); up to {plan.total_runs(stages[-1]):,} "
                f"model runs → {folder}", err=True)
     try:
-        result = run_prepared(prepared, workers=workers, lang=lang,
-                              on_stage=lambda text: click.echo(text, err=True))
+        result = run_prepared(prepared, workers=executor.workers, lang=lang,
+                              on_stage=lambda text: click.echo(text, err=True),
+                              executor=executor)
     except KeyboardInterrupt:
         click.echo("finished runs are kept; run the same command again to resume", err=True)
         raise
@@ -249,6 +279,8 @@ def sa(spec_file: Path, n: int | None, replications: int | None, months: int | N
         click.echo(f"error: {exc} (tracebacks in {exc.folder / 'ledger.jsonl'})", err=True)
         return 1
     click.echo(result.text_table())
+    if result.second_order_text():
+        click.echo(f"\n{result.second_order_text()}")
     click.echo(f"\n{result.verdict_text}")
     noise = result.noise.dropna(subset=["noise_share_of_means"])
     if len(noise):
@@ -262,22 +294,27 @@ def sa(spec_file: Path, n: int | None, replications: int | None, months: int | N
 
 @cli.command()
 @click.argument("spec_file", metavar="SPEC.toml", type=click.Path(path_type=Path))
-@click.option("--workers", type=int, default=1, show_default=True,
-              help="Local worker processes (0 = one per core); results do not depend on it.")
+@executor_options
 @click.option("--replications", type=int, default=None, help="Runs per design point.")
 @click.option("--months", type=int, default=None, help="Months to simulate.")
 @click.option("--residents", type=int, default=None, help="Number of residents.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
-def experiment(spec_file: Path, workers: int, replications: int | None, months: int | None,
+def experiment(spec_file: Path, executor_kind: str, workers: int | None,
+               scheduler: str | None, replications: int | None, months: int | None,
                residents: int | None, out: Path | None) -> int:
     """Run an experiment spec: scenarios x design x replications, resumable, with
     paired comparisons, tables and figures (see docs/experiments.md)."""
     from .experiment.api import run_experiment
+    from .experiment.spec import load_spec
 
+    # the spec is checked before an executor starts or connects
+    spec = load_spec(spec_file, validate=False).with_overrides(
+        replications=replications, months=months, residents=residents)
+    executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
     try:
-        result = run_experiment(spec_file, out=out, workers=workers, replications=replications,
-                                months=months, residents=residents)
+        with closing(executor):
+            result = run_experiment(spec, out=out, executor=executor)
     except KeyboardInterrupt:
         click.echo("finished runs are kept; run the same command again to resume", err=True)
         raise

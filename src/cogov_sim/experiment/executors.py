@@ -20,17 +20,26 @@ Back ends
     runs numeric libraries single-threaded, ignores Ctrl-C (the parent handles it), and
     exits if its parent dies.
 :class:`DaskExecutor`
-    A ``dask.distributed`` cluster, if the optional ``cluster`` extra is installed.
+    A ``dask.distributed`` cluster, if the optional ``cluster`` extra is installed: a
+    running scheduler (``tcp://HOST:PORT``) or a local cluster of worker processes it
+    starts on 127.0.0.1. Workers only compute; every result travels back to the driver,
+    which writes it, so the results folder, its ledger and resuming are those of a local
+    sweep. A worker lost mid-sweep costs nothing: the scheduler gives its runs to another
+    worker, and each run's result reaches the driver once.
 
-A new back end implements :meth:`Executor.map_unordered`; nothing else changes.
+:func:`open_executor` turns the command-line choice (``--executor``, ``--workers``,
+``--scheduler``) into one of these, checking it first (:class:`ExecutorError`). A new
+back end implements :meth:`Executor.map_unordered`; nothing else changes.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import logging
 import multiprocessing as mp
 import os
 import pickle
+import re
 import signal
 import threading
 from abc import ABC, abstractmethod
@@ -43,6 +52,18 @@ THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"
 
 WorkFn = Callable[[Any, Any], Any]
 PRELOAD = ("cogov_sim.experiment.runner",)
+#: Values of ``--executor``.
+EXECUTORS = ("local", "dask", "dask-local")
+#: How to install the optional Dask back end.
+CLUSTER_INSTALL = 'pip install "cogov-sim[cluster]"'
+_ADDRESS = re.compile(r"^(tcp|tls)://(\[[0-9a-fA-F:]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$")
+#: Seconds to wait for a scheduler before giving up.
+CONNECT_TIMEOUT = 10
+
+
+class ExecutorError(ValueError):
+    """An executor that cannot be used: a bad option, a missing extra, an unreachable
+    scheduler (one-line message; the command exits with status 2, nothing written)."""
 
 
 class Executor(ABC):
@@ -64,6 +85,13 @@ class Executor(ABC):
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+    def close(self) -> None:  # noqa: B027 - a no-op unless the back end started something
+        """Release what the executor started (clusters, connections); idempotent."""
+
+    def describe(self) -> str:
+        """A short description for manifests and messages."""
+        return "serial" if self.workers == 1 else f"local processes ({self.workers})"
 
 
 class SerialExecutor(Executor):
@@ -232,16 +260,51 @@ class DaskExecutor(Executor):
     (``distributed.nanny.pre-spawn-environ``).
     """
 
-    def __init__(self, client: Any, in_flight: int = 4) -> None:
+    def __init__(self, client: Any, in_flight: int = 4, cluster: Any = None) -> None:
         try:
             from distributed import Client
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError("DaskExecutor needs dask.distributed: "
-                              "pip install 'cogov-sim[cluster]'") from exc
-        self.client = client if isinstance(client, Client) else Client(client)
+        except ImportError as exc:
+            raise ExecutorError(f"the Dask executor needs dask.distributed: "
+                                f"{CLUSTER_INSTALL}") from exc
+        self.owns_client = not isinstance(client, Client)
+        self.client = client if isinstance(client, Client) else Client(
+            client, timeout=CONNECT_TIMEOUT)
+        self.cluster = cluster
         threads = self.client.nthreads()
         self.workers = max(1, sum(threads.values()))
         self.in_flight = max(1, in_flight)
+
+    @classmethod
+    def local(cls, workers: int, in_flight: int = 4) -> DaskExecutor:
+        """Start a Dask cluster of ``workers`` single-threaded processes on 127.0.0.1
+        (no dashboard, random ports); :meth:`close` ends it."""
+        try:
+            from distributed import LocalCluster
+        except ImportError as exc:
+            raise ExecutorError(f"--executor dask-local needs Dask: {CLUSTER_INSTALL}") from exc
+        # every server on the loopback interface, on ports the system picks (the
+        # scheduler's HTTP server would otherwise take port 8787)
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                               worker_dashboard_address="127.0.0.1:0",
+                               silence_logs=logging.ERROR)
+        try:
+            return cls(cluster.scheduler_address, in_flight=in_flight, cluster=cluster)
+        except BaseException:
+            cluster.close()
+            raise
+
+    def close(self) -> None:
+        if self.owns_client:
+            self.client.close()
+            self.owns_client = False
+        if self.cluster is not None:
+            self.cluster.close()
+            self.cluster = None
+
+    def describe(self) -> str:
+        where = "local Dask cluster" if self.cluster is not None else "Dask scheduler"
+        return f"{where} {self.client.scheduler.address} ({self.workers} worker threads)"
 
     def map_unordered(self, fn: WorkFn, items: Iterable[Any],
                       shared: Any = None) -> Iterator[tuple[Any, Any]]:
@@ -274,6 +337,58 @@ class DaskExecutor(Executor):
             flow.add(future)
 
 
+def open_executor(kind: str = "local", *, workers: int | None = None,
+                  scheduler: str | None = None) -> Executor:
+    """The executor chosen on the command line, checked before anything starts.
+
+    ``local``: this process (``workers`` 1, the default) or local processes (0 = one per
+    core). ``dask``: the running Dask scheduler at ``scheduler`` (``tcp://HOST:PORT``);
+    its workers are whatever ``dask worker`` processes joined it. ``dask-local``: a Dask
+    cluster of ``workers`` processes (default: one per core) started on 127.0.0.1 and
+    ended by :meth:`Executor.close`.
+
+    Raises
+    ------
+    ExecutorError
+        An unknown kind, options that do not go together, a malformed or unreachable
+        scheduler address, or Dask not installed (naming ``cogov-sim[cluster]``).
+    """
+    if kind not in EXECUTORS:
+        raise ExecutorError(f"--executor {kind}: unknown; allowed: {', '.join(EXECUTORS)}")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or workers < 0):
+        raise ExecutorError(f"--workers {workers}: expected 0 (one per core) or more")
+    if kind != "dask" and scheduler is not None:
+        raise ExecutorError(f"--scheduler {scheduler}: only applies to --executor dask "
+                            f"(this is --executor {kind})")
+    if kind == "local":
+        return make_executor(1 if workers is None else workers)
+    if kind == "dask-local":
+        return DaskExecutor.local(workers or os.cpu_count() or 1)
+    if workers is not None:
+        raise ExecutorError(f"--workers {workers}: does not apply to --executor dask (the "
+                            "cluster's workers are the `dask worker` processes that joined "
+                            "the scheduler)")
+    if scheduler is None:
+        raise ExecutorError("--executor dask needs --scheduler tcp://HOST:PORT (the address "
+                            "`dask scheduler` prints)")
+    match = _ADDRESS.match(scheduler)
+    if match is None or not 0 < int(match.group(3)) < 65536:
+        raise ExecutorError(f"--scheduler {scheduler}: expected tcp://HOST:PORT, e.g. "
+                            "tcp://10.0.0.5:8786")
+    try:
+        import distributed  # noqa: F401
+    except ImportError as exc:
+        raise ExecutorError(f"--executor dask needs Dask: {CLUSTER_INSTALL}") from exc
+    try:
+        return DaskExecutor(scheduler)
+    except (OSError, TimeoutError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ExecutorError(f"--scheduler {scheduler}: cannot reach a Dask scheduler there "
+                            f"({reason}); is `dask scheduler` running at that address?") \
+            from None
+
+
 def make_executor(workers: int) -> Executor:
     """A serial executor for 1 worker, local processes for more (0 = every core)."""
     if workers < 0:
@@ -283,4 +398,5 @@ def make_executor(workers: int) -> Executor:
     return SerialExecutor() if workers == 1 else ProcessExecutor(workers)
 
 
-__all__ = ["DaskExecutor", "Executor", "ProcessExecutor", "SerialExecutor", "make_executor"]
+__all__ = ["CLUSTER_INSTALL", "DaskExecutor", "EXECUTORS", "Executor", "ExecutorError",
+           "ProcessExecutor", "SerialExecutor", "make_executor", "open_executor"]

@@ -29,9 +29,10 @@ out-of-range value raises :class:`SpecError` with a one-line message naming the 
 the table and the key, with a suggestion where one is close (``(did you mean ...?)``).
 
 Precedence of values within one run: parameter defaults < preset < the spec's size keys
-(``months``, ``residents``, ``communities``, ``residents_per_agent``, ``spinup_months``) < the scenario's overrides < the design
-point's values. A scenario may not set a parameter the design varies (that would be
-silently overridden), nor a size key (sizes are set once for the whole experiment).
+(``months``, ``residents``, ``communities``, ``residents_per_agent``, ``spinup_months``) <
+the scenario's overrides < the design point's values. A scenario may not set a parameter
+the design varies (that would be silently overridden), nor a size key (sizes are set once
+for the whole experiment).
 """
 
 from __future__ import annotations

@@ -8,10 +8,10 @@ time but bring nothing; off-list tasks pushed without the committee's consent ar
 paid.
 
 Every lever costs money or staff time, and the government's spending is what the chosen
-policies cost (gathered each month by ``phases.government_spends``): task payments, the access procedure and purchased
-entry, social workers, incubation grants, service purchase, outsourced cases,
-consultations, evaluations, a street platform, volunteer points and the government's own
-direct services. The community budget is a cap: when the month's commitments exceed it,
+policies cost (gathered each month by ``phases.government_spends``): task payments, the
+access procedure and purchased entry, social workers, incubation grants, service purchase,
+outsourced cases, consultations, evaluations, a street platform, volunteer points and the
+government's own direct services. The community budget is a cap: when the month's commitments exceed it,
 every item is scaled down by one common factor (payments late or partial, fewer
 social-worker hours, smaller grants), and the committees notice (:mod:`.evaluation`).
 Money not committed is not spent. Staff-time costs (visits, consultations, appraisal) come

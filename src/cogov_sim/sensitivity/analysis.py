@@ -56,6 +56,14 @@ NOISE_WARNING = 0.5
 HISTORY_MIN_N = 8
 #: Default start of a Sobol sample grown to a tolerance.
 DEFAULT_N_START = 64
+#: Smallest base sample at which a tolerance may be declared met (the spread of a few
+#: scramblings at tiny n is itself too noisy to trust).
+MIN_VERDICT_N = 64
+#: Independent scramblings used when a tolerance is given and ``scramblings`` is not.
+TOLERANCE_SCRAMBLINGS = 8
+#: What the reported error bound is (recorded in the manifest).
+ERROR_BOUND_MEANING = ("largest half-width over all S1/ST of the 95 % Student-t interval "
+                       "from the spread of independent scramblings (replicated RQMC)")
 
 
 #: First key of every seed the analysis derives (:func:`analysis_seed`).
@@ -109,6 +117,7 @@ class SAResult:
     tolerance: float | None
     max_runs: int | None
     change: float | None
+    error_bound: float | None
     outputs: tuple[str, ...]
     primary: str
     indices: pd.DataFrame
@@ -149,6 +158,31 @@ class SAResult:
                 f"{_cell(table.loc[name, c], conf.loc[name, c]):>24}" for c in table.columns))
         return "\n".join(lines)
 
+    def second_order(self) -> pd.DataFrame:
+        """Second-order indices (Sobol with ``second_order``), one row per output and pair:
+        ``output, parameter_a, parameter_b, value, conf, low, high, ci``; empty otherwise."""
+        cols = ["output", "parameter_a", "parameter_b", "value", "conf", "low", "high", "ci"]
+        sel = self.indices[self.indices["index"] == "S2"]
+        if sel.empty:
+            return pd.DataFrame(columns=cols)
+        pairs = sel["parameter"].str.split("*", n=1, expand=True)
+        out = sel.assign(parameter_a=pairs[0], parameter_b=pairs[1])
+        return out[cols].reset_index(drop=True)
+
+    def second_order_text(self, top: int = 10) -> str:
+        """The ``top`` largest second-order indices with their intervals, as text."""
+        table = self.second_order()
+        if table.empty:
+            return ""
+        table = table.reindex(table["value"].abs().sort_values(ascending=False).index)[:top]
+        width = max(len(f"{a} x {b}") for a, b in zip(table["parameter_a"],
+                                                       table["parameter_b"], strict=True)) + 2
+        lines = [f"{'S2 (largest) ± interval'.ljust(width)}{'output':>24}{'S2':>20}"]
+        for r in table.itertuples():
+            lines.append(f"{f'{r.parameter_a} x {r.parameter_b}'.ljust(width)}"
+                         f"{str(r.output)[:22]:>24}{_cell(r.value, r.conf):>20}")
+        return "\n".join(lines)
+
     def summary(self) -> dict[str, Any]:
         """A JSON-ready summary (for manifests)."""
         noise = {r.output: {"noise_share": _round(r.noise_share),
@@ -160,7 +194,9 @@ class SAResult:
                 "root_seed": self.seed, "design_seeds": self.design_seeds, "runs": self.runs,
                 "verdict": self.verdict, "verdict_text": self.verdict_text,
                 "tolerance": self.tolerance, "max_runs": self.max_runs,
-                "last_change": _round(self.change), "outputs": list(self.outputs),
+                "last_change": _round(self.change), "error_bound": _round(self.error_bound),
+                "error_bound_meaning": ERROR_BOUND_MEANING if self.error_bound is not None
+                else None, "outputs": list(self.outputs),
                 "primary_index": self.primary, "noise": noise, "warnings": list(self.warnings)}
 
 
@@ -207,9 +243,16 @@ class Plan:
 
 
 def make_plan(method: Method, problem: Problem, *, n: int | None, replications: int,
-              scramblings: int, tolerance: float | None, max_runs: int | None,
+              scramblings: int | None, tolerance: float | None, max_runs: int | None,
               n_start: int | None = None) -> Plan:
-    """Check sizes, tolerance and budget; one-line :class:`SensitivityError` otherwise."""
+    """Check sizes, tolerance and budget; one-line :class:`SensitivityError` otherwise.
+
+    ``scramblings=None`` means 1, or :data:`TOLERANCE_SCRAMBLINGS` with a tolerance (whose
+    verdict needs the spread of independent scramblings).
+    """
+    if scramblings is None:
+        scramblings = TOLERANCE_SCRAMBLINGS if tolerance is not None and method.extendable \
+            else 1
     for key, value, low in (("replications", replications, 1), ("scramblings", scramblings, 1)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise SensitivityError(f"{key} = {value!r}: expected a whole number >= {low}")
@@ -226,6 +269,11 @@ def make_plan(method: Method, problem: Problem, *, n: int | None, replications: 
                                    "and 1 (largest change of S1/ST allowed between doublings)")
         if max_runs is None:
             raise SensitivityError("tolerance needs max_runs (the run budget)")
+        if scramblings < 2:
+            raise SensitivityError(
+                f"scramblings = {scramblings}: a tolerance needs at least 2 independent "
+                f"scramblings (convergence is judged from their spread); use "
+                f"{TOLERANCE_SCRAMBLINGS} or leave scramblings out")
     if max_runs is not None and (isinstance(max_runs, bool) or not isinstance(max_runs, int)
                                  or max_runs < 1):
         raise SensitivityError(f"max_runs = {max_runs!r}: expected a positive whole number")
@@ -262,7 +310,7 @@ def run_pipeline(plan: Plan, evaluator: Evaluator, *, seed: int = 0,
     designs: list[np.ndarray] = [np.empty((0, d))] * plan.scramblings
     cache: dict[tuple[int, str], pd.DataFrame | None] = {}
     history: pd.DataFrame | None = None
-    verdict, change = "fixed", None
+    verdict, change, bound = "fixed", None, None
     done_rows = 0
     for n in plan.stages():
         rows = method.runs(n, d)
@@ -286,14 +334,15 @@ def run_pipeline(plan: Plan, evaluator: Evaluator, *, seed: int = 0,
         history = _history(method, problem, designs, means, evaluator.outputs, n, boot_seed,
                            plan, cache)
         change = _last_change(history, n)
+        bound = _error_bound(history, n) if plan.scramblings >= 2 else None
         if plan.tolerance is not None:
-            if change is not None and change < plan.tolerance and n >= DEFAULT_N_START:
+            if bound is not None and bound < plan.tolerance and n >= MIN_VERDICT_N:
                 verdict = "converged"
                 break
             if plan.max_runs is not None and plan.total_runs(2 * n) > plan.max_runs:
                 verdict = "budget"
     return _finish(plan, evaluator, seed, design_seeds, boot_seed, designs, all_runs, means,
-                   history, verdict, change, n, cache)
+                   history, verdict, change, bound, n, cache)
 
 
 def _means(all_runs: pd.DataFrame, outputs: Sequence[str], designs: list[np.ndarray],
@@ -388,6 +437,15 @@ def _history(method: Method, problem: Problem, designs: list[np.ndarray],
                             kind="stable").reset_index(drop=True)
 
 
+def _error_bound(history: pd.DataFrame | None, n: int) -> float | None:
+    """Largest interval half-width of S1/ST at ``n`` over all inputs and outputs (from the
+    spread of independent scramblings), or None when nothing has an interval."""
+    if history is None:
+        return None
+    conf = history[history["n"] == n]["conf"]
+    return float(conf.max()) if conf.notna().any() else None
+
+
 def _last_change(history: pd.DataFrame | None, n: int) -> float | None:
     if history is None:
         return None
@@ -398,7 +456,7 @@ def _last_change(history: pd.DataFrame | None, n: int) -> float | None:
 def _finish(plan: Plan, evaluator: Evaluator, seed: int, design_seeds: list[int],
             boot_seed: int, designs: list[np.ndarray], all_runs: pd.DataFrame,
             means: dict[int, pd.DataFrame], history: pd.DataFrame | None, verdict: str,
-            change: float | None, n: int,
+            change: float | None, bound: float | None, n: int,
             cache: dict[tuple[int, str], pd.DataFrame | None]) -> SAResult:
     method, problem = plan.method, plan.problem
     warns: list[str] = []
@@ -428,7 +486,7 @@ def _finish(plan: Plan, evaluator: Evaluator, seed: int, design_seeds: list[int]
     time_indices = _time_indices(method, problem, designs, means, evaluator, n, boot_seed)
     noise = noise_table(all_runs, outputs, plan.replications)
     warns += _noise_warnings(noise, plan.replications, getattr(evaluator, "stochastic", True))
-    text = _verdict_text(plan, verdict, change, n)
+    text = _verdict_text(plan, verdict, change, bound, n)
     if verdict == "budget":
         warns.append(text)
     points = _points(problem, designs, means)
@@ -436,7 +494,7 @@ def _finish(plan: Plan, evaluator: Evaluator, seed: int, design_seeds: list[int]
         method=method.name, problem=problem, n=n, replications=plan.replications,
         scramblings=plan.scramblings, seed=int(seed), design_seeds=design_seeds,
         runs=plan.total_runs(n), verdict=verdict, verdict_text=text, tolerance=plan.tolerance,
-        max_runs=plan.max_runs, change=change, outputs=outputs, primary=method.primary,
+        max_runs=plan.max_runs, change=change, error_bound=bound, outputs=outputs, primary=method.primary,
         indices=indices, convergence=convergence, noise=noise, time_indices=time_indices,
         points=points, warnings=warns, options=method.options())
 
@@ -511,26 +569,32 @@ def _noise_warnings(noise: pd.DataFrame, replications: int, stochastic: bool) ->
     return out
 
 
-def _verdict_text(plan: Plan, verdict: str, change: float | None, n: int) -> str:
+def _verdict_text(plan: Plan, verdict: str, change: float | None, bound: float | None,
+                  n: int) -> str:
     if not plan.method.extendable:
         return f"fixed: n = {n} ({plan.total_runs(n):,} runs); no convergence check for " \
                f"{plan.method.name}"
-    if change is None:
-        tail = f"{plan.total_runs(n):,} runs; no index to compare between doublings"
+    runs = f"{plan.total_runs(n):,} runs"
+    k = plan.scramblings
+    if bound is not None:
+        within = (f"every S1/ST is within ±{bound:.3g} (95 % interval from the spread of {k} "
+                  f"independent scramblings)")
+        if verdict == "converged":
+            return (f"converged: {within} < tolerance {plan.tolerance:g} at n = {n} ({runs})")
         if verdict == "budget":
-            return (f"budget reached: the next doubling would exceed max_runs = "
-                    f"{plan.max_runs:,} at n = {n}; {tail}")
-        return f"{verdict}: n = {n} ({tail})"
-    moved = f"{change:.3g}"
-    if verdict == "converged":
-        return (f"converged: S1/ST moved at most {moved} < tolerance {plan.tolerance:g} "
-                f"between n = {n // 2} and n = {n} ({plan.total_runs(n):,} runs)")
+            return (f"budget reached: the next doubling (n = {2 * n}, "
+                    f"{plan.total_runs(2 * n):,} runs) would exceed max_runs = "
+                    f"{plan.max_runs:,}; at n = {n} {within}, not yet below tolerance "
+                    f"{plan.tolerance:g}")
+        return f"fixed: n = {n} as requested ({runs}); {within}"
     if verdict == "budget":
-        return (f"budget reached: the next doubling (n = {2 * n}, {plan.total_runs(2 * n):,} "
-                f"runs) would exceed max_runs = {plan.max_runs:,}; at n = {n} S1/ST still "
-                f"moved up to {moved} (tolerance {plan.tolerance:g})")
-    return (f"fixed: n = {n} as requested ({plan.total_runs(n):,} runs); S1/ST moved at "
-            f"most {moved} between n = {n // 2} and n = {n}")
+        return (f"budget reached: the next doubling would exceed max_runs = "
+                f"{plan.max_runs:,} at n = {n}; {runs}; no index with an interval")
+    if change is None:
+        return f"{verdict}: n = {n} ({runs}; no index to compare between doublings)"
+    return (f"fixed: n = {n} as requested ({runs}); S1/ST moved at most {change:.3g} "
+            f"between n = {n // 2} and n = {n} (not an error bound: use scramblings >= 2 for "
+            "one)")
 
 
 def _points(problem: Problem, designs: list[np.ndarray],
@@ -548,7 +612,7 @@ def _points(problem: Problem, designs: list[np.ndarray],
 def analyze_function(func: Callable[..., Any], bounds: Mapping[str, Sequence[float]], *,
                      method: str = "sobol", n: int | None = None, replications: int = 1,
                      seed: int = 0, tolerance: float | None = None, max_runs: int | None = None,
-                     scramblings: int = 1, n_start: int | None = None,
+                     scramblings: int | None = None, n_start: int | None = None,
                      outputs: Sequence[str] | None = None, vectorized: bool = False,
                      progress: Callable[[str], None] | None = None,
                      **options: Any) -> SAResult:
@@ -574,10 +638,12 @@ def analyze_function(func: Callable[..., Any], bounds: Mapping[str, Sequence[flo
     seed
         Root seed of designs, bootstraps and run seeds.
     tolerance, max_runs
-        Grow a Sobol sample by doubling until S1/ST move less than ``tolerance`` between
-        doublings, or the next doubling would exceed ``max_runs`` evaluations.
+        Grow a Sobol sample by doubling until every S1/ST is within ``tolerance`` (the
+        half-width of its 95 % interval from the spread of independent scramblings), or
+        the next doubling would exceed ``max_runs`` evaluations.
     scramblings
         Independent Sobol scramblings; with 2 or more the intervals come from their spread.
+        Default: 1, or 8 with a tolerance.
     **options
         Method options: ``second_order`` (sobol), ``num_levels`` (morris), ``M`` (efast),
         ``slices`` (pawn).

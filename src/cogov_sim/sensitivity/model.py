@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..experiment.executors import Executor
 from ..experiment.runner import Task, load_outcomes, run_tasks
 from ..experiment.seeds import derive_seed
 from ..params import Params
@@ -73,8 +74,9 @@ class ModelEvaluator:
         Where stage folders go (``folder/runs/<stage>/``).
     root_seed, common_random_numbers
         Seed tree of the runs (:func:`~cogov_sim.experiment.seeds.derive_seed`).
-    workers, progress
-        Passed to :func:`~cogov_sim.experiment.runner.run_tasks`.
+    workers, progress, executor
+        Passed to :func:`~cogov_sim.experiment.runner.run_tasks` (``executor``, e.g. a
+        :class:`~cogov_sim.experiment.executors.DaskExecutor`, replaces ``workers``).
     """
 
     stochastic = True
@@ -82,11 +84,12 @@ class ModelEvaluator:
     def __init__(self, problem: Problem, base: Params, selection: OutcomeSelection,
                  folder: Path, *, root_seed: int, common_random_numbers: bool = True,
                  workers: int = 1, progress: bool | None = None,
-                 manifest: dict[str, Any] | None = None) -> None:
+                 manifest: dict[str, Any] | None = None,
+                 executor: Executor | None = None) -> None:
         self.problem, self.base, self.selection = problem, base, selection
         self.folder = Path(folder)
         self.root_seed, self.crn = int(root_seed), common_random_numbers
-        self.workers, self.progress = workers, progress
+        self.workers, self.progress, self.executor = workers, progress, executor
         self.caller = dict(manifest or {})
         self.outputs = selection.columns
         self.time_outputs = selection.time_columns()
@@ -119,7 +122,7 @@ class ModelEvaluator:
         tasks = self.tasks(X, point_ids, replications)
         t0 = time.perf_counter()
         report = run_tasks(tasks, folder, workers=self.workers, progress=self.progress,
-                           reduce_fn=self.selection,
+                           reduce_fn=self.selection, executor=self.executor,
                            manifest={"kind": "sensitivity-stage", "stage": stage, **self.caller})
         self.seconds += time.perf_counter() - t0
         if report.failed:
@@ -162,9 +165,12 @@ def prepare_sa(spec: SASpec, out: Path | None = None) -> PreparedSA:
 
 
 def run_prepared(prepared: PreparedSA, *, workers: int = 1, progress: bool | None = None,
-                 lang: str = "en",
-                 on_stage: Callable[[str], None] | None = None) -> SAResult:
+                 lang: str = "en", on_stage: Callable[[str], None] | None = None,
+                 executor: Executor | None = None) -> SAResult:
     """Run a prepared analysis and write its tables, figures and manifest.
+
+    ``executor`` (e.g. a :class:`~cogov_sim.experiment.executors.DaskExecutor`) replaces
+    the ``workers`` local processes; the results are the same.
 
     Raises
     ------
@@ -178,7 +184,8 @@ def run_prepared(prepared: PreparedSA, *, workers: int = 1, progress: bool | Non
                                root_seed=spec.root_seed,
                                common_random_numbers=spec.common_random_numbers,
                                workers=workers, progress=progress,
-                               manifest={"sensitivity": spec.fingerprint()})
+                               manifest={"sensitivity": spec.fingerprint()},
+                               executor=executor)
     from ..experiment.store import release_folder
 
     try:
@@ -186,7 +193,8 @@ def run_prepared(prepared: PreparedSA, *, workers: int = 1, progress: bool | Non
         result = run_pipeline(plan, evaluator, seed=spec.root_seed, progress=on_stage)
         seconds = time.perf_counter() - t0
         store.write_results(folder, spec, result, seconds=seconds,
-                            run_seconds=evaluator.seconds, workers=workers, lang=lang)
+                            run_seconds=evaluator.seconds, workers=workers, lang=lang,
+                            executor=executor.describe() if executor is not None else None)
     finally:
         release_folder(folder)  # the lock taken by prepare_sa: others may use the folder now
     return result
@@ -194,7 +202,8 @@ def run_prepared(prepared: PreparedSA, *, workers: int = 1, progress: bool | Non
 
 def run_sa(spec: SASpec, out: Path | None = None, *, workers: int = 1,
            progress: bool | None = None, lang: str = "en",
-           on_stage: Callable[[str], None] | None = None) -> tuple[SAResult, Path]:
+           on_stage: Callable[[str], None] | None = None,
+           executor: Executor | None = None) -> tuple[SAResult, Path]:
     """Run the sensitivity analysis ``spec`` and write its results folder.
 
     Resumable: calling again with the same spec and folder runs only the model runs
@@ -207,7 +216,7 @@ def run_sa(spec: SASpec, out: Path | None = None, *, workers: int = 1,
     """
     prepared = prepare_sa(spec, out)
     result = run_prepared(prepared, workers=workers, progress=progress, lang=lang,
-                          on_stage=on_stage)
+                          on_stage=on_stage, executor=executor)
     return result, prepared.folder
 
 

@@ -9,12 +9,20 @@ reported in one line (:class:`SensitivityError`).
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..params import ParameterError, param_specs, salib_problem, spec, suggest
+
+if TYPE_CHECKING:
+    from ..params import Params
+
+#: Up to this many varied inputs every vertex of the box is tried (2**12 parameter sets).
+MAX_VERTEX_CHECK = 12
 
 
 class SensitivityError(ValueError):
@@ -160,6 +168,61 @@ def _fixed_value(name: str, value: Any, low: float, high: float, unit: str) -> f
     return float(value)
 
 
+def check_joint_constraints(problem: Problem, base: Params) -> None:
+    """Refuse bounds under which a design point could break a joint constraint of the model.
+
+    The model's own parameter check (``Params.__post_init__``, e.g. ``share_elderly +
+    share_young <= 1``) is the only statement of its constraints; this asks it about
+    points of the box the design samples from, every other value taken from ``base``:
+    each input at its low and high bound, every pair of inputs at their four corners, then
+    every vertex when at most :data:`MAX_VERTEX_CHECK` inputs vary. A constraint linear in
+    the inputs is broken somewhere in the box only if it is broken at a vertex, so for
+    those the check is exact. Nothing is sampled or run.
+
+    Raises
+    ------
+    SensitivityError
+        One line naming the varied parameters the broken constraint involves, their
+        bounds, a point of the box that breaks it and the constraint.
+    """
+    for point in _probe_points(problem):
+        values = {k: int(round(v)) if k in problem.integer else v for k, v in point.items()}
+        try:
+            base.replace(**values)
+        except ParameterError as exc:
+            raise SensitivityError(_explain(problem, base, point, str(exc))) from None
+
+
+def _probe_points(problem: Problem) -> Iterator[dict[str, float]]:
+    names, bounds = problem.names, dict(zip(problem.names, problem.bounds, strict=True))
+    for name in names:
+        for value in bounds[name]:
+            yield {name: value}
+    for a, b in itertools.combinations(names, 2):
+        for corner in itertools.product(bounds[a], bounds[b]):
+            yield dict(zip((a, b), corner, strict=True))
+    if 2 < len(names) <= MAX_VERTEX_CHECK:
+        for vertex in itertools.product(*(bounds[k] for k in names)):
+            yield dict(zip(names, vertex, strict=True))
+
+
+def _explain(problem: Problem, base: Params, point: Mapping[str, float], why: str) -> str:
+    """The refusal: which varied parameters the model's message names (else the probed
+    ones), their bounds and the values at which the constraint breaks."""
+    bounds = dict(zip(problem.names, problem.bounds, strict=True))
+    named = [n for n in problem.names if re.search(rf"\b{re.escape(n)}\b", why)]
+    involved = named or list(point)
+    ranges = " and ".join(f"levers.{k} = [{bounds[k][0]:g}, {bounds[k][1]:g}]"
+                          for k in involved)
+    at = ", ".join(f"{k} = {point.get(k, getattr(base, k)):g}" for k in involved)
+    if len(involved) >= 2:
+        return (f"{ranges} together can break a joint constraint of the model ({why}; e.g. "
+                f"at {at}); narrow their bounds so that every combination is allowed, or "
+                "vary only one of them")
+    return (f"{ranges} can break a constraint of the model with the values held fixed "
+            f"({why}; at {at}); narrow the bounds or change the fixed value")
+
+
 def check_sample_size(method: str, n: int, num_vars: int, **options: Any) -> None:
     """Reject a sample size (and method options) the method cannot take, before any run.
 
@@ -196,5 +259,6 @@ def check_sample_size(method: str, n: int, num_vars: int, **options: Any) -> Non
         raise SensitivityError("nothing varies")
 
 
-__all__ = ["Problem", "SensitivityError", "check_sample_size", "function_problem",
+__all__ = ["Problem", "SensitivityError", "check_joint_constraints", "check_sample_size",
+           "function_problem",
            "model_problem"]

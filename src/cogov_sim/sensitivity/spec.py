@@ -6,10 +6,11 @@ A spec file::
     description = "..."
     method = "sobol"                  # sobol | morris | efast | pawn
     n = 512                           # sample size (Sobol: a power of 2), or:
-    # tolerance = 0.05                # grow a Sobol sample by doubling until S1/ST move
-    # max_runs = 30000                # less than this, within this run budget
+    # tolerance = 0.05                # grow a Sobol sample by doubling until every S1/ST
+    # max_runs = 30000                # is within this (95 % interval over scramblings)
     replications = 2                  # runs per design point (seed noise)
-    scramblings = 1                   # independent Sobol scramblings (RQMC intervals)
+    scramblings = 1                   # independent Sobol scramblings (RQMC intervals);
+                                      # default 1, or 8 with a tolerance
     root_seed = 20240601
     scenario = "baseline"             # preset giving every value that does not vary
     months = 60
@@ -43,10 +44,10 @@ from ..params import ParameterError, suggest
 from ..params import spec as param_spec
 from ..presets import load_preset, preset_names
 from ..specfile import read_toml
-from .analysis import Plan, make_plan
+from .analysis import TOLERANCE_SCRAMBLINGS, Plan, make_plan
 from .methods import METHODS, make_method
 from .outcomes import OutcomeSelection, parse_outcomes
-from .problem import Problem, SensitivityError, model_problem
+from .problem import Problem, SensitivityError, check_joint_constraints, model_problem
 
 TOP_KEYS = ("name", "description", "method", "n", "n_start", "tolerance", "max_runs",
             "replications", "scramblings", "root_seed", "scenario", "months", "residents",
@@ -72,7 +73,7 @@ class SASpec:
     tolerance: float | None = None
     max_runs: int | None = None
     replications: int = 1
-    scramblings: int = 1
+    scramblings: int | None = None
     scenario: str = "baseline"
     months: int | None = None
     residents: int | None = None
@@ -91,13 +92,21 @@ class SASpec:
         changes = {k: v for k, v in given.items() if v is not None}
         if not changes:
             return self
-        data = {**self.to_dict(), **changes}
+        data = {**self._raw(), **changes}
         if "n" in changes:  # a sample size given on the command line is a fixed size
             data["tolerance"] = data["n_start"] = None
         return parse_spec(_drop_none(data), source=self.source, cli=set(changes))
 
     def to_dict(self) -> dict[str, Any]:
-        """The spec as plain data (recorded in the manifest)."""
+        """The spec as plain data (recorded in the manifest), ``scramblings`` resolved
+        (1, or :data:`~.analysis.TOLERANCE_SCRAMBLINGS` with a tolerance)."""
+        out = self._raw()
+        if out["scramblings"] is None:
+            out["scramblings"] = TOLERANCE_SCRAMBLINGS if self.tolerance is not None else 1
+        return out
+
+    def _raw(self) -> dict[str, Any]:
+        """The spec as given (``scramblings`` may be None: not given)."""
         out = asdict(self)
         out.pop("source")
         for key in ("outcomes", "over_time"):
@@ -282,6 +291,10 @@ def _check_whole(spec: SASpec, cli: set[str]) -> None:
     except SensitivityError as exc:
         message = str(exc).removeprefix(f"{spec.source}: ")
         raise SensitivityError(f"{_size_blame(spec, cli, message)}: {message}") from None
+    try:
+        check_joint_constraints(spec.problem(), spec.base_params())
+    except SensitivityError as exc:
+        raise SensitivityError(f"{spec.source}, {exc}") from None
     try:
         spec.selection()
     except SensitivityError as exc:

@@ -58,7 +58,8 @@ def open_results(folder: Path, spec: SASpec, plan: Plan) -> dict[str, Any]:
 
 
 def write_results(folder: Path, spec: SASpec, result: SAResult, *, seconds: float,
-                  run_seconds: float, workers: int, lang: str = "en") -> None:
+                  run_seconds: float, workers: int, lang: str = "en",
+                  executor: str | None = None) -> None:
     """Tables (Parquet + CSV), figures and the completed manifest."""
     folder = Path(folder)
     tables = folder / "tables"
@@ -68,16 +69,23 @@ def write_results(folder: Path, spec: SASpec, result: SAResult, *, seconds: floa
         write_parquet(tables / f"{name}.parquet", frame)
         xstore.write_table(tables / f"{name}.csv", frame)
     write_parquet(tables / "points.parquet", result.points)
+    second = result.second_order()
+    if len(second):
+        write_parquet(tables / "second_order.parquet", second)
+        xstore.write_table(tables / "second_order.csv", second)
     figures = _figures(folder / "figures", result, spec, lang)
     manifest = xstore.read_manifest(folder)
     sessions = manifest.get("sessions") or [{}]
-    sessions[-1].update(finished=now(), seconds=round(seconds, 2), workers=workers)
+    sessions[-1].update(finished=now(), seconds=round(seconds, 2), workers=workers,
+                        executor=executor or "local")
     manifest.update(
         status="complete", sessions=sessions, result=result.summary(),
         timing={"seconds": round(seconds, 2), "model_run_seconds": round(run_seconds, 2),
-                "runs": result.runs, "workers": workers},
+                "runs": result.runs, "workers": workers, "executor": executor or "local"},
         outputs={**{f"tables/{n}.parquet": f"{n} (also .csv)" for n in TABLES},
                  "tables/points.parquet": "design points with replicate means of each output",
+                 **({"tables/second_order.parquet": "second-order indices S2 per pair of "
+                     "parameters with intervals (also .csv)"} if len(second) else {}),
                  **{f"figures/{f}": d for f, d in figures.items()},
                  "runs/": "one experiment folder per stage (read with "
                           "cogov_sim.experiment.runner.load_outcomes)"})
@@ -98,6 +106,11 @@ def _figures(folder: Path, result: SAResult, spec: SASpec, lang: str) -> dict[st
         xstore.write_figure(folder / "morris.png", lambda p: sa_figures.morris_plot(
             result.indices, p, outputs=result.outputs, title=title, lang=lang))
         made["morris.png"] = "Morris mu* against sigma"
+    second = result.second_order()
+    if len(second):
+        xstore.write_figure(folder / "second_order.png", lambda p: sa_figures.second_order_heatmap(
+            second, p, parameters=names, outputs=result.outputs, title=title, lang=lang))
+        made["second_order.png"] = "second-order indices S2: parameter x parameter heat map"
     if len(result.convergence):
         xstore.write_figure(folder / "convergence.png", lambda p: sa_figures.convergence_plot(
             result.convergence, p, outputs=result.outputs, tolerance=result.tolerance,

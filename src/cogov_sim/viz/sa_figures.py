@@ -113,7 +113,8 @@ def morris_plot(indices: pd.DataFrame, path: Path, *, outputs: Sequence[str],
 def convergence_plot(convergence: pd.DataFrame, path: Path, *, outputs: Sequence[str],
                      tolerance: float | None = None, title: str | None = None,
                      lang: str = "en") -> None:
-    """S1 (dashed) and ST (solid) of every parameter against the base sample size n."""
+    """S1 (dashed) and ST (solid) of every parameter against the base sample size n, with
+    a band for the interval of ST (``conf``) where there is one."""
     outputs = [o for o in outputs if o in set(convergence["output"])]
     with plt.rc_context(language_style(lang)):
         fig, axes = _grid(max(1, len(outputs)))
@@ -126,6 +127,10 @@ def convergence_plot(convergence: pd.DataFrame, path: Path, *, outputs: Sequence
                     s = sel[(sel["parameter"] == name) & (sel["index"] == index)]
                     ax.plot(s["n"], s["value"], ls=ls, marker=".", color=cmap(i % 20), lw=1.1,
                             label=name if index == "ST" else None)
+                    if index == "ST" and "conf" in s and s["conf"].notna().any():
+                        # the interval (from independent scramblings, or the bootstrap)
+                        ax.fill_between(s["n"], s["value"] - s["conf"], s["value"] + s["conf"],
+                                        color=cmap(i % 20), alpha=0.12, lw=0)
             ax.set_xscale("log", base=2)
             ax.set_xlabel("n (base sample)")
             ax.set_ylabel("index (ST solid, S1 dashed)")
@@ -169,4 +174,44 @@ def time_heatmap(time_indices: pd.DataFrame, path: Path, *, parameters: Sequence
         plt.close(fig)
 
 
-__all__ = ["convergence_plot", "index_bars", "morris_plot", "output_label", "time_heatmap"]
+def second_order_heatmap(second_order: pd.DataFrame, path: Path, *,
+                         parameters: Sequence[str], outputs: Sequence[str],
+                         title: str | None = None, lang: str = "en") -> None:
+    """Parameter x parameter heat map of second-order indices S2, one panel per output;
+    each cell shows the estimate and its interval half-width (``conf``)."""
+    outputs = [o for o in outputs if o in set(second_order["output"])]
+    k = len(parameters)
+    with plt.rc_context(language_style(lang)):
+        fig, axes = _grid(max(1, len(outputs)), width=0.75 * k + 3.2, height=0.6 * k + 2.0)
+        for ax, output in zip(axes.flat, outputs, strict=False):
+            sel = second_order[second_order["output"] == output]
+            value = np.full((k, k), np.nan)
+            conf = np.full((k, k), np.nan)
+            pos = {name: i for i, name in enumerate(parameters)}
+            for r in sel.itertuples():
+                i, j = pos[r.parameter_a], pos[r.parameter_b]
+                value[i, j], conf[i, j] = r.value, r.conf
+            finite = np.abs(value[np.isfinite(value)])
+            vmax = max(1e-9, float(finite.max())) if finite.size else 1.0
+            im = ax.imshow(value, cmap="RdBu_r", vmin=-vmax, vmax=vmax)
+            for i in range(k):
+                for j in range(k):
+                    if np.isfinite(value[i, j]):
+                        text = f"{value[i, j]:.2f}"
+                        if np.isfinite(conf[i, j]):
+                            text += f"\n±{conf[i, j]:.2f}"
+                        dark = abs(value[i, j]) > 0.6 * vmax
+                        ax.text(j, i, text, ha="center", va="center", fontsize=7,
+                                color="white" if dark else "black")
+            ax.set_xticks(range(k), list(parameters), rotation=45, ha="right", fontsize=8)
+            ax.set_yticks(range(k), list(parameters), fontsize=8)
+            ax.set_title(f"S2: {output_label(output, lang)}", fontsize=9)
+            fig.colorbar(im, ax=ax, shrink=0.8)
+        if title:
+            fig.suptitle(title, fontsize=11)
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+
+
+__all__ = ["convergence_plot", "index_bars", "morris_plot", "output_label",
+           "second_order_heatmap", "time_heatmap"]

@@ -25,6 +25,7 @@
 # Chinese labels (图表与表格使用中文).
 
 # %%
+# %matplotlib inline
 import matplotlib.pyplot as plt
 
 from cogov_sim.model import CoGovModel

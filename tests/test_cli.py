@@ -14,7 +14,6 @@ import pytest
 from cogov_sim.cli import main
 from cogov_sim.outcomes import OUTCOME_NAMES
 from cogov_sim.params import param_specs
-from cogov_sim.presets import preset_names
 
 SMALL = ["--residents", "400", "--communities", "2", "--months", "14"]
 
@@ -88,7 +87,10 @@ def test_unwritable_or_used_output_folder(tmp_path: Path, capsys: pytest.Capture
 def test_scenarios_and_params_listings(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scenarios"]) == 0
     listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
-    assert listed == list(preset_names())
+    from cogov_sim.timeline import scenario_names
+
+    assert listed == list(scenario_names())  # presets, then timelines
+    assert "taicang_history" in listed
     assert main(["params", "--kind", "lever", "--lang", "zh"]) == 0
     text = capsys.readouterr().out
     assert "list_strictness" in text and "两份清单" in text and "n_residents" not in text

@@ -24,6 +24,7 @@ from .params import ParameterError, coerce, param_specs
 from .provenance import command_line, environment, now, set_command
 from .sensitivity.problem import SensitivityError
 from .store import RESULTS, OutputError, check_writable
+from .timeline import describe, load_scenario, timeline_data, timeline_names
 from .viz.labels import (
     MissingFontError,
     check_figure_language,
@@ -123,7 +124,7 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--scenario", default="baseline", show_default=True,
-              help="Preset to start from (see `cogov-sim scenarios`).")
+              help="Preset or timeline to run (see `cogov-sim scenarios`).")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
               help="Override a parameter (repeatable; see `cogov-sim params`).")
 @click.option("--seed", type=int, default=None, help="Random seed (default: drawn and recorded).")
@@ -139,7 +140,7 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
     """Run one simulation and write manifest, time series and a summary figure."""
     check_figure_language(lang)  # one line now, not a figure of empty boxes later
     values = merge_overrides(parse_sets(sets), size_overrides(months, residents, communities))
-    params = presets_mod.load_preset(scenario, **values)
+    params = load_scenario(scenario, **values)
     seed = resolve_seed(seed)
     default = out is None  # a default name: if another run takes it first, use name-2, ...
     out = out or RESULTS / f"run-{scenario}-{time.strftime('%Y%m%d-%H%M%S')}-{seed % 10_000:04d}"
@@ -147,6 +148,13 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
     from .runner import simulate
     from .store import write_run
     from .viz.figures import summary_figure
+    from .viz.stages import timeline_figure
+
+    def figure(f: pd.DataFrame, p: Path, lang: str, title: str) -> None:
+        if describe(params):  # a timeline: calendar axis, stage changes marked
+            timeline_figure(f, p, params, lang=lang, title=title)
+        else:
+            summary_figure(f, p, lang=lang, title=title)
 
     started = now()
     t0 = time.perf_counter()
@@ -155,13 +163,13 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
     manifest = {
         "kind": "run", **environment(), "command": command_line(), "started": started,
         "finished": now(), "seconds": round(elapsed, 3), "scenario": scenario,
-        "overrides": values, "seed": seed, "parameters": params.to_dict(),
+        "overrides": values, "seed": seed, "parameters": params.to_dict(), **describe(params),
         "outputs": {"timeseries.parquet": "one row per month, one column per outcome",
                     "summary.png": "key outcomes over time"},
     }
     out = write_run(out, frame, manifest,
-                    lambda f, p: summary_figure(f, p, lang=lang,
-                                                title=run_title(scenario, values, seed, lang)),
+                    lambda f, p: figure(f, p, lang=lang,
+                                        title=run_title(scenario, values, seed, lang)),
                     unique=default)
     click.echo(summary_table(frame, lang))
     if lang == "zh":
@@ -177,8 +185,9 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
 def run_title(scenario: str, overrides: dict[str, float | int], seed: int, lang: str = "en") -> str:
     """Title of ``run``'s figure: the scenario's display name, every override, the seed."""
     changes = ", ".join(f"{k}={v:g}" for k, v in overrides.items())
-    return (f"{scenario_label(scenario, lang)} ({scenario})" + (f" · {changes}" if changes else "")
-            + f" · {word('seed', lang)} {seed}")
+    shown = scenario_label(scenario, lang)
+    name = scenario if shown == scenario else f"{shown} ({scenario})"  # a timeline: its name
+    return name + (f" · {changes}" if changes else "") + f" · {word('seed', lang)} {seed}"
 
 
 def _width(text: str) -> int:
@@ -193,7 +202,7 @@ def _pad(text: str, width: int) -> str:
 def summary_table(frame: pd.DataFrame, lang: str = "en",
                   names: Sequence[str] = SUMMARY_OUTCOMES) -> str:
     """First-year vs last-year means of the key outcomes with their units, as aligned text."""
-    first, last = frame.head(12).mean(), frame.tail(12).mean()
+    first, last = frame[list(names)].head(12).mean(), frame[list(names)].tail(12).mean()
     from .outcomes import outcome
 
     labels = [f"{outcome_label(n, lang)} ({unit_label(outcome(n).unit, lang)})" for n in names]
@@ -212,7 +221,12 @@ def scenarios(lang: str) -> None:
     for name in presets_mod.preset_names():
         p = presets_mod.preset(name)
         text = p.description_zh if lang == "zh" and p.description_zh else p.description
-        click.echo(f"{name:<14}{text}")
+        click.echo(f"{name:<16}{text}")
+    for name in timeline_names():
+        data = timeline_data(name)
+        text = data.get("description_zh") if lang == "zh" and data.get("description_zh") \
+            else data.get("description", "")
+        click.echo(f"{name:<16}[timeline] {text}")
 
 
 
@@ -333,6 +347,40 @@ def experiment(spec_file: Path, executor_kind: str, workers: int | None,
                    f"{result.folder / 'ledger.jsonl'}); rerun the command to retry them",
                    err=True)
         return 1
+    return 0
+
+
+@cli.command()
+@click.argument("spec_file", metavar="ROLLOUT.toml", type=click.Path(path_type=Path))
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="Local worker processes (0 = one per core); results do not depend on it.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
+def rollout(spec_file: Path, workers: int, out: Path | None) -> int:
+    """Staggered rollout across townships: a synthetic panel with a known true effect,
+    two-way fixed effects and did2s event studies beside it (see docs/timelines.md)."""
+    from .panel.api import run_rollout_study
+    from .panel.estimate import MissingExtraError
+    from .panel.rollout import load_rollout
+
+    if workers < 0:
+        raise SpecError(f"--workers {workers}: expected 0 (one per core) or more")
+    spec = load_rollout(spec_file)
+    try:
+        result = run_rollout_study(spec, out=out, workers=workers)
+    except MissingExtraError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("finished runs are kept; run the same command again to resume", err=True)
+        raise
+    report = result.report
+    if report.failed:
+        click.echo(f"error: {len(report.failed)} run(s) failed (tracebacks in "
+                   f"{result.folder / 'ledger.jsonl'}); rerun the command to retry them", err=True)
+        return 1
+    click.echo(result.text())
+    click.echo(f"\n{len(report.done)} run(s) done, {len(report.skipped)} already done, "
+               f"{report.seconds:.1f} s → {result.folder}")
     return 0
 
 

@@ -14,6 +14,7 @@ from .outcomes import Recorder
 from .params import ParameterError, Params, spec
 from .rules import network, requests, satisfaction, social_orgs
 from .rules.common import safe_div
+from .timeline import schedule_of
 
 Seed = int | np.random.SeedSequence
 
@@ -86,6 +87,8 @@ class CoGovModel(mesa.Model):
         self._initial_state()
         self.recorder = Recorder(self, self.policy.months)
         self.datacollector = OutcomeCollector()
+        self.schedule = schedule_of(self.policy)
+        """Reported month → levers adopted at its start (a timeline's changes; usually empty)."""
         for _ in range(self.policy.spinup_months):
             self._advance()
         if self.params is not self.policy:
@@ -124,9 +127,18 @@ class CoGovModel(mesa.Model):
             phases.annual_evaluation(self)
         self.month += 1
 
+    @property
+    def reported_month(self) -> int:
+        """Reported months done so far (0 during and right after the spin-up)."""
+        return max(0, self.month - self.policy.spinup_months)
+
     def step(self) -> None:
-        """One reported month: the phases of :data:`cogov_sim.phases.ORDER`, then December's
-        evaluation, then the month's outcomes are recorded."""
+        """One reported month: a timeline's change dated to this month (adopted first, so
+        the month runs under it), the phases of :data:`cogov_sim.phases.ORDER`, then
+        December's evaluation, then the month's outcomes are recorded."""
+        levers = self.schedule.get(self.reported_month + 1)
+        if levers is not None:
+            self.adopt(self.params.replace(**dict(levers)))
         self._advance()
         self.recorder.record(self)
         self.datacollector.collect(self)
@@ -164,7 +176,14 @@ class CoGovModel(mesa.Model):
 
     def dataframe(self):  # noqa: ANN201
         """Outcomes recorded so far, one row per month (see :mod:`cogov_sim.outcomes`)."""
-        return self.recorder.frame()
+        frame = self.recorder.frame()
+        start_year = getattr(self.policy, "start_year", None)
+        if start_year is not None:  # a dated timeline: calendar columns after month/year
+            year0, moy = divmod(frame["month"].to_numpy() - 1, 12)
+            frame.insert(2, "calendar_year", start_year + year0)
+            frame.insert(3, "date", [f"{start_year + y}-{m + 1:02d}"
+                                     for y, m in zip(year0, moy, strict=True)])
+        return frame
 
     @property
     def so_per_10k(self) -> float:

@@ -29,8 +29,8 @@ from ..experiment.runner import RunReport, Task, load_outcomes, load_status, run
 from ..experiment.seeds import derive_seed
 from ..experiment.spec import Design
 from ..params import spec as param_spec
-from ..presets import load_preset
 from ..store import default_folder
+from ..timeline import load_scenario as load_preset
 from .goal import Goal, ref_column, reference_columns
 from .prim import Box, ema_module, feature_scores, find_boxes
 from .rules import box_sentence
@@ -66,7 +66,8 @@ class HorizonMeans:
 
     def __call__(self, frame: pd.DataFrame) -> pd.DataFrame:
         window = frame[(frame["month"] >= self.start) & (frame["month"] <= self.end)]
-        values = window.drop(columns=[c for c in ("month", "year") if c in window.columns])
+        values = window.drop(columns=[c for c in ("month", "year", "calendar_year", "date")
+                                      if c in window.columns])
         return values.mean().to_frame().T.reset_index(drop=True)
 
 

@@ -70,8 +70,9 @@ from ..experiment.spec import (
 from ..outcomes import OUTCOME_NAMES
 from ..params import ParameterError, Params, param_specs, suggest
 from ..params import spec as param_spec
-from ..presets import load_preset, preset_names
 from ..specfile import read_toml
+from ..timeline import load_scenario as load_preset
+from ..timeline import scenario_names as preset_names
 from .goal import Combination, Condition, Goal, Node, outcome_range
 
 TOP_KEYS = ("name", "description", "root_seed", "replications", "n", "scenario", "months",

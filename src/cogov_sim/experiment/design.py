@@ -18,7 +18,7 @@ from scipy.stats import qmc
 
 from ..params import ParameterError, Params
 from ..params import spec as param_spec
-from ..presets import load_preset
+from ..timeline import load_scenario as load_preset
 from .runner import Task
 from .seeds import derive_seed
 from .spec import Design, ExperimentSpec, SpecError

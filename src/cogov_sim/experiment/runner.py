@@ -39,6 +39,7 @@ from tqdm.auto import tqdm
 from ..params import Params
 from ..provenance import command_line, environment, now
 from ..runner import simulate
+from ..timeline import describe
 from . import store
 from .executors import Executor, make_executor
 from .seeds import derive_seed
@@ -49,8 +50,8 @@ RESERVED = ("package", "version", "git", "python", "platform", "libraries", "mod
             "sessions", "outputs")
 # The parts of the package that decide what a run computes; everything else (experiment
 # machinery, analyses, figures, the CLI, the store) may change without invalidating results.
-MODEL_CODE = ("params.py", "presets", "rules", "agents", "phases.py", "model.py", "outcomes.py",
-              "runner.py")
+MODEL_CODE = ("params.py", "presets", "timeline.py", "rules", "agents", "phases.py", "model.py",
+              "outcomes.py", "runner.py")
 
 
 @dataclass(frozen=True)
@@ -314,7 +315,8 @@ def _manifest(tasks: Sequence[Task], points: dict[int, Task],
         **environment(), "model_code": model_fingerprint(), "created": now(),
         "command": command_line(), **caller,
         "identity": [*caller, "points", "runs"],
-        "points": {str(pid): {"labels": t.labels, "params": t.params.to_dict()}
+        "points": {str(pid): {"labels": t.labels, "params": t.params.to_dict(),
+                              **describe(t.params)}
                    for pid, t in sorted(points.items())},
         "runs": [{"run_id": t.run_id, "point_id": t.point_id, "replication": t.replication,
                   "seed": t.seed} for t in sorted(tasks, key=lambda t: t.run_id)],

@@ -47,8 +47,8 @@ from typing import TYPE_CHECKING, Any
 from ..outcomes import OUTCOME_NAMES
 from ..params import ParameterError, Params, param_specs, suggest
 from ..params import spec as param_spec
-from ..presets import preset_names
 from ..specfile import read_toml
+from ..timeline import scenario_names as preset_names
 
 if TYPE_CHECKING:
     from .design import DesignPoint

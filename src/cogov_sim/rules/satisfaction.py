@@ -77,7 +77,9 @@ def personal_performance(community_perf: FloatArray, community: np.ndarray, open
 
     ``community_perf`` is communities × 6 (as from :func:`community_performance`).
     """
-    perf = community_perf.T[:, community]
+    # np.take on a C-ordered copy: the result is C-ordered (6 rows of residents), which
+    # keeps every later 6 x N operation contiguous (fancy indexing here gives F order)
+    perf = np.take(np.ascontiguousarray(community_perf.T), community, axis=1)
     who = np.flatnonzero(open_dim >= 0)
     perf[open_dim[who], who] -= OPEN_PROBLEM
     perf[0] += PARTICIPATION_BELONGING * participated_recently

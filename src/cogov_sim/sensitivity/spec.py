@@ -42,8 +42,9 @@ from typing import Any
 
 from ..params import ParameterError, suggest
 from ..params import spec as param_spec
-from ..presets import load_preset, preset_names
 from ..specfile import read_toml
+from ..timeline import load_scenario as load_preset
+from ..timeline import scenario_names as preset_names
 from .analysis import TOLERANCE_SCRAMBLINGS, Plan, make_plan
 from .methods import METHODS, make_method
 from .outcomes import OutcomeSelection, parse_outcomes

@@ -1,0 +1,73 @@
+"""Run a rollout end to end: runs → panel → event study → tables, figure and summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..provenance import fingerprint
+from ..store import RESULTS
+from .estimate import EventStudy, event_study
+from .rollout import RolloutSpec, assemble_panel, load_rollout, run_rollout
+
+
+@dataclass(frozen=True)
+class RolloutResult:
+    folder: Path
+    panel: pd.DataFrame
+    study: EventStudy
+    report: object
+
+    def text(self) -> str:
+        """The summary: how far each estimator is from the true effect."""
+        s = self.study.summary()
+        lines = ["Effect of adoption: pooled over treated township-years (95 % CI), and by "
+                 "years since adoption", f"{'outcome':<22}{'estimator':<8}{'estimate':>10}"
+                 f"{'truth':>10}{'error':>10}  CI covers truth  mean |gap| by event time"]
+        pooled = self.study.pooled.set_index(["outcome", "estimator"])
+        for r in s.itertuples():
+            p = pooled.loc[(r.outcome, r.estimator)]
+            lines.append(f"{r.outcome:<22}{r.estimator:<8}{r.pooled_estimate:>10.4f}"
+                         f"{r.pooled_truth:>10.4f}{r.pooled_error:>+10.4f}  "
+                         f"{'yes' if r.pooled_covers else 'NO ':<3} [{p.ci_low:.4f}, "
+                         f"{p.ci_high:.4f}]  {r.event_mean_abs_error:.4f} "
+                         f"(covered {r.event_coverage:.0%})")
+        return "\n".join(lines)
+
+
+def default_folder(spec: RolloutSpec) -> Path:
+    return RESULTS / spec.name / fingerprint(spec.to_dict())
+
+
+def run_rollout_study(spec: RolloutSpec | str | Path, out: Path | None = None, workers: int = 1,
+                      progress: bool | None = None, figures: bool = True) -> RolloutResult:
+    """Run (or resume) the rollout's runs, then write ``panel.parquet``,
+    ``tables/event_study.csv``, ``tables/pooled.csv``, ``tables/summary.csv``,
+    ``figures/event_study.png`` and ``summary.txt`` into the folder."""
+    from ..experiment.runner import load_outcomes
+
+    if not isinstance(spec, RolloutSpec):
+        spec = load_rollout(spec)
+    folder = Path(out) if out is not None else default_folder(spec)
+    report = run_rollout(spec, folder, workers=workers, progress=progress)
+    if not report.ok:
+        return RolloutResult(folder, pd.DataFrame(), EventStudy(pd.DataFrame(), pd.DataFrame()),
+                             report)
+    panel = assemble_panel(load_outcomes(folder), spec.outcomes)
+    study = event_study(panel, spec.outcomes)
+    result = RolloutResult(folder, panel, study, report)
+    panel.to_parquet(folder / "panel.parquet", index=False)
+    (folder / "tables").mkdir(exist_ok=True)
+    study.by_event.to_csv(folder / "tables" / "event_study.csv", index=False)
+    study.pooled.to_csv(folder / "tables" / "pooled.csv", index=False)
+    study.summary().to_csv(folder / "tables" / "summary.csv", index=False)
+    (folder / "summary.txt").write_text(result.text() + "\n", "utf-8")
+    if figures:
+        from ..viz.stages import event_study_figure
+
+        (folder / "figures").mkdir(exist_ok=True)
+        event_study_figure(study.by_event, folder / "figures" / "event_study.png",
+                           title=f"{spec.name}: estimators vs the true effect")
+    return result

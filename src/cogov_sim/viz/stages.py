@@ -1,0 +1,84 @@
+"""Figures of reforms over time: a timeline run with its stage changes marked, and the
+event-study figure of a staggered rollout (estimates beside the true effect)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import file_backend
+
+file_backend()
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from ..outcomes import SUMMARY_OUTCOMES  # noqa: E402
+from .labels import language_style, outcome_label  # noqa: E402
+
+if TYPE_CHECKING:
+    from ..params import Params
+
+
+def timeline_figure(frame: pd.DataFrame, path: Path, params: Params,
+                    outcomes: Sequence[str] = SUMMARY_OUTCOMES, lang: str = "en",
+                    title: str | None = None) -> None:
+    """Key outcomes of one timeline run by calendar time (or reported year), each stage
+    change a dashed line labelled with what was adopted."""
+    from ..timeline import describe
+
+    info = describe(params)
+    start_year = info.get("start_year")
+    offset = (start_year - 1) if start_year is not None else 0.0
+    x = offset + frame["month"] / 12.0
+    with plt.rc_context(language_style(lang)):
+        fig, axes = plt.subplots(2, 3, figsize=(12, 6.5), constrained_layout=True)
+        for ax, name in zip(axes.flat, outcomes, strict=False):
+            ax.plot(x, frame[name], color="#2a6f97", lw=1.6)
+            for change in info.get("changes", []):
+                at = offset + (change["month"] - 1) / 12.0
+                ax.axvline(at, color="#9b2226", ls="--", lw=0.9)
+                ax.text(at, 0.98, f" {change['label']}", transform=ax.get_xaxis_transform(),
+                        rotation=90, va="top", ha="left", fontsize=7, color="#9b2226")
+            ax.set_title(outcome_label(name, lang), fontsize=10)
+            ax.set_xlabel(("年份" if lang == "zh" else "calendar year") if start_year
+                          else ("年" if lang == "zh" else "year"))
+            ax.grid(alpha=0.3)
+        if title:
+            fig.suptitle(title)
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+
+
+ESTIMATOR_STYLE = {"twfe": ("#bc6c25", "two-way fixed effects"),
+                   "did2s": ("#2a6f97", "did2s (Gardner; = imputation)")}
+
+
+def event_study_figure(by_event: pd.DataFrame, path: Path, lang: str = "en",
+                       title: str | None = None) -> None:
+    """Per outcome: the true effect by years since adoption (black line) and each
+    estimator's estimate with its 95 % interval, side by side."""
+    outcomes = list(dict.fromkeys(by_event.outcome))
+    with plt.rc_context(language_style(lang)):
+        fig, axes = plt.subplots(1, len(outcomes), figsize=(4.6 * len(outcomes), 3.8),
+                                 constrained_layout=True, squeeze=False)
+        for ax, name in zip(axes.flat, outcomes, strict=True):
+            sub = by_event[by_event.outcome == name]
+            truth = sub[sub.estimator == "truth"]
+            ax.plot(truth.event_time, truth.estimate, color="black", lw=1.8, marker="o", ms=3,
+                    label="true effect (paired)" if lang == "en" else "真实效应(配对)")
+            for k, (est, (color, label)) in enumerate(ESTIMATOR_STYLE.items()):
+                e = sub[sub.estimator == est]
+                x = e.event_time + (k - 0.5) * 0.22
+                ax.errorbar(x, e.estimate, yerr=[e.estimate - e.ci_low, e.ci_high - e.estimate],
+                            fmt="o", ms=3.5, color=color, capsize=2, lw=1, label=label)
+            ax.axhline(0, color="grey", lw=0.6)
+            ax.axvline(-0.5, color="grey", ls=":", lw=0.8)
+            ax.set_title(outcome_label(name, lang), fontsize=10)
+            ax.set_xlabel("years since adoption" if lang == "en" else "推行后年数")
+            ax.grid(alpha=0.3)
+        axes.flat[0].legend(fontsize=7, loc="best")
+        if title:
+            fig.suptitle(title)
+        fig.savefig(path, dpi=110)
+        plt.close(fig)

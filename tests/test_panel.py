@@ -1,0 +1,148 @@
+"""Staggered rollout panel and event-study estimators (issue 9)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cogov_sim.cli import main
+from cogov_sim.experiment.spec import SpecError
+from cogov_sim.panel.estimate import event_study, synthetic_panel
+from cogov_sim.panel.rollout import (
+    adoption_share,
+    assemble_panel,
+    load_rollout,
+    parse_rollout,
+    run_rollout,
+    townships,
+)
+from cogov_sim.runner import simulate
+
+SMALL = {"name": "tiny_rollout", "root_seed": 5, "townships": 4, "residents_per_agent": 1,
+         "spinup_months": 0, "residents_per_community": 150, "start_year": 2010,
+         "end_year": 2013, "outcomes": ["happiness_index", "admin_burden"],
+         "ranges": {"n_residents": [300, 450], "share_elderly": [0.15, 0.35]},
+         "adoption": [{"year": 2012, "share": 0.25}, {"year": 2013, "share": 0.5}]}
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    from cogov_sim.experiment import load_outcomes
+
+    spec = parse_rollout(SMALL)
+    folder = tmp_path_factory.mktemp("rollout")
+    report = run_rollout(spec, folder, progress=False)
+    assert report.ok
+    return spec, load_outcomes(folder)
+
+
+def test_panel_has_one_row_per_township_and_year_with_adoption_date(tiny):
+    spec, runs = tiny
+    panel = assemble_panel(runs, spec.outcomes)
+    assert len(panel) == 4 * 4 and not panel.duplicated(["township", "calendar_year"]).any()
+    assert set(panel.calendar_year) == {2010, 2011, 2012, 2013}
+    adopted = panel.groupby("township").adoption_year.first()
+    assert sorted(adopted.dropna()) == [2012, 2013] and adopted.isna().sum() == 2
+    assert (panel.treated == (panel.calendar_year >= panel.adoption_year)).all()
+
+
+def test_true_effect_is_the_paired_difference(tiny):
+    spec, runs = tiny
+    panel = assemble_panel(runs, spec.outcomes)
+    t = int(panel[panel.adoption_year == 2012].township.iloc[0])
+    both = runs[runs.township == t].set_index(["arm", "calendar_year"])
+    expected = (both.loc["adopt", "happiness_index"] - both.loc["never", "happiness_index"])
+    got = panel[panel.township == t].set_index("calendar_year")["true_happiness_index"]
+    np.testing.assert_array_equal(got.to_numpy(), expected.to_numpy())
+    assert got.loc[2011] == 0.0 and got.loc[2012] != 0.0  # identical runs before adoption
+    # and the stored runs are the model's runs on the recorded seed
+    task_params = __import__("cogov_sim.panel.rollout", fromlist=["make_tasks"]).make_tasks(spec)
+    task = next(x for x in task_params if x.labels["township"] == t and x.labels["arm"] == "adopt")
+    frame = simulate(task.params, task.seed)
+    direct = frame.groupby("calendar_year")["happiness_index"].mean()
+    np.testing.assert_allclose(direct.to_numpy(), both.loc["adopt", "happiness_index"].to_numpy())
+
+
+def test_estimator_recovers_a_known_constant_effect():
+    study = event_study(synthetic_panel(effect=2.0, seed=3), ["y"])
+    pooled = study.pooled.set_index("estimator")
+    for est in ("did2s", "twfe"):
+        assert pooled.loc[est, "ci_low"] <= 2.0 <= pooled.loc[est, "ci_high"]
+        assert pooled.loc[est, "ci_high"] - pooled.loc[est, "ci_low"] < 0.5
+    post = study.by_event[(study.by_event.estimator == "did2s") & (study.by_event.event_time >= 0)]
+    assert ((post.ci_low <= 2.0) & (2.0 <= post.ci_high)).mean() >= 0.8
+    truth = study.by_event[study.by_event.estimator == "truth"]
+    assert (truth[truth.event_time >= 0].estimate == 2.0).all()
+
+
+def test_static_twfe_is_biased_by_growing_effects_and_did2s_is_not():
+    panel = synthetic_panel(effect=0.0, units=60, noise=0.05, seed=1)
+    rel = panel.calendar_year - panel.adoption_year
+    grow = np.where(rel >= 0, 1.0 + rel, 0.0)  # the effect grows a point a year
+    panel["y"] += grow
+    panel["true_y"] = grow
+    pooled = event_study(panel, ["y"]).pooled.set_index("estimator")
+    assert abs(pooled.loc["did2s", "error"]) < 0.1
+    assert abs(pooled.loc["twfe", "error"]) > 3 * abs(pooled.loc["did2s", "error"])
+
+
+def test_jiangsu_rollout_follows_seed_003():
+    spec = load_rollout("experiments/jiangsu_rollout.toml")
+    share = adoption_share(townships(spec), [2015])
+    assert share[2015] == pytest.approx(0.66, abs=0.02)  # 66 % by Q3 2015 (seed 003)
+    frame = townships(spec)
+    for key in ("n_residents", "share_elderly", "budget_per_resident", "admin_task_load"):
+        assert frame[key].nunique() == spec.townships
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"adoption": [{"year": 2013, "share": 0.25}, {"year": 2012, "share": 0.5}]}, "years must increase"),
+    ({"adoption": [{"year": 2011, "share": 0.5}]}, "year = 2011; allowed: 2012 to 2013"),
+    ({"adoption": [{"year": 2012, "share": 0.75}]}, "leaves 1 that never adopt"),
+    ({"adoption": [{"year": 2012, "share": 1.5}]}, "share = 1.5"),
+    ({"ranges": {"list_strictness": [0, 1]}}, "levers are set by 'before' and 'adopt'"),
+    ({"adopt": "taicang_4_0"}, "unknown preset 'taicang_4_0'"),
+    ({"townshipz": 3}, "did you mean 'townships'"),
+])
+def test_bad_rollouts_are_refused(change, message):
+    with pytest.raises(SpecError) as err:
+        parse_rollout({**SMALL, **change}, source="r.toml")
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+TINY_TOML = """
+name = "tiny"
+root_seed = 2
+townships = 5
+residents_per_agent = 1
+spinup_months = 0
+residents_per_community = 150
+start_year = 2010
+end_year = 2013
+outcomes = ["admin_burden"]
+[ranges]
+n_residents = [300, 400]
+[[adoption]]
+year = 2012
+share = 0.6
+"""
+
+
+def test_cli_rollout_writes_panel_tables_and_figure(tmp_path, capsys):
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(TINY_TOML)
+    out = tmp_path / "out"
+    assert main(["rollout", str(spec), "--out", str(out)]) == 0
+    assert "admin_burden" in capsys.readouterr().out
+    panel = pd.read_parquet(out / "panel.parquet")
+    assert len(panel) == 5 * 4 and {"true_admin_burden", "adoption_year"} <= set(panel.columns)
+    assert (out / "figures" / "event_study.png").stat().st_size > 0
+    summary = pd.read_csv(out / "tables" / "summary.csv")
+    assert set(summary.estimator) == {"twfe", "did2s"}
+    bad = tmp_path / "bad.toml"
+    bad.write_text(TINY_TOML.replace("share = 0.6", "share = 2"))
+    assert main(["rollout", str(bad), "--out", str(tmp_path / "bad")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "[[adoption]] #1: share = 2" in err[0]
+    assert not (tmp_path / "bad").exists()

@@ -116,3 +116,16 @@ def test_experiment_and_sa_accept_a_timeline(tmp_path):
     base = sa.base_params()
     assert isinstance(base, ScheduledParams)
     assert isinstance(base.replace(grid_visits=3.0), ScheduledParams)
+
+
+def test_figure_draws_each_stage_change_at_its_calendar_date():
+    """The stage lines of taicang_history sit at October 2008, January 2012 and January 2017
+    (a dated run's month m starts at start_year + (m - 1) / 12)."""
+    from cogov_sim.viz.stages import month_position
+
+    params = load_scenario("taicang_history", **{k: v for k, v in TINY.items() if k != "months"})
+    months = [c["month"] for c in params.description()["changes"]]
+    assert [month_position(m, params.start_year) for m in months] == pytest.approx(
+        [2008.75, 2012.0, 2017.0])
+    assert month_position(1, params.start_year) == 2005.0
+    assert month_position(13, None) == 1.0

@@ -12,12 +12,19 @@ from . import file_backend
 file_backend()
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator  # noqa: E402
 
 from ..outcomes import SUMMARY_OUTCOMES  # noqa: E402
 from .labels import language_style, outcome_label  # noqa: E402
 
 if TYPE_CHECKING:
     from ..params import Params
+
+
+def month_position(month: int | float, start_year: int | None) -> float:
+    """Where reported month ``month`` (1-based) starts on the time axis: its calendar date
+    as a decimal year for a dated run (January 2005 = 2005.0), else years since the start."""
+    return (float(start_year) if start_year is not None else 0.0) + (month - 1) / 12.0
 
 
 def timeline_figure(frame: pd.DataFrame, path: Path, params: Params,
@@ -29,20 +36,23 @@ def timeline_figure(frame: pd.DataFrame, path: Path, params: Params,
 
     info = describe(params)
     start_year = info.get("start_year")
-    offset = (start_year - 1) if start_year is not None else 0.0
-    x = offset + frame["month"] / 12.0
+    # month m (1-based) of a dated run starts at start_year + (m - 1) / 12: January of the
+    # first year sits on the tick of that year; undated runs show years since the start
+    x = month_position(frame["month"], start_year)
     with plt.rc_context(language_style(lang)):
         fig, axes = plt.subplots(2, 3, figsize=(12, 6.5), constrained_layout=True)
         for ax, name in zip(axes.flat, outcomes, strict=False):
             ax.plot(x, frame[name], color="#2a6f97", lw=1.6)
             for change in info.get("changes", []):
-                at = offset + (change["month"] - 1) / 12.0
+                at = month_position(change["month"], start_year)
                 ax.axvline(at, color="#9b2226", ls="--", lw=0.9)
                 ax.text(at, 0.98, f" {change['label']}", transform=ax.get_xaxis_transform(),
                         rotation=90, va="top", ha="left", fontsize=7, color="#9b2226")
             ax.set_title(outcome_label(name, lang), fontsize=10)
             ax.set_xlabel(("年份" if lang == "zh" else "calendar year") if start_year
                           else ("年" if lang == "zh" else "year"))
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
             ax.grid(alpha=0.3)
         if title:
             fig.suptitle(title)

@@ -46,6 +46,39 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _answers(url: str) -> bool:
+    try:
+        urllib.request.urlopen(url, timeout=2)
+        return True
+    except OSError:
+        return False
+
+
+def _start(log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``cogov-sim dashboard`` on a free port, once it answers."""
+    port = _free_port()
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "cogov_sim", "dashboard", "--port", str(port)],
+                                stdout=log, stderr=subprocess.STDOUT, env=environment("en"))
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while not _answers(url):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            _stop(proc)
+            raise RuntimeError(log_path.read_text(errors="replace"))
+        time.sleep(0.25)
+    return proc, url
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()  # this command only, by its pid; it stops its solara server
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     _require(f"Debian's chromium ({CHROMIUM})", os.path.exists(CHROMIUM))
@@ -53,30 +86,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         import playwright.sync_api  # noqa: F401
     except ImportError:
         _require("the Python package playwright (pip install -e '.[test]')", False)
-    port = _free_port()
     log_path = tmp_path_factory.mktemp("dashboard") / "server.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "cogov_sim", "dashboard", "--port", str(port)],
-                                stdout=log, stderr=subprocess.STDOUT, env=environment("en"))
-    url = f"http://127.0.0.1:{port}/"
+    proc, url = _start(log_path)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log_path.read_text(errors="replace")) from None
-                time.sleep(0.25)
         yield url, log_path
     finally:
-        proc.terminate()  # this server only, by its pid
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
+
+
+def test_terminating_the_command_stops_its_server(tmp_path: Path) -> None:
+    proc, url = _start(tmp_path / "server.log")
+    _stop(proc)
+    deadline = time.monotonic() + 15
+    while _answers(url) and time.monotonic() < deadline:
+        time.sleep(0.25)
+    assert not _answers(url), "the solara server outlived `cogov-sim dashboard`"
 
 
 @pytest.fixture()

@@ -7,6 +7,7 @@ imports it); this module checks the optional dependencies and starts ``solara ru
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from importlib import metadata
@@ -51,12 +52,25 @@ def environment(lang: str) -> dict[str, str]:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, lang: str = "en") -> int:
-    """Run the dashboard server in the foreground until interrupted; its exit status."""
+    """Run the dashboard server in the foreground until interrupted or terminated; its
+    exit status. Ctrl+C or SIGTERM to this process stops the server too (no orphan)."""
     check_dependencies()
     proc = subprocess.Popen(command(host, port), env=environment(lang))
+    previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
     try:
         return proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        proc.wait(timeout=10)
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -25,7 +25,15 @@ from .provenance import command_line, environment, now, set_command
 from .sensitivity.problem import SensitivityError
 from .store import RESULTS, OutputError, check_writable
 from .timeline import describe, load_scenario, timeline_data, timeline_names
-from .viz.labels import outcome_label
+from .viz.labels import (
+    MissingFontError,
+    check_figure_language,
+    outcome_label,
+    param_label,
+    scenario_label,
+    unit_label,
+    word,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,7 +42,7 @@ if TYPE_CHECKING:
     from .sensitivity.spec import SASpec
 
 USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, OutputError, SensitivityError,
-                                             SpecError, ExecutorError)
+                                             SpecError, ExecutorError, MissingFontError)
 # Mesa, pandas and matplotlib are imported inside the commands that use them, so that
 # `--help`, `params` and `scenarios` start quickly.
 
@@ -130,6 +138,7 @@ def cli() -> None:
 def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | None,
         residents: int | None, communities: int | None, out: Path | None, lang: str) -> None:
     """Run one simulation and write manifest, time series and a summary figure."""
+    check_figure_language(lang)  # one line now, not a figure of empty boxes later
     values = merge_overrides(parse_sets(sets), size_overrides(months, residents, communities))
     params = load_scenario(scenario, **values)
     seed = resolve_seed(seed)
@@ -159,24 +168,49 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
                     "summary.png": "key outcomes over time"},
     }
     out = write_run(out, frame, manifest,
-                    lambda f, p: figure(f, p, lang=lang, title=f"{scenario} (seed {seed})"),
+                    lambda f, p: figure(f, p, lang=lang,
+                                        title=run_title(scenario, values, seed, lang)),
                     unique=default)
     click.echo(summary_table(frame, lang))
-    click.echo(f"\n{params.months} months after a {params.spinup_months}-month baseline spin-up, "
-               f"{params.n_residents:,} residents ({params.n_agents:,} agents, one per "
-               f"{params.residents_per_agent}), seed {seed}, {elapsed:.2f} s → {out}")
+    if lang == "zh":
+        click.echo(f"\n基线预热 {params.spinup_months} 个月后报告 {params.months} 个月, "
+                   f"{params.n_residents:,} 名居民 ({params.n_agents:,} 个智能体, 每个代表 "
+                   f"{params.residents_per_agent} 人), 随机种子 {seed}, {elapsed:.2f} 秒 → {out}")
+    else:
+        click.echo(f"\n{params.months} months after a {params.spinup_months}-month baseline "
+                   f"spin-up, {params.n_residents:,} residents ({params.n_agents:,} agents, one "
+                   f"per {params.residents_per_agent}), seed {seed}, {elapsed:.2f} s → {out}")
+
+
+def run_title(scenario: str, overrides: dict[str, float | int], seed: int, lang: str = "en") -> str:
+    """Title of ``run``'s figure: the scenario's display name, every override, the seed."""
+    changes = ", ".join(f"{k}={v:g}" for k, v in overrides.items())
+    shown = scenario_label(scenario, lang)
+    name = scenario if shown == scenario else f"{shown} ({scenario})"  # a timeline: its name
+    return name + (f" · {changes}" if changes else "") + f" · {word('seed', lang)} {seed}"
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (CJK characters take two)."""
+    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
 
 
 def summary_table(frame: pd.DataFrame, lang: str = "en",
                   names: Sequence[str] = SUMMARY_OUTCOMES) -> str:
-    """First-year vs last-year means of the key outcomes, as aligned text."""
+    """First-year vs last-year means of the key outcomes with their units, as aligned text."""
     first, last = frame[list(names)].head(12).mean(), frame[list(names)].tail(12).mean()
-    labels = [outcome_label(n, lang) for n in names]
-    width = max(len(s) for s in labels) + 2
-    head = ("指标" if lang == "zh" else "outcome").ljust(width)
-    lines = [f"{head}{'first year':>12}{'last year':>12}"]
+    from .outcomes import outcome
+
+    labels = [f"{outcome_label(n, lang)} ({unit_label(outcome(n).unit, lang)})" for n in names]
+    width = max(_width(s) for s in labels) + 2
+    cols = [word("first year", lang), word("last year", lang)]
+    lines = [_pad(word("outcome", lang), width) + "".join(_pad(c, 12) for c in cols)]
     for name, label in zip(names, labels, strict=True):
-        lines.append(f"{label.ljust(width)}{first[name]:>12.3f}{last[name]:>12.3f}")
+        lines.append(f"{_pad(label, width)}{first[name]:<12.3f}{last[name]:<12.3f}")
     return "\n".join(lines)
 
 
@@ -195,6 +229,7 @@ def scenarios(lang: str) -> None:
         click.echo(f"{name:<16}[timeline] {text}")
 
 
+
 @cli.command()
 @click.option("--kind", type=click.Choice(["lever", "context", "size"]), default=None,
               help="Only parameters of this kind.")
@@ -202,8 +237,9 @@ def scenarios(lang: str) -> None:
 def params(kind: str | None, lang: str) -> None:
     """List every parameter with its default, bounds, unit and meaning."""
     for s in param_specs(kind):  # type: ignore[arg-type]
-        click.echo(f"{s.name:<26}{s.kind:<8}{s.default!s:>8}  [{s.low:g}, {s.high:g}] "
-                   f"{s.unit}\n{'':<26}{getattr(s, lang)}")
+        click.echo(f"{s.name:<26}{_pad(word(s.kind, lang), 10)}{s.default!s:>8}  "
+                   f"[{s.low:g}, {s.high:g}] {unit_label(s.unit, lang)}\n"
+                   f"{'':<26}{param_label(s.name, lang)}")
 
 
 @cli.command()
@@ -226,6 +262,7 @@ def sa(spec_file: Path, n: int | None, replications: int | None, months: int | N
     """Global sensitivity analysis (Sobol, Morris, eFAST, PAWN) of the policy levers."""
     from .sensitivity.spec import load_spec
 
+    check_figure_language(lang)  # one line now, not after hours of runs
     spec = load_spec(spec_file).with_overrides(n=n, replications=replications, months=months,
                                                residents=residents)
     executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
@@ -447,6 +484,25 @@ def calibrate(spec_file: Path, executor_kind: str, workers: int | None, schedule
     click.echo(result.text())
     click.echo(f"report: {result.folder / 'report.md'}")
     return 0
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind (only this machine unless told otherwise).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language the page starts in (switchable on the page).")
+def dashboard(host: str, port: int, lang: str) -> int:
+    """Serve the interactive dashboard (Mesa SolaraViz) until interrupted; works offline.
+    Needs the optional extra: pip install "cogov-sim[dashboard]"."""
+    from .dashboard import MissingExtraError, check_dependencies, serve
+
+    try:
+        check_dependencies()
+    except MissingExtraError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"dashboard: http://{host}:{port}/  (Ctrl+C stops it)", err=True)
+    return serve(host, port, lang)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import mesa
 import numpy as np
 
 from . import phases
 from .agents import Committee, Committees, Government, Population, Resident, SocialOrgPool
+from .datacollector import OutcomeCollector
 from .outcomes import Recorder
-from .params import Params, spec
+from .params import ParameterError, Params, spec
 from .rules import network, requests, satisfaction, social_orgs
 from .rules.common import safe_div
 from .timeline import schedule_of
@@ -38,12 +41,30 @@ class CoGovModel(mesa.Model):
     :class:`Resident` per resident (made when first asked for with ``resident(i)``). Their
     state lives in arrays (``population``, ``committees``, ``orgs``) so each month's rules
     run vectorised; the agents read their own rows.
+
+    Built the way Mesa's tools build models (``SolaraViz``, ``mesa.batch_run``): keyword
+    parameters and a seed, ``CoGovModel(preset="taicang_2_0", consultations_per_year=4,
+    rng=7)``. ``preset`` names a scenario preset (default: the parameter defaults), the other
+    keywords are parameters applied on top of it (or on top of ``params``); ``rng`` is an
+    int or a SeedSequence, the same as ``seed``; ``seed=None`` draws a fresh seed and
+    records it in ``self.seed``; a Mesa ``Scenario`` passed as ``scenario`` (SolaraViz's
+    Reset does so) only contributes its ``rng``. ``self.datacollector`` is a Mesa ``DataCollector`` holding
+    every outcome of every reported month; ``self.running`` turns False after
+    ``params.months`` reported months.
     """
 
-    def __init__(self, params: Params | None = None, seed: Seed = 0) -> None:
+    def __init__(self, params: Params | None = None, seed: Seed | None = 0, *,
+                 rng: Seed | None = None, preset: str | None = None,
+                 scenario: Any = None, **overrides: Any) -> None:
+        if rng is None and scenario is not None:  # Mesa's Scenario, as SolaraViz's Reset passes
+            rng = getattr(scenario, "rng", None)
+        seed = _resolve_seed(seed, rng)
         super().__init__(rng=seed)
-        self.policy = params if params is not None else Params()
+        self.policy = _resolve_params(params, preset, overrides)
         """The parameters of the reported months (the scenario)."""
+        self.preset = preset
+        """The preset the parameters came from, if built with ``preset=`` (not named
+        ``scenario``: Mesa reserves ``model.scenario`` for its own Scenario objects)."""
         self.seed = seed
         # the spin-up runs the scenario's context and sizes under the baseline's levers
         self.params = spinup_params(self.policy) if self.policy.spinup_months else self.policy
@@ -65,6 +86,7 @@ class CoGovModel(mesa.Model):
         self._seed_organizations()
         self._initial_state()
         self.recorder = Recorder(self, self.policy.months)
+        self.datacollector = OutcomeCollector()
         self.schedule = schedule_of(self.policy)
         """Reported month → levers adopted at its start (a timeline's changes; usually empty)."""
         for _ in range(self.policy.spinup_months):
@@ -119,6 +141,9 @@ class CoGovModel(mesa.Model):
             self.adopt(self.params.replace(**dict(levers)))
         self._advance()
         self.recorder.record(self)
+        self.datacollector.collect(self)
+        if self.recorder.n >= self.policy.months:
+            self.running = False
 
     def run(self, months: int | None = None) -> None:
         for _ in range(self.policy.months if months is None else months):
@@ -163,6 +188,36 @@ class CoGovModel(mesa.Model):
     @property
     def so_per_10k(self) -> float:
         return float(1e4 * safe_div(self.orgs.view("alive").sum(), self.params.n_residents))
+
+
+def _resolve_seed(seed: Seed | None, rng: Seed | None) -> Seed:
+    """One seed from ``seed`` and Mesa's ``rng`` keyword; ``None`` for both draws a fresh
+    one (recorded in ``model.seed``). A NumPy Generator gives a seed drawn from it."""
+    if rng is not None and seed not in (None, 0):
+        raise ParameterError("give the seed once: seed= or rng=, not both")
+    chosen = rng if rng is not None else seed
+    if chosen is None:
+        entropy = np.random.SeedSequence().entropy
+        assert isinstance(entropy, int)
+        return entropy % (2**63)
+    if isinstance(chosen, np.random.Generator):
+        return int(chosen.integers(2**63))
+    if isinstance(chosen, bool) or not isinstance(chosen, int | np.integer | np.random.SeedSequence):
+        raise ParameterError(f"seed {chosen!r}: expected a non-negative whole number or a SeedSequence")
+    return int(chosen) if isinstance(chosen, np.integer) else chosen
+
+
+def _resolve_params(params: Params | None, preset: str | None,
+                    overrides: dict[str, Any]) -> Params:
+    """The run's parameters: ``params``, or preset ``preset``, with ``overrides``."""
+    if params is not None and preset is not None:
+        raise ParameterError("give params or preset, not both")
+    if preset is not None:
+        from .presets import load_preset
+
+        return load_preset(preset, **overrides)
+    base = params if params is not None else Params()
+    return base.replace(**overrides) if overrides else base
 
 
 def spinup_params(params: Params) -> Params:

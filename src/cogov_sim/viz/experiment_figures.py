@@ -12,15 +12,21 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
+from . import file_backend
 
-matplotlib.use("Agg")
+file_backend()
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from ..rules.requests import DIMENSIONS  # noqa: E402
-from .labels import check_language, language_style, outcome_label  # noqa: E402
+from .labels import (  # noqa: E402
+    check_language,
+    language_style,
+    outcome_axis_label,
+    outcome_label,
+    scenario_label,
+)
 
 KEY_OUTCOMES = ("participation_rate", "happiness_index", "admin_burden", "trust_committee",
                 "trust_government", "trust_so", "so_per_10k", "resolution_rate")
@@ -30,10 +36,15 @@ FIGURE_SETS = {"outcomes": KEY_OUTCOMES, "happiness": HAPPINESS}
 _TEXT = {
     "en": {"year": "year", "band": "lines: mean of {n} replications; bands: middle {pct} of "
            "replications", "diff": "difference from {ref} (mean of the last 12 months), "
-           "mean and 95 % CI over {n} paired replications"},
+           "mean and 95 % CI over {n} paired replications",
+           "thin": "where no band shows, it is narrower than the line"},
     "zh": {"year": "年", "band": "线: {n} 次重复的均值; 带: 中间 {pct} 的重复",
-           "diff": "与 {ref} 的差值(最后12个月均值), 均值及 {n} 对配对重复的 95% 置信区间"},
+           "diff": "与 {ref} 的差值(最后12个月均值), 均值及 {n} 对配对重复的 95% 置信区间",
+           "thin": "看不到带的地方, 带比线更窄"},
 }
+THIN = 0.01
+"""A band narrower than this share of its panel's height is hidden by the line (1.5 pt on
+a panel about 150 pt high); the caption then says so."""
 
 
 def _colours(n: int) -> list[tuple[float, ...]]:
@@ -75,6 +86,13 @@ def bands(data: pd.DataFrame, outcomes: Sequence[str], group: str = "scenario",
     return out
 
 
+def _bands_thin(rows: pd.DataFrame, ax: plt.Axes) -> bool:
+    """True if most of a panel's bands are narrower than :data:`THIN` of its height."""
+    low, high = ax.get_ylim()
+    width = (rows["high"] - rows["low"]).to_numpy()
+    return bool(len(width)) and float(np.mean(width < THIN * (high - low))) > 0.5
+
+
 def outcomes_over_time(data: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_OUTCOMES,
                        group: str = "scenario", order: Sequence[str] | None = None,
                        lang: str = "en", title: str | None = None, level: float = 0.95) -> None:
@@ -89,8 +107,11 @@ def outcomes_over_time(data: pd.DataFrame, path: Path, outcomes: Sequence[str] =
     nrows = int(np.ceil(len(outcomes) / ncols))
     text = _TEXT[lang]
     labels, shared = _short_labels(groups)
+    labels = [scenario_label(label, lang) for label in labels]
+    shared = scenario_label(shared, lang) if shared else None
     title = " · ".join(t for t in (title, shared) if t) or None
     alpha = 0.15 if len(groups) <= 6 else 0.07
+    thin = False
     with plt.rc_context(language_style(lang)):
         fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.9 * nrows + 0.9),
                                  constrained_layout=True, squeeze=False)
@@ -98,10 +119,14 @@ def outcomes_over_time(data: pd.DataFrame, path: Path, outcomes: Sequence[str] =
             for g, label, colour in zip(groups, labels, _colours(len(groups)), strict=True):
                 sub = table[(table[group] == g) & (table["outcome"] == name)]
                 years = sub["month"].to_numpy() / 12.0
-                ax.fill_between(years, sub["low"], sub["high"], color=colour, alpha=alpha, lw=0)
+                # a thin outline keeps narrow bands visible beside the line
+                ax.fill_between(years, sub["low"], sub["high"], color=colour, alpha=alpha,
+                                lw=0.4, edgecolor=colour)
                 ax.plot(years, sub["mean"], color=colour, lw=1.5, label=label)
             ax.set_title(_wrap(outcome_label(name, lang), 40), fontsize=9.5)
             ax.set_xlabel(text["year"], fontsize=8.5)
+            ax.set_ylabel(outcome_axis_label(name, lang), fontsize=8.5)
+            thin = thin or _bands_thin(table[table["outcome"] == name], ax)
             ax.tick_params(labelsize=8)
             ax.grid(alpha=0.3)
         for ax in list(axes.flat)[len(outcomes):]:
@@ -109,7 +134,10 @@ def outcomes_over_time(data: pd.DataFrame, path: Path, outcomes: Sequence[str] =
         handles, names = axes.flat[0].get_legend_handles_labels()
         fig.legend(handles, names, loc="outside lower center", fontsize=8.5, frameon=False,
                    ncols=_legend_columns(names, 3.4 * ncols))
-        caption = _wrap(text["band"].format(n=n_rep, pct=f"{level:.0%}"), int(11 * 3.4 * ncols))
+        caption = text["band"].format(n=n_rep, pct=f"{level:.0%}")
+        if thin:
+            caption += ("; " if lang == "en" else "; ") + text["thin"]
+        caption = _wrap(caption, int(11 * 3.4 * ncols))
         fig.suptitle(f"{title}\n{caption}" if title else caption, fontsize=10)
         fig.savefig(path, dpi=120)
         plt.close(fig)
@@ -133,7 +161,9 @@ def differences(table: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_O
     colours = dict(zip(everyone, _colours(len(everyone)), strict=True))  # as over time
     groups = [g for g in everyone if g in set(sub["scenario"])]
     short, shared = _short_labels(everyone)
-    label_of = {g: s.replace(", ", ",\n") for g, s in zip(everyone, short, strict=True)}
+    label_of = {g: scenario_label(s, lang).replace(", ", ",\n")
+                for g, s in zip(everyone, short, strict=True)}
+    shared = scenario_label(shared, lang) if shared else None
     lines = max((label_of[g].count("\n") + 1 for g in groups), default=1)
     title = " · ".join(t for t in (title, shared) if t) or None
     ncols = 4 if len(outcomes) > 6 else 3
@@ -154,6 +184,7 @@ def differences(table: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_O
             ax.set_yticks(y, [label_of[g] if i % ncols == 0 else "" for g in groups],
                           fontsize=8)
             ax.set_title(_wrap(outcome_label(name, lang), 40), fontsize=9.5)
+            ax.set_xlabel(outcome_axis_label(name, lang), fontsize=8)
             ax.tick_params(axis="x", labelsize=8)
             ax.grid(axis="x", alpha=0.3)
         for ax in list(axes.flat)[len(outcomes):]:
@@ -161,7 +192,8 @@ def differences(table: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_O
         n = int(sub["n"].max())
         reference = str(sub["reference"].iloc[0])
         if shared:
-            reference = reference.removeprefix(f"{shared} | ")
+            reference = reference.split(" | ", 1)[-1]
+        reference = scenario_label(reference, lang)
         caption = _wrap(_TEXT[lang]["diff"].format(ref=reference, n=n), int(11 * 3.4 * ncols))
         fig.suptitle(f"{title}\n{caption}" if title else caption, fontsize=10)
         fig.savefig(path, dpi=120)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
+from . import file_backend
 
-matplotlib.use("Agg")
+file_backend()
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from ..outcomes import SUMMARY_OUTCOMES  # noqa: E402
-from .labels import language_style, outcome_label  # noqa: E402
+from .labels import language_style, outcome_axis_label, outcome_label, word  # noqa: E402
 
 KEY_OUTCOMES = SUMMARY_OUTCOMES
 
@@ -26,7 +26,8 @@ def summary_figure(frame: pd.DataFrame, path: Path, outcomes: Sequence[str] = KE
         for ax, name in zip(axes.flat, outcomes, strict=False):
             ax.plot(years, frame[name], color="#2a6f97", lw=1.6)
             ax.set_title(outcome_label(name, lang), fontsize=10)
-            ax.set_xlabel("年" if lang == "zh" else "year")
+            ax.set_xlabel(word("year", lang))
+            ax.set_ylabel(outcome_axis_label(name, lang))
             ax.grid(alpha=0.3)
         if title:
             fig.suptitle(title)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
-from contextlib import closing
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -270,6 +270,28 @@ def sa(spec_file: Path, n: int | None, replications: int | None, months: int | N
         return _run_sa(spec, out, executor, lang)
 
 
+@contextmanager
+def keeps_finished_runs() -> Iterator[None]:
+    """On Ctrl-C, say that finished runs are kept (the store has them) and re-raise."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        click.echo("finished runs are kept; run the same command again to resume", err=True)
+        raise
+
+
+def echo_failures(failed: dict[str, str], folder: Path) -> bool:
+    """Print each failed run's last error line and one summary line; True if any failed."""
+    if not failed:
+        return False
+    for run_id, error in failed.items():
+        last = error.strip().splitlines()[-1] if error.strip() else "unknown error"
+        click.echo(f"failed: {run_id}: {last}", err=True)
+    click.echo(f"error: {len(failed)} run(s) failed (tracebacks in {folder / 'ledger.jsonl'}); "
+               "rerun the command to retry them", err=True)
+    return True
+
+
 def _run_sa(spec: SASpec, out: Path | None, executor: Executor, lang: str) -> int:
     from .sensitivity.model import RunsFailedError, prepare_sa, run_prepared
 
@@ -280,12 +302,10 @@ def _run_sa(spec: SASpec, out: Path | None, executor: Executor, lang: str) -> in
                f"{plan.replications} replication(s); up to {plan.total_runs(stages[-1]):,} "
                f"model runs → {folder}", err=True)
     try:
-        result = run_prepared(prepared, workers=executor.workers, lang=lang,
-                              on_stage=lambda text: click.echo(text, err=True),
-                              executor=executor)
-    except KeyboardInterrupt:
-        click.echo("finished runs are kept; run the same command again to resume", err=True)
-        raise
+        with keeps_finished_runs():
+            result = run_prepared(prepared, workers=executor.workers, lang=lang,
+                                  on_stage=lambda text: click.echo(text, err=True),
+                                  executor=executor)
     except RunsFailedError as exc:
         for run_id, error in exc.failed.items():
             last = error.strip().splitlines()[-1] if error.strip() else "unknown error"
@@ -326,12 +346,8 @@ def experiment(spec_file: Path, executor_kind: str, workers: int | None,
     spec = load_spec(spec_file, validate=False).with_overrides(
         replications=replications, months=months, residents=residents)
     executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
-    try:
-        with closing(executor):
-            result = run_experiment(spec, out=out, executor=executor)
-    except KeyboardInterrupt:
-        click.echo("finished runs are kept; run the same command again to resume", err=True)
-        raise
+    with keeps_finished_runs(), closing(executor):
+        result = run_experiment(spec, out=out, executor=executor)
     report = result.report
     click.echo(result.text())
     for note in result.notes:
@@ -339,15 +355,7 @@ def experiment(spec_file: Path, executor_kind: str, workers: int | None,
     click.echo(f"\n{len(report.done)} run(s) done, {len(report.skipped)} already done, "
                f"{len(report.failed)} failed, {report.seconds:.1f} s → {result.folder}")
     click.echo(f"tables: {result.folder / 'tables'}   figures: {result.folder / 'figures'}")
-    if report.failed:
-        for run_id, error in report.failed.items():
-            last = error.strip().splitlines()[-1] if error.strip() else "unknown error"
-            click.echo(f"failed: {run_id}: {last}", err=True)
-        click.echo(f"error: {len(report.failed)} run(s) failed (tracebacks in "
-                   f"{result.folder / 'ledger.jsonl'}); rerun the command to retry them",
-                   err=True)
-        return 1
-    return 0
+    return 1 if echo_failures(report.failed, result.folder) else 0
 
 
 @cli.command()
@@ -367,16 +375,12 @@ def rollout(spec_file: Path, workers: int, out: Path | None) -> int:
         raise SpecError(f"--workers {workers}: expected 0 (one per core) or more")
     spec = load_rollout(spec_file)
     try:
-        result = run_rollout_study(spec, out=out, workers=workers)
+        with keeps_finished_runs():
+            result = run_rollout_study(spec, out=out, workers=workers)
     except MissingExtraError as exc:
         raise click.ClickException(str(exc)) from None
-    except KeyboardInterrupt:
-        click.echo("finished runs are kept; run the same command again to resume", err=True)
-        raise
     report = result.report
-    if report.failed:
-        click.echo(f"error: {len(report.failed)} run(s) failed (tracebacks in "
-                   f"{result.folder / 'ledger.jsonl'}); rerun the command to retry them", err=True)
+    if echo_failures(report.failed, result.folder):
         return 1
     click.echo(result.text())
     click.echo(f"\n{len(report.done)} run(s) done, {len(report.skipped)} already done, "
@@ -402,12 +406,10 @@ def discover(spec_file: Path, workers: int, out: Path | None) -> int:
     try:
         from .discovery.api import run_discovery
 
-        result = run_discovery(spec, out=out, workers=workers)
+        with keeps_finished_runs():
+            result = run_discovery(spec, out=out, workers=workers)
     except MissingExtraError as exc:
         raise click.ClickException(str(exc)) from None
-    except KeyboardInterrupt:
-        click.echo("finished runs are kept; run the same command again to resume", err=True)
-        raise
     click.echo(result.text())
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
@@ -415,12 +417,7 @@ def discover(spec_file: Path, workers: int, out: Path | None) -> int:
     click.echo(f"\n{len(report.done)} run(s) done, {len(report.skipped)} already done, "
                f"{len(report.failed)} failed, {report.seconds:.1f} s → {result.folder}")
     click.echo(f"summary: {result.folder / 'summary.md'}")
-    if report.failed:
-        click.echo(f"error: {len(report.failed)} run(s) failed (tracebacks in "
-                   f"{result.folder / 'ledger.jsonl'}); rerun the command to retry them",
-                   err=True)
-        return 1
-    return 0
+    return 1 if echo_failures(report.failed, result.folder) else 0
 
 
 @cli.command()
@@ -440,16 +437,9 @@ def validate(spec_file: Path, replications: int | None, executor_kind: str,
 
     spec = load_validation(spec_file).with_overrides(replications=replications)
     executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
-    try:
-        with closing(executor):
-            result = run_validation(spec, out=out, executor=executor)
-    except KeyboardInterrupt:
-        click.echo("finished runs are kept; run the same command again to resume", err=True)
-        raise
-    if result.report is not None and result.report.failed:
-        click.echo(f"error: {len(result.report.failed)} run(s) failed (tracebacks in "
-                   f"{result.folder / 'ledger.jsonl'}); rerun the command to retry them",
-                   err=True)
+    with keeps_finished_runs(), closing(executor):
+        result = run_validation(spec, out=out, executor=executor)
+    if result.report is not None and echo_failures(result.report.failed, result.folder):
         return 1
     click.echo(result.text())
     click.echo(f"report: {result.folder / 'report.md'}")
@@ -470,16 +460,9 @@ def calibrate(spec_file: Path, executor_kind: str, workers: int | None, schedule
 
     spec = load_calibration(spec_file)
     executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
-    try:
-        with closing(executor):
-            result = run_calibration(spec, out=out, executor=executor)
-    except KeyboardInterrupt:
-        click.echo("finished runs are kept; run the same command again to resume", err=True)
-        raise
-    if result.report is not None and result.report.failed:
-        click.echo(f"error: {len(result.report.failed)} run(s) failed (tracebacks in "
-                   f"{result.folder / 'ledger.jsonl'}); rerun the command to retry them",
-                   err=True)
+    with keeps_finished_runs(), closing(executor):
+        result = run_calibration(spec, out=out, executor=executor)
+    if result.report is not None and echo_failures(result.report.failed, result.folder):
         return 1
     click.echo(result.text())
     click.echo(f"report: {result.folder / 'report.md'}")

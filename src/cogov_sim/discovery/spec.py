@@ -66,6 +66,7 @@ from ..experiment.spec import (
     _optional_int,
     _type_name,
     _Where,
+    spec_size,
 )
 from ..outcomes import OUTCOME_NAMES
 from ..params import ParameterError, Params, param_specs, suggest
@@ -112,8 +113,7 @@ class DiscoverySpec:
     source: str = "<spec>"
 
     def size(self) -> dict[str, int]:
-        given = {SIZE_KEYS[k]: getattr(self, k) for k in SIZE_KEYS}
-        return {k: v for k, v in given.items() if v is not None}
+        return spec_size(self)
 
     def base_params(self) -> Params:
         """Every value a policy does not vary: the scenario preset, sizes, fixed levers."""

@@ -61,9 +61,18 @@ DESIGN_KEYS = {"grid": ("type", "parameters"), "rows": ("type", "rows"),
                "lhs": ("type", "parameters", "n", "seed")}
 SIZE_KEYS = {"months": "months", "residents": "n_residents", "communities": "n_communities",
              "residents_per_agent": "residents_per_agent", "spinup_months": "spinup_months"}
+"""Top-level spec keys that set run sizes, and the ``Params`` names they set (shared by the
+experiment, sensitivity and discovery specs)."""
 MAX_REPLICATIONS = 100_000
 MAX_LHS_POINTS = 1_000_000
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def spec_size(spec: Any) -> dict[str, int]:
+    """The size parameters a spec object sets (its :data:`SIZE_KEYS` attributes that are not
+    None), under their ``Params`` names."""
+    given = {SIZE_KEYS[k]: getattr(spec, k) for k in SIZE_KEYS}
+    return {k: v for k, v in given.items() if v is not None}
 
 
 class SpecError(ValueError):
@@ -127,8 +136,7 @@ class ExperimentSpec:
 
     def size(self) -> dict[str, int]:
         """The size parameters the spec sets (``Params`` names)."""
-        given = {SIZE_KEYS[k]: getattr(self, k) for k in SIZE_KEYS}
-        return {k: v for k, v in given.items() if v is not None}
+        return spec_size(self)
 
     def with_overrides(self, *, replications: int | None = None, months: int | None = None,
                        residents: int | None = None) -> ExperimentSpec:

@@ -40,6 +40,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..experiment.spec import SIZE_KEYS, spec_size
 from ..params import ParameterError, suggest
 from ..params import spec as param_spec
 from ..specfile import read_toml
@@ -56,8 +57,6 @@ TOP_KEYS = ("name", "description", "method", "n", "n_start", "tolerance", "max_r
             "outcomes", "over_time", "levers", "options")
 #: Spec keys that label an analysis without changing its results.
 IDENTITY_EXCLUDED = ("name", "description")
-SIZE_KEYS = {"months": "months", "residents": "n_residents", "communities": "n_communities",
-             "residents_per_agent": "residents_per_agent", "spinup_months": "spinup_months"}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -141,8 +140,7 @@ class SASpec:
         return self._derived("problem", lambda: model_problem(self.levers))
 
     def size(self) -> dict[str, int]:
-        given = {SIZE_KEYS[k]: getattr(self, k) for k in SIZE_KEYS}
-        return {k: v for k, v in given.items() if v is not None}
+        return spec_size(self)
 
     def base_params(self):  # noqa: ANN201 - Params
         """The preset with the spec's sizes and fixed levers (every non-varied value)."""

@@ -164,13 +164,20 @@ def run_validation(spec_or_path: ValidationSpec | str | Path, out: str | Path | 
     """Validate, run (or resume) and analyse a validation spec."""
     spec = (spec_or_path if isinstance(spec_or_path, ValidationSpec)
             else load_validation(spec_or_path))
+    folder, report = _run_spec("validation", spec, validation_tasks(spec), out, workers,
+                               executor, progress)
+    return analyse_validation(spec, folder, report, figures=figures)
+
+
+def _run_spec(kind: str, spec: Any, tasks: Any, out: str | Path | None, workers: int,
+              executor: Executor | None, progress: bool | None) -> tuple[Path, RunReport]:
+    """Run (or resume) a validation or calibration spec's tasks in its results folder."""
     folder = Path(out) if out is not None else default_folder(spec.name, spec.fingerprint())
-    report = run_tasks(validation_tasks(spec), folder, workers=workers, executor=executor,
-                       progress=progress, reduce_fn=YearlyMeans(),
-                       manifest={"kind": "validation", "validation": spec.identity()},
+    report = run_tasks(tasks, folder, workers=workers, executor=executor, progress=progress,
+                       reduce_fn=YearlyMeans(), manifest={"kind": kind, kind: spec.identity()},
                        info={"name": spec.name, "description": spec.description,
                              "analysis": spec.to_dict()})
-    return analyse_validation(spec, folder, report, figures=figures)
+    return folder, report
 
 
 def analyse_validation(spec: ValidationSpec, folder: str | Path,
@@ -278,12 +285,8 @@ def run_calibration(spec_or_path: CalibrationSpec | str | Path, out: str | Path 
     target statistics (means over replications) all fall inside their bands."""
     spec = (spec_or_path if isinstance(spec_or_path, CalibrationSpec)
             else load_calibration(spec_or_path))
-    folder = Path(out) if out is not None else default_folder(spec.name, spec.fingerprint())
-    report = run_tasks(calibration_tasks(spec), folder, workers=workers, executor=executor,
-                       progress=progress, reduce_fn=YearlyMeans(),
-                       manifest={"kind": "calibration", "calibration": spec.identity()},
-                       info={"name": spec.name, "description": spec.description,
-                             "analysis": spec.to_dict()})
+    folder, report = _run_spec("calibration", spec, calibration_tasks(spec), out, workers,
+                               executor, progress)
     return analyse_calibration(spec, folder, report, figures=figures)
 
 

@@ -67,6 +67,9 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
        "本月参与比例", "participation"),
     _o("consultation_rate", "share", "Attended a consultation (12 months)",
        "参加协商比例(12个月)", "participation"),
+    _o("consultation_success", "share",
+       "Consultations whose decision was carried out (12 months; 1 when none were held)",
+       "协商决定得到落实的比例(12个月)", "participation"),
     _o("volunteer_rate", "share", "Volunteered this month", "本月志愿参与比例", "participation"),
     _o("happiness_index", "0-100", "Happiness index (mean of the six dimensions)",
        "幸福指数(六维均值)", "satisfaction"),
@@ -202,7 +205,8 @@ def _ratio(a: float, b: float, default: float = 0.0) -> float:
     return float(a) / float(b) if b else default
 
 
-WINDOW_COUNTS = ("mediation_resolved", "mediation_escalated")
+WINDOW_COUNTS = ("mediation_resolved", "mediation_escalated", "consultations",
+                 "consultations_succeeded")
 """Rare events whose rates are measured over the last twelve recorded months."""
 
 
@@ -233,6 +237,8 @@ def measure(m: CoGovModel, window: dict[str, float] | None = None) -> dict[str, 
                strict=True)},
         "participation_month": np.count_nonzero(pop.participated) / n,
         "consultation_rate": np.count_nonzero((m.month - pop.last_consultation) < 12) / n,
+        "consultation_success": _ratio(w("consultations_succeeded", 0.0), w("consultations", 0.0),
+                                       default=1.0),
         "volunteer_rate": np.count_nonzero(pop.volunteered) / n,
         "happiness_index": happy_mean,
         **{f"sat_{d}": v for d, v in zip(DIMENSIONS, dims, strict=True)},

@@ -336,6 +336,7 @@ def consultations_held(m: CoGovModel) -> None:
     p_ok = consultation.success_probability(ratio, p.random_seat_share,
                                             m.committees.perceived_resident_weight)
     succeeded = rng.binomial(meetings, p_ok)
+    now.add("consultations_succeeded", int(succeeded.sum()))
     ok_share = safe_div(succeeded, meetings)
     ok = rng.random(who.size) < ok_share[pop.community[who]]  # attendee's own meeting
     pop.efficacy[who], pop.trust_committee[who] = consultation.voice_update(

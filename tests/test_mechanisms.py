@@ -255,3 +255,19 @@ def test_consultation_follow_through_answers_to_resident_assessment(
     assert (success(1.0) > success(0.0) + 0.05).all()
     monkeypatch.setattr(consultation, "FOLLOW_THROUGH", 0.0)
     assert abs(success(1.0).mean() - success(0.0).mean()) < 0.05
+
+
+def test_slow_renewal_lets_experience_build_trust_in_organizations(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """P8's growth of trust in organizations needs the slow pull back to the prior
+    (population renewal, trust.SO_RENEWAL): at the fast memory decay used for trust in the
+    committee, experience builds less trust."""
+    from cogov_sim.rules import trust
+
+    def trust_so() -> np.ndarray:
+        params = load_preset("chengdu", **SIZE)
+        return np.array([simulate(params, s)["trust_so"].tail(12).mean() for s in SEEDS])
+
+    slow = trust_so()
+    monkeypatch.setattr(trust, "SO_RENEWAL", trust.RELAX_RATE)
+    assert slow.mean() > trust_so().mean()

@@ -10,6 +10,7 @@ from cogov_sim.rules import (
     allocation,
     consultation,
     delegation,
+    departments,
     evaluation,
     network,
     outreach,
@@ -106,16 +107,102 @@ def test_scores_and_assessment_mix() -> None:
         100 * evaluation.SCORE_TIMELY)
     a = evaluation.assessment(np.array([100.0]), np.array([40.0]), 0.5)
     assert a[0] == 70.0
-    good = evaluation.committee_rating_of_government(np.array([1.0]), np.array([0.0]), np.array([50.0]))
-    bad = evaluation.committee_rating_of_government(np.array([0.0]), np.array([1.0]), np.array([0.0]))
-    assert good[0] > 99.0 and bad[0] < 30.0
+    good = evaluation.rating_of_departments(np.array([[1.0]]), np.array([[0.0]]), np.array([50.0]))
+    bad = evaluation.rating_of_departments(np.array([[0.0]]), np.array([[1.0]]), np.array([0.0]))
+    assert good[0, 0] > 99.0 and bad[0, 0] < 30.0
+
+
+def test_ratings_of_departments_rank_their_conduct() -> None:
+    """Per committee and department: paying more of what is owed and imposing less off-list
+    work each raise the rating; support is per community and shared by departments."""
+    paid = np.array([[1.0, 0.5, 0.9], [1.0, 0.5, 0.9]])
+    imposed = np.array([[0.0, 0.0, 0.6], [0.2, 0.2, 0.2]])
+    r = evaluation.rating_of_departments(paid, imposed, np.array([1.0, 0.0]))
+    assert r.shape == (2, 3)
+    assert r[0, 0] > r[0, 1] and r[0, 0] > r[0, 2]  # paid less / imposed more rate lower
+    assert (r[0] - r[1])[1] == pytest.approx(100 * (0.3 * 0.2 + 0.2 * 1.0 / 1.5))
+
+
+def test_scores_are_noisy_observations_bounded_to_the_scale() -> None:
+    truth = np.full(20_000, 70.0)
+    seen = evaluation.observe(rng(), truth, 5.0)
+    assert seen.mean() == pytest.approx(70.0, abs=0.2) and seen.std() == pytest.approx(5.0, rel=0.05)
+    assert evaluation.observe(rng(), np.array([99.0, 1.0]), 50.0).min() >= 0.0
+    assert evaluation.observe(rng(), np.array([99.0, 1.0]), 50.0).max() <= 100.0
+    # a poll of 100 residents: error sd / 10, none when everyone is polled
+    assert evaluation.poll_noise(np.array([20.0]), np.array([1e9]))[0] == pytest.approx(2.0, rel=1e-3)
+    assert evaluation.poll_noise(np.array([20.0]), np.array([50.0]))[0] == 0.0
+
+
+def test_failing_scores_forfeit_payments() -> None:
+    """Breach liability bites around the pass line, not above it."""
+    w = evaluation.breach(np.array([90.0, evaluation.PASS_LINE, 30.0]))
+    assert w[0] < 0.001 * evaluation.BREACH_SHARE
+    assert w[1] == pytest.approx(0.5 * evaluation.BREACH_SHARE)
+    assert w[2] > 0.99 * evaluation.BREACH_SHARE
+
+
+def test_committees_move_focus_toward_the_side_that_costs_them_points() -> None:
+    focus = np.full(3, 0.5)
+    gov, res, none = np.array([95.0, 60.0, 95.0]), np.array([40.0, 40.0, 90.0]), np.zeros(3)
+    one_way = evaluation.adjust_focus(focus, 0.0, gov, res, none)
+    assert (one_way < 0.5).all() and one_way[1] < one_way[0]  # a worse score pushes harder
+    residents = evaluation.adjust_focus(focus, 1.0, gov, res, none)
+    assert residents[0] > 0.5 and residents[2] < residents[0]  # a good appraisal pushes less
+    # payments withheld for breach pull effort back to government work
+    assert evaluation.adjust_focus(focus, 0.5, gov, res, np.full(3, 0.3))[0] < \
+        evaluation.adjust_focus(focus, 0.5, gov, res, none)[0]
+    # with equal points at stake nothing moves
+    assert evaluation.adjust_focus(focus, 0.5, np.full(3, 70.0), np.full(3, 70.0), none) == \
+        pytest.approx(focus)
 
 
 def test_two_way_evaluation_restores_eroded_lists() -> None:
-    one_way = evaluation.adapt_policy(0.9, 0.9, 0.1, 0.0, 40.0)
-    two_way = evaluation.adapt_policy(0.9, 0.9, 0.1, 1.0, 40.0)
-    assert one_way == pytest.approx(0.81) and 0.81 < two_way <= 0.9
-    assert evaluation.adapt_policy(0.0, 0.0, 0.1, 1.0, 0.0) == 0.0  # nothing to restore
+    one_way = evaluation.adapt_policy(np.array([0.9]), 0.9, 0.0, np.array([0.1]), 0.0, np.array([40.0]))
+    two_way = evaluation.adapt_policy(np.array([0.9]), 0.9, 0.0, np.array([0.1]), 1.0, np.array([40.0]))
+    assert one_way[0] == pytest.approx(0.81) and 0.81 < two_way[0] <= 0.9
+    assert evaluation.adapt_policy(np.array([0.0]), 0.0, 0.0, np.array([0.1]), 1.0,
+                                   np.array([0.0]))[0] == 0.0  # nothing to restore
+    # each department by its own rating: the worse-rated one is corrected more
+    both = evaluation.adapt_policy(np.array([0.5, 0.5]), 0.9, 0.0, np.array([0.1, 0.1]), 1.0,
+                                   np.array([30.0, 90.0]))
+    assert both[0] > both[1]
+
+
+def test_departments_drift_back_to_pre_reform_practice_not_to_nothing() -> None:
+    """Erosion pulls an implemented lever toward the baseline's value (old habits): with no
+    correction the funding of assisted tasks settles at the floor, not at zero."""
+    funding = np.array([0.9])
+    for _ in range(200):
+        funding = evaluation.adapt_policy(funding, 0.9, 0.1, np.array([0.1]), 0.0, np.array([50.0]))
+    assert funding[0] == pytest.approx(0.1, abs=1e-6)
+
+
+def test_departments_and_committees_differ_within_a_run() -> None:
+    d = departments.draw_departments(rng())
+    assert d.share.sum() == pytest.approx(1.0) and len(set(np.round(d.reliability, 6))) == d.share.size
+    assert len(set(np.round(d.drift, 6))) == d.share.size
+    c = departments.draw_committees(rng(), 4000, 9.0)
+    for trait in (c.load, c.capability):
+        assert trait.mean() == pytest.approx(1.0, abs=0.02) and trait.std() > 0.05
+    assert c.staff.min() >= departments.MIN_STAFF and c.staff.mean() == pytest.approx(9.0, rel=0.02)
+
+
+def test_unreliable_departments_pay_less_of_what_they_owe() -> None:
+    owed = np.full((5000, 2), 100.0)
+    paid = departments.deliver(rng(), owed, np.array([0.95, 0.5]))
+    assert paid[:, 0].mean() == pytest.approx(95.0, abs=1.5)
+    assert paid[:, 1].mean() == pytest.approx(50.0, abs=2.5)
+
+
+def test_tasks_are_routed_per_department_and_summed_per_committee() -> None:
+    demand = np.array([[40.0, 60.0], [10.0, 0.0]])
+    flow = access.route_tasks(demand, 0.25, np.array([1.0, 0.0]), np.array([0.0, 0.0]))
+    assert flow.off_list_pushed[0, 0] == 0.0 and flow.off_list_pushed[0, 1] == 45.0
+    total = flow.by_committee()
+    assert total.pushed.shape == (2,)
+    assert total.pushed[0] == pytest.approx(flow.pushed[0].sum())
+    assert total.blocked[0] == pytest.approx(flow.blocked[0, 0])
 
 
 # -- requests ----------------------------------------------------------------------------------

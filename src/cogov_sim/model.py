@@ -66,9 +66,14 @@ class CoGovModel(mesa.Model):
         """The preset the parameters came from, if built with ``preset=`` (not named
         ``scenario``: Mesa reserves ``model.scenario`` for its own Scenario objects)."""
         self.seed = seed
+        self.pre_reform = spinup_params(self.policy)
+        """The scenario's context under the baseline's levers: the regime of the spin-up and
+        the pre-reform practice departments drift back to."""
         # the spin-up runs the scenario's context and sizes under the baseline's levers
-        self.params = spinup_params(self.policy) if self.policy.spinup_months else self.policy
+        self.params = self.pre_reform if self.policy.spinup_months else _with_cuts(self.policy)
         p = self.params
+        self._cutting = False
+        self._frozen: dict[str, np.ndarray] = {}
         self.month = 0
         self.now = phases.MonthState()
         self.population = Population(p, self.rng)
@@ -76,7 +81,7 @@ class CoGovModel(mesa.Model):
                                              self.population.sizes, p.network_degree,
                                              p.network_rewiring)
         self.degree = np.asarray(self.adjacency.sum(axis=1)).ravel()
-        self.committees = Committees(p)
+        self.committees = Committees(p, self.rng)
         self.orgs = SocialOrgPool()
         self.org_agents: dict[int, mesa.Agent] = {}
         self.government = Government(self)
@@ -93,6 +98,7 @@ class CoGovModel(mesa.Model):
             self._advance()
         if self.params is not self.policy:
             self.adopt(self.policy)
+        self._start_cuts()
 
     def _seed_organizations(self) -> None:
         p = self.params
@@ -113,10 +119,24 @@ class CoGovModel(mesa.Model):
 
     def adopt(self, params: Params) -> None:
         """Switch to new parameters mid-run (the end of the spin-up, or a reform): the
-        government adopts the new levers; committees learn the new resident weight from
-        the next evaluation on. Sizes and context must be unchanged."""
-        self.params = params
-        self.government.adopt(params)
+        government adopts the new levers; committees respond to the new weights through
+        the next evaluation's scores. Sizes and context must be unchanged. Levers of cut
+        mechanisms (:mod:`cogov_sim.mechanisms`) stay at zero."""
+        self.params = _with_cuts(params)
+        self.government.adopt(self.params)
+
+    # -- ablation ---------------------------------------------------------------------
+    def _start_cuts(self) -> None:
+        """From the first reported month on, cut the mechanisms in ``policy.cuts``: states
+        to freeze are recorded now."""
+        self._cutting = bool(self.policy.cuts)
+        pop = self.population
+        self._frozen = {name: getattr(pop, name).copy() for name in ("trust_so", "trust_government")
+                        if name in self.policy.cuts}
+
+    def cut(self, mechanism: str) -> bool:
+        """Whether ``mechanism`` is cut in this month (never during the spin-up)."""
+        return self._cutting and mechanism in self.policy.cuts
 
     # -- scheduling -------------------------------------------------------------------
     def _advance(self) -> None:
@@ -125,6 +145,8 @@ class CoGovModel(mesa.Model):
             phase(self)
         if self.month % 12 == 11:
             phases.annual_evaluation(self)
+        for name, values in self._frozen.items():  # a frozen state ignores the month
+            setattr(self.population, name, values.copy())
         self.month += 1
 
     @property
@@ -218,6 +240,14 @@ def _resolve_params(params: Params | None, preset: str | None,
         return load_preset(preset, **overrides)
     base = params if params is not None else Params()
     return base.replace(**overrides) if overrides else base
+
+
+def _with_cuts(params: Params) -> Params:
+    """``params`` with the levers of its cut mechanisms set to zero."""
+    from .mechanisms import mechanism
+
+    levers = {m.lever: 0 for m in map(mechanism, sorted(params.cuts)) if m.lever}
+    return params.replace(**levers) if levers else params
 
 
 def spinup_params(params: Params) -> Params:

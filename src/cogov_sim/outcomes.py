@@ -145,8 +145,15 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
        "成本效益: 每百元人均年支出的幸福指数", "spending"),
     _o("eval_gov_to_committee", "0-100", "Government's score of committees (latest year)",
        "政府对居委会评分", "evaluation"),
-    _o("eval_committee_to_gov", "0-100", "Committees' rating of government (latest year)",
-       "居委会对政府评分", "evaluation"),
+    _o("eval_committee_to_gov", "0-100",
+       "Committees' rating of government departments (latest year, mean over departments)",
+       "居委会对政府部门评分", "evaluation"),
+    _o("eval_gov_spread", "0-100", "Spread (standard deviation) of the government's scores "
+       "across committees (latest year)", "政府对各居委会评分的离散程度", "evaluation"),
+    _o("committee_focus", "0-1", "Committees' focus on residents rather than government work, "
+       "learned from the scores they receive", "居委会面向居民的工作重心", "evaluation"),
+    _o("payments_withheld", "share", "Share of committees' task payments withheld for breach "
+       "of the agreement", "因违约扣减的协助经费比例", "evaluation"),
     _o("eval_residents_to_committee", "0-100", "Residents' rating of committees (latest year)",
        "居民对居委会评分", "evaluation"),
     _o("eval_assessment", "0-100",
@@ -279,10 +286,13 @@ def measure(m: CoGovModel, window: dict[str, float] | None = None) -> dict[str, 
         "happiness_per_100_yuan": _ratio(happy_mean, per_res_year / 100.0),
         "eval_gov_to_committee": float(com.gov_score.mean()),
         "eval_committee_to_gov": float(com.rating_of_government.mean()),
+        "eval_gov_spread": float(com.gov_score.std()),
+        "committee_focus": float(com.focus.mean()),
+        "payments_withheld": float(com.withheld.mean()),
         "eval_residents_to_committee": float(com.resident_score.mean()),
         "eval_assessment": float(com.assessment.mean()),
-        "effective_strictness": gov.strictness,
-        "effective_funding": gov.funding,
+        "effective_strictness": gov.mean_strictness,
+        "effective_funding": gov.mean_funding,
     }
     return {k: float(v) for k, v in row.items()}
 

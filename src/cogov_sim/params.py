@@ -164,7 +164,18 @@ class Params:
         "context", "Government's own direct community services (before any platform)",
         "政府自身的社区直接服务支出")
 
+    cuts: frozenset[str] = field(default=frozenset())
+    """Registered mechanisms cut from the first reported month on (:mod:`cogov_sim.mechanisms`);
+    not a parameter a user varies: ``cogov-sim ablate`` sets it."""
+
     def __post_init__(self) -> None:
+        from .mechanisms import NAMES
+
+        object.__setattr__(self, "cuts", frozenset(self.cuts))
+        for name in sorted(self.cuts):
+            if name not in NAMES:
+                raise ParameterError(f"unknown mechanism '{name}'{suggest(name, NAMES)}; "
+                                     f"allowed: {', '.join(NAMES)}")
         for spec in param_specs():
             value = _number(spec, getattr(self, spec.name))
             _check(spec, value)
@@ -196,6 +207,10 @@ class Params:
         check_names(changes)
         return dataclasses.replace(self, **changes)
 
+    def cut(self, *mechanisms: str) -> Params:
+        """A copy with ``mechanisms`` (names of :mod:`cogov_sim.mechanisms`) cut as well."""
+        return dataclasses.replace(self, cuts=self.cuts | frozenset(mechanisms))
+
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Params:
         check_names(values)
@@ -219,7 +234,7 @@ def param_specs(kind: Kind | None = None) -> tuple[ParamSpec, ...]:
         _SPECS = tuple(
             ParamSpec(name=f.name, type=hints[f.type] if isinstance(f.type, str) else f.type,
                       default=f.default, **f.metadata)  # type: ignore[arg-type]
-            for f in dataclasses.fields(Params)
+            for f in dataclasses.fields(Params) if f.metadata
         )
     return _SPECS if kind is None else tuple(s for s in _SPECS if s.kind == kind)
 

@@ -20,6 +20,7 @@ from .rules import (
     allocation,
     consultation,
     delegation,
+    departments,
     evaluation,
     outreach,
     participation,
@@ -42,8 +43,13 @@ class MonthState:
     month. Counts of residents are real people (agent counts times the sample rate)."""
 
     flow: access.TaskFlow | None = None
+    """Tasks per committee this month, by route (summed over departments)."""
+    delivered: np.ndarray | None = None
+    """Task money each department paid each committee on time this month, before the
+    budget cap (communities x departments, yuan)."""
     owed: np.ndarray | None = None
-    """Payments owed to each committee this month at the implemented funding (yuan)."""
+    """Payments due to each committee this month: what departments delivered less what is
+    withheld for breach (yuan, before the budget cap)."""
     meetings: np.ndarray | None = None
     """Consultations each community holds this month."""
     case_hours: np.ndarray | None = None
@@ -61,10 +67,13 @@ class MonthState:
 def government_pushes_tasks(m: CoGovModel) -> None:
     """Departments' tasks meet the lists, the access system and funds-follow-tasks."""
     p, gov, com, now = m.params, m.government, m.committees, m.now
-    demand = access.draw_demand(m.rng, p.admin_task_load, p.n_communities)
-    now.flow = flow = access.route_tasks(demand, p.on_list_share, gov.strictness, gov.funding)
-    now.owed = (delegation.task_payments(flow.on_list, gov.funding)
-                + delegation.task_payments(flow.purchased, 1.0))
+    demand = access.draw_demand(m.rng, p.admin_task_load * com.load, gov.departments.share)
+    flow = access.route_tasks(demand, p.on_list_share, gov.strictness, gov.funding)
+    now.flow = flow.by_committee()
+    due = (delegation.task_payments(flow.on_list, gov.funding)
+           + delegation.task_payments(flow.purchased, 1.0))
+    now.delivered = departments.deliver(m.rng, due, gov.departments.reliability)
+    now.owed = now.delivered.sum(axis=1) * (1.0 - com.withheld)
     com.year.owed += delegation.task_payments(flow.on_list + flow.purchased, 1.0)
     com.year.imposed += flow.off_list_pushed
     com.year.pushed += flow.pushed
@@ -103,7 +112,7 @@ def government_spends(m: CoGovModel) -> None:
     })
     scale = gov.scale  # below 1 when commitments exceed the budget
     com.payment = now.owed * scale
-    com.year.paid += com.payment
+    com.year.paid += now.delivered * scale
     com.paid_hours = delegation.paid_hours(com.payment)
     found_orgs(m, np.repeat(np.arange(p.n_communities), incubated), social_orgs.INCUBATED_QUALITY,
                delegation.INCUBATION_GRANT * scale)
@@ -125,7 +134,8 @@ def committees_split_time(m: CoGovModel) -> None:
     """Multitask allocation; then consultations, appraisal and grid visits out of the hours
     left for residents; the rest (plus social workers paid for) is casework."""
     p, com, pop, now = m.params, m.committees, m.population, m.now
-    split = allocation.split_time(com.hours, now.flow.pushed, com.perceived_resident_weight)
+    focus = np.ones_like(com.focus) if m.cut("paperwork") else com.focus
+    split = allocation.split_time(com.hours, now.flow.pushed, focus, com.capability)
     com.gov_hours, com.resident_hours = split.gov_hours, split.resident_hours
     com.completion, com.paperwork = split.completion, split.paperwork
     com.year.completion += split.completion
@@ -143,7 +153,7 @@ def committees_split_time(m: CoGovModel) -> None:
     sw = outreach.social_worker_hours(p.social_workers_per_1000 * m.government.scale,
                                       pop.residents)  # only the workers paid for
     com.year.support_hours += sw / pop.residents
-    now.case_hours = free - com.visit_hours + sw
+    now.case_hours = (free - com.visit_hours) * com.capability + sw
     now.add("visits", float(made.sum()))
 
 
@@ -180,10 +190,12 @@ def residents_take_stock(m: CoGovModel) -> None:
     """Neighbours' participation last month, habit and this month's propensity."""
     p, pop = m.params, m.population
     pop.neighbour_share = participation.neighbour_share(m.adjacency, m.degree, pop.participated)
-    pop.propensity = participation.propensity(pop.circumstance, pop.employed, pop.efficacy,
-                                              pop.trust_committee, pop.neighbour_share,
-                                              pop.participated, p.volunteer_points,
-                                              np.where(pop.issue_dim >= 0, pop.issue_salience, 0.0))
+    salience = np.where(pop.issue_dim >= 0, pop.issue_salience, 0.0)
+    pop.propensity = participation.propensity(
+        pop.circumstance, pop.employed, pop.efficacy, pop.trust_committee,
+        0.0 * pop.neighbour_share if m.cut("neighbour_influence") else pop.neighbour_share,
+        np.zeros(pop.n, dtype=bool) if m.cut("habit") else pop.participated,
+        p.volunteer_points, 0.0 * salience if m.cut("salience") else salience)
     pop.participated = np.zeros(pop.n, dtype=bool)
 
 
@@ -334,7 +346,7 @@ def consultations_held(m: CoGovModel) -> None:
     who = invited[consultation.attends(rng, pop.propensity[invited], drawn)]
     ratio = np.minimum(1.0, safe_div(now.case_hours, pop.residents * satisfaction.COMMITTEE_HALF))
     p_ok = consultation.success_probability(ratio, p.random_seat_share,
-                                            m.committees.perceived_resident_weight)
+                                            0.0 if m.cut("follow_through") else m.committees.focus)
     succeeded = rng.binomial(meetings, p_ok)
     now.add("consultations_succeeded", int(succeeded.sum()))
     ok_share = safe_div(succeeded, meetings)
@@ -402,35 +414,58 @@ def residents_judge(m: CoGovModel) -> None:
 
 
 def evaluate(m: CoGovModel) -> None:
-    """Score committees both ways from the year so far and combine their assessment."""
-    p, pop, com = m.params, m.population, m.committees
+    """Year-end scores, each a noisy observation of the evaluated party's year in that unit
+    (:mod:`cogov_sim.rules.evaluation`); a cut score keeps its last value."""
+    p, pop, com, rng = m.params, m.population, m.committees, m.rng
     n_c, year = p.n_communities, com.year
     months = max(year.months, 1)
-    com.gov_score = evaluation.government_score(
-        safe_div(year.completion, months, default=1.0) if year.months else com.completion,
-        safe_div(year.paperwork, months, default=1.0) if year.months else com.paperwork)
-    mean_trust = group_sum(pop.community, pop.trust_committee, n_c) / pop.sizes
-    mean_service = group_sum(pop.community, pop.satisfaction[1], n_c) / pop.sizes
-    com.resident_score = evaluation.resident_score(mean_trust, mean_service)
-    com.rating_of_government = evaluation.committee_rating_of_government(
-        safe_div(year.paid, year.owed, default=1.0), safe_div(year.imposed, year.pushed),
-        year.support_hours * 12.0 / months)
+    if not m.cut("gov_score"):
+        truth = evaluation.government_score(
+            safe_div(year.completion, months, default=1.0) if year.months else com.completion,
+            safe_div(year.paperwork, months, default=1.0) if year.months else com.paperwork)
+        com.fulfilment = truth
+        com.gov_score = evaluation.observe(rng, truth, evaluation.INSPECTION_NOISE)
+    if not m.cut("resident_score"):
+        each = evaluation.appraisal(pop.trust_committee, pop.satisfaction[1])
+        mean = group_sum(pop.community, each, n_c) / pop.sizes
+        spread = np.sqrt(np.maximum(0.0, group_sum(pop.community, each * each, n_c) / pop.sizes
+                                    - mean * mean))
+        com.resident_score = evaluation.observe(rng, mean,
+                                                evaluation.poll_noise(spread, pop.residents))
+    if not m.cut("committee_rating"):
+        truth = evaluation.rating_of_departments(
+            safe_div(year.paid, year.owed, default=1.0), safe_div(year.imposed, year.pushed),
+            year.support_hours * 12.0 / months)
+        com.conduct_of_departments = truth
+        com.rating_of_government = evaluation.observe(rng, truth, evaluation.RATING_NOISE)
     com.assessment = evaluation.assessment(com.gov_score, com.resident_score,
-                                           p.resident_eval_weight)
+                                           resident_weight(m))
+
+
+def resident_weight(m: CoGovModel) -> float:
+    """Residents' share in the committees' assessment (0 when that mechanism is cut)."""
+    return 0.0 if m.cut("resident_evaluation") else m.params.resident_eval_weight
 
 
 def annual_evaluation(m: CoGovModel) -> None:
-    """December: two-way evaluation; government and committees adapt for next year."""
+    """December: two-way evaluation and its consequences for next year: departments
+    correct by their own ratings, committees that fail forfeit payments, committees move
+    their focus by the scores they received."""
     p, com, gov = m.params, m.committees, m.government
     evaluate(m)
-    rating = float(com.rating_of_government.mean())
-    gov.strictness = evaluation.adapt_policy(gov.strictness, p.list_strictness, p.list_erosion,
+    rating = com.rating_of_departments
+    drift = p.list_erosion * gov.departments.drift
+    floor = m.pre_reform
+    gov.strictness = evaluation.adapt_policy(gov.strictness, p.list_strictness,
+                                             min(floor.list_strictness, p.list_strictness), drift,
                                              p.two_way_eval_weight, rating)
     gov.funding = evaluation.adapt_policy(gov.funding, p.delegation_funding,
-                                          p.list_erosion * evaluation.FUNDING_EROSION_RATIO,
+                                          min(floor.delegation_funding, p.delegation_funding),
+                                          drift * evaluation.FUNDING_EROSION_RATIO,
                                           p.two_way_eval_weight, rating)
-    com.perceived_resident_weight = evaluation.learn_resident_weight(
-        com.perceived_resident_weight, p.resident_eval_weight)
+    com.withheld = np.zeros_like(com.withheld) if m.cut("breach") else evaluation.breach(com.gov_score)
+    com.focus = evaluation.adjust_focus(com.focus, resident_weight(m), com.gov_score,
+                                        com.resident_score, com.withheld)
     com.new_year()
 
 

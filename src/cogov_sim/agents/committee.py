@@ -8,6 +8,7 @@ import mesa
 import numpy as np
 
 from ..rules.allocation import HOURS_PER_STAFF
+from ..rules.departments import DEPARTMENTS, draw_committees
 
 if TYPE_CHECKING:
     from ..model import CoGovModel
@@ -15,11 +16,17 @@ if TYPE_CHECKING:
 
 
 class Committees:
-    """All committees' state, one array entry per community."""
+    """All committees' state, one array entry per community.
 
-    def __init__(self, params: Params) -> None:
+    Committees differ (:mod:`cogov_sim.rules.departments`): ``staff`` around the township's
+    standard, the task ``load`` departments push into the community (a multiple of the
+    township's), and ``capability`` (tasks and cases achieved per hour, mean 1)."""
+
+    def __init__(self, params: Params, rng: np.random.Generator) -> None:
         c = params.n_communities
-        self.staff_hours = np.full(c, params.staff_per_committee * HOURS_PER_STAFF)
+        traits = draw_committees(rng, c, params.staff_per_committee)
+        self.staff, self.load, self.capability = traits.staff, traits.load, traits.capability
+        self.staff_hours = self.staff * HOURS_PER_STAFF
         self.paid_hours = np.zeros(c)
         self.gov_hours = np.zeros(c)
         self.resident_hours = np.zeros(c)
@@ -29,20 +36,34 @@ class Committees:
         self.completion = np.ones(c)
         self.paperwork = np.ones(c)
         self.payment = np.zeros(c)
-        # committees start out answering to government, as before the reform, and learn
-        # each year how much residents' views count (evaluation.learn_resident_weight)
-        self.perceived_resident_weight = np.zeros(c)
+        # committees start out answering to government, as before the reform, and move
+        # their focus each year by the scores they receive (evaluation.adjust_focus)
+        self.focus = np.zeros(c)
+        """Focus on residents rather than government work (0–1), learned from the scores."""
+        self.withheld = np.zeros(c)
+        """Share of this year's task payments withheld for breach of last year's agreement."""
         self.shared_gain = np.zeros((c, 6))
         # annual evaluation (filled at set-up and every December)
         self.gov_score = np.zeros(c)
+        self.fulfilment = np.zeros(c)
+        """What the government's last inspection would have scored without error (0–100)."""
         self.resident_score = np.zeros(c)
-        self.rating_of_government = np.zeros(c)
+        self.rating_of_government = np.zeros((c, len(DEPARTMENTS)))
+        """Each committee's rating of each department (communities x departments)."""
+        self.conduct_of_departments = np.zeros((c, len(DEPARTMENTS)))
+        """What those ratings would be without error: each department's conduct toward
+        each committee last year (communities x departments, 0–100)."""
         self.assessment = np.zeros(c)
         # running sums over the current year: what each evaluator observes
         self.year = YearRecord(c)
 
     def new_year(self) -> None:
         self.year = YearRecord(self.staff_hours.size)
+
+    @property
+    def rating_of_departments(self) -> np.ndarray:
+        """Each department's mean rating across committees."""
+        return self.rating_of_government.mean(axis=0)
 
     @property
     def hours(self) -> np.ndarray:
@@ -56,14 +77,16 @@ class Committees:
 
 class YearRecord:
     """Running sums over the current year, per committee, for the annual evaluation: what
-    the government observes (completion, paperwork) and what the committee experiences
-    (payments owed and received, off-list work imposed, social-worker support)."""
+    the government observes (completion, paperwork) and what the committee experiences of
+    each department (payments owed and received, off-list work imposed: communities x
+    departments) and of social-worker support."""
 
     def __init__(self, c: int) -> None:
-        self.paid = np.zeros(c)
-        self.owed = np.zeros(c)
-        self.imposed = np.zeros(c)
-        self.pushed = np.zeros(c)
+        d = len(DEPARTMENTS)
+        self.paid = np.zeros((c, d))
+        self.owed = np.zeros((c, d))
+        self.imposed = np.zeros((c, d))
+        self.pushed = np.zeros((c, d))
         self.support_hours = np.zeros(c)
         self.completion = np.zeros(c)
         self.paperwork = np.zeros(c)
@@ -87,6 +110,8 @@ class Committee(mesa.Agent):
             "paperwork": float(c.paperwork[i]), "visit_hours": float(c.visit_hours[i]),
             "meeting_hours": float(c.meeting_hours[i]),
             "government_score": float(c.gov_score[i]), "resident_score": float(c.resident_score[i]),
-            "rating_of_government": float(c.rating_of_government[i]),
+            "rating_of_government": float(c.rating_of_government[i].mean()),
+            "focus_on_residents": float(c.focus[i]), "capability": float(c.capability[i]),
+            "staff": float(c.staff[i]),
             "assessment": float(c.assessment[i]),
         }

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from ..rules.delegation import Budget
+from ..rules.departments import DEPARTMENTS, draw_departments
 
 if TYPE_CHECKING:
     from ..model import CoGovModel
@@ -16,13 +18,17 @@ if TYPE_CHECKING:
 class Government(mesa.Agent):
     """One township government.
 
-    ``strictness`` and ``funding`` are the lists and payments *as implemented*: they start
-    at the policy levers, erode as departments drift back to old habits, and are restored
-    by two-way evaluation (see :mod:`cogov_sim.rules.evaluation`).
+    It acts through its departments (:mod:`cogov_sim.rules.departments`), which differ in
+    how fast they drift back to old habits and how reliably they pay. ``strictness`` and
+    ``funding`` are each department's lists and payments *as implemented* (arrays over
+    departments): they start at the policy levers, erode as departments drift back
+    toward pre-reform practice, and are restored by two-way evaluation according to each
+    department's own rating (see :mod:`cogov_sim.rules.evaluation`).
     """
 
     def __init__(self, model: CoGovModel) -> None:
         super().__init__(model)
+        self.departments = draw_departments(model.rng)
         self.adopt(model.params)
         self.budget = Budget(cap=self.monthly_budget, scale=1.0)
         self.cases_invoiced = 0.0
@@ -30,8 +36,9 @@ class Government(mesa.Agent):
 
     def adopt(self, params: Params) -> None:
         """Adopt a policy: the implemented lists and payments start at the new levers."""
-        self.strictness = params.list_strictness
-        self.funding = params.delegation_funding
+        n = len(DEPARTMENTS)
+        self.strictness = np.full(n, float(params.list_strictness))
+        self.funding = np.full(n, float(params.delegation_funding))
         self.monthly_budget = params.budget_per_resident * params.n_residents / 12.0
 
     @property
@@ -39,5 +46,16 @@ class Government(mesa.Agent):
         """Share of committed spending the budget could cover this month (1 = all)."""
         return self.budget.scale
 
+    @property
+    def mean_strictness(self) -> float:
+        """Implemented strictness, weighted by departments' shares of the tasks."""
+        return float(self.departments.share @ self.strictness)
+
+    @property
+    def mean_funding(self) -> float:
+        """Implemented funds-follow-tasks, weighted by departments' shares of the tasks."""
+        return float(self.departments.share @ self.funding)
+
     def state(self) -> dict[str, float]:
-        return {"strictness": self.strictness, "funding": self.funding, **self.budget.items()}
+        return {"strictness": self.mean_strictness, "funding": self.mean_funding,
+                **self.budget.items()}

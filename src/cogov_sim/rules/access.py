@@ -27,7 +27,7 @@ follow Crawford & Ostrom (1995) (mechanism M20).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -74,15 +74,22 @@ class TaskFlow:
         """Off-list tasks that went through the access procedure."""
         return self.negotiated + self.purchased + self.blocked
 
+    def by_committee(self) -> TaskFlow:
+        """The flow summed over departments (one entry per committee)."""
+        return TaskFlow(*(np.asarray(getattr(self, f.name)).sum(axis=-1) for f in fields(self)))
 
-def kept_share(price: float, mean_value: float) -> float:
+
+def kept_share(price: FloatArray | float, mean_value: float) -> FloatArray:
     """Share of tasks whose value to the department exceeds ``price`` (exponential values)."""
-    return float(np.exp(-price / mean_value))
+    return np.exp(-np.asarray(price) / mean_value)
 
 
-def route_tasks(demand: FloatArray, on_list_share: float, strictness: float,
-                funding: float) -> TaskFlow:
+def route_tasks(demand: FloatArray, on_list_share: float, strictness: FloatArray | float,
+                funding: FloatArray | float) -> TaskFlow:
     """Split each committee's task demand by route under the lists and prices.
+
+    ``demand`` is tasks per committee, or per committee and department (communities x
+    departments) with ``strictness`` and ``funding`` per department (as implemented).
 
     >>> f = route_tasks(np.array([100.0]), on_list_share=0.3, strictness=0.0, funding=0.0)
     >>> float(f.on_list[0]), float(f.off_list_pushed[0]), float(f.blocked[0])
@@ -100,6 +107,7 @@ def route_tasks(demand: FloatArray, on_list_share: float, strictness: float,
                     dropped_on_list=wanted_on - on)
 
 
-def draw_demand(rng: np.random.Generator, load: float, n_committees: int) -> FloatArray:
-    """Monthly task demand per committee: Poisson around the context task load."""
-    return rng.poisson(load, size=n_committees).astype(float)
+def draw_demand(rng: np.random.Generator, load: FloatArray, share: FloatArray) -> FloatArray:
+    """Monthly task demand (communities x departments): Poisson around each committee's
+    task load times each department's share of it."""
+    return rng.poisson(np.outer(load, share)).astype(float)

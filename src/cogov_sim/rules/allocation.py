@@ -5,9 +5,10 @@ A committee answers to whoever assesses it. Following the multitask principal–
 government sees assisted tasks done on time and their paperwork (ledgers, photographs,
 files for inspection: "留痕"); residents see the committee's time with them. So beyond the
 hours the pushed tasks need, a committee spends up to ``PAPERWORK_MAX`` as much again on
-making its government work visible, in proportion to the government's share of its
-assessment (``1 − resident_weight``, as the committee perceives it). When residents
-assess, those hours go to residents instead — even when the lists leave plenty of time.
+making its government work visible, less the more it focuses on residents. Its ``focus``
+is learned each year from the scores it received (:func:`cogov_sim.rules.evaluation.adjust_focus`),
+not read from the assessment weights. A committee's ``capability`` scales the tasks its
+hours achieve (:mod:`.departments`).
 No committee gives government more than ``MAX_GOV_SHARE`` of its hours; tasks beyond
 that are late, which the government's score notices.
 
@@ -49,8 +50,8 @@ class TimeSplit:
     """Presentation effort as a share of its maximum (0–1): what inspections see."""
 
 
-def split_time(hours: FloatArray, pushed_tasks: FloatArray,
-               resident_weight: FloatArray) -> TimeSplit:
+def split_time(hours: FloatArray, pushed_tasks: FloatArray, focus: FloatArray,
+               capability: FloatArray | float = 1.0) -> TimeSplit:
     """Hours on government work and for residents; timeliness and paperwork.
 
     >>> t = split_time(np.array([1000.0]), np.array([50.0]), np.array([0.0]))
@@ -59,12 +60,15 @@ def split_time(hours: FloatArray, pushed_tasks: FloatArray,
     >>> float(split_time(np.array([1000.0]), np.array([50.0]), np.array([1.0])).gov_hours[0])
     300.0
     """
-    needed = pushed_tasks * HOURS_PER_TASK
-    polish = needed * PAPERWORK_MAX * (1.0 - np.asarray(resident_weight))
+    work = pushed_tasks * HOURS_PER_TASK  # hours at standard capability
+    needed = work / np.asarray(capability)
+    polish = work * PAPERWORK_MAX * (1.0 - np.asarray(focus))
     cap = hours * MAX_GOV_SHARE
     task_hours = np.minimum(needed, cap)
     gov = np.minimum(needed + polish, cap)
     completion = safe_div(task_hours, needed, default=1.0)
-    paperwork = np.clip(safe_div(gov - task_hours, needed * PAPERWORK_MAX, default=1.0), 0.0, 1.0)
+    # what inspections see: presentation hours, made good by the committee's capability
+    paperwork = np.clip(safe_div((gov - task_hours) * np.asarray(capability), work * PAPERWORK_MAX,
+                                 default=1.0), 0.0, 1.0)
     return TimeSplit(gov_hours=gov, resident_hours=hours - gov, completion=completion,
                      paperwork=paperwork)

@@ -1,95 +1,161 @@
-"""Two-way evaluation (双向评估) and resident evaluation of committees, on the annual cycle.
+"""Two-way evaluation (双向评估) and residents' appraisal of committees, as measurements.
 
-At year end (seed 000, 003):
+Seed 003 says what each side assesses at year end: the government (its departments)
+assesses how each committee fulfilled the agreement (履约评估), committees assess the
+departments' guidance, professional services, payments kept and administrative
+interference; the agreement fixes both sides' breach liability (违约责任). Seed 000
+returns the assessment of committee cadres to residents. Here every score is a *noisy
+observation of what the evaluated party did in that unit and year*:
 
-* the government scores each committee on what it observes: assisted tasks done on time
-  and their paperwork (ledgers, files, inspections). Committees that answer only to the
-  government polish that paperwork (:mod:`.allocation`), so under one-way assessment the
-  formal score runs at 98+ out of 100 whatever residents think (seed 001, pattern P4);
-  when residents assess, committees move hours from paperwork to residents, the formal
-  score falls and the residents' score rises: the two re-couple;
-* residents rate their committee (trust in it and the service they get);
-* each committee rates the government from its own experience of the year: the share of
-  the payments owed for tasks it did that actually arrived, the share of its government
-  work that was off-list work pushed on it without consent, and the professional support
-  (social-worker hours per resident) that actually reached it.
+* the government's score of a committee observes that committee's year: assisted tasks
+  done on time and the paperwork inspections see (ledgers, photographs: 留痕), with
+  inspection noise ``INSPECTION_NOISE``;
+* a committee's rating of a department observes that department's conduct toward that
+  committee: the share of the task money it owed that it actually paid, the share of its
+  tasks pushed down off-list without consent, and the professional support (social-worker
+  hours) that reached the community; with noise ``RATING_NOISE``;
+* residents' appraisal of a committee polls ``APPRAISAL_SAMPLE`` residents about their
+  trust in it and the service they get; its noise is the sampling error of that poll.
 
-The committee's overall assessment mixes the government's and the residents' scores by
-``resident_eval_weight``. The government's response to its own rating is weighted by
-``two_way_eval_weight``: with weight 0 (one-way) the rating changes nothing; with weight 1
-a poor rating restores the lists and payments it had let slide. Without that feedback the
-departments drift back to pushing tasks (burden rebound, 减负悖论; research note §2.2).
-Evaluation as the principal's learning follows mechanisms M7 and M14.
+Scores have consequences through the channels the seeds name:
+
+* **breach liability (费随事转, 违约责任)**: a committee whose score fails the pass line
+  forfeits up to ``BREACH_SHARE`` of next year's task payments (:func:`failing`);
+* **correction of departments**: under two-way evaluation each department corrects the
+  erosion of its own lists and payments in proportion to how badly *its* committees
+  rated it (:func:`adapt_policy`);
+* **the committee's own hours**: a committee moves effort toward whichever side cost it
+  more assessment points last year, and toward the government when money was withheld
+  (:func:`adjust_focus`). Its ``focus`` on residents decides its paperwork (:mod:`.allocation`)
+  and whether consultation decisions are carried out (:mod:`.consultation`). Resident
+  evaluation therefore acts through the scores committees actually receive: with
+  ``resident_eval_weight`` high but residents' scores uninformative, nothing changes.
+
+Evaluation as the principal's learning follows mechanisms M7 and M14 (research note);
+multitask effort allocation follows Holmström & Milgrom (1991).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .common import FloatArray, clip01
+from .common import FloatArray, clip01, sigmoid
 
 APPRAISAL_HOURS = 60.0
 """Committee staff hours a year of residents' appraisal (meetings, survey) at full weight."""
 FUNDING_EROSION_RATIO = 0.5
 """Payments erode at this fraction of the lists' erosion rate (contracts are written down)."""
-
-
 SCORE_TIMELY = 0.6
 """Weight of timely task completion in the government's score (the rest: paperwork)."""
 SUPPORT_HALF = 0.5
 """Social-worker hours per resident per year at which committees rate support half-way."""
+INSPECTION_NOISE = 1.5
+"""Standard deviation (points) of the government's year-end inspection of a committee
+(assumed: the year's files are checked in full, site visits are sampled)."""
+RATING_NOISE = 5.0
+"""Standard deviation (points) of a committee's rating of a department beyond what the
+department did (assumed: one questionnaire filled in by the committee's leadership)."""
+APPRAISAL_SAMPLE = 100.0
+"""Residents polled per community in the yearly appraisal of the committee (assumed;
+Taicang's happiness index is survey-based, seed 000)."""
+PASS_LINE = 60.0
+"""Pass mark of a 0–100 evaluation (合格), below which breach liability applies."""
+PASS_SOFTNESS = 4.0
+"""Points over which failing goes from unlikely to likely around ``PASS_LINE`` (the grade
+is a judgement, not a hard cut)."""
+BREACH_SHARE = 0.5
+"""Share of next year's task payments a committee forfeits when its score clearly fails
+(breach liability written into the agreement, seed 003)."""
+FOCUS_RATE = 0.5
+"""How far a committee moves its focus in a year per 100 assessment points at stake."""
+
+
+def observe(rng: np.random.Generator, truth: FloatArray, noise: FloatArray | float) -> FloatArray:
+    """A 0–100 score: ``truth`` observed with normal error of standard deviation ``noise``."""
+    truth = np.asarray(truth, dtype=float)
+    return np.clip(truth + np.asarray(noise) * rng.standard_normal(truth.shape), 0.0, 100.0)
 
 
 def government_score(completion: FloatArray, paperwork: FloatArray) -> FloatArray:
-    """Government's 0–100 score of each committee from what inspections see: tasks done on
-    time and their paperwork (each a yearly mean share, 0–1)."""
+    """What the government's inspection of each committee would see without error (0–100):
+    tasks done on time and their paperwork (each a yearly mean share, 0–1)."""
     return 100.0 * (SCORE_TIMELY * np.clip(completion, 0.0, 1.0)
                     + (1.0 - SCORE_TIMELY) * np.clip(paperwork, 0.0, 1.0))
 
 
-def resident_score(trust_committee: FloatArray, service_satisfaction: FloatArray) -> FloatArray:
-    """Residents' 0–100 rating of their committee (per community means)."""
-    return 100.0 * (0.5 * trust_committee + 0.5 * service_satisfaction)
+def appraisal(trust_committee: FloatArray, service_satisfaction: FloatArray) -> FloatArray:
+    """One resident's 0–100 appraisal of her committee: trust in it and the service she gets."""
+    return 100.0 * (0.5 * np.asarray(trust_committee) + 0.5 * np.asarray(service_satisfaction))
 
 
-def committee_rating_of_government(paid_share: FloatArray, imposed_share: FloatArray,
-                                   support_hours_pc: FloatArray) -> FloatArray:
-    """Committees' 0–100 rating of government from their year: share of payments owed that
-    arrived, share of their government work imposed off-list, and social-worker hours per
-    resident received."""
+def poll_noise(spread: FloatArray, residents: FloatArray) -> FloatArray:
+    """Sampling error (points) of a poll of ``APPRAISAL_SAMPLE`` residents (at most all of
+    them) drawn from residents whose appraisals have standard deviation ``spread``."""
+    n = np.minimum(APPRAISAL_SAMPLE, np.asarray(residents, dtype=float))
+    return np.asarray(spread) * np.sqrt(np.maximum(0.0, 1.0 - n / np.asarray(residents)) / n)
+
+
+def rating_of_departments(paid_share: FloatArray, imposed_share: FloatArray,
+                          support_hours_pc: FloatArray) -> FloatArray:
+    """What committees' ratings of departments would be without error (communities x
+    departments, 0–100): share of owed task money paid, share of the department's tasks
+    imposed off-list, and social-worker hours per resident received (per community)."""
     support = np.asarray(support_hours_pc) / (np.asarray(support_hours_pc) + SUPPORT_HALF)
+    support = support[:, None] if np.ndim(support) == 1 and np.ndim(paid_share) == 2 else support
     return 100.0 * (0.2 + 0.3 * np.clip(paid_share, 0, 1) + 0.3 * (1.0 - np.clip(imposed_share, 0, 1))
                     + 0.2 * support)
 
 
 def assessment(gov_score: FloatArray, res_score: FloatArray, resident_weight: float) -> FloatArray:
     """The committee's overall assessment (0–100)."""
-    return (1.0 - resident_weight) * gov_score + resident_weight * res_score
+    return (1.0 - resident_weight) * np.asarray(gov_score) + resident_weight * np.asarray(res_score)
 
 
-def adapt_policy(effective: float, nominal: float, erosion: float, two_way_weight: float,
-                 rating: float) -> float:
-    """One year of drift and correction of an implemented lever (strictness, funding).
+def failing(score: FloatArray) -> FloatArray:
+    """Chance a score is graded below the pass line (a soft step at ``PASS_LINE``)."""
+    return sigmoid((PASS_LINE - np.asarray(score)) / PASS_SOFTNESS)
 
-    Departments let the effective value erode; a poor rating from committees (0–100)
-    pulls it back toward the nominal policy in proportion to the two-way weight.
 
-    >>> adapt_policy(0.8, 0.8, 0.1, 0.0, 50.0)  # one-way: erosion only
+def breach(gov_score: FloatArray) -> FloatArray:
+    """Share of next year's task payments forfeited for breach of the agreement."""
+    return BREACH_SHARE * failing(gov_score)
+
+
+def adjust_focus(focus: FloatArray, resident_weight: float, gov_score: FloatArray,
+                 res_score: FloatArray, withheld: FloatArray) -> FloatArray:
+    """Next year's focus on residents (0–1) from the scores a committee received.
+
+    A committee moves effort toward the side that cost it more assessment points
+    (``(1 − w)·(100 − government score)`` against ``w·(100 − residents' score)``), and
+    toward government work when payments were withheld for breach.
+
+    >>> float(adjust_focus(np.array([0.5]), 0.0, np.array([80.0]), np.array([40.0]),
+    ...                    np.array([0.0]))[0])
+    0.4
+    """
+    w = resident_weight
+    stake = (w * (100.0 - np.asarray(res_score)) - (1.0 - w) * (100.0 - np.asarray(gov_score))
+             - 100.0 * np.asarray(withheld))
+    return clip01(np.asarray(focus, dtype=float) + FOCUS_RATE * stake / 100.0)
+
+
+def adapt_policy(effective: FloatArray, nominal: float, floor: float, erosion: FloatArray,
+                 two_way_weight: float, rating: FloatArray) -> FloatArray:
+    """One year of drift and correction of an implemented lever, per department.
+
+    Departments drift back toward the pre-reform practice ``floor`` (the baseline's value
+    of the lever: old habits, not nothing) at rate ``erosion``; under two-way evaluation a
+    department corrects toward the ``nominal`` policy in proportion to the two-way weight
+    and to how badly its committees rated it (0–100).
+
+    >>> float(adapt_policy(np.array([0.8]), 0.8, 0.0, np.array([0.1]), 0.0, np.array([50.0]))[0])
     0.72
-    >>> round(adapt_policy(0.72, 0.8, 0.0, 1.0, 0.0), 3)  # full feedback, worst rating
+    >>> round(float(adapt_policy(np.array([0.72]), 0.8, 0.0, np.array([0.0]), 1.0,
+    ...                          np.array([0.0]))[0]), 3)
     0.8
     """
-    eroded = effective * (1.0 - erosion)
-    urgency = 0.5 + 0.5 * (1.0 - rating / 100.0)
-    correction = two_way_weight * urgency * max(0.0, nominal - eroded)
-    return float(clip01(np.array([eroded + correction]))[0])
-
-
-LEARNING_RATE = 0.5
-"""Share of the gap between perceived and actual resident weight closed each year."""
-
-
-def learn_resident_weight(perceived: FloatArray, actual: float,
-                          rate: float = LEARNING_RATE) -> FloatArray:
-    """Committees learn, year by year, how much residents' views count in their assessment."""
-    return perceived + rate * (actual - perceived)
+    eff = np.asarray(effective, dtype=float)
+    eroded = floor + (eff - floor) * (1.0 - np.asarray(erosion))
+    urgency = 0.5 + 0.5 * (1.0 - np.asarray(rating) / 100.0)
+    correction = two_way_weight * urgency * np.maximum(0.0, nominal - eroded)
+    return clip01(eroded + correction)

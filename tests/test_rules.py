@@ -102,8 +102,8 @@ def test_resident_assessment_moves_paperwork_hours_to_residents_under_light_load
 
 # -- evaluation ----------------------------------------------------------------------------
 def test_scores_and_assessment_mix() -> None:
-    assert evaluation.government_score(np.array([1.0]), np.array([1.0]))[0] == 100.0
-    assert evaluation.government_score(np.array([1.0]), np.array([0.0]))[0] == pytest.approx(
+    assert evaluation.government_score(np.array([100.0]), np.array([100.0]))[0] == 100.0
+    assert evaluation.government_score(np.array([100.0]), np.array([0.0]))[0] == pytest.approx(
         100 * evaluation.SCORE_TIMELY)
     a = evaluation.assessment(np.array([100.0]), np.array([40.0]), 0.5)
     assert a[0] == 70.0
@@ -152,9 +152,12 @@ def test_committees_move_focus_toward_the_side_that_costs_them_points() -> None:
     # payments withheld for breach pull effort back to government work
     assert evaluation.adjust_focus(focus, 0.5, gov, res, np.full(3, 0.3))[0] < \
         evaluation.adjust_focus(focus, 0.5, gov, res, none)[0]
-    # with equal points at stake nothing moves
+    # with equal points at stake nothing moves, but for the cadres' own motivation
     assert evaluation.adjust_focus(focus, 0.5, np.full(3, 70.0), np.full(3, 70.0), none) == \
         pytest.approx(focus)
+    keen = evaluation.adjust_focus(focus, 0.5, np.full(3, 70.0), np.full(3, 70.0), none,
+                                   np.array([0.05, 0.0, -0.05]))
+    assert keen == pytest.approx([0.55, 0.5, 0.45])
 
 
 def test_two_way_evaluation_restores_eroded_lists() -> None:

@@ -147,8 +147,7 @@ def committees_split_time(m: CoGovModel) -> None:
                                    now.meetings * consultation.MEETING_HOURS
                                    + drawn * consultation.DRAW_HOURS + appraisal)
     free = split.resident_hours - com.meeting_hours
-    made, now.visit_reach = outreach.visits_possible(free, p.staff_per_committee, p.grid_visits,
-                                                     pop.residents)
+    made, now.visit_reach = outreach.visits_possible(free, com.staff, p.grid_visits, pop.residents)
     com.visit_hours = made * outreach.HOURS_PER_VISIT
     sw = outreach.social_worker_hours(p.social_workers_per_1000 * m.government.scale,
                                       pop.residents)  # only the workers paid for
@@ -420,11 +419,14 @@ def evaluate(m: CoGovModel) -> None:
     n_c, year = p.n_communities, com.year
     months = max(year.months, 1)
     if not m.cut("gov_score"):
-        truth = evaluation.government_score(
-            safe_div(year.completion, months, default=1.0) if year.months else com.completion,
-            safe_div(year.paperwork, months, default=1.0) if year.months else com.paperwork)
-        com.fulfilment = truth
-        com.gov_score = evaluation.observe(rng, truth, evaluation.INSPECTION_NOISE)
+        timely = 100.0 * (safe_div(year.completion, months, default=1.0) if year.months
+                          else com.completion)
+        paperwork = 100.0 * (safe_div(year.paperwork, months, default=1.0) if year.months
+                             else com.paperwork)
+        com.fulfilment = evaluation.government_score(timely, paperwork)
+        com.timeliness = evaluation.observe(rng, timely, evaluation.INSPECTION_NOISE)
+        com.gov_score = evaluation.government_score(
+            com.timeliness, evaluation.observe(rng, paperwork, evaluation.INSPECTION_NOISE))
     if not m.cut("resident_score"):
         each = evaluation.appraisal(pop.trust_committee, pop.satisfaction[1])
         mean = group_sum(pop.community, each, n_c) / pop.sizes
@@ -463,9 +465,9 @@ def annual_evaluation(m: CoGovModel) -> None:
                                           min(floor.delegation_funding, p.delegation_funding),
                                           drift * evaluation.FUNDING_EROSION_RATIO,
                                           p.two_way_eval_weight, rating)
-    com.withheld = np.zeros_like(com.withheld) if m.cut("breach") else evaluation.breach(com.gov_score)
+    com.withheld = np.zeros_like(com.withheld) if m.cut("breach") else evaluation.breach(com.timeliness)
     com.focus = evaluation.adjust_focus(com.focus, resident_weight(m), com.gov_score,
-                                        com.resident_score, com.withheld)
+                                        com.resident_score, com.withheld, com.motivation)
     com.new_year()
 
 

@@ -26,6 +26,7 @@ class Committees:
         c = params.n_communities
         traits = draw_committees(rng, c, params.staff_per_committee)
         self.staff, self.load, self.capability = traits.staff, traits.load, traits.capability
+        self.motivation = traits.motivation
         self.staff_hours = self.staff * HOURS_PER_STAFF
         self.paid_hours = np.zeros(c)
         self.gov_hours = np.zeros(c)
@@ -45,6 +46,8 @@ class Committees:
         self.shared_gain = np.zeros((c, 6))
         # annual evaluation (filled at set-up and every December)
         self.gov_score = np.zeros(c)
+        self.timeliness = np.full(c, 100.0)
+        """The inspection's finding on the agreement's tasks done on time (0–100, noisy)."""
         self.fulfilment = np.zeros(c)
         """What the government's last inspection would have scored without error (0–100)."""
         self.resident_score = np.zeros(c)

@@ -62,13 +62,12 @@ def split_time(hours: FloatArray, pushed_tasks: FloatArray, focus: FloatArray,
     """
     work = pushed_tasks * HOURS_PER_TASK  # hours at standard capability
     needed = work / np.asarray(capability)
-    polish = work * PAPERWORK_MAX * (1.0 - np.asarray(focus))
+    # presentation aims at the inspection's standard: the hours it takes this committee
+    polish = needed * PAPERWORK_MAX * (1.0 - np.asarray(focus))
     cap = hours * MAX_GOV_SHARE
     task_hours = np.minimum(needed, cap)
     gov = np.minimum(needed + polish, cap)
     completion = safe_div(task_hours, needed, default=1.0)
-    # what inspections see: presentation hours, made good by the committee's capability
-    paperwork = np.clip(safe_div((gov - task_hours) * np.asarray(capability), work * PAPERWORK_MAX,
-                                 default=1.0), 0.0, 1.0)
+    paperwork = np.clip(safe_div(gov - task_hours, needed * PAPERWORK_MAX, default=1.0), 0.0, 1.0)
     return TimeSplit(gov_hours=gov, resident_hours=hours - gov, completion=completion,
                      paperwork=paperwork)

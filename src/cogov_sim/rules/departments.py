@@ -17,7 +17,9 @@ replications sample the assumption, and each acts through a rule that uses it:
   money on time (:func:`deliver`); late money is money the committee cannot spend;
 * a committee's ``capability`` scales how many tasks and cases its hours achieve
   (:mod:`.allocation`, the casework in ``phases``); ``load`` scales the tasks departments
-  want to push into its community; staff vary around the township's standard.
+  want to push into its community; staff vary around the township's standard; its cadres'
+  ``motivation`` to serve residents shifts its focus each year whatever the scores say
+  (:func:`cogov_sim.rules.evaluation.adjust_focus`).
 """
 
 from __future__ import annotations
@@ -48,6 +50,10 @@ LOAD_SD = 0.1
 """Log-scale spread of the task load departments push into each community (assumed)."""
 STAFF_SD = 0.1
 """Log-scale spread of committee staff around the township's standard (assumed)."""
+MOTIVATION_SD = 0.03
+"""Spread of cadres' own inclination to serve residents, in shares of focus a year per
+year (assumed; public-service motivation differs between people, Perry & Wise 1990):
+committees judged alike still differ in where they put their hours."""
 MIN_STAFF = 3.0
 """Fewest full-time staff a committee has (the committee members elected by law)."""
 
@@ -68,6 +74,7 @@ class CommitteeTraits:
     staff: FloatArray
     load: FloatArray
     capability: FloatArray
+    motivation: FloatArray
 
 
 def _lognormal_mean_one(rng: np.random.Generator, sd: float, n: int) -> FloatArray:
@@ -86,7 +93,8 @@ def draw_departments(rng: np.random.Generator) -> Departments:
 def draw_committees(rng: np.random.Generator, n: int, staff_standard: float) -> CommitteeTraits:
     staff = np.maximum(MIN_STAFF, staff_standard * _lognormal_mean_one(rng, STAFF_SD, n))
     return CommitteeTraits(staff=staff, load=_lognormal_mean_one(rng, LOAD_SD, n),
-                           capability=_lognormal_mean_one(rng, CAPABILITY_SD, n))
+                           capability=_lognormal_mean_one(rng, CAPABILITY_SD, n),
+                           motivation=MOTIVATION_SD * rng.standard_normal(n))
 
 
 def deliver(rng: np.random.Generator, owed: FloatArray, reliability: FloatArray) -> FloatArray:

@@ -19,8 +19,9 @@ observation of what the evaluated party did in that unit and year*:
 
 Scores have consequences through the channels the seeds name:
 
-* **breach liability (费随事转, 违约责任)**: a committee whose score fails the pass line
-  forfeits up to ``BREACH_SHARE`` of next year's task payments (:func:`failing`);
+* **breach liability (费随事转, 违约责任)**: a committee whose observed timeliness on the
+  agreement's tasks fails the pass line forfeits up to ``BREACH_SHARE`` of next year's task
+  payments (:func:`failing`); the agreement binds tasks, not presentation paperwork;
 * **correction of departments**: under two-way evaluation each department corrects the
   erosion of its own lists and payments in proportion to how badly *its* committees
   rated it (:func:`adapt_policy`);
@@ -76,11 +77,10 @@ def observe(rng: np.random.Generator, truth: FloatArray, noise: FloatArray | flo
     return np.clip(truth + np.asarray(noise) * rng.standard_normal(truth.shape), 0.0, 100.0)
 
 
-def government_score(completion: FloatArray, paperwork: FloatArray) -> FloatArray:
-    """What the government's inspection of each committee would see without error (0–100):
-    tasks done on time and their paperwork (each a yearly mean share, 0–1)."""
-    return 100.0 * (SCORE_TIMELY * np.clip(completion, 0.0, 1.0)
-                    + (1.0 - SCORE_TIMELY) * np.clip(paperwork, 0.0, 1.0))
+def government_score(timeliness: FloatArray, paperwork: FloatArray) -> FloatArray:
+    """The government's 0–100 score of each committee from its inspection's two findings,
+    each on 0–100: tasks done on time and their paperwork."""
+    return SCORE_TIMELY * np.asarray(timeliness) + (1.0 - SCORE_TIMELY) * np.asarray(paperwork)
 
 
 def appraisal(trust_committee: FloatArray, service_satisfaction: FloatArray) -> FloatArray:
@@ -116,18 +116,21 @@ def failing(score: FloatArray) -> FloatArray:
     return sigmoid((PASS_LINE - np.asarray(score)) / PASS_SOFTNESS)
 
 
-def breach(gov_score: FloatArray) -> FloatArray:
-    """Share of next year's task payments forfeited for breach of the agreement."""
-    return BREACH_SHARE * failing(gov_score)
+def breach(timeliness: FloatArray) -> FloatArray:
+    """Share of next year's task payments forfeited for breach of the agreement, from the
+    inspection's finding on the agreement's tasks done on time (0–100)."""
+    return BREACH_SHARE * failing(timeliness)
 
 
 def adjust_focus(focus: FloatArray, resident_weight: float, gov_score: FloatArray,
-                 res_score: FloatArray, withheld: FloatArray) -> FloatArray:
+                 res_score: FloatArray, withheld: FloatArray,
+                 motivation: FloatArray | float = 0.0) -> FloatArray:
     """Next year's focus on residents (0–1) from the scores a committee received.
 
     A committee moves effort toward the side that cost it more assessment points
-    (``(1 − w)·(100 − government score)`` against ``w·(100 − residents' score)``), and
-    toward government work when payments were withheld for breach.
+    (``(1 − w)·(100 − government score)`` against ``w·(100 − residents' score)``), toward
+    government work when payments were withheld for breach, and by its cadres' own
+    ``motivation`` to serve residents (:mod:`.departments`).
 
     >>> float(adjust_focus(np.array([0.5]), 0.0, np.array([80.0]), np.array([40.0]),
     ...                    np.array([0.0]))[0])
@@ -136,7 +139,8 @@ def adjust_focus(focus: FloatArray, resident_weight: float, gov_score: FloatArra
     w = resident_weight
     stake = (w * (100.0 - np.asarray(res_score)) - (1.0 - w) * (100.0 - np.asarray(gov_score))
              - 100.0 * np.asarray(withheld))
-    return clip01(np.asarray(focus, dtype=float) + FOCUS_RATE * stake / 100.0)
+    return clip01(np.asarray(focus, dtype=float) + FOCUS_RATE * stake / 100.0
+                  + np.asarray(motivation))
 
 
 def adapt_policy(effective: FloatArray, nominal: float, floor: float, erosion: FloatArray,

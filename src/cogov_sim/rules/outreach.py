@@ -20,7 +20,7 @@ SOCIAL_WORKER_HOURS = 140.0
 """Case hours one professional social worker adds per month."""
 
 
-def visits_possible(resident_hours: FloatArray, staff: float, visits_per_worker: float,
+def visits_possible(resident_hours: FloatArray, staff: FloatArray | float, visits_per_worker: float,
                     population: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Visits made per community (bounded by staff hours) and the share of residents reached."""
     wanted = staff * visits_per_worker * np.ones_like(resident_hours)

@@ -11,9 +11,11 @@ undocumented); that the tables generated from metadata are in sync; and that eve
 pattern P1-P8 has a row and every test the ODD cites exists (the patterns themselves are
 asserted in tests/test_patterns.py and tests/test_model.py).
 
-The generated tables (parameters, preset values, outcomes) sit between
-``<!-- BEGIN GENERATED: name -->`` and ``<!-- END GENERATED: name -->`` in docs/ODD.md.
-After changing parameter metadata, presets or outcomes, regenerate them with::
+The generated tables (parameters, preset values, outcomes, the mechanisms an ablation can
+cut) sit between ``<!-- BEGIN GENERATED: name -->`` and ``<!-- END GENERATED: name -->``
+in docs/ODD.md.
+After changing parameter metadata, presets, outcomes or the mechanism registry,
+regenerate them with::
 
     .venv/bin/python tests/test_docs.py --write
 """
@@ -98,8 +100,21 @@ def render_outcomes() -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_mechanisms() -> str:
+    from cogov_sim.mechanisms import MECHANISMS
+
+    lines = ["| mechanism | what it is (含义) | how it is cut (切断方式) | lever set to zero | source |",
+             "|---|---|---|---|---|"]
+    for m in MECHANISMS:
+        lever = f"`{m.lever}`" if m.lever else "—"
+        lines.append(f"| `{m.name}` | {_cell(m.en)} ({_cell(m.zh)}) | {_cell(m.cut)} ({_cell(m.cut_zh)}) "
+                     f"| {lever} | {_cell(m.source)} |")
+    return "\n".join(lines) + "\n"
+
+
 GENERATED: dict[str, Callable[[], str]] = {
     "params": render_params, "presets": render_presets, "outcomes": render_outcomes,
+    "mechanisms": render_mechanisms,
 }
 
 

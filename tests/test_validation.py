@@ -25,7 +25,14 @@ from cogov_sim.validation.spec import parse_calibration, parse_validation
 # short spin-up and runs; the timeline keeps its 192 months.
 SMALL = {"residents": 12000, "communities": 12, "residents_per_agent": 10,
          "spinup_months": 48, "months": 48}
-DIRECTIONS = tuple(p for p in PATTERN_IDS if p != "E1")  # E1 is a level the model misses
+MISSED = {"E1": "consultation attendance: a level the model misses (ODD section 9)",
+          "P4": "one-way formal scores of 95+: since revision 3 committees differ, and in the "
+                "baseline about half sit at the cap on government hours and cannot polish their "
+                "files (ODD sections 7.11 and 9)",
+          "P4r": "the gap narrows by 15 points or more: at this small size it narrows by about "
+                 "8 since revision 3 (committees focused on residents still score 60 for "
+                 "timeliness; ODD section 9)"}
+DIRECTIONS = tuple(p for p in PATTERN_IDS if p not in MISSED)
 
 
 def small_validation(**extra: object) -> dict[str, object]:
@@ -90,17 +97,17 @@ def test_validate_exit_status_and_resume(tmp_path: Path, capsys) -> None:
     spec = tmp_path / "v.toml"
     spec.write_text('name = "v"\nroot_seed = 1\nreplications = 2\nresidents = 1200\n'
                     'communities = 12\nresidents_per_agent = 1\nspinup_months = 24\n'
-                    'months = 24\npatterns = ["C2", "P1", "P4"]\n', encoding="utf-8")
+                    'months = 24\npatterns = ["C2", "P1", "P2"]\n', encoding="utf-8")
     assert main(["validate", str(spec), "--out", str(tmp_path / "ok")]) == 0
     out = capsys.readouterr().out
     assert "all patterns pass" in out
     status = load_status(tmp_path / "ok")
-    assert len(status) == 4 and (status["status"] == "done").all()
+    assert len(status) == 6 and (status["status"] == "done").all()
     # resume: nothing reruns, the same verdicts
     assert main(["validate", str(spec), "--out", str(tmp_path / "ok")]) == 0
     assert load_status(tmp_path / "ok")["seconds"].equals(status["seconds"])
     # a level the model misses (E1: consultation attendance ~20 %) makes it exit 1
-    spec.write_text(spec.read_text().replace('"P4"]', '"P4", "E1"]'), encoding="utf-8")
+    spec.write_text(spec.read_text().replace('"P2"]', '"P2", "E1"]'), encoding="utf-8")
     assert main(["validate", str(spec), "--out", str(tmp_path / "fail")]) == 1
     assert "failing: E1" in capsys.readouterr().out
 
@@ -110,15 +117,15 @@ def test_twin_experiment_calibrates_known_values_back(tmp_path: Path) -> None:
     calibrated back: the accepted samples cover the truth and are much narrower than the
     prior."""
     truth = {"admin_task_load": 110.0, "staff_per_committee": 12.0}
-    size = {"residents": 600, "communities": 6, "residents_per_agent": 1,
+    size = {"residents": 1200, "communities": 12, "residents_per_agent": 1,
             "spinup_months": 24, "months": 24}
     observed = run_validation(parse_validation(
         {"root_seed": 99, "replications": 3, **size, "patterns": ["C1", "C2", "P1"],
          "context": truth}), out=tmp_path / "observed", figures=False)
     obs = observed.verdicts.set_index("pattern")["mean"]
     bands = {"C1": [obs["C1"] * 0.9, obs["C1"] * 1.1],
-             "C2": [obs["C2"] - 0.05, obs["C2"] + 0.05]}
-    spec = parse_calibration({"name": "twin", "root_seed": 5, "replications": 1, "n": 80,
+             "C2": [obs["C2"] - 0.07, obs["C2"] + 0.07]}
+    spec = parse_calibration({"name": "twin", "root_seed": 5, "replications": 1, "n": 120,
                               **size, "targets": ["C1", "C2"], "bands": bands,
                               "parameters": {"admin_task_load": [40, 300],
                                              "staff_per_committee": [4, 20]}})

@@ -24,7 +24,11 @@ from cogov_sim.ablation import (
     AblationError,
     AblationResult,
     ablation_spec,
+    effects,
+    markdown,
     run_ablation,
+    text_summary,
+    verdicts,
 )
 from cogov_sim.cli import cli, main
 from cogov_sim.experiment import load_outcomes
@@ -184,9 +188,9 @@ def test_tables_and_figures_are_written_in_both_languages(ablated: AblationResul
     folder = ablated.folder
     en = (folder / "tables" / "ablation.md").read_text(encoding="utf-8")
     zh = (folder / "tables" / "ablation.zh.md").read_text(encoding="utf-8")
-    assert "## Taicang 3.0 (`taicang_3_0`)" in en and "Grid home visits (`grid_visits`)" in en
+    assert "## Taicang 3.0 (`taicang_3_0`)" in en and "`grid_visits` — Grid home visits" in en
     assert "no visits are made" in en and "`visits_per_1000` **−" in en
-    assert "## 太仓3.0 (`taicang_3_0`)" in zh and "网格走访 (`grid_visits`)" in zh and "不走访" in zh
+    assert "## 太仓3.0 (`taicang_3_0`)" in zh and "`grid_visits` — 网格走访" in zh and "不走访" in zh
     assert (folder / "figures" / "ablation.png").read_bytes()[:4] == b"\x89PNG"
     assert (folder / "figures" / "ablation.zh.png").exists() == bool(cjk_font())
     outputs = json.loads((folder / "manifest.json").read_text())["outputs"]
@@ -211,8 +215,36 @@ def test_a_cut_that_changes_nothing_moves_nothing(tmp_path: Path,
                  "--months", "12", "--spinup-months", "12", "--out", str(out)])
     assert code == 0
     printed = capsys.readouterr().out
-    assert "incubation" in printed and "decorative?" in printed and "4 run(s) done" in printed
+    assert "incubation" in printed and "inactive" in printed and "4 run(s) done" in printed
     t = pd.read_csv(out / "tables" / "ablation.csv")
     assert (t["effect"] == 0).all() and (t["ci_low"] == 0).all() and (t["ci_high"] == 0).all()
     assert not t["moves"].any()
-    assert "*decorative?*; nor does its own channel" in (out / "tables" / "ablation.md").read_text()
+    md = (out / "tables" / "ablation.md").read_text(encoding="utf-8")
+    assert "inactive here: the cut changes no run" in md
+    assert "Cut changes no run in: `incubation` (`baseline`)" in md
+
+
+def test_verdicts_tell_moving_decorative_and_inactive_cuts_apart() -> None:
+    """On made-up runs: a cut that shifts every outcome by 5 % (``purchase``), one that
+    only adds noise (``habit``) and one that changes nothing (``incubation``)."""
+    rng = np.random.default_rng(3)
+    rows = []
+    outcomes = list(OUTCOMES)
+    for r in range(6):
+        base = rng.uniform(0.2, 0.8, len(outcomes))
+        noise = rng.normal(0, 0.01, len(outcomes))
+        for name, values in ((INTACT, base), ("purchase", base * 1.05), ("habit", base + noise),
+                             ("incubation", base)):
+            rows.append({"run_id": f"{name}-{r}", "scenario": "taicang_3_0", "mechanism": name,
+                         "replication": r, "month": 1, **dict(zip(outcomes, values, strict=True))})
+    data = pd.DataFrame(rows)
+    table = effects(data, outcomes, mechanisms=["purchase", "habit", "incubation"])
+    v = verdicts(table).set_index("mechanism")
+    assert v.loc["purchase", "moves"] == len(HEADLINE) and not v.loc["purchase", "decorative"]
+    assert v.loc["purchase", "largest"] == pytest.approx(0.05)
+    assert v.loc["habit", "decorative"] and not v.loc["habit", "inactive"]
+    assert v.loc["incubation", "inactive"] and not v.loc["incubation", "decorative"]
+    md = markdown(table)
+    assert "moves 9 of 9, by up to 5 % of the intact level" in md
+    assert md.count("*decorative?*") == 1 and "Decorative? wherever its cut changes anything: `habit`" in md
+    assert "装饰性?" in markdown(table, "zh") and "decorative?" in text_summary(table)

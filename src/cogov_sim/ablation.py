@@ -98,8 +98,12 @@ CHANNELS = {
 """Where each mechanism's cut acts first: the outcome that shows the cut took effect."""
 OUTCOMES = tuple(dict.fromkeys((*HEADLINE, *CHANNELS.values())))
 """Every outcome an ablation stores and analyses: the headline outcomes and the channels."""
+SMALL = 0.01
+"""Effects below this share of the outcome's intact level are called small in the summary
+(a description of size, not a test: ``moves`` alone decides *decorative?*)."""
 TABLE_COLUMNS = ("mechanism", "scenario", "outcome", "headline", "channel", "n", "mean_intact",
-                 "mean_cut", "effect", "sd", "ci_low", "ci_high", "moves", "moves_bonferroni")
+                 "mean_cut", "effect", "relative", "sd", "ci_low", "ci_high", "moves",
+                 "moves_bonferroni")
 DESCRIPTIONS = {
     "runs": "every scheduled run: scenario, mechanism cut, replication, seed, status, seconds",
     "ablation": "per mechanism, scenario and outcome: mean intact and cut (last "
@@ -322,7 +326,8 @@ def effects(data: pd.DataFrame, outcomes: Sequence[str] = OUTCOMES,
 
     ``data`` is :func:`~cogov_sim.experiment.runner.load_outcomes` of an ablation folder
     (columns ``scenario``, ``mechanism``, ``replication``, ``month`` and the outcomes).
-    ``moves``: the ``level`` interval excludes zero; ``moves_bonferroni``: so does the
+    ``relative``: the effect as a share of the intact mean's size. ``moves``: the
+    ``level`` interval excludes zero; ``moves_bonferroni``: so does the
     interval at the Bonferroni level over the :data:`HEADLINE` outcomes (``1 - (1 -
     level) / 9``), which keeps the chance that a cut doing nothing systematic moves any
     headline outcome below ``1 - level``.
@@ -348,6 +353,8 @@ def effects(data: pd.DataFrame, outcomes: Sequence[str] = OUTCOMES,
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLE_COLUMNS})
     table = pd.concat(parts, ignore_index=True)
     table["headline"] = table["outcome"].isin(HEADLINE)
+    scale = table["mean_intact"].abs()
+    table["relative"] = (table["effect"] / scale).where(scale > 0)
     table["channel"] = [CHANNELS.get(m) == o for m, o in zip(table["mechanism"], table["outcome"],
                                                               strict=True)]
     table["moves"] = _excludes_zero(table["ci_low"], table["ci_high"])
@@ -365,19 +372,29 @@ def _excludes_zero(low: Any, high: Any) -> pd.Series:
 
 
 def verdicts(table: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario and mechanism: headline outcomes moved (``moves``, and at the
-    Bonferroni level ``moves_bonferroni``), whether its channel moved, and
-    ``decorative`` (no headline outcome moved)."""
-    columns = ["scenario", "mechanism", "moves", "moves_bonferroni", "channel_moves", "decorative"]
+    """Per scenario and mechanism: how many headline outcomes the cut moves (``moves``;
+    at the Bonferroni level ``moves_bonferroni``), the largest of those effects as a share
+    of the intact level (``largest``), whether its own channel moved, ``inactive`` (the
+    cut changed no run: every effect exactly zero, e.g. a lever the preset leaves at zero)
+    and ``decorative`` (active, but no headline outcome moves)."""
+    columns = ["scenario", "mechanism", "moves", "moves_bonferroni", "largest", "channel_moves",
+               "inactive", "decorative"]
     if table.empty:
         return pd.DataFrame(columns=columns)
-    head = table[table["headline"]]
     keys = ["scenario", "mechanism"]
-    out = head.groupby(keys, sort=False)[["moves", "moves_bonferroni"]].sum().reset_index()
+    head = table[table["headline"]].assign(
+        moved_size=lambda t: t["relative"].abs().where(t["moves"]))
+    out = (head.groupby(keys, sort=False)
+           .agg(moves=("moves", "sum"), moves_bonferroni=("moves_bonferroni", "sum"),
+                largest=("moved_size", "max"))
+           .reset_index())
     channel = (table[table["channel"]].groupby(keys, sort=False)["moves"].any()
                .rename("channel_moves"))
-    out = out.merge(channel, on=keys, how="left")
-    out["decorative"] = out["moves"] == 0
+    inactive = (table.groupby(keys, sort=False)[["effect", "sd"]]
+                .apply(lambda t: bool((t["effect"] == 0).all() and (t["sd"] == 0).all()))
+                .rename("inactive"))
+    out = out.merge(channel, on=keys, how="left").merge(inactive, on=keys, how="left")
+    out["decorative"] = (out["moves"] == 0) & ~out["inactive"]
     return out[columns]
 
 
@@ -443,16 +460,23 @@ def analyse_ablation(folder: str | Path,
 _WORDS = {
     "en": {"title": "Ablation: what each mechanism does", "mechanism": "Mechanism", "cut": "Cut",
            "channel": "Own channel", "verdict": "Verdict", "intact": "intact (mean)",
-           "decorative": "*decorative?*", "moves": "moves {k} of {n}",
-           "nothing": "; nor does its own channel",
+           "decorative": "*decorative?*", "moves": "moves {k} of {n}, by up to {size} of the "
+           "intact level", "nothing": "; nor does its own channel",
+           "inactive": "inactive here: the cut changes no run",
            "summary": "Summary", "none": "none",
-           "always": "Decorative? in every scenario", "some": "Moves a headline outcome",
+           "always": "Decorative? wherever its cut changes anything",
+           "inactive_in": "Cut changes no run in",
+           "small": f"Moves headline outcomes, but none by {SMALL * 100:g} % of its intact level or more",
+           "large": f"Moves a headline outcome by {SMALL * 100:g} % of its intact level or more",
            "columns": "Columns"},
     "zh": {"title": "消融: 各机制的作用", "mechanism": "机制", "cut": "切除方式",
            "channel": "直接渠道", "verdict": "判断", "intact": "完整模型(均值)",
-           "decorative": "*装饰性?*", "moves": "影响 {k}/{n} 项", "nothing": "; 直接渠道也无显著变化",
+           "decorative": "*装饰性?*", "moves": "影响 {k}/{n} 项, 最多为完整水平的 {size}",
+           "nothing": "; 直接渠道也无显著变化", "inactive": "此情景中不起作用: 切除不改变任何运行",
            "summary": "小结", "none": "无",
-           "always": "在所有情景中均为装饰性?", "some": "影响至少一项主要指标", "columns": "列"},
+           "always": "凡切除起作用之处均为装饰性?", "inactive_in": "切除不改变任何运行的情景",
+           "small": f"影响主要指标, 但均不到完整水平的 {SMALL * 100:g}%",
+           "large": f"至少一项主要指标的变化达到完整水平的 {SMALL * 100:g}% 或以上", "columns": "列"},
 }
 _INTRO = {
     "en": "Each row cuts one mechanism from the first reported month on (how: `cogov-sim ablate "
@@ -464,14 +488,19 @@ _INTRO = {
           "noise — a question, not a verdict. A cut that does nothing systematic but "
           "changes the random draws moves one of {h} outcomes at the 95 % level by chance "
           "about {p:.0%} of the time; † keeps that below 5 %. \"Own channel\" is the outcome "
-          "where the cut acts first: it shows whether the cut took effect at all.",
+          "where the cut acts first: it shows whether the cut took effect at all. \"By up to "
+          "x %\": the largest headline effect that moves, as a share of that outcome's intact "
+          "level. *Inactive here*: the cut changes no run at all (the preset does not use the "
+          "mechanism, e.g. a lever it leaves at zero).",
     "zh": "每行在报告期第一个月起切除一个机制(方式见 `cogov-sim ablate --list --lang zh`)。"
           "单元格为切除效应(切除 − 完整), 即最后 {m} 个月均值之差, 为 {n} 对共同随机数配对重复的"
           "平均; **粗体**: 95% 配对 t 区间不含零(区间见 `ablation.csv`); †: 在 {h} 项主要指标的 "
           "Bonferroni 水平上也不含零。*装饰性?* 表示切除后没有任何主要指标超出噪声地变化——"
           "这是疑问而非结论。一个无系统作用但改变随机抽样的切除, 在 95% 水平上偶然影响 {h} "
           "项中至少一项的概率约为 {p:.0%}; † 使之低于 5%。\"直接渠道\" 是切除首先作用的指标, "
-          "用以判断切除是否生效。",
+          "用以判断切除是否生效。\"最多为完整水平的 x%\": "
+          "显著变化的主要指标中最大效应占该指标完整水平的比例。*此情景中不起作用*: 切除不改变任何运行"
+          "(该预设不使用此机制, 例如其杠杆本为零)。",
 }
 
 
@@ -484,17 +513,26 @@ def _decimals(scale: float) -> int:
     return int(np.clip(3 - np.floor(np.log10(scale)), 0, 6))
 
 
-def _number(x: float, decimals: int = 3, sign: bool = True) -> str:
+def _number(x: float, decimals: int = 3, sign: bool = True, keep: bool = False) -> str:
+    """``x`` with ``decimals`` decimals; an effect that rounds to zero loses its sign,
+    unless ``keep`` (it moves): then it shows two significant digits."""
     if not np.isfinite(x):
         return "n/a"
     text = f"{x:+.{decimals}f}" if sign else f"{x:.{decimals}f}"
     if float(text) == 0:
-        text = f"{0:.{decimals}f}"  # no sign on an effect that rounds to zero
+        text = (("+" if sign and x > 0 else "") + np.format_float_positional(
+            x, precision=2, fractional=False, unique=False, trim="-") if keep and x != 0
+            else f"{0:.{decimals}f}")
     return text.replace("-", "−")
 
 
+def _share(x: float) -> str:
+    """A share as a percentage with two significant digits (``0.047 %``, ``12 %``)."""
+    return np.format_float_positional(100 * x, precision=2, fractional=False, trim="-") + " %"
+
+
 def _effect_cell(row: Any) -> str:
-    text = _number(row.effect, _decimals(row.mean_intact))
+    text = _number(row.effect, _decimals(row.mean_intact), keep=bool(row.moves))
     if row.moves:
         text = f"**{text}**"
     return text + ("†" if row.moves_bonferroni else "")
@@ -535,28 +573,51 @@ def markdown(table: pd.DataFrame, lang: str = "en", scenarios: Sequence[str] | N
         lines.append(f"| *{w['intact']}* | | " + " | ".join(intact) + " | | |")
         for name in present:
             m = registered(name)
-            cells = [_effect_cell(sub.loc[(name, o)]) if (name, o) in sub.index
-                     else "" for o in headline]
+            cells = [_effect_cell(sub.loc[(name, o)]) if (name, o) in sub.index else ""
+                     for o in headline]
             channel = CHANNELS.get(name)
             own = (f"`{channel}` {_effect_cell(sub.loc[(name, channel)])}"
                    if channel and (name, channel) in sub.index else "—")
-            v = verdict.loc[(scenario, name)]
-            text = (w["decorative"] if v["decorative"]
-                    else w["moves"].format(k=int(v["moves"]), n=len(headline)))
-            if v["decorative"] and not pd.isna(v["channel_moves"]) and not v["channel_moves"]:
-                text += w["nothing"]
-            describe = f"{mechanism_label(name, lang)} (`{name}`)"
+            describe = f"`{name}` — {mechanism_label(name, lang)}"
             cut = m.cut_zh if zh else m.cut
             lines.append(f"| {compare._cell(describe)} | {compare._cell(cut)} | "
-                         + " | ".join(cells) + f" | {own} | {text} |")
-    always = [m for m in mechanisms
-              if all(verdict.loc[(s, m), "decorative"] for s in scenarios if (s, m) in verdict.index)
-              and any((s, m) in verdict.index for s in scenarios)]
-    some = [m for m in mechanisms if m not in always]
-    lines += ["", f"## {w['summary']}", "",
-              f"- {w['always']}: " + (", ".join(f"`{m}`" for m in always) or w["none"]),
-              f"- {w['some']}: " + (", ".join(f"`{m}`" for m in some) or w["none"])]
+                         + " | ".join(cells) + f" | {own} | "
+                         f"{_verdict_text(verdict.loc[(scenario, name)], lang, len(headline))} |")
+    lines += ["", f"## {w['summary']}", "", *_summary(verdict, mechanisms, lang)]
     return "\n".join(lines) + "\n"
+
+
+def _verdict_text(v: pd.Series, lang: str, n: int) -> str:
+    w = _WORDS[lang]
+    if v["inactive"]:
+        return w["inactive"]
+    if v["decorative"]:
+        quiet = not pd.isna(v["channel_moves"]) and not v["channel_moves"]
+        return w["decorative"] + (w["nothing"] if quiet else "")
+    return w["moves"].format(k=int(v["moves"]), n=n, size=_share(v["largest"]))
+
+
+def _summary(verdict: pd.DataFrame, mechanisms: Sequence[str], lang: str) -> list[str]:
+    """Bullets: mechanisms decorative wherever active, cuts that change no run, and the
+    mechanisms that move headline outcomes, split by the size of their largest effect."""
+    w = _WORDS[lang]
+    by_name = {m: verdict.xs(m, level="mechanism") for m in mechanisms
+               if m in verdict.index.get_level_values("mechanism")}
+    always = [m for m, v in by_name.items() if not v["inactive"].all()
+              and (v["decorative"] | v["inactive"]).all()]
+    inactive = [f"`{m}` ({', '.join(f'`{s}`' for s in v.index[v['inactive']])})"
+                for m, v in by_name.items() if v["inactive"].any()]
+    moving = {m: v["largest"].max() for m, v in by_name.items() if (v["moves"] > 0).any()}
+    small = [m for m, size in moving.items() if size < SMALL]
+    large = [m for m, size in moving.items() if size >= SMALL]
+
+    def names(items: Sequence[str], code: bool = True) -> str:
+        return ", ".join(f"`{m}`" if code else m for m in items) or w["none"]
+
+    return [f"- {w['always']}: {names(always)}",
+            f"- {w['inactive_in']}: {names(inactive, code=False)}",
+            f"- {w['small']}: {names(small)}",
+            f"- {w['large']}: {names(large)}"]
 
 
 def text_summary(table: pd.DataFrame, lang: str = "en") -> str:
@@ -576,15 +637,19 @@ def text_summary(table: pd.DataFrame, lang: str = "en") -> str:
         lines.append(f"  {scenario_label(str(scenario), lang)}")
         for name, rows in sub.groupby("mechanism", sort=False):
             moved = rows[rows["headline"] & rows["moves"]]
-            if verdict.loc[(scenario, name), "decorative"]:
+            v = verdict.loc[(scenario, name)]
+            if v["inactive"]:
+                text = "不起作用(切除不改变任何运行)" if zh else "inactive (the cut changes no run)"
+            elif v["decorative"]:
                 text = "装饰性?" if zh else "decorative?"
             else:
-                text = ", ".join(f"{SHORT[r.outcome][zh]} {_number(r.effect, _decimals(r.mean_intact))}"
+                text = ", ".join(f"{SHORT[r.outcome][zh]} "
+                                 f"{_number(r.effect, _decimals(r.mean_intact), keep=True)}"
                                  for r in moved.itertuples())
             lines.append(f"    {str(name).ljust(width)}{text}")
     return "\n".join(lines)
 
 
-__all__ = ["CHANNELS", "DEFAULT_SCENARIOS", "DEFAULT_SIZE", "HEADLINE", "INTACT", "OUTCOMES",
+__all__ = ["CHANNELS", "DEFAULT_SCENARIOS", "DEFAULT_SIZE", "HEADLINE", "INTACT", "OUTCOMES", "SMALL",
            "AblationError", "AblationResult", "AblationSpec", "ablation_spec", "analyse_ablation",
            "effects", "markdown", "run_ablation", "text_summary", "verdicts"]

@@ -9,6 +9,7 @@ from :mod:`cogov_sim.viz.labels` in English or Chinese.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -222,6 +223,12 @@ def differences(table: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_O
         plt.close(fig)
 
 
+def _without_cjk(text: str) -> str:
+    """English text without Chinese terms quoted in it (``... inspections (留痕)``): the
+    English figures' font has no Chinese glyphs."""
+    return re.sub(r"\s*[(（][^()（）]*[\u2e80-\u9fff][^()（）]*[)）]", "", text).strip()
+
+
 def ablation_effects(table: pd.DataFrame, path: Path, outcomes: Sequence[str],
                      mechanisms: Sequence[str], scenarios: Sequence[str], lang: str = "en",
                      title: str | None = None, last_months: int = 24) -> None:
@@ -236,7 +243,8 @@ def ablation_effects(table: pd.DataFrame, path: Path, outcomes: Sequence[str],
     outcomes = [o for o in outcomes if o in set(sub["outcome"])]
     if not outcomes:
         raise ValueError("no effects to plot")
-    labels = [_wrap(mechanism_label(m, lang), 34) for m in mechanisms]
+    labels = [_wrap(_without_cjk(mechanism_label(m, lang)) if lang == "en"
+                    else mechanism_label(m, lang), 34) for m in mechanisms]
     lines = max(label.count("\n") + 1 for label in labels)
     colours = _colours(len(scenarios))
     step = 0.6 / max(len(scenarios), 1)  # scenarios side by side within a mechanism's row

@@ -247,4 +247,5 @@ def test_verdicts_tell_moving_decorative_and_inactive_cuts_apart() -> None:
     md = markdown(table)
     assert "moves 9 of 9, by up to 5 % of the intact level" in md
     assert md.count("*decorative?*") == 1 and "Decorative? wherever its cut changes anything: `habit`" in md
+    assert "none at the Bonferroni level (†) in any scenario: none" in md
     assert "装饰性?" in markdown(table, "zh") and "decorative?" in text_summary(table)

@@ -468,6 +468,8 @@ _WORDS = {
            "inactive_in": "Cut changes no run in",
            "small": f"Moves headline outcomes, but none by {SMALL * 100:g} % of its intact level or more",
            "large": f"Moves a headline outcome by {SMALL * 100:g} % of its intact level or more",
+           "marginal": "Moves headline outcomes, but none at the Bonferroni level (†) in any "
+                       "scenario",
            "columns": "Columns"},
     "zh": {"title": "消融: 各机制的作用", "mechanism": "机制", "cut": "切除方式",
            "channel": "直接渠道", "verdict": "判断", "intact": "完整模型(均值)",
@@ -476,7 +478,8 @@ _WORDS = {
            "summary": "小结", "none": "无",
            "always": "凡切除起作用之处均为装饰性?", "inactive_in": "切除不改变任何运行的情景",
            "small": f"影响主要指标, 但均不到完整水平的 {SMALL * 100:g}%",
-           "large": f"至少一项主要指标的变化达到完整水平的 {SMALL * 100:g}% 或以上", "columns": "列"},
+           "large": f"至少一项主要指标的变化达到完整水平的 {SMALL * 100:g}% 或以上",
+           "marginal": "影响主要指标, 但在任何情景中均未达到 Bonferroni 水平(†)", "columns": "列"},
 }
 _INTRO = {
     "en": "Each row cuts one mechanism from the first reported month on (how: `cogov-sim ablate "
@@ -598,8 +601,9 @@ def _verdict_text(v: pd.Series, lang: str, n: int) -> str:
 
 
 def _summary(verdict: pd.DataFrame, mechanisms: Sequence[str], lang: str) -> list[str]:
-    """Bullets: mechanisms decorative wherever active, cuts that change no run, and the
-    mechanisms that move headline outcomes, split by the size of their largest effect."""
+    """Bullets: mechanisms decorative wherever active, cuts that change no run, the
+    mechanisms that move headline outcomes split by the size of their largest effect, and
+    those whose moves all fall short of the Bonferroni level."""
     w = _WORDS[lang]
     by_name = {m: verdict.xs(m, level="mechanism") for m in mechanisms
                if m in verdict.index.get_level_values("mechanism")}
@@ -610,6 +614,7 @@ def _summary(verdict: pd.DataFrame, mechanisms: Sequence[str], lang: str) -> lis
     moving = {m: v["largest"].max() for m, v in by_name.items() if (v["moves"] > 0).any()}
     small = [m for m, size in moving.items() if size < SMALL]
     large = [m for m, size in moving.items() if size >= SMALL]
+    marginal = [m for m in moving if (by_name[m]["moves_bonferroni"] == 0).all()]
 
     def names(items: Sequence[str], code: bool = True) -> str:
         return ", ".join(f"`{m}`" if code else m for m in items) or w["none"]
@@ -617,7 +622,8 @@ def _summary(verdict: pd.DataFrame, mechanisms: Sequence[str], lang: str) -> lis
     return [f"- {w['always']}: {names(always)}",
             f"- {w['inactive_in']}: {names(inactive, code=False)}",
             f"- {w['small']}: {names(small)}",
-            f"- {w['large']}: {names(large)}"]
+            f"- {w['large']}: {names(large)}",
+            f"- {w['marginal']}: {names(marginal)}"]
 
 
 def text_summary(table: pd.DataFrame, lang: str = "en") -> str:

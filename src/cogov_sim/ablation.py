@@ -489,8 +489,9 @@ _INTRO = {
           "`ablation.csv`); † it also excludes zero at the Bonferroni level over the {h} "
           "headline outcomes. *Decorative?* marks a cut that moves no headline outcome beyond "
           "noise — a question, not a verdict. A cut that does nothing systematic but "
-          "changes the random draws moves one of {h} outcomes at the 95 % level by chance "
-          "about {p:.0%} of the time; † keeps that below 5 %. \"Own channel\" is the outcome "
+          "changes the random draws moves at least one of the {h} headline outcomes at the "
+          "95 % level by chance about {p:.0f} % of the time; † keeps that below 5 %. \"Own "
+          "channel\" is the outcome "
           "where the cut acts first: it shows whether the cut took effect at all. \"By up to "
           "x %\": the largest headline effect that moves, as a share of that outcome's intact "
           "level. *Inactive here*: the cut changes no run at all (the preset does not use the "
@@ -500,7 +501,7 @@ _INTRO = {
           "平均; **粗体**: 95% 配对 t 区间不含零(区间见 `ablation.csv`); †: 在 {h} 项主要指标的 "
           "Bonferroni 水平上也不含零。*装饰性?* 表示切除后没有任何主要指标超出噪声地变化——"
           "这是疑问而非结论。一个无系统作用但改变随机抽样的切除, 在 95% 水平上偶然影响 {h} "
-          "项中至少一项的概率约为 {p:.0%}; † 使之低于 5%。\"直接渠道\" 是切除首先作用的指标, "
+          "项中至少一项的概率约为 {p:.0f}%; † 使之低于 5%。\"直接渠道\" 是切除首先作用的指标, "
           "用以判断切除是否生效。\"最多为完整水平的 x%\": "
           "显著变化的主要指标中最大效应占该指标完整水平的比例。*此情景中不起作用*: 切除不改变任何运行"
           "(该预设不使用此机制, 例如其杠杆本为零)。",
@@ -557,7 +558,7 @@ def markdown(table: pd.DataFrame, lang: str = "en", scenarios: Sequence[str] | N
     n = int(table["n"].max()) if len(table) else 0
     chance = 1 - LEVEL ** len(headline)
     lines = [f"# {w['title']}", "", _INTRO[lang].format(m=LAST_MONTHS, n=n, h=len(headline),
-                                                        p=chance), ""]
+                                                        p=100 * chance), ""]
     lines.append(f"{w['columns']}: " + "; ".join(
         f"{SHORT[o][zh]} = {outcome_label(o, lang)}" for o in headline) + ".")
     verdict = verdicts(table).set_index(["scenario", "mechanism"])

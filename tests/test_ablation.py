@@ -249,3 +249,11 @@ def test_verdicts_tell_moving_decorative_and_inactive_cuts_apart() -> None:
     assert md.count("*decorative?*") == 1 and "Decorative? wherever its cut changes anything: `habit`" in md
     assert "none at the Bonferroni level (†) in any scenario: none" in md
     assert "装饰性?" in markdown(table, "zh") and "decorative?" in text_summary(table)
+
+
+def test_the_guide_names_every_registered_mechanism_and_its_lever() -> None:
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "ablation.md").read_text(encoding="utf-8")
+    for m in MECHANISMS:
+        assert f"`{m.name}`" in guide, m.name
+        if m.lever:
+            assert f"`{m.name}` (`{m.lever}`)" in guide, m.lever

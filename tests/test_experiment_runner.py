@@ -510,7 +510,7 @@ def test_model_fingerprint_covers_model_code_only() -> None:
         assert (root / name).exists(), name
     covered = {p.relative_to(root).parts[0] for p in root.rglob("*.py")
                if p.relative_to(root).parts[0] in MODEL_CODE}
-    assert {"rules", "agents", "model.py", "phases.py", "params.py"} <= covered
+    assert {"rules", "agents", "model.py", "phases.py", "params.py", "mechanisms.py"} <= covered
     assert not covered & {"cli.py", "experiment", "sensitivity", "viz", "store.py", "specfile.py"}
 
 

@@ -50,8 +50,8 @@ RESERVED = ("package", "version", "git", "python", "platform", "libraries", "mod
             "sessions", "outputs")
 # The parts of the package that decide what a run computes; everything else (experiment
 # machinery, analyses, figures, the CLI, the store) may change without invalidating results.
-MODEL_CODE = ("params.py", "presets", "timeline.py", "rules", "agents", "phases.py", "model.py",
-              "outcomes.py", "runner.py")
+MODEL_CODE = ("params.py", "mechanisms.py", "presets", "timeline.py", "rules", "agents", "phases.py",
+              "model.py", "outcomes.py", "runner.py")
 
 
 @dataclass(frozen=True)
@@ -410,7 +410,8 @@ class _ShardWriter:
 @cache
 def model_fingerprint() -> str:
     """SHA-256 of the source files that decide what a run computes (model, rules, agents,
-    parameters, presets, outcomes); recorded in the manifest and compared on resume."""
+    parameters, the mechanisms a run may cut, presets, outcomes); recorded in the manifest
+    and compared on resume."""
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):

@@ -1,5 +1,6 @@
 """Figures of an experiment: outcomes over time by scenario with uncertainty bands, and
-paired differences from the reference scenario.
+paired differences from the reference scenario; and of an ablation
+(:mod:`cogov_sim.ablation`): the paired effect of cutting each mechanism.
 
 Reads the frame of :func:`cogov_sim.experiment.load_outcomes` (one row per run and month)
 and the summary of :mod:`cogov_sim.experiment.compare`; never runs the model. Labels come
@@ -8,6 +9,7 @@ from :mod:`cogov_sim.viz.labels` in English or Chinese.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,11 +20,14 @@ file_backend()
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from ..rules.requests import DIMENSIONS  # noqa: E402
 from .labels import (  # noqa: E402
     check_language,
     language_style,
+    mechanism_label,
     outcome_axis_label,
     outcome_label,
     scenario_label,
@@ -37,11 +42,17 @@ _TEXT = {
     "en": {"year": "year", "band": "lines: mean of {n} replications; bands: middle {pct} of "
            "replications", "diff": "difference from {ref} (mean of the last 12 months), "
            "mean and 95 % CI over {n} paired replications",
-           "thin": "where no band shows, it is narrower than the line"},
+           "thin": "where no band shows, it is narrower than the line",
+           "cut": "effect of cutting each mechanism: cut - intact (mean of the last {m} months), "
+                  "mean and 95 % CI over {n} paired replications; filled: the interval "
+                  "excludes zero"},
     "zh": {"year": "年", "band": "线: {n} 次重复的均值; 带: 中间 {pct} 的重复",
            "diff": "与 {ref} 的差值(最后12个月均值), 均值及 {n} 对配对重复的 95% 置信区间",
-           "thin": "看不到带的地方, 带比线更窄"},
+           "thin": "看不到带的地方, 带比线更窄",
+           "cut": "切除各机制的效应: 切除 - 完整(最后{m}个月均值), 均值及 {n} 对配对重复的 "
+                  "95% 置信区间; 实心: 区间不含零"},
 }
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 THIN = 0.01
 """A band narrower than this share of its panel's height is hidden by the line (1.5 pt on
 a panel about 150 pt high); the caption then says so."""
@@ -143,6 +154,24 @@ def outcomes_over_time(data: pd.DataFrame, path: Path, outcomes: Sequence[str] =
         plt.close(fig)
 
 
+def _interval(ax: plt.Axes, value: float, low: float, high: float, y: float,
+              colour: tuple[float, ...], marker: str = "o", filled: bool = True) -> None:
+    """One paired difference at height ``y``: a marker at ``value`` and its interval
+    ``[low, high]`` as error bars (hollow marker if not ``filled``)."""
+    ax.errorbar(value, y, xerr=[[value - low], [high - value]], fmt=marker, ms=4,
+                color=colour, mfc=colour if filled else "white", capsize=2)
+
+
+def _difference_panel(ax: plt.Axes, name: str, lang: str) -> None:
+    """What every panel of paired differences shows besides the intervals: the zero line,
+    the outcome as title, its unit on the x axis, a grid."""
+    ax.axvline(0.0, color="0.4", lw=0.8)
+    ax.set_title(_wrap(outcome_label(name, lang), 40), fontsize=9.5)
+    ax.set_xlabel(outcome_axis_label(name, lang), fontsize=8)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.grid(axis="x", alpha=0.3)
+
+
 def differences(table: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_OUTCOMES,
                 order: Sequence[str] | None = None, lang: str = "en",
                 title: str | None = None) -> None:
@@ -177,16 +206,10 @@ def differences(table: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_O
             y = np.arange(len(groups))[::-1]
             for yi, g in zip(y, groups, strict=True):
                 r = rows.loc[g]
-                ax.errorbar(r["difference"], yi, xerr=[[r["difference"] - r["ci_low"]],
-                                                       [r["ci_high"] - r["difference"]]],
-                            fmt="o", ms=4, color=colours[g], capsize=2)
-            ax.axvline(0.0, color="0.4", lw=0.8)
+                _interval(ax, r["difference"], r["ci_low"], r["ci_high"], yi, colours[g])
             ax.set_yticks(y, [label_of[g] if i % ncols == 0 else "" for g in groups],
                           fontsize=8)
-            ax.set_title(_wrap(outcome_label(name, lang), 40), fontsize=9.5)
-            ax.set_xlabel(outcome_axis_label(name, lang), fontsize=8)
-            ax.tick_params(axis="x", labelsize=8)
-            ax.grid(axis="x", alpha=0.3)
+            _difference_panel(ax, name, lang)
         for ax in list(axes.flat)[len(outcomes):]:
             ax.axis("off")
         n = int(sub["n"].max())
@@ -200,5 +223,66 @@ def differences(table: pd.DataFrame, path: Path, outcomes: Sequence[str] = KEY_O
         plt.close(fig)
 
 
-__all__ = ["FIGURE_SETS", "HAPPINESS", "KEY_OUTCOMES", "bands", "differences",
-           "outcomes_over_time"]
+def _without_cjk(text: str) -> str:
+    """English text without Chinese terms quoted in it (``... inspections (留痕)``): the
+    English figures' font has no Chinese glyphs."""
+    return re.sub(r"\s*[(（][^()（）]*[\u2e80-\u9fff][^()（）]*[)）]", "", text).strip()
+
+
+def ablation_effects(table: pd.DataFrame, path: Path, outcomes: Sequence[str],
+                     mechanisms: Sequence[str], scenarios: Sequence[str], lang: str = "en",
+                     title: str | None = None, last_months: int = 24) -> None:
+    """Effects of cutting each mechanism, from :func:`cogov_sim.ablation.effects` (columns
+    ``mechanism``, ``scenario``, ``outcome``, ``n``, ``effect``, ``ci_low``, ``ci_high``,
+    ``moves``): a panel per outcome, the mechanisms (described by the registry) down the
+    y axis, one colour and marker per scenario; a marker is filled where the interval
+    excludes zero."""
+    check_language(lang)
+    sub = table[table["outcome"].isin(outcomes) & table["mechanism"].isin(mechanisms)
+                & table["scenario"].isin(scenarios)]
+    outcomes = [o for o in outcomes if o in set(sub["outcome"])]
+    if not outcomes:
+        raise ValueError("no effects to plot")
+    labels = [_wrap(_without_cjk(mechanism_label(m, lang)) if lang == "en"
+                    else mechanism_label(m, lang), 34) for m in mechanisms]
+    lines = max(label.count("\n") + 1 for label in labels)
+    colours = _colours(len(scenarios))
+    step = 0.6 / max(len(scenarios), 1)  # scenarios side by side within a mechanism's row
+    ncols = min(len(outcomes), 5 if len(outcomes) > 6 else 3)
+    nrows = int(np.ceil(len(outcomes) / ncols))
+    row_height = 0.17 * max(lines, 0.45 * len(scenarios) + 0.6)
+    with plt.rc_context(language_style(lang)):
+        fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols + 2.2,
+                                                        (row_height * len(mechanisms) + 1.3) * nrows
+                                                        + 1.0),
+                                 constrained_layout=True, squeeze=False)
+        y = np.arange(len(mechanisms))[::-1].astype(float)
+        for i, (ax, name) in enumerate(zip(axes.flat, outcomes, strict=False)):
+            rows = sub[sub["outcome"] == name].set_index(["scenario", "mechanism"])
+            for j, (scenario, colour) in enumerate(zip(scenarios, colours, strict=True)):
+                shift = step * ((len(scenarios) - 1) / 2 - j)
+                for yi, m in zip(y, mechanisms, strict=True):
+                    if (scenario, m) in rows.index:
+                        r = rows.loc[(scenario, m)]
+                        _interval(ax, r["effect"], r["ci_low"], r["ci_high"], yi + shift, colour,
+                                  MARKERS[j % len(MARKERS)], bool(r["moves"]))
+            ax.set_yticks(y, labels if i % ncols == 0 else [""] * len(labels), fontsize=7.5)
+            ax.set_ylim(-0.6, len(mechanisms) - 0.4)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+            _difference_panel(ax, name, lang)
+        for ax in list(axes.flat)[len(outcomes):]:
+            ax.axis("off")
+        handles = [Line2D([], [], color=c, marker=MARKERS[j % len(MARKERS)], ms=5, ls="")
+                   for j, c in enumerate(colours)]
+        names = [scenario_label(s, lang) for s in scenarios]
+        fig.legend(handles, names, loc="outside lower center", fontsize=8.5, frameon=False,
+                   ncols=_legend_columns(names, 2.6 * ncols + 2.2))
+        n = int(sub["n"].max()) if len(sub) else 0
+        caption = _wrap(_TEXT[lang]["cut"].format(m=last_months, n=n), int(11 * (2.6 * ncols + 2.2)))
+        fig.suptitle(f"{title}\n{caption}" if title else caption, fontsize=10)
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+
+
+__all__ = ["FIGURE_SETS", "HAPPINESS", "KEY_OUTCOMES", "ablation_effects", "bands",
+           "differences", "outcomes_over_time"]

@@ -60,6 +60,14 @@ def outcome_label(name: str, lang: str = "en") -> str:
     return str(getattr(outcome(name), lang))
 
 
+def mechanism_label(name: str, lang: str = "en") -> str:
+    """What a registered mechanism (:mod:`cogov_sim.mechanisms`) is, in ``lang``."""
+    check_language(lang)
+    from ..mechanisms import mechanism
+
+    return str(getattr(mechanism(name), lang))
+
+
 def param_label(name: str, lang: str = "en") -> str:
     check_language(lang)
     return str(getattr(spec(name), lang))

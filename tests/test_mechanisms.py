@@ -242,21 +242,6 @@ def test_spin_up_precedes_the_reported_months() -> None:
     assert len(m.dataframe()) == SIZE["months"]
 
 
-def test_consultation_follow_through_answers_to_resident_assessment(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """A committee that answers to residents carries consultation decisions out more often;
-    cut the follow-through and resident weight no longer reaches consultations' outcomes."""
-    from cogov_sim.rules import consultation
-
-    def success(weight: float) -> np.ndarray:
-        params = load_preset("taicang_3_0", **{**SIZE, "months": 24}, resident_eval_weight=weight)
-        return np.array([simulate(params, s)["consultation_success"].iloc[-1] for s in SEEDS])
-
-    assert (success(1.0) > success(0.0) + 0.05).all()
-    monkeypatch.setattr(consultation, "FOLLOW_THROUGH", 0.0)
-    assert abs(success(1.0).mean() - success(0.0).mean()) < 0.05
-
-
 def test_slow_renewal_lets_experience_build_trust_in_organizations(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """P8's growth of trust in organizations needs the slow pull back to the prior

@@ -90,7 +90,7 @@ CHANNELS = {
     "gov_score": "eval_gov_to_committee", "committee_rating": "eval_committee_to_gov",
     "resident_score": "eval_residents_to_committee", "resident_evaluation": "committee_focus",
     "breach": "payments_withheld", "paperwork": "paperwork_effort",
-    "follow_through": "consultation_success", "trust_so": "trust_so",
+"trust_so": "trust_so",
     "trust_government": "trust_government", "neighbour_influence": "participation_month",
     "habit": "participation_month", "salience": "participation_month",
     "grid_visits": "visits_per_1000", "incubation": "so_births", "purchase": "so_contracts",

@@ -344,8 +344,7 @@ def consultations_held(m: CoGovModel) -> None:
                                                pop.propensity, seats, p.random_seat_share)
     who = invited[consultation.attends(rng, pop.propensity[invited], drawn)]
     ratio = np.minimum(1.0, safe_div(now.case_hours, pop.residents * satisfaction.COMMITTEE_HALF))
-    p_ok = consultation.success_probability(ratio, p.random_seat_share,
-                                            0.0 if m.cut("follow_through") else m.committees.focus)
+    p_ok = consultation.success_probability(ratio, p.random_seat_share)
     succeeded = rng.binomial(meetings, p_ok)
     now.add("consultations_succeeded", int(succeeded.sum()))
     ok_share = safe_div(succeeded, meetings)

@@ -22,8 +22,6 @@ items that cannot be done at once are recorded with a reason. Rules:
   to the share of its neighbourhoods whose meeting succeeded (a gain that fades), some of
   the open problems on the agenda there are solved, and attendees' neighbours join the
   agreed action (co-production spreading on the network; Granovetter 1978, mechanism M3).
-* **Follow-through.** A committee that answers to residents carries decisions out more
-  often (``FOLLOW_THROUGH``): resident evaluation reaches consultations' outcomes.
 * **Voice effect.** Attending raises efficacy and trust (Esaiasson et al. 2012), but the
   outcome dominates (Esaiasson et al. 2019), and the procedural buffer against a failed
   outcome works only where trust is already high (Wu & Wu 2015; mechanism M11).
@@ -52,9 +50,6 @@ SHARED_GAIN = 0.01
 its steady contribution stays below one service channel's weight."""
 SHARED_SOLVED = 0.3
 """Chance that an open problem on the agenda's dimension in that neighbourhood is solved."""
-FOLLOW_THROUGH = 0.2
-"""Added chance a decision is carried out when residents alone assess the committee
-(accountability for implementation: items not done are recorded with a reason, seed 000)."""
 MEETING_HOURS = 10.0
 """Committee staff hours per consultation (agenda, invitations, chairing, record, follow-up)."""
 DRAW_HOURS = 0.25
@@ -160,13 +155,11 @@ def attends(rng: np.random.Generator, propensity: FloatArray, drawn: np.ndarray)
     return rng.random(p.size) < p
 
 
-def success_probability(resident_hours_ratio: FloatArray, random_share: float,
-                        resident_weight: FloatArray | float = 0.0) -> FloatArray:
+def success_probability(resident_hours_ratio: FloatArray, random_share: float) -> FloatArray:
     """Chance that a meeting agrees and its decision is carried out: more likely with
-    committee hours for residents, diverse seats, and a committee that answers to residents
-    (``resident_weight`` as it perceives it) and so follows decisions through."""
-    return np.clip(0.3 + 0.4 * np.asarray(resident_hours_ratio) + 0.2 * random_share
-                   + FOLLOW_THROUGH * np.asarray(resident_weight), 0.0, 0.95)
+    committee hours for residents and diverse seats. (Resident evaluation reaches it
+    through those hours: a committee focused on residents spends less on paperwork.)"""
+    return np.clip(0.3 + 0.4 * np.asarray(resident_hours_ratio) + 0.2 * random_share, 0.0, 0.95)
 
 
 def voice_update(efficacy: FloatArray, trust: FloatArray, success: np.ndarray,

@@ -134,12 +134,12 @@ def test_scores_are_noisy_observations_bounded_to_the_scale() -> None:
     assert evaluation.poll_noise(np.array([20.0]), np.array([50.0]))[0] == 0.0
 
 
-def test_failing_scores_forfeit_payments() -> None:
-    """Breach liability bites around the pass line, not above it."""
-    w = evaluation.breach(np.array([90.0, evaluation.PASS_LINE, 30.0]))
-    assert w[0] < 0.001 * evaluation.BREACH_SHARE
-    assert w[1] == pytest.approx(0.5 * evaluation.BREACH_SHARE)
-    assert w[2] > 0.99 * evaluation.BREACH_SHARE
+def test_payments_ride_on_the_government_score() -> None:
+    """Breach liability: the share withheld falls with the score, to nothing at full marks."""
+    w = evaluation.breach(np.array([100.0, 80.0, 40.0]))
+    assert w[0] == 0.0
+    assert w[1] == pytest.approx(0.2 * evaluation.BREACH_SHARE)
+    assert w[2] == pytest.approx(0.6 * evaluation.BREACH_SHARE) and w[2] > w[1]
 
 
 def test_committees_move_focus_toward_the_side_that_costs_them_points() -> None:

@@ -423,9 +423,9 @@ def evaluate(m: CoGovModel) -> None:
         paperwork = 100.0 * (safe_div(year.paperwork, months, default=1.0) if year.months
                              else com.paperwork)
         com.fulfilment = evaluation.government_score(timely, paperwork)
-        com.timeliness = evaluation.observe(rng, timely, evaluation.INSPECTION_NOISE)
         com.gov_score = evaluation.government_score(
-            com.timeliness, evaluation.observe(rng, paperwork, evaluation.INSPECTION_NOISE))
+            evaluation.observe(rng, timely, evaluation.INSPECTION_NOISE),
+            evaluation.observe(rng, paperwork, evaluation.INSPECTION_NOISE))
     if not m.cut("resident_score"):
         each = evaluation.appraisal(pop.trust_committee, pop.satisfaction[1])
         mean = group_sum(pop.community, each, n_c) / pop.sizes
@@ -464,7 +464,7 @@ def annual_evaluation(m: CoGovModel) -> None:
                                           min(floor.delegation_funding, p.delegation_funding),
                                           drift * evaluation.FUNDING_EROSION_RATIO,
                                           p.two_way_eval_weight, rating)
-    com.withheld = np.zeros_like(com.withheld) if m.cut("breach") else evaluation.breach(com.timeliness)
+    com.withheld = np.zeros_like(com.withheld) if m.cut("breach") else evaluation.breach(com.gov_score)
     com.focus = evaluation.adjust_focus(com.focus, resident_weight(m), com.gov_score,
                                         com.resident_score, com.withheld, com.motivation)
     com.new_year()

@@ -46,8 +46,6 @@ class Committees:
         self.shared_gain = np.zeros((c, 6))
         # annual evaluation (filled at set-up and every December)
         self.gov_score = np.zeros(c)
-        self.timeliness = np.full(c, 100.0)
-        """The inspection's finding on the agreement's tasks done on time (0–100, noisy)."""
         self.fulfilment = np.zeros(c)
         """What the government's last inspection would have scored without error (0–100)."""
         self.resident_score = np.zeros(c)

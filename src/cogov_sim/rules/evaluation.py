@@ -19,9 +19,10 @@ observation of what the evaluated party did in that unit and year*:
 
 Scores have consequences through the channels the seeds name:
 
-* **breach liability (费随事转, 违约责任)**: a committee whose observed timeliness on the
-  agreement's tasks fails the pass line forfeits up to ``BREACH_SHARE`` of next year's task
-  payments (:func:`failing`); the agreement binds tasks, not presentation paperwork;
+* **breach liability (费随事转, 违约责任)**: part of next year's task payments rides on the
+  government's score (:func:`breach`): the money follows the tasks the inspection found
+  fulfilled, and the inspection finds fulfilment in the files (留痕; seed 003 keeps the
+  agreement's ledgers among the few that remain);
 * **correction of departments**: under two-way evaluation each department corrects the
   erosion of its own lists and payments in proportion to how badly *its* committees
   rated it (:func:`adapt_policy`);
@@ -40,7 +41,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import FloatArray, clip01, sigmoid
+from .common import FloatArray, clip01
 
 APPRAISAL_HOURS = 60.0
 """Committee staff hours a year of residents' appraisal (meetings, survey) at full weight."""
@@ -59,14 +60,10 @@ department did (assumed: one questionnaire filled in by the committee's leadersh
 APPRAISAL_SAMPLE = 100.0
 """Residents polled per community in the yearly appraisal of the committee (assumed;
 Taicang's happiness index is survey-based, seed 000)."""
-PASS_LINE = 60.0
-"""Pass mark of a 0–100 evaluation (合格), below which breach liability applies."""
-PASS_SOFTNESS = 4.0
-"""Points over which failing goes from unlikely to likely around ``PASS_LINE`` (the grade
-is a judgement, not a hard cut)."""
 BREACH_SHARE = 0.5
-"""Share of next year's task payments a committee forfeits when its score clearly fails
-(breach liability written into the agreement, seed 003)."""
+"""Share of a committee's task payments that rides on the government's score of it: at a
+score of s it forfeits ``BREACH_SHARE × (1 − s/100)`` of next year's payments (breach
+liability written into the agreement, seed 003; assumed share)."""
 FOCUS_RATE = 0.5
 """How far a committee moves its focus in a year per 100 assessment points at stake."""
 
@@ -111,15 +108,10 @@ def assessment(gov_score: FloatArray, res_score: FloatArray, resident_weight: fl
     return (1.0 - resident_weight) * np.asarray(gov_score) + resident_weight * np.asarray(res_score)
 
 
-def failing(score: FloatArray) -> FloatArray:
-    """Chance a score is graded below the pass line (a soft step at ``PASS_LINE``)."""
-    return sigmoid((PASS_LINE - np.asarray(score)) / PASS_SOFTNESS)
-
-
-def breach(timeliness: FloatArray) -> FloatArray:
-    """Share of next year's task payments forfeited for breach of the agreement, from the
-    inspection's finding on the agreement's tasks done on time (0–100)."""
-    return BREACH_SHARE * failing(timeliness)
+def breach(gov_score: FloatArray) -> FloatArray:
+    """Share of next year's task payments withheld for the part of the agreement the
+    government found unfulfilled: ``BREACH_SHARE`` of the money rides on the score."""
+    return BREACH_SHARE * (1.0 - np.clip(np.asarray(gov_score), 0.0, 100.0) / 100.0)
 
 
 def adjust_focus(focus: FloatArray, resident_weight: float, gov_score: FloatArray,

@@ -4,6 +4,11 @@ results, the pre-reform baseline is stationary after the spin-up, and the accoun
 
 These are the ablation tests asked for by the model-credibility review (issue 8); each
 names the downstream quantity the mechanism is for, not only its own state variable.
+
+The ``statistical`` tests assert on the 95 % paired t-interval over ``N`` seeds that
+``--seed-base`` shifts (tests/_paired.py: helper and power calculation); both arms of a
+comparison run on the same seeds. The sample-rate test still uses the three fixed ``SEEDS``
+(it is being rewritten with the sample-rate fix).
 """
 
 from __future__ import annotations
@@ -11,7 +16,18 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
+import pandas as pd
 import pytest
+from _paired import (
+    assert_above,
+    assert_below,
+    assert_decreases,
+    assert_increases,
+    assert_within,
+    level,
+    paired_effect,
+    seeds,
+)
 
 from cogov_sim.model import CoGovModel
 from cogov_sim.presets import load_preset
@@ -31,107 +47,137 @@ def run(scenario: str, seed: int, **over: float) -> dict[str, float]:
     return frame.tail(24).mean().to_dict()
 
 
-def paired(scenario: str, name: str, low: dict, high: dict) -> np.ndarray:
-    """Per-seed difference of outcome ``name`` between the ``high`` and ``low`` settings."""
-    return np.array([run(scenario, s, **high)[name] - run(scenario, s, **low)[name] for s in SEEDS])
+N = 10
+"""Replications of the statistical tests here unless a test says otherwise. In a pilot (seed
+base 0, 8 seeds) the rule of tests/_paired.py (false-failure rate 1e-4) asked for at most
+6 seeds for every claim but escalation's, which has its own."""
+
+
+def effect(scenario: str, name: str, low: dict, high: dict, n: int = N):  # noqa: ANN201
+    """Paired effect on ``name`` of going from the ``low`` to the ``high`` setting, n seeds."""
+    return paired_effect(lambda s: run(scenario, s, **low), lambda s: run(scenario, s, **high), name,
+                         seeds(n), label=f"{name}: {scenario} {low} -> {high}")
 
 
 # -- resident evaluation --------------------------------------------------------------------
+@pytest.mark.statistical
 def test_resident_assessment_moves_committee_effort_under_the_lists() -> None:
     """Under the lists (taicang_3_0) the cap on government work no longer binds, yet
-    residents' assessment still moves hours from paperwork to residents."""
+    residents' assessment, acting through the scores committees receive, moves their focus
+    and hours from paperwork to residents (paired 95 % intervals, N seeds)."""
     low, high = {"resident_eval_weight": 0.0}, {"resident_eval_weight": 1.0}
-    assert (paired("taicang_3_0", "paperwork_effort", low, high) < -0.5).all()
-    assert (paired("taicang_3_0", "resident_hours_per_resident", low, high) > 0).all()
-    assert (paired("taicang_3_0", "admin_burden", low, high) < -0.05).all()
-    assert (paired("taicang_3_0", "eval_residents_to_committee", low, high) > 0).all()
-    assert (paired("taicang_3_0", "happiness_index", low, high) > 0).all()
+    assert_increases(effect("taicang_3_0", "committee_focus", low, high), 0.3)
+    assert_decreases(effect("taicang_3_0", "paperwork_effort", low, high), 0.3)
+    assert_increases(effect("taicang_3_0", "resident_hours_per_resident", low, high))
+    assert_decreases(effect("taicang_3_0", "admin_burden", low, high), 0.03)
 
 
+@pytest.mark.statistical
 def test_one_way_formal_score_decouples_and_resident_assessment_recouples() -> None:
-    """P4 from what each evaluator observes: the government's score of committees is high
-    under one-way assessment while residents rate them low; with residents assessing, the
-    formal score falls (less paperwork) and the residents' score rises."""
-    one_way = [run("taicang_1_0", s, resident_eval_weight=0.0) for s in SEEDS]
-    assert all(r["eval_gov_to_committee"] > 95 for r in one_way)
-    assert all(r["eval_gov_to_committee"] - r["eval_residents_to_committee"] > 35 for r in one_way)
-    gap = [r["eval_gov_to_committee"] - r["eval_residents_to_committee"] for r in one_way]
-    both = [run("taicang_1_0", s, resident_eval_weight=1.0) for s in SEEDS]
-    gap_both = [r["eval_gov_to_committee"] - r["eval_residents_to_committee"] for r in both]
-    assert all(b < a - 10 for a, b in zip(gap, gap_both, strict=True))
+    """P4 from what each evaluator observes: under one-way assessment the government's score
+    of committees is high while residents rate them low; with residents assessing, the
+    formal score falls (less paperwork) and the gap narrows (95 % intervals, N seeds)."""
+    def gap(weight: float):  # noqa: ANN202
+        return lambda s: (run("taicang_1_0", s, resident_eval_weight=weight)["eval_gov_to_committee"]
+                          - run("taicang_1_0", s, resident_eval_weight=weight)[
+                              "eval_residents_to_committee"])
+
+    assert_above(level(lambda s: run("taicang_1_0", s, resident_eval_weight=0.0), "eval_gov_to_committee",
+                       seeds(N), label="government's score, taicang_1_0, one-way"), 95)
+    assert_above(level(gap(0.0), None, seeds(N), label="score gap, one-way"), 35)
+    assert_decreases(paired_effect(gap(0.0), gap(1.0), None, seeds(N),
+                                   label="score gap: resident weight 0 -> 1"), 10)
 
 
-def test_government_score_is_not_a_constant() -> None:
-    scores = {round(run(sc, SEEDS[0])["eval_gov_to_committee"], 1)
-              for sc in ("baseline", "taicang_1_0", "taicang_3_0")}
-    assert len(scores) == 3
+@pytest.mark.statistical
+def test_government_score_follows_what_committees_do() -> None:
+    """The government's score is a measurement of committees' conduct: when residents'
+    weight makes committees drop presentation paperwork, it falls by more than 10 points
+    (95 % interval, N seeds)."""
+    assert_decreases(effect("taicang_3_0", "eval_gov_to_committee", {"resident_eval_weight": 0.0},
+                            {"resident_eval_weight": 1.0}), 10)
 
 
 # -- two-way evaluation ---------------------------------------------------------------------
+@pytest.mark.statistical
 def test_committees_rating_moves_government_policy_when_two_way_weight_is_positive() -> None:
-    """With two-way weight the implemented lists erode less; without it the committees'
-    rating changes nothing."""
+    """With two-way weight the implemented lists erode less and burden is lower."""
     low, high = {"two_way_eval_weight": 0.0}, {"two_way_eval_weight": 1.0}
-    assert (paired("taicang_1_0", "effective_strictness", low, high) > 0.05).all()
-    assert (paired("taicang_1_0", "admin_burden", low, high) < 0).all()
+    assert_increases(effect("taicang_1_0", "effective_strictness", low, high), 0.05)
+    assert_decreases(effect("taicang_1_0", "admin_burden", low, high))
 
 
+@pytest.mark.statistical
 def test_committees_rate_government_from_their_experience() -> None:
-    """Unpaid assisted work lowers the committees' rating of government, and with two-way
-    weight a worse rating means a stronger correction of the eroded lists."""
+    """Unpaid assisted work lowers the committees' rating of the departments by more than
+    5 points (95 % interval, N seeds); and with two-way weight the worse-rated departments
+    restore more of their eroded lists."""
     unpaid = {"delegation_funding": 0.0}
-    for s in SEEDS:
-        assert run("taicang_1_0", s, **unpaid)["eval_committee_to_gov"] < run(
-            "taicang_1_0", s)["eval_committee_to_gov"] - 5
-    # same erosion, same two-way weight: the worse-rated government restores more
-    m_paid = CoGovModel(load_preset("taicang_1_0", **SIZE), SEEDS[0])
-    m_unpaid = CoGovModel(load_preset("taicang_1_0", **SIZE, **unpaid), SEEDS[0])
-    for m in (m_paid, m_unpaid):
+    assert_decreases(effect("taicang_1_0", "eval_committee_to_gov", {}, unpaid), 5)
+
+    def strictness_after_two_years(seed: int, **over: float) -> float:
+        m = CoGovModel(load_preset("taicang_1_0", **SIZE, **over), seed)
         m.run(24)
-    assert m_unpaid.committees.rating_of_government.mean() < m_paid.committees.rating_of_government.mean()
-    assert m_unpaid.government.mean_strictness > m_paid.government.mean_strictness
+        return m.government.mean_strictness
+
+    assert_increases(paired_effect(strictness_after_two_years,
+                                   lambda s: strictness_after_two_years(s, **unpaid), None, seeds(N),
+                                   label="implemented strictness: paid -> unpaid (worse rated)"))
 
 
 # -- trust ----------------------------------------------------------------------------------
+@pytest.mark.statistical
 def test_trust_in_organizations_decides_referrals_and_volunteering() -> None:
+    """Initial trust in organizations 0.05 -> 0.9 raises referral acceptance by more than
+    0.2 and the volunteer rate (paired 95 % intervals, N seeds)."""
     low, high = {"initial_trust_so": 0.05}, {"initial_trust_so": 0.9}
-    assert (paired("taicang_2_0", "referral_acceptance", low, high) > 0.2).all()
-    assert (paired("taicang_2_0", "volunteer_rate", low, high) > 0).all()
+    assert_increases(effect("taicang_2_0", "referral_acceptance", low, high), 0.2)
+    assert_increases(effect("taicang_2_0", "volunteer_rate", low, high))
 
 
+def _escalations(trust_gov: float, seed: int) -> float:
+    """Escalations over a year with trust in government held at ``trust_gov``."""
+    m = CoGovModel(load_preset("baseline", **{**SIZE, "spinup_months": 0}), seed)
+    m.population.trust_government[:] = trust_gov
+    for _ in range(12):
+        m.step()
+        m.population.trust_government[:] = trust_gov
+    return float(m.dataframe()["escalations"].sum())
+
+
+@pytest.mark.statistical
 def test_trust_in_government_decides_escalation() -> None:
-    """Residents who do not expect the government to act do not go over the committee's head."""
-    escalations = []
-    for trust_gov in (0.02, 0.95):
-        total = 0.0
-        for s in SEEDS:
-            m = CoGovModel(load_preset("baseline", **{**SIZE, "spinup_months": 0}), s)
-            m.population.trust_government[:] = trust_gov
-            for _ in range(12):
-                m.step()
-                m.population.trust_government[:] = trust_gov
-            total += float(m.dataframe()["escalations"].sum())
-        escalations.append(total)
-    assert escalations[0] < 0.5 * escalations[1]
+    """Residents who do not expect the government to act do not go over the committee's
+    head: at trust 0.02 they escalate less than half as often as at 0.95 (paired 95 %
+    interval of ``low - 0.5 high`` below 0, 30 seeds: in pilots the contrast was 1.5-1.8 sd
+    below 0, for which the rule of tests/_paired.py asks for 12-16)."""
+    assert_below(paired_effect(lambda s: _escalations(0.95, s), lambda s: _escalations(0.02, s), None,
+                               seeds(30), contrast=lambda high, low: low - 0.5 * high,
+                               label="escalations at trust 0.02 minus half those at 0.95"), 0)
 
 
 # -- funds follow tasks, access routes, costs -----------------------------------------------
+@pytest.mark.statistical
 def test_funds_follow_tasks_do_what_they_are_for() -> None:
-    """Paying for assisted tasks makes departments send fewer of them and buys committees
-    part-time hours for residents (seed 001: 权随责走、费随事转)."""
+    """Paying for assisted tasks makes departments send fewer of them (by more than one a
+    month) and buys committees part-time hours for residents (seed 001: 权随责走、费随事转).
+    Paired 95 % intervals, N seeds."""
     low, high = {"delegation_funding": 0.0}, {"delegation_funding": 1.0}
-    assert (paired("taicang_1_0", "tasks_pushed", low, high) < -1).all()
-    assert (paired("taicang_1_0", "resident_hours_per_resident", low, high) > 0).all()
-    assert (paired("taicang_1_0", "spend_task_payments", low, high) > 0).all()
+    assert_decreases(effect("taicang_1_0", "tasks_pushed", low, high), 1)
+    assert_increases(effect("taicang_1_0", "resident_hours_per_resident", low, high))
+    assert_increases(effect("taicang_1_0", "spend_task_payments", low, high))
 
 
+@pytest.mark.statistical
 def test_access_system_has_three_routes() -> None:
-    r = run("taicang_1_0", SEEDS[0])
-    assert r["tasks_negotiated"] > 0 and r["tasks_purchased"] > 0 and r["tasks_blocked"] > 0
-    b = run("baseline", SEEDS[0])
-    assert b["tasks_negotiated"] == b["tasks_purchased"] == b["tasks_blocked"] == 0
+    """Under the lists every route is used (95 % intervals of the monthly counts above 0,
+    N seeds); without lists none is (exactly, on every seed)."""
+    for route in ("tasks_negotiated", "tasks_purchased", "tasks_blocked"):
+        assert_above(level(lambda s: run("taicang_1_0", s), route, seeds(N)), 0)
+        assert all(run("baseline", s)[route] == 0 for s in seeds(N)), route
 
 
+@pytest.mark.statistical
 @pytest.mark.parametrize("lever, value, item", [
     ("consultations_per_year", 12.0, "spend_consultations"),
     ("street_platform", 1.0, "spend_platform"),
@@ -144,29 +190,43 @@ def test_access_system_has_three_routes() -> None:
     ("purchase_share", 0.3, "spend_purchase"),
 ])
 def test_every_lever_has_a_price(lever: str, value: float, item: str) -> None:
-    base = run("baseline", SEEDS[0])
-    more = run("baseline", SEEDS[0], **{lever: value})
-    assert more[item] > base[item] and more["spend_total"] > base["spend_total"]
+    """Each lever raises its own spending item and the total (paired 95 % intervals, N seeds)."""
+    for name in (item, "spend_total"):
+        assert_increases(effect("baseline", name, {}, {lever: value}))
 
 
+@pytest.mark.statistical
 def test_staff_time_levers_cost_committee_hours() -> None:
-    """Visits and consultations are paid in staff time: hours at counters fall."""
-    base = run("taicang_1_0", SEEDS[0])
+    """Visits and consultations are paid in staff time: the share of hours spent on
+    outreach rises (paired 95 % intervals, N seeds)."""
     for lever, value in (("grid_visits", 30.0), ("consultations_per_year", 12.0)):
-        more = run("taicang_1_0", SEEDS[0], **{lever: value})
-        assert more["outreach_share"] > base["outreach_share"]
+        assert_increases(effect("taicang_1_0", "outreach_share", {}, {lever: value}))
 
 
-def test_cost_effectiveness_differs_across_levers() -> None:
-    """Happiness gained per 10,000 yuan of extra spending is not the same for every lever."""
-    base = run("taicang_1_0", SEEDS[0])
-    per_10k = []
+def _happiness_per_10k_yuan(seed: int) -> dict[str, float]:
+    """Happiness gained per 10,000 yuan of extra spending a resident and year, per lever."""
+    base = run("taicang_1_0", seed)
+    out = {}
     for lever, value in (("social_workers_per_1000", 2.0), ("purchase_share", 0.3),
                          ("street_platform", 1.0)):
-        more = run("taicang_1_0", SEEDS[0], **{lever: value})
+        more = run("taicang_1_0", seed, **{lever: value})
         extra = (more["spend_total"] - base["spend_total"]) * 12 / SIZE["n_residents"]
-        per_10k.append((more["happiness_index"] - base["happiness_index"]) / extra * 1e4)
-    assert max(per_10k) - min(per_10k) > 0.2 * max(abs(v) for v in per_10k)
+        out[lever] = (more["happiness_index"] - base["happiness_index"]) / extra * 1e4
+    return out
+
+
+@pytest.mark.statistical
+def test_cost_effectiveness_differs_across_levers() -> None:
+    """Happiness gained per 10,000 yuan of extra spending is not the same for every lever:
+    social workers buy less than 80 % of what the street platform buys (95 % interval of
+    the paired contrast ``0.8 platform - social workers`` above 0, 24 seeds; in pilots
+    social workers bought about half, the contrast was 1.7 sd above 0, and the rule of
+    tests/_paired.py asked for 13 seeds)."""
+    def contrast(r: dict[str, float]) -> float:
+        return 0.8 * r["street_platform"] - r["social_workers_per_1000"]
+
+    assert_above(level(_happiness_per_10k_yuan, contrast, seeds(24),
+                       label="0.8 x platform - social workers, happiness per 10k yuan"), 0)
 
 
 def test_accounts_add_up_and_respect_the_cap() -> None:
@@ -214,21 +274,41 @@ def test_sample_rate_does_not_change_per_capita_results(scenario: str) -> None:
         assert abs(a.mean() - b.mean()) <= 4 * se + 0.02 * max(abs(a.mean()), 1e-9), key
 
 
-def test_baseline_is_stationary_after_the_spin_up() -> None:
-    """The pre-reform baseline run for 20 years after the spin-up is flat: the first and
-    last five years agree within a few percent on every key outcome."""
-    keys = ("participation_rate", "happiness_index", "trust_committee", "trust_so",
-            "admin_burden", "so_per_10k", "eval_residents_to_committee")
-    first, last = {k: [] for k in keys}, {k: [] for k in keys}
-    for s in (1, 2):
-        f = simulate(load_preset("baseline", n_residents=40000, n_communities=4,
-                                 residents_per_agent=20, months=240), s)
-        for k in keys:
-            first[k].append(f[k].iloc[:60].mean())
-            last[k].append(f[k].iloc[-60:].mean())
-    for k in keys:
-        a, b = np.mean(first[k]), np.mean(last[k])
-        assert abs(b - a) <= 0.06 * abs(a), (k, a, b)
+@cache
+def _baseline_20_years(seed: int) -> pd.DataFrame:
+    """The pre-reform baseline, 20 years after the default spin-up (120 months)."""
+    return simulate(load_preset("baseline", n_residents=40000, n_communities=4, residents_per_agent=20,
+                                months=240), seed)
+
+
+N_STATIONARY = 32
+"""Pilot (24 seeds): the relative drift of participation is -2.6 % with a seed-to-seed
+sd of 3.0 %, so tests/_paired.py's rule (1e-4 false failures) asks for 27 seeds against a
+6 % tolerance; every other outcome needs 8 or fewer."""
+
+_SPIN_UP_TOO_SHORT = pytest.mark.xfail(
+    strict=True, raises=AssertionError,
+    reason="issue 27: the default 120-month spin-up is too short for the organization population: "
+           "so_per_10k falls by 7-8 % (seed-to-seed sd 10 %) from the first to the last five years "
+           "after it, and settles only 25-30 years into a run; the 6 % tolerance is not the problem")
+
+
+@pytest.mark.statistical
+@pytest.mark.parametrize("key", [
+    "participation_rate", "happiness_index", "trust_committee", "trust_so", "admin_burden",
+    pytest.param("so_per_10k", marks=_SPIN_UP_TOO_SHORT), "eval_residents_to_committee"])
+def test_baseline_is_stationary_after_the_spin_up(key: str) -> None:
+    """The pre-reform baseline run for 20 years after the spin-up is flat: the relative
+    change of ``key`` from the first to the last five years has its 95 % paired interval
+    inside ±6 % (N_STATIONARY seeds)."""
+    def first(seed: int) -> float:
+        return _baseline_20_years(seed)[key].iloc[:60].mean()
+
+    def last(seed: int) -> float:
+        return _baseline_20_years(seed)[key].iloc[-60:].mean()
+
+    assert_within(paired_effect(first, last, None, seeds(N_STATIONARY), contrast=lambda a, b: (b - a) / a,
+                                label=f"{key}: (years 16-20 - years 1-5) / years 1-5, baseline"), 0.06)
 
 
 def test_spin_up_precedes_the_reported_months() -> None:
@@ -242,17 +322,24 @@ def test_spin_up_precedes_the_reported_months() -> None:
     assert len(m.dataframe()) == SIZE["months"]
 
 
-def test_slow_renewal_lets_experience_build_trust_in_organizations(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """P8's growth of trust in organizations needs the slow pull back to the prior
-    (population renewal, trust.SO_RENEWAL): at the fast memory decay used for trust in the
-    committee, experience builds less trust."""
+def _trust_so_last_year(seed: int, renewal: float | None = None) -> float:
+    """Trust in organizations over the last reported year of ``chengdu``, optionally with
+    ``trust.SO_RENEWAL`` set to ``renewal``."""
     from cogov_sim.rules import trust
 
-    def trust_so() -> np.ndarray:
-        params = load_preset("chengdu", **SIZE)
-        return np.array([simulate(params, s)["trust_so"].tail(12).mean() for s in SEEDS])
+    with pytest.MonkeyPatch.context() as mp:
+        if renewal is not None:
+            mp.setattr(trust, "SO_RENEWAL", renewal)
+        return float(simulate(load_preset("chengdu", **SIZE), seed)["trust_so"].tail(12).mean())
 
-    slow = trust_so()
-    monkeypatch.setattr(trust, "SO_RENEWAL", trust.RELAX_RATE)
-    assert slow.mean() > trust_so().mean()
+
+@pytest.mark.statistical
+def test_slow_renewal_lets_experience_build_trust_in_organizations() -> None:
+    """P8's growth of trust in organizations needs the slow pull back to the prior
+    (population renewal, trust.SO_RENEWAL): at the fast memory decay used for trust in the
+    committee, experience builds less trust (paired 95 % interval below 0, N seeds)."""
+    from cogov_sim.rules import trust
+
+    fast = trust.RELAX_RATE
+    assert_decreases(paired_effect(_trust_so_last_year, lambda s: _trust_so_last_year(s, fast), None,
+                                   seeds(N), label="trust_so: chengdu, SO_RENEWAL -> RELAX_RATE"))

@@ -2,14 +2,22 @@
 P1-P8 at realistic community sizes (500, 2,000 and 5,000 residents a community), on
 several seeds, with one set of parameter values. docs/ODD.md says for each pattern
 whether it emerges, is calibrated or is imposed.
+
+The ``statistical`` tests assert on 95 % t-intervals over ``N`` seeds that ``--seed-base``
+shifts (tests/_paired.py); comparisons between presets are paired (the same seeds for
+every preset). P4, about the government's score, still uses the three fixed ``SEEDS``
+while the evaluation rules are being revised.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 import numpy as np
+import pandas as pd
 import pytest
+from _paired import assert_above, assert_below, assert_between, assert_increases, level, paired_effect, seeds
 
 from cogov_sim.presets import load_preset
 from cogov_sim.runner import simulate
@@ -35,36 +43,77 @@ def last_years(scenario: str, per_community: int) -> dict[str, np.ndarray]:
     return {k: np.array([f[k] for f in frames]) for k in frames[0].index}
 
 
+N = 12
+"""Seeds of the statistical tests here unless a test says otherwise. In pilots (seed base 0,
+8 seeds; 32 seeds for P5 and P7) the rule of tests/_paired.py (false-failure rate 1e-4) asked
+for at most 9 seeds for every claim but P7's."""
+
+
+@cache
+def _last_two_years(scenario: str, per_community: int, seed: int) -> pd.Series:
+    return simulate(load_preset(scenario, **size(per_community)), seed).tail(24).mean()
+
+
+def arm(scenario: str, per_community: int) -> Callable[[int], pd.Series]:
+    """Seed -> means of the last two years of ``scenario`` at ``per_community`` (cached)."""
+    return lambda seed: _last_two_years(scenario, per_community, seed)
+
+
+def ratio(a: str, b: str, name: str, per: int):  # noqa: ANN201
+    """Per-seed ratio of ``name`` in preset ``b`` to preset ``a`` (paired)."""
+    return paired_effect(arm(a, per), arm(b, per), name, seeds(N), contrast=lambda x, y: y / x,
+                         label=f"{name}: {b} / {a}, {per} a community")
+
+
 sizes = pytest.mark.parametrize("per", PER_COMMUNITY)
 
 
+@pytest.mark.statistical
 @sizes
 def test_p1_burden_falls_sharply_with_the_lists(per: int) -> None:
     """P1: burden 70-95 % before the lists falls by roughly 60-80 % with them (partly
-    emergent: departments' reactions to the access routes and prices)."""
-    base, one = last_years("baseline", per), last_years("taicang_1_0", per)
-    assert ((base["admin_burden"] > 0.7) & (base["admin_burden"] < 0.95)).all()
-    cut = 1.0 - one["admin_burden"] / base["admin_burden"]
-    assert ((cut > 0.45) & (cut < 0.85)).all(), cut
-    assert (one["tasks_pushed"] < 0.7 * base["tasks_pushed"]).all()
+    emergent: departments' reactions to the access routes and prices). 95 % intervals over
+    N seeds: baseline burden inside [0.7, 0.95], the paired relative cut inside
+    [0.45, 0.85], tasks pushed under 1.0 below 70 % of the baseline's."""
+    assert_between(level(arm("baseline", per), "admin_burden", seeds(N)), 0.7, 0.95)
+    cut = paired_effect(arm("baseline", per), arm("taicang_1_0", per), "admin_burden", seeds(N),
+                        contrast=lambda base, one: 1.0 - one / base,
+                        label=f"admin_burden: relative cut baseline -> taicang_1_0, {per} a community")
+    assert_between(cut, 0.45, 0.85)
+    assert_below(ratio("baseline", "taicang_1_0", "tasks_pushed", per), 0.7)
 
 
+@pytest.mark.statistical
 @sizes
 def test_p2_freed_staff_move_toward_residents(per: int) -> None:
-    """P2: with the lists and generalist windows, more staff time goes out to residents."""
-    base, two = last_years("baseline", per), last_years("taicang_2_0", per)
-    assert (two["outreach_share"] > 2 * base["outreach_share"]).all()
-    assert (two["resident_hours_per_resident"] > 2 * base["resident_hours_per_resident"]).all()
+    """P2: with the lists and generalist windows, more staff time goes out to residents:
+    under 2.0 the outreach share and case hours per resident are more than twice the
+    baseline's (95 % intervals of the paired ratios, N seeds)."""
+    assert_above(ratio("baseline", "taicang_2_0", "outreach_share", per), 2)
+    assert_above(ratio("baseline", "taicang_2_0", "resident_hours_per_resident", per), 2)
 
 
+@pytest.mark.statistical
 @sizes
 def test_p3_participation_rises_mainly_with_consultations(per: int) -> None:
-    """P3: participation stays low through 1.0 and 2.0 and rises mainly with 3.0."""
-    p = {s: last_years(s, per)["participation_rate"].mean() for s in STAGES}
-    rise_2 = p["taicang_2_0"] - p["taicang_1_0"]
-    rise_3 = p["taicang_3_0"] - p["taicang_2_0"]
-    assert rise_3 > rise_2 and rise_3 > 0.02, p
-    assert p["taicang_2_0"] - p["baseline"] < rise_3 + 0.03, p
+    """P3: participation stays low through 1.0 and 2.0 and rises mainly with 3.0. 95 %
+    intervals over N seeds, the stages paired: the rise 2.0 -> 3.0 exceeds the rise
+    1.0 -> 2.0 and 0.02, and the rise baseline -> 2.0 exceeds it by less than 0.03."""
+    def stages(seed: int) -> dict[str, float]:
+        return {s: arm(s, per)(seed)["participation_rate"] for s in STAGES}
+
+    def rise_3(p: dict[str, float]) -> float:
+        return p["taicang_3_0"] - p["taicang_2_0"]
+
+    def rise_3_over_rise_2(p: dict[str, float]) -> float:
+        return rise_3(p) - (p["taicang_2_0"] - p["taicang_1_0"])
+
+    def rise_to_2_over_rise_3(p: dict[str, float]) -> float:
+        return p["taicang_2_0"] - p["baseline"] - rise_3(p)
+
+    assert_above(level(stages, rise_3_over_rise_2, seeds(N)), 0)
+    assert_above(level(stages, rise_3, seeds(N)), 0.02)
+    assert_below(level(stages, rise_to_2_over_rise_3, seeds(N)), 0.03)
 
 
 @sizes
@@ -80,33 +129,48 @@ def test_p4_formal_score_decouples_from_residents_under_one_way_assessment(per: 
     assert gap3.mean() < gap.mean() - 5
 
 
+@pytest.mark.statistical
 @sizes
 def test_p5_organizations_grow_with_purchase_and_incubation(per: int) -> None:
-    """P5: organizations per 10,000 grow from the national level (3.5) with stage 2.0."""
-    base, two = last_years("baseline", per)["so_per_10k"], last_years("taicang_2_0", per)["so_per_10k"]
-    assert base.mean() < 8 and two.mean() > 1.8 * base.mean() and two.mean() > 7
+    """P5: organizations per 10,000 grow from the national level (3.5) with stage 2.0.
+    95 % intervals over N seeds: baseline density below 8, under 2.0 above 7 and more
+    than 1.8 times the baseline's (paired ratio)."""
+    assert_below(level(arm("baseline", per), "so_per_10k", seeds(N)), 8)
+    assert_above(level(arm("taicang_2_0", per), "so_per_10k", seeds(N)), 7)
+    assert_above(ratio("baseline", "taicang_2_0", "so_per_10k", per), 1.8)
 
 
+@pytest.mark.statistical
 @sizes
 def test_p6_the_elderly_dominate_participation(per: int) -> None:
-    """P6 (calibrated): participation rises with age through retirement and attachment."""
-    r = last_years("taicang_2_0", per)
-    assert (r["participation_elderly"] > 2 * r["participation_young"]).all()
-    assert (r["participation_middle"] > r["participation_young"]).all()
+    """P6 (calibrated): participation rises with age through retirement and attachment.
+    Under 2.0, 95 % intervals over N seeds: the elderly participate more than twice as
+    often as the young, the middle-aged more than the young."""
+    r = arm("taicang_2_0", per)
+    assert_above(level(r, lambda x: x["participation_elderly"] / x["participation_young"], seeds(N),
+                       label="participation elderly / young"), 2)
+    assert_above(level(r, lambda x: x["participation_middle"] - x["participation_young"], seeds(N),
+                       label="participation middle - young"), 0)
 
 
-@sizes
-def test_p7_mediation_resolves_most_disputes(per: int) -> None:
+@pytest.mark.statistical
+@pytest.mark.parametrize("per, n", [(500, N), (2000, 24), (5000, 80)])
+def test_p7_mediation_resolves_most_disputes(per: int, n: int) -> None:
     """P7 (imposed quality ceiling, measured outcome): where mediation organizations take
-    disputes, nearly all are resolved rather than escalated."""
-    r = last_years("taicang_2_0", per)["mediation_success"]
-    assert r.mean() > 0.85 and (r > 0.5).all(), r
+    disputes, nearly all are resolved rather than escalated (95 % interval of the share
+    above 0.85, n seeds). At 5,000 residents a community the share is 0.90 with a
+    seed-to-seed sd of 0.065 (pilot, 72 seeds), so the claim needs about 65 seeds: the
+    three-seed check it replaces failed on about one seed set in seven. At 2,000 the
+    rule of tests/_paired.py asked for 8-14 seeds in pilots."""
+    assert_above(level(arm("taicang_2_0", per), "mediation_success", seeds(n)), 0.85)
 
 
+@pytest.mark.statistical
 @sizes
 def test_p8_trust_in_organizations_grows_with_experience(per: int) -> None:
-    """P8: residents start distrusting organizations; trust grows where they serve more."""
-    base, two = last_years("baseline", per), last_years("chengdu", per)
-    assert (base["trust_so"] < 0.3).all()
-    assert (two["trust_so"] > base["trust_so"]).all()
-    assert (two["trust_so"] - base["trust_so"]).mean() > 0.015
+    """P8: residents start distrusting organizations; trust grows where they serve more.
+    95 % intervals over N seeds: baseline trust below 0.3; chengdu's more than 0.015 higher
+    (paired)."""
+    assert_below(level(arm("baseline", per), "trust_so", seeds(N)), 0.3)
+    assert_increases(paired_effect(arm("baseline", per), arm("chengdu", per), "trust_so", seeds(N),
+                                   label=f"trust_so: baseline -> chengdu, {per} a community"), 0.015)

@@ -75,7 +75,9 @@ def test_list_prints_the_registry_in_english_and_chinese(tmp_path: Path,
 
 def test_default_ablation_cuts_every_mechanism_in_both_reform_presets_on_paired_seeds() -> None:
     spec = ablation_spec()
-    assert spec.scenarios == DEFAULT_SCENARIOS == ("taicang_1_0", "taicang_3_0")
+    assert spec.scenarios == DEFAULT_SCENARIOS
+    assert set(DEFAULT_SCENARIOS) == {"baseline", "taicang_1_0", "taicang_2_0", "taicang_3_0",
+                                      "shanghai", "chengdu"}
     assert spec.mechanisms == NAMES and spec.replications == 8 and spec.size == DEFAULT_SIZE
     tasks = spec.tasks()
     assert len(tasks) == 2 * (1 + len(NAMES)) * 8

@@ -73,14 +73,14 @@ def test_list_prints_the_registry_in_english_and_chinese(tmp_path: Path,
         assert line.startswith(m.name) and m.zh in line and m.cut_zh in line
 
 
-def test_default_ablation_cuts_every_mechanism_in_both_reform_presets_on_paired_seeds() -> None:
+def test_default_ablation_cuts_every_mechanism_in_every_preset_on_paired_seeds() -> None:
     spec = ablation_spec()
     assert spec.scenarios == DEFAULT_SCENARIOS
     assert set(DEFAULT_SCENARIOS) == {"baseline", "taicang_1_0", "taicang_2_0", "taicang_3_0",
                                       "shanghai", "chengdu"}
     assert spec.mechanisms == NAMES and spec.replications == 8 and spec.size == DEFAULT_SIZE
     tasks = spec.tasks()
-    assert len(tasks) == 2 * (1 + len(NAMES)) * 8
+    assert len(tasks) == 6 * (1 + len(NAMES)) * 8
     for r in range(8):
         assert len({t.seed for t in tasks if t.replication == r}) == 1
     assert len({t.seed for t in tasks}) == 8

@@ -71,6 +71,10 @@ class CoGovModel(mesa.Model):
         p = self.params
         self.month = 0
         self.now = phases.MonthState()
+        self.expected = phases.ExpectedCounts()
+        """Township counts per resident that complete a sample's counts (k > 1)."""
+        self.unseen = phases.UnseenCases.none(p.n_communities)
+        """Open cases of the residents the sample does not see (k > 1)."""
         self.population = Population(p, self.rng)
         self.adjacency = network.small_world(self.rng, self.population.starts,
                                              self.population.sizes, p.network_degree,

@@ -282,16 +282,32 @@ def test_meetings_and_seats_scale_with_population() -> None:
     units = consultation.neighbourhoods(np.array([1000.0, 5000.0]), 1000.0)
     held = np.array([consultation.schedule(m, 6.0, units) for m in range(12)]).sum(axis=0)
     np.testing.assert_array_equal(held, [6, 30])
-    seats = np.array([consultation.agent_seats(rng(i), np.array([3]), 30, 20, np.array([500]))[0]
-                      for i in range(2000)])
-    assert seats.mean() == pytest.approx(3 * 30 / 20, rel=0.03)
+    active, drawn = np.array([consultation.agent_seats(rng(i), np.array([3]), 30, 0.4, 20,
+                                                       np.array([500]))
+                              for i in range(2000)])[:, :, 0].T
+    assert active.mean() == pytest.approx(3 * 30 * 0.6 / 20, rel=0.03)
+    assert drawn.mean() == pytest.approx(3 * 30 * 0.4 / 20, rel=0.03)
+
+
+def test_drawn_seats_survive_a_coarse_sample() -> None:
+    """At 1:50 a community of 3,000 has about one agent seat a month; the drawn share of
+    seats is still exact in expectation (rounding the drawn share of one agent seat, as
+    before issue 18, left no drawn seat at all)."""
+    active, drawn = np.array([consultation.agent_seats(rng(i), np.array([1, 2]), 30, 0.4, 50,
+                                                       np.array([60, 60]))
+                              for i in range(4000)]).transpose(1, 0, 2)
+    np.testing.assert_allclose(drawn.mean(axis=0), [0.24, 0.48], rtol=0.06)
+    np.testing.assert_allclose(active.mean(axis=0), [0.36, 0.72], rtol=0.06)
+    few = consultation.agent_seats(rng(), np.array([4]), 30, 0.4, 1, np.array([50]))
+    assert few[0] + few[1] == 50 and few[1] == 48  # at most every agent, drawn seats first
 
 
 def test_seats_split_between_activists_and_random_draw() -> None:
     community = np.repeat(np.arange(3), 100)
     prop = np.tile(np.linspace(0, 1, 100), 3)
     holding = np.array([True, False, True])
-    invited, drawn = consultation.select_seats(rng(), community, holding, prop, np.full(3, 20), 0.25)
+    invited, drawn = consultation.select_seats(rng(), community, holding, prop, np.full(3, 15),
+                                               np.full(3, 5))
     assert set(community[invited]) == {0, 2}
     assert (np.bincount(community[invited], minlength=3) == [20, 0, 20]).all()
     assert drawn.sum() == 10

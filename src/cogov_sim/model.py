@@ -76,12 +76,21 @@ class CoGovModel(mesa.Model):
         self._frozen: dict[str, np.ndarray] = {}
         self.month = 0
         self.now = phases.MonthState()
+        self.expected = phases.ExpectedCounts()
+        """Township counts per resident that complete a sample's counts (k > 1)."""
+        self.unseen = phases.UnseenCases.none(p.n_communities)
+        """Open cases of the residents the sample does not see (k > 1)."""
         self.population = Population(p, self.rng)
         self.adjacency = network.small_world(self.rng, self.population.starts,
                                              self.population.sizes, p.network_degree,
                                              p.network_rewiring)
         self.degree = np.asarray(self.adjacency.sum(axis=1)).ravel()
-        self.committees = Committees(p, self.rng)
+        # the township's institutions (committees' and departments' traits) come from their
+        # own child stream of the seed, so they are the same whatever the sample rate and
+        # the draws made for the residents before them: runs that differ only in the
+        # sample rate are paired on the same committees and departments
+        self.institutions_rng = np.random.default_rng(_child(self.rng, INSTITUTIONS_KEY))
+        self.committees = Committees(p, self.institutions_rng)
         self.orgs = SocialOrgPool()
         self.org_agents: dict[int, mesa.Agent] = {}
         self.government = Government(self)
@@ -240,6 +249,17 @@ def _resolve_params(params: Params | None, preset: str | None,
         return load_preset(preset, **overrides)
     base = params if params is not None else Params()
     return base.replace(**overrides) if overrides else base
+
+
+INSTITUTIONS_KEY = 0x1E518
+"""Spawn key, below the run's seed, of the stream the institutions' traits are drawn from."""
+
+
+def _child(rng: np.random.Generator, key: int) -> np.random.SeedSequence:
+    """The child of ``rng``'s seed at ``key``: a pure function of the seed (unlike
+    ``SeedSequence.spawn``, which counts the children already spawned)."""
+    seq = rng.bit_generator.seed_seq
+    return np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, key), pool_size=seq.pool_size)
 
 
 def _with_cuts(params: Params) -> Params:

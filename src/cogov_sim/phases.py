@@ -29,12 +29,59 @@ from .rules import (
     social_orgs,
     trust,
 )
-from .rules.common import group_sum, safe_div
+from .rules.common import SAMPLE_MEMORY, FloatArray, group_sum, real_count, safe_div, toward, unseen
 
 if TYPE_CHECKING:
     from .model import CoGovModel
 
 N_DIM = len(requests.DIMENSIONS)
+
+
+@dataclass(slots=True)
+class UnseenCases:
+    """Open cases of the residents a sample does not see, per community and dimension:
+    the means of their Poisson numbers, held by committees and referred to organizations.
+
+    At one agent per k residents each agent is one real resident and the other k − 1 it
+    stands for are not observed; where a caseload meets a capacity (``requests.coverage``)
+    their cases count as a Poisson number with these means. The means are carried from
+    month to month the way the sample's own cases go: new ones arrive at the township's
+    rate per resident of newly reported problems (``common.unseen`` of it), are referred
+    as the community's referral share and its residents' acceptance say, are resolved at
+    the community's (and field's) success chance, escalated at the sample's monthly
+    escalation rate and solved by consultations like the sample's; a referred case whose
+    organizations are gone waits, as the sample's does. So a community whose committee or
+    organizations fall behind carries more of them, as it would carry more real cases.
+    All zero at one agent per resident. Kept on the model (``model.unseen``)."""
+
+    committee: np.ndarray
+    organizations: np.ndarray
+
+    @classmethod
+    def none(cls, n_communities: int) -> UnseenCases:
+        return cls(np.zeros((n_communities, N_DIM)), np.zeros((n_communities, N_DIM)))
+
+
+@dataclass(slots=True)
+class ExpectedCounts:
+    """The township's counts per resident, averaged over recent months
+    (``common.SAMPLE_MEMORY``), kept on the model across months (``model.expected``): the
+    expectations from which the residents a sample does not see are completed
+    (``common.unseen``). Pooled over the township because one community's own count, at a
+    coarse sample, is a few agents a month. Counts are of real residents (agents times
+    k); only their use depends on k, so at one agent per resident they change nothing.
+    """
+
+    rates: dict[str, FloatArray] = field(default_factory=dict)
+
+    def expect(self, name: str, counted: np.ndarray, residents: np.ndarray) -> np.ndarray:
+        """Expected count per community (``counted`` of shape (communities,)) or per
+        community and kind ((communities, kinds): a rate per kind) from the months before;
+        then this month's ``counted`` (real residents) is taken into the rate ``name``."""
+        rate = counted.sum(axis=0) / residents.sum()
+        before = self.rates.get(name, rate)
+        self.rates[name] = toward(before, rate, 1.0 / SAMPLE_MEMORY)
+        return before * (residents if counted.ndim == 1 else residents[:, None])
 
 
 @dataclass(slots=True)
@@ -164,7 +211,10 @@ def social_orgs_operate(m: CoGovModel) -> None:
     alive, cap = orgs.view("alive"), orgs.view("capacity")
     contract = social_orgs.contracts(gov.budget.purchase, cap, orgs.view("reputation"), alive)
     orgs.contract[: orgs.size] = contract
-    vol = pop.k * group_sum(pop.community, pop.volunteered.astype(float), p.n_communities)
+    # donations come from the real volunteers: the sample's and the unseen residents'
+    vol = group_sum(pop.community, pop.volunteered.astype(float), p.n_communities)
+    expected = m.expected.expect("volunteers", pop.k * vol, pop.residents)
+    vol = real_count(m.rng, vol, unseen(expected, pop.k))
     n_here = group_sum(orgs.view("community"), alive.astype(float), p.n_communities)
     donations = social_orgs.DONATION_PER_VOLUNTEER * safe_div(vol, n_here)[orgs.view("community")]
     fees = orgs.fees_due[: orgs.size] * gov.scale
@@ -235,11 +285,21 @@ def residents_meet_problems(m: CoGovModel) -> None:
     pop.issue_route[reported] = accepted.astype(np.int64)
     now.add("referrals_offered", offered.sum() * pop.k)
     now.add("referrals_accepted", accepted.sum() * pop.k)
-    # outsourced cases are invoiced per case (paid next month, delegation.CASE_FEE)
-    paid_share = safe_div(p.outsourcing_share, share[c, d])
-    fee_cases = np.bincount((c * N_DIM + d)[accepted], weights=paid_share[accepted],
-                            minlength=p.n_communities * N_DIM) * pop.k
-    _invoice_orgs(m, fee_cases.reshape(p.n_communities, N_DIM))
+    # the unseen residents' newly reported problems, referred and accepted alike
+    n_c = p.n_communities
+    reported_ck = np.bincount(c * N_DIM + d, minlength=n_c * N_DIM).reshape(n_c, N_DIM)
+    hidden = unseen(m.expected.expect("reported", pop.k * reported_ck.astype(float),
+                                      pop.residents), pop.k)
+    accept = requests.acceptance(safe_div(group_sum(pop.community, pop.trust_so, n_c), pop.sizes))
+    hidden_referred = hidden * share * accept[:, None]
+    m.unseen.organizations += hidden_referred
+    m.unseen.committee += hidden - hidden_referred
+    # outsourced cases are invoiced per case (paid next month, delegation.CASE_FEE): the
+    # outsourced part of each (community, field)'s accepted referrals, real residents
+    accepted_ck = np.bincount((c * N_DIM + d)[accepted], minlength=n_c * N_DIM).reshape(n_c, N_DIM)
+    fee_cases = (safe_div(p.outsourcing_share, share)
+                 * real_count(rng, accepted_ck, hidden_referred))
+    _invoice_orgs(m, fee_cases)
 
 
 def _invoice_orgs(m: CoGovModel, cases_ck: np.ndarray) -> None:
@@ -261,13 +321,16 @@ def requests_handled(m: CoGovModel) -> None:
     open_ = np.flatnonzero((pop.issue_dim >= 0) & pop.issue_reported)
     c, d, route = pop.community[open_], pop.issue_dim[open_], pop.issue_route[open_]
     by_committee = route == 0
-    demand_c = k * np.bincount(c[by_committee], minlength=n_c).astype(float)
-    p_com = requests.committee_success(now.case_hours, demand_c)
     cap, qual = orgs.capacity_by(n_c), orgs.quality_by(n_c)
     to_so = route == 1
-    demand_ck = k * np.bincount((c * N_DIM + d)[to_so],
-                                minlength=n_c * N_DIM).reshape(n_c, N_DIM).astype(float)
-    p_so = requests.so_success(cap, demand_ck, qual)
+    # caseloads: the sample's cases and the unseen residents' (requests.coverage)
+    cases_c = np.bincount(c[by_committee], minlength=n_c).astype(float)
+    cases_ck = np.bincount((c * N_DIM + d)[to_so],
+                           minlength=n_c * N_DIM).reshape(n_c, N_DIM).astype(float)
+    hidden = m.unseen
+    p_com = requests.committee_success(now.case_hours, cases_c, hidden.committee.sum(axis=1))
+    p_so = requests.so_success(cap, cases_ck, qual, hidden.organizations)
+    served_ck = cases_ck + hidden.organizations
     p_gov = requests.government_success(p.street_platform)
     prob = np.where(by_committee, p_com[c], np.where(to_so, p_so[c, d], p_gov))
     done = rng.random(open_.size) < prob
@@ -286,7 +349,9 @@ def requests_handled(m: CoGovModel) -> None:
                                      trust.RESOLVED_GAIN)
     pop.trust_government = trust.gain(pop.trust_government, mask & (pop.issue_route == 2),
                                       trust.RESOLVED_GAIN)
-    _credit_orgs(m, demand_ck, p_so)
+    _credit_orgs(m, served_ck, p_so)
+    hidden.committee *= 1.0 - p_com[:, None]
+    hidden.organizations *= 1.0 - p_so
     pop.issue_dim[solved] = -1
     pending = open_[~done]
     pop.issue_age[pop.issue_dim >= 0] += 1
@@ -305,6 +370,10 @@ def requests_handled(m: CoGovModel) -> None:
                                        pop.trust_government[candidates])]
     now.add("mediation_escalated",
             np.count_nonzero((pop.issue_route[up] == 1) & (pop.issue_dim[up] == MEDIATION)) * k)
+    for route, held in ((0, hidden.committee), (1, hidden.organizations)):
+        # the unseen residents' pending cases escalate at the sample's rate
+        held *= 1.0 - safe_div(np.count_nonzero(pop.issue_route[up] == route),
+                               np.count_nonzero(pop.issue_route[pending] == route))
     pop.issue_route[up] = 2
     esc = np.zeros(pop.n, dtype=bool)
     esc[up] = True
@@ -316,7 +385,11 @@ MEDIATION = requests.FIELDS.index("mediation")
 
 
 def _credit_orgs(m: CoGovModel, demand_ck: np.ndarray, p_so: np.ndarray) -> None:
-    """Share each (community, field)'s referred cases among its organizations by capacity."""
+    """Share each (community, field)'s referred cases among its organizations by capacity.
+    ``demand_ck`` is the real caseload expected given the sample (its cases plus the
+    unseen residents' expected ones): an organization's record counts the field's cases
+    in its community, which at a coarse sample are there even in the months without an
+    agent's case."""
     orgs = m.orgs
     if orgs.size == 0:
         return
@@ -339,9 +412,11 @@ def consultations_held(m: CoGovModel) -> None:
     holding = meetings > 0
     if not holding.any():
         return
-    seats = consultation.agent_seats(rng, meetings, p.consultation_seats, pop.k, pop.sizes)
-    invited, drawn = consultation.select_seats(rng, pop.community, holding & (seats > 0),
-                                               pop.propensity, seats, p.random_seat_share)
+    active, drawn_seats = consultation.agent_seats(rng, meetings, p.consultation_seats,
+                                                   p.random_seat_share, pop.k, pop.sizes)
+    invited, drawn = consultation.select_seats(rng, pop.community,
+                                               holding & (active + drawn_seats > 0),
+                                               pop.propensity, active, drawn_seats)
     who = invited[consultation.attends(rng, pop.propensity[invited], drawn)]
     ratio = np.minimum(1.0, safe_div(now.case_hours, pop.residents * satisfaction.COMMITTEE_HALF))
     p_ok = consultation.success_probability(ratio, p.random_seat_share)
@@ -362,16 +437,23 @@ def consultations_held(m: CoGovModel) -> None:
 
 
 def _solve_shared(m: CoGovModel, reach: np.ndarray) -> None:
-    """Successful consultations tackle their neighbourhoods' most common open problem;
-    ``reach`` is the share of each community's neighbourhoods whose meeting succeeded."""
+    """Successful consultations tackle their neighbourhoods' most common open problem (the
+    real residents' count: the sample's completed with the unseen residents', whose
+    maximum a handful of agents would miss); ``reach`` is the share of each community's
+    neighbourhoods whose meeting succeeded."""
     pop, n_c = m.population, m.params.n_communities
     open_ = pop.issue_dim >= 0
     counts = np.bincount(pop.community[open_] * N_DIM + pop.issue_dim[open_],
-                         minlength=n_c * N_DIM).reshape(n_c, N_DIM)
+                         minlength=n_c * N_DIM).reshape(n_c, N_DIM).astype(float)
+    # the most common open problem among the real residents, not among a few agents
+    expected = m.expected.expect("open_problems", pop.k * counts, pop.residents)
+    counts = real_count(m.rng, counts, unseen(expected, pop.k))
     agenda = np.where(counts.sum(axis=1) > 0, counts.argmax(axis=1),
                       m.rng.integers(0, N_DIM, size=n_c))
     rows = np.flatnonzero(reach > 0)
     m.committees.shared_gain[rows, agenda[rows]] += consultation.SHARED_GAIN * reach[rows]
+    for held in (m.unseen.committee, m.unseen.organizations):
+        held[rows, agenda[rows]] *= 1.0 - consultation.SHARED_SOLVED * reach[rows]
     hit = (open_ & (pop.issue_dim == agenda[pop.community])
            & (m.rng.random(pop.n) < consultation.SHARED_SOLVED * reach[pop.community]))
     pop.issue_dim[hit] = -1

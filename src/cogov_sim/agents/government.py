@@ -28,7 +28,7 @@ class Government(mesa.Agent):
 
     def __init__(self, model: CoGovModel) -> None:
         super().__init__(model)
-        self.departments = draw_departments(model.rng)
+        self.departments = draw_departments(model.institutions_rng)
         self.adopt(model.params)
         self.budget = Budget(cap=self.monthly_budget, scale=1.0)
         self.cases_invoiced = 0.0

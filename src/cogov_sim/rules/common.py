@@ -38,3 +38,39 @@ def safe_div(a: FloatArray | float, b: FloatArray | float, default: float = 0.0)
     out = np.full(np.broadcast(a, b).shape, default, dtype=float)
     np.divide(a, b, out=out, where=b != 0)
     return out
+
+
+SAMPLE_MEMORY = 12.0
+"""Months over which the township's expected counts per resident are averaged (the time
+constant of their exponential mean; ``phases.ExpectedCounts``). The expectations stand
+for what a sample at one agent per ``k`` residents does not see (``unseen``), so they
+matter only at ``k > 1``: at one agent per resident nothing depends on this constant."""
+
+
+def unseen(expected: FloatArray | float, k: int) -> FloatArray:
+    """Expected count of an event among the residents a sample does not see.
+
+    At one agent per ``k`` residents each agent is one real resident, and the other
+    ``k − 1`` residents it stands for are not observed: of a count expected to be
+    ``expected`` among all residents, the unseen hold ``expected × (1 − 1/k)`` on average,
+    and (residents' events being independent) their number is Poisson. The real count is
+    then the sample's own count plus that Poisson number: its mean and variance are the
+    real count's (Poisson(expected) exactly when the sample's count is Poisson), where
+    counting each agent ``k`` times has the right mean but ``k`` times the variance, in
+    lumps of ``k``. Zero at ``k = 1``. Why it matters: where a count meets a capacity, a
+    threshold or a maximum, the lumps' variance shifts the mean outcome (Jensen's
+    inequality), more the larger ``k`` (issue 18).
+    """
+    return np.asarray(expected, dtype=float) * (1.0 - 1.0 / k)
+
+
+def real_count(rng: np.random.Generator, sampled: FloatArray, hidden: FloatArray) -> FloatArray:
+    """A draw of the real residents' count of an event: the sample's own count ``sampled``
+    (agents, each one real resident) plus a Poisson draw with mean ``hidden`` for the
+    residents the sample does not see (``unseen``). No draw where nothing is hidden (at
+    one agent per resident)."""
+    sampled = np.asarray(sampled, dtype=float)
+    hidden = np.broadcast_to(np.asarray(hidden, dtype=float), sampled.shape)
+    if not (hidden > 0).any():
+        return sampled
+    return sampled + rng.poisson(hidden)

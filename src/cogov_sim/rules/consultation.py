@@ -80,36 +80,49 @@ def schedule(month: int, per_year: float, units: FloatArray) -> np.ndarray:
     return (now - before).astype(np.int64)
 
 
-def agent_seats(rng: np.random.Generator, meetings: np.ndarray, seats: int, k: int,
-                agents: np.ndarray) -> np.ndarray:
-    """Resident agents invited per community: the meetings' real seats divided by the sample
-    rate ``k``, rounded at random so the expectation is exact; at most every agent."""
-    real = meetings * seats / k
-    whole = np.floor(real)
-    return np.minimum(agents, (whole + (rng.random(real.size) < real - whole)).astype(np.int64))
+def agent_seats(rng: np.random.Generator, meetings: np.ndarray, seats: int, random_share: float,
+                k: int, agents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Resident agents invited per community, as (activist seats, randomly drawn seats).
+
+    The meetings' real seats, ``meetings × seats``, split into the ``random_share`` drawn
+    at random and the rest for activists, are each divided by the sample rate ``k`` and
+    rounded at random, so both expectations are exact at every ``k``; at most every
+    agent of the community is seated (drawn seats first). The split is made on real seats,
+    before dividing by ``k``: rounding ``random_share`` of a handful of agent seats would
+    leave no drawn seat at all at a coarse sample (issue 18: at 1:50 a community of 3,000
+    has about one agent seat a month, and round(0.4) = 0).
+    """
+    real = np.asarray(meetings) * seats / k
+    drawn = np.minimum(agents, round_at_random(rng, real * random_share))
+    active = np.minimum(agents - drawn, round_at_random(rng, real * (1.0 - random_share)))
+    return active, drawn
+
+
+def round_at_random(rng: np.random.Generator, x: FloatArray) -> np.ndarray:
+    """Whole numbers with expectation ``x``: ⌊x⌋, plus one with probability x − ⌊x⌋."""
+    whole = np.floor(x)
+    return (whole + (rng.random(np.size(x)) < x - whole)).astype(np.int64)
 
 
 def select_seats(rng: np.random.Generator, community: np.ndarray, holding: np.ndarray,
-                 propensity: FloatArray, seats: np.ndarray,
-                 random_share: float) -> tuple[np.ndarray, np.ndarray]:
+                 propensity: FloatArray, active_seats: np.ndarray,
+                 drawn_seats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Invited residents of every community holding a meeting, and whether each was drawn.
 
-    In each holding community the ``(1 - random_share)`` share of its seats goes to the
-    keenest residents (propensity plus a little noise: self-selection); the other seats are
-    drawn uniformly at random from everyone else. ``community`` must be sorted (residents
-    live in contiguous blocks). Returns resident indices and a "drawn at random" flag.
+    In each holding community ``active_seats`` go to the keenest residents (propensity
+    plus a little noise: self-selection); ``drawn_seats`` are drawn uniformly at random
+    from everyone else. ``community`` must be sorted (residents live in contiguous
+    blocks). Returns resident indices and a "drawn at random" flag.
     """
     idx = np.flatnonzero(holding[community])
     if idx.size == 0:
         return idx, np.zeros(0, dtype=bool)
     com = community[idx]
-    n_random = np.rint(seats * random_share).astype(np.int64)
-    n_active = seats - n_random
     keen = propensity[idx] + 0.1 * rng.random(idx.size)
-    active = smallest_per_group(com, -keen, n_active)  # the keenest come forward
+    active = smallest_per_group(com, -keen, active_seats)  # the keenest come forward
     rest = np.flatnonzero(~active)
     drawn = np.zeros(idx.size, dtype=bool)
-    drawn[rest[smallest_per_group(com[rest], rng.random(rest.size), n_random)]] = True
+    drawn[rest[smallest_per_group(com[rest], rng.random(rest.size), drawn_seats)]] = True
     invited = active | drawn
     return idx[invited], drawn[invited]
 

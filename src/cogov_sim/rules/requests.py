@@ -21,6 +21,7 @@ resolves escalated problems more often. Professional mediation resolves ~99 % of
 from __future__ import annotations
 
 import numpy as np
+from scipy import special
 
 from .common import FloatArray, safe_div, sigmoid
 
@@ -103,9 +104,14 @@ def lapses(rng: np.random.Generator, employed: np.ndarray) -> np.ndarray:
     return rng.random(employed.size) < np.where(employed, LAPSE_EMPLOYED, LAPSE)
 
 
+def acceptance(trust_so: FloatArray) -> FloatArray:
+    """Chance a resident offered an organization's help accepts it (trust in organizations)."""
+    return ACCEPT_MIN + (1.0 - ACCEPT_MIN) * np.asarray(trust_so)
+
+
 def accepts_referral(rng: np.random.Generator, trust_so: FloatArray) -> np.ndarray:
-    """Residents offered an organization's help who accept it (trust in organizations)."""
-    return rng.random(np.size(trust_so)) < ACCEPT_MIN + (1.0 - ACCEPT_MIN) * np.asarray(trust_so)
+    """Residents offered an organization's help who accept it (``acceptance``)."""
+    return rng.random(np.size(trust_so)) < acceptance(trust_so)
 
 
 def escalates(rng: np.random.Generator, age: np.ndarray, salience: FloatArray,
@@ -124,15 +130,61 @@ def referral_share(outsourcing: float, so_capacity: FloatArray) -> FloatArray:
     return present * (outsourcing + (1.0 - outsourcing) * REFERRAL_BASE)
 
 
-def committee_success(case_hours: FloatArray, demand: FloatArray) -> FloatArray:
-    """Per-community monthly chance that a committee-handled request is resolved."""
-    capacity = case_hours / HOURS_PER_CASE
-    return COMMITTEE_SUCCESS * np.clip(safe_div(capacity, demand, default=1.0), 0.0, 1.0)
+def coverage(capacity: FloatArray, cases: FloatArray, hidden: FloatArray | float = 0.0) -> FloatArray:
+    """Chance that capacity reaches a given open case this month: the expectation of
+    min(1, capacity / N) over the real caseload N that holds it.
+
+    ``capacity`` is in cases a month and ``cases`` counts the open cases of the sample's
+    resident agents, each agent one real resident. At one agent per resident the caseload
+    is ``cases`` and the chance is min(1, capacity / cases) (1 with no cases): the
+    deterministic congestion rule. At one agent per k residents the other k − 1 residents
+    each agent stands for are not seen, and their open cases are Poisson with mean
+    ``hidden`` (carried month by month like the sample's: ``phases.UnseenCases``), so
+    N = cases + Poisson(hidden), over whose probabilities the chance is averaged.
+
+    Why not count each agent's case k times: that caseload is right on average but moves
+    in lumps of k, with k times the real caseload's variance, and min(1, capacity / N) is
+    concave where capacity binds, so the lumps lower mean success the more the larger k
+    (Jensen's inequality; issue 18). With N as here, the caseload has the real one's
+    mean, variance and tail, and since every real case is equally likely to be one of the
+    sample's, k × cases × this chance is unbiased for the real number of cases capacity
+    reaches. (Shrinking the lumped count toward its expectation by 1/√k would match the
+    variance but keep the lumps' skew: one agent's case where 3 are expected would still
+    read as 9.7 cases at 1:50, enough to congest an organization of 6.)
+    """
+    cap = np.asarray(capacity, dtype=float)
+    n = np.asarray(cases, dtype=float)
+    shape = np.broadcast_shapes(cap.shape, n.shape, np.shape(hidden))
+    cap, n = np.broadcast_to(cap, shape).ravel(), np.broadcast_to(n, shape).ravel()
+    lam_all = np.broadcast_to(np.asarray(hidden, dtype=float), shape).ravel()
+    out = np.where(n > 0, np.minimum(1.0, safe_div(cap, n)), 1.0)
+    rows = np.flatnonzero(lam_all > 0)
+    if rows.size:  # sum over the Poisson's mass within ten standard deviations of its mean
+        lam = lam_all[rows]
+        sd = np.sqrt(lam)
+        j = (np.floor(np.maximum(0.0, lam - 10.0 * sd))[:, None]
+             + np.arange(int(np.ceil(20.0 * sd.max())) + 20))
+        pmf = np.exp(j * np.log(lam)[:, None] - lam[:, None] - special.gammaln(j + 1.0))
+        total = n[rows, None] + j
+        share = np.where(total > 0, np.minimum(1.0, cap[rows, None] / np.maximum(total, 1.0)), 1.0)
+        out[rows] = (pmf * share).sum(axis=1) / pmf.sum(axis=1)
+    return np.clip(out, 0.0, 1.0).reshape(shape)
 
 
-def so_success(capacity: FloatArray, demand: FloatArray, quality: FloatArray) -> FloatArray:
-    """Per (community, field) monthly chance an organization resolves a referred request."""
-    return quality * np.clip(safe_div(capacity, demand, default=1.0), 0.0, 1.0)
+def committee_success(case_hours: FloatArray, cases: FloatArray,
+                      hidden: FloatArray | float = 0.0) -> FloatArray:
+    """Per-community monthly chance that a committee-handled request is resolved:
+    ``COMMITTEE_SUCCESS`` times the ``coverage`` of its caseload (the sample's ``cases``
+    and the unseen residents' ``hidden`` expected ones) by the hours for cases."""
+    return COMMITTEE_SUCCESS * coverage(case_hours / HOURS_PER_CASE, cases, hidden)
+
+
+def so_success(capacity: FloatArray, cases: FloatArray, quality: FloatArray,
+               hidden: FloatArray | float = 0.0) -> FloatArray:
+    """Per (community, field) monthly chance an organization resolves a referred request:
+    its quality times the ``coverage`` of the field's caseload (the sample's ``cases`` and
+    the unseen residents' ``hidden`` expected ones) by the organizations' capacity."""
+    return quality * coverage(capacity, cases, hidden)
 
 
 def government_success(street_platform: float) -> float:

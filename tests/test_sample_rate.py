@@ -1,0 +1,153 @@
+"""Sample-rate invariance (issue 18): one agent per k residents must give the results of one
+agent per resident, also where a count of residents meets a capacity.
+
+The caseload rule (``requests.coverage``) is checked against the real caseload's
+distribution directly; the model is checked on a small township with paired runs at 1:1
+and 1:20, asserting on a confidence interval, and the same check is shown to fail when the
+lumped caseload (each agent's case counted k times) is put back.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from cogov_sim import phases
+from cogov_sim.phases import ExpectedCounts
+from cogov_sim.presets import load_preset
+from cogov_sim.rules import requests
+from cogov_sim.rules.common import SAMPLE_MEMORY, real_count, unseen
+from cogov_sim.runner import simulate
+
+# -- the rule ---------------------------------------------------------------------------------
+
+
+def test_coverage_is_the_congestion_rule_at_one_agent_per_resident() -> None:
+    cap = np.array([10.0, 10.0, 10.0, 0.0])
+    cases = np.array([5.0, 20.0, 0.0, 3.0])
+    np.testing.assert_array_equal(requests.coverage(cap, cases), [1.0, 0.5, 1.0, 0.0])
+    np.testing.assert_array_equal(requests.coverage(cap, cases, unseen(7.0, 1)),
+                                  requests.coverage(cap, cases))
+
+
+@pytest.mark.parametrize(("mean", "capacity"), [(3.0, 6.0), (5.0, 4.0), (2.0, 1.0), (143.0, 140.0)])
+@pytest.mark.parametrize("k", [10, 50])
+def test_coverage_reaches_as_many_cases_as_the_real_caseload(mean: float, capacity: float,
+                                                             k: int) -> None:
+    """Real caseload N ~ Poisson(mean): capacity reaches E[min(N, capacity)] cases. A sample
+    at 1:k holds n ~ Poisson(mean / k) of them; k·n·coverage is unbiased for that number,
+    whereas counting each agent's case k times (the lump) reaches far fewer."""
+    rng = np.random.default_rng(1)
+    truth = np.minimum(rng.poisson(mean, 400_000), capacity).mean()
+    n = rng.poisson(mean / k, 400_000).astype(float)
+    values, index = np.unique(n, return_inverse=True)
+    reached = k * n * requests.coverage(capacity, values, unseen(mean, k))[index]
+    assert reached.mean() == pytest.approx(truth, rel=0.015)
+    lumped = k * n * requests.coverage(capacity, k * values)[index]
+    assert lumped.mean() < 0.97 * truth
+
+
+def test_unseen_residents_complete_a_count_with_its_real_variance() -> None:
+    """The sample's count (each agent one resident) plus the unseen residents' Poisson draw
+    has the real count's mean and variance; k times the sample's count has k times the
+    variance. At one agent per resident nothing is drawn."""
+    rng = np.random.default_rng(2)
+    mean, k = 40.0, 20
+    sampled = rng.poisson(mean / k, 200_000)
+    real = real_count(rng, sampled, unseen(np.full(sampled.size, mean), k))
+    assert real.mean() == pytest.approx(mean, rel=0.01)
+    assert real.var() == pytest.approx(mean, rel=0.03)
+    assert (k * sampled).var() == pytest.approx(k * mean, rel=0.03)
+    state = rng.bit_generator.state
+    np.testing.assert_array_equal(real_count(rng, sampled[:5], unseen(mean, 1)), sampled[:5])
+    assert rng.bit_generator.state == state
+
+
+def test_expected_counts_follow_the_township_over_sample_memory_months() -> None:
+    """SAMPLE_MEMORY: after the township's count per resident jumps, its expectation closes
+    1/SAMPLE_MEMORY of the remaining gap a month (and is pooled: per resident, whichever
+    community counted)."""
+    residents = np.array([1000.0, 3000.0])
+    memory = ExpectedCounts()
+    memory.expect("x", np.array([10.0, 30.0]), residents)  # 0.01 per resident
+    gaps = []
+    for _ in range(24):
+        exp = memory.expect("x", np.array([80.0, 0.0]), residents)  # now 0.02 per resident
+        gaps.append(0.02 - exp[0] / residents[0])
+    np.testing.assert_allclose(np.array(gaps[1:]) / np.array(gaps[:-1]), 1.0 - 1.0 / SAMPLE_MEMORY)
+    assert exp[1] / residents[1] == pytest.approx(exp[0] / residents[0])
+
+
+def test_sample_memory_matters_only_when_residents_are_sampled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At one agent per resident the expectations complete nothing: the run is the same
+    whatever SAMPLE_MEMORY; at one agent per ten it is not."""
+    size = {"n_residents": 600, "n_communities": 2, "months": 12, "spinup_months": 12}
+
+    def pair(k: int) -> tuple:
+        p = load_preset("taicang_3_0", **size, residents_per_agent=k)
+        a = simulate(p, 3)
+        monkeypatch.setattr(phases, "SAMPLE_MEMORY", 1.0)
+        b = simulate(p, 3)
+        monkeypatch.undo()
+        return a, b
+
+    a, b = pair(1)
+    np.testing.assert_array_equal(a.to_numpy(), b.to_numpy())
+    a, b = pair(10)
+    assert not np.array_equal(a.to_numpy(), b.to_numpy())
+
+
+# -- the model --------------------------------------------------------------------------------
+
+SIZE = {"n_residents": 6000, "n_communities": 3, "months": 36, "spinup_months": 36}
+"""Three communities of 2,000 residents, a short spin-up."""
+SEEDS = tuple(range(1, 13))
+COARSE = 20
+"""The coarse sample rate compared with one agent per resident (100 agents a community)."""
+MARGIN = 0.05
+"""Largest sample-rate difference in the resolution rate the check accepts (about 6 %)."""
+
+
+@cache
+def resolution(k: int) -> np.ndarray:
+    """Resolution rate (mean of the last 24 months) of taicang_2_0 per seed, where most
+    requests meet the capacity of committees and organizations."""
+    out = []
+    for seed in SEEDS:
+        frame = simulate(load_preset("taicang_2_0", **SIZE, residents_per_agent=k), seed)
+        out.append(frame["resolution_rate"].tail(24).mean())
+    return np.array(out)
+
+
+def confidence_interval(diff: np.ndarray, level: float = 0.99) -> tuple[float, float]:
+    half = stats.t.ppf(0.5 + level / 2, diff.size - 1) * diff.std(ddof=1) / np.sqrt(diff.size)
+    return diff.mean() - half, diff.mean() + half
+
+
+def lumped_coverage(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Put back the caseload of issue 18: each agent's case counted k times, no unseen ones."""
+    real = requests.coverage
+
+    def lumped(capacity, cases, hidden=0.0):  # noqa: ANN001, ANN202
+        return real(capacity, COARSE * np.asarray(cases, dtype=float))
+
+    monkeypatch.setattr(requests, "coverage", lumped)
+
+
+def test_resolution_does_not_depend_on_the_sample_rate() -> None:
+    """The 99 % confidence interval of the paired difference (1:20 − 1:1) in the resolution
+    rate lies within ±MARGIN."""
+    low, high = confidence_interval(resolution(COARSE) - resolution(1))
+    assert -MARGIN < low and high < MARGIN, (low, high)
+
+
+def test_the_check_catches_the_lumped_caseload(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the lumped caseload back, the same interval lies below zero and outside the
+    margin: the check above would fail."""
+    base = resolution(1)
+    lumped_coverage(monkeypatch)
+    low, high = confidence_interval(resolution.__wrapped__(COARSE) - base)
+    assert high < 0 and low < -MARGIN, (low, high)

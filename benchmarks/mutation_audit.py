@@ -24,6 +24,7 @@ mutants are missing. Before the first mutant the unmutated tests must pass.
     .venv/bin/python benchmarks/mutation_audit.py                 # everything (hours)
     .venv/bin/python benchmarks/mutation_audit.py --only trust    # one module of rules/
     .venv/bin/python benchmarks/mutation_audit.py --list          # the mutants, no runs
+    .venv/bin/python benchmarks/mutation_audit.py --deselect tests/test_x.py::test_y  # without one test
 
 A survivor runs every test file (several minutes); a full audit of ~200 mutants takes
 many hours on one core (``--jobs 2`` halves it on an idle machine).
@@ -96,9 +97,11 @@ def constants(only: list[str] | None = None) -> list[tuple[str, str, float | int
     return found
 
 
-def fingerprint() -> str:
-    """Hash of the package sources and the test files the audit runs."""
+def fingerprint(deselect: list[str]) -> str:
+    """Hash of the package sources, the test files the audit runs and the deselected tests."""
     h = hashlib.sha256()
+    for nodeid in deselect:
+        h.update(f"deselect {nodeid}".encode())
     files = sorted((ROOT / "src" / "cogov_sim").rglob("*.py")) + [ROOT / f for f in TEST_FILES] + [
         ROOT / "tests" / "conftest.py", ROOT / "tests" / "_paired.py"]
     for f in files:
@@ -114,6 +117,7 @@ def _env(spec: str | None) -> dict[str, str]:
     env.pop("COGOV_MUTANT", None)
     if spec:
         env["COGOV_MUTANT"] = spec
+    env["COLUMNS"] = "1000"  # pytest's short summary keeps the failure message
     env.setdefault("OMP_NUM_THREADS", "1")
     env.setdefault("OPENBLAS_NUM_THREADS", "1")
     return env
@@ -129,10 +133,12 @@ def smoke(spec: str) -> str | None:
     return lines[-1] if lines else f"exit status {p.returncode}"
 
 
-def run_tests(spec: str | None, seed_base: int, timeout: float) -> tuple[str | None, str]:
+def run_tests(spec: str | None, seed_base: int, timeout: float,
+              deselect: list[str]) -> tuple[str | None, str]:
     """(first failing test or None, detail) for the behavioural tests under ``spec``."""
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-rfE", "-p", "no:cacheprovider",
-           "-p", "mutation_plugin", "-o", "addopts=", f"--seed-base={seed_base}", *TEST_FILES]
+           "-p", "mutation_plugin", "-o", "addopts=", f"--seed-base={seed_base}", *TEST_FILES,
+           *(f"--deselect={nodeid}" for nodeid in deselect)]
     try:
         p = subprocess.run(cmd, env=_env(spec), cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -142,12 +148,12 @@ def run_tests(spec: str | None, seed_base: int, timeout: float) -> tuple[str | N
     for line in p.stdout.splitlines():
         if line.startswith(("FAILED ", "ERROR ")):
             nodeid, _, why = line.split(" ", 1)[1].partition(" - ")
-            return nodeid, why.strip()[:120]
+            return nodeid, why.strip()[:300]
     tail = [ln for ln in (p.stdout + p.stderr).splitlines() if ln.strip()]
     return f"(pytest exit status {p.returncode})", tail[-1][:120] if tail else ""
 
 
-def audit_one(m: Mutant, seed_base: int, timeout: float) -> dict:
+def audit_one(m: Mutant, seed_base: int, timeout: float, deselect: list[str]) -> dict:
     start = time.time()
     note = ""
     inert = False
@@ -165,7 +171,7 @@ def audit_one(m: Mutant, seed_base: int, timeout: float) -> dict:
                         "note": f"zero and {TINY:g} x original both break the model: {why_tiny}",
                         "seconds": time.time() - start}
     value = m.value(inert)
-    killed_by, detail = run_tests(f"{m.module}:{m.name}={value!r}", seed_base, timeout)
+    killed_by, detail = run_tests(f"{m.module}:{m.name}={value!r}", seed_base, timeout, deselect)
     if detail:
         note = f"{note}; {detail}" if note else detail
     return {"key": m.key, "value": value, "killed_by": killed_by, "note": note,
@@ -193,7 +199,7 @@ def _md(text: str) -> str:
 
 
 def write_table(mutants: list[Mutant], done: dict[str, dict], fp: str, seed_base: int,
-                selection: str) -> None:
+                selection: str, deselect: list[str]) -> None:
     rows, killed, survived = [], 0, 0
     for m in mutants:
         r = done.get(m.key)
@@ -230,6 +236,7 @@ def write_table(mutants: list[Mutant], done: dict[str, dict], fp: str, seed_base
         f"({', '.join(f'`{Path(f).name}`' for f in TEST_FILES)}; never the golden outputs) that "
         "fails with it. A survivor is a constant whose effect no test pins down.",
         "",
+        *([f"Deselected: {', '.join(f'`{d}`' for d in deselect)}.", ""] if deselect else []),
         "| constant | original | mutant | killed by | note |",
         "|---|---:|---|---|---|",
     ]
@@ -249,6 +256,8 @@ def main() -> None:
     ap.add_argument("--list", action="store_true", help="print the mutants and stop")
     ap.add_argument("--no-baseline", action="store_true", help="skip the check that the unmutated "
                     "tests pass")
+    ap.add_argument("--deselect", action="append", default=[], metavar="NODEID",
+                    help="leave a test out (passed to pytest; part of the fingerprint); repeatable")
     args = ap.parse_args()
     sys.path[:0] = [str(ROOT / "src")]
     only = sorted({o.removeprefix("cogov_sim.rules.").removeprefix("rules/").removesuffix(".py")
@@ -263,27 +272,27 @@ def main() -> None:
             print(f"{m.module}.{m.name} = {m.original!r}: {m.kind} -> {m.value()!r}")
         print(f"{len(mutants)} mutants of {len(found)} constants")
         return
-    fp = fingerprint()
+    fp = fingerprint(args.deselect)
     done = load_results(fp)
     selection = f"rules/{', rules/'.join(only)} only" if only else "all modules of rules/"
     todo = [m for m in mutants if m.key not in done]
     print(f"{len(mutants)} mutants, {len(mutants) - len(todo)} stored, {len(todo)} to run "
           f"(fingerprint {fp})", flush=True)
-    write_table(mutants, done, fp, args.seed_base, selection)
+    write_table(mutants, done, fp, args.seed_base, selection, args.deselect)
     if todo and not args.no_baseline:
         print("unmutated tests ...", flush=True)
-        failed, detail = run_tests(None, args.seed_base, args.timeout)
+        failed, detail = run_tests(None, args.seed_base, args.timeout, args.deselect)
         if failed:
             sys.exit(f"the unmutated tests fail ({failed}: {detail}); fix them before auditing")
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = {pool.submit(audit_one, m, args.seed_base, args.timeout): m for m in todo}
+        futures = {pool.submit(audit_one, m, args.seed_base, args.timeout, args.deselect): m for m in todo}
         for i, fut in enumerate(concurrent.futures.as_completed(futures), 1):
             m, r = futures[fut], fut.result()
             r["fingerprint"] = fp
             with RESULTS.open("a", encoding="utf-8") as f:  # one line per mutant: resumable
                 f.write(json.dumps(r) + "\n")
             done[m.key] = r
-            write_table(mutants, done, fp, args.seed_base, selection)
+            write_table(mutants, done, fp, args.seed_base, selection, args.deselect)
             print(f"[{i}/{len(todo)}] {m.module}.{m.name} {m.kind}: "
                   f"{r['killed_by'] or 'SURVIVED'} ({r['seconds']:.0f} s)", flush=True)
 

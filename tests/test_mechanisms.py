@@ -47,10 +47,11 @@ def run(scenario: str, seed: int, **over: float) -> dict[str, float]:
     return frame.tail(24).mean().to_dict()
 
 
-N = 10
-"""Replications of the statistical tests here unless a test says otherwise. In a pilot (seed
-base 0, 8 seeds) the rule of tests/_paired.py (false-failure rate 1e-4) asked for at most
-6 seeds for every claim but escalation's, which has its own."""
+N = 12
+"""Replications of the statistical tests here unless a test says otherwise. Pooled over five
+seed bases (0, 1000, 7919, 31337, 99991; 10 seeds each) the rule of tests/_paired.py
+(false-failure rate 1e-4) asks for at most 8 seeds (volunteering under initial trust in
+organizations) for every claim that does not set its own number."""
 
 
 def effect(scenario: str, name: str, low: dict, high: dict, n: int = N):  # noqa: ANN201
@@ -149,8 +150,8 @@ def _escalations(trust_gov: float, seed: int) -> float:
 def test_trust_in_government_decides_escalation() -> None:
     """Residents who do not expect the government to act do not go over the committee's
     head: at trust 0.02 they escalate less than half as often as at 0.95 (paired 95 %
-    interval of ``low - 0.5 high`` below 0, 30 seeds: in pilots the contrast was 1.5-1.8 sd
-    below 0, for which the rule of tests/_paired.py asks for 12-16)."""
+    interval of ``low - 0.5 high`` below 0, 30 seeds: pooled over five seed bases the
+    contrast is 1.4 sd below 0, for which the rule of tests/_paired.py asks for 18)."""
     assert_below(paired_effect(lambda s: _escalations(0.95, s), lambda s: _escalations(0.02, s), None,
                                seeds(30), contrast=lambda high, low: low - 0.5 * high,
                                label="escalations at trust 0.02 minus half those at 0.95"), 0)
@@ -281,16 +282,18 @@ def _baseline_20_years(seed: int) -> pd.DataFrame:
                                 months=240), seed)
 
 
-N_STATIONARY = 32
-"""Pilot (24 seeds): the relative drift of participation is -2.6 % with a seed-to-seed
-sd of 3.0 %, so tests/_paired.py's rule (1e-4 false failures) asks for 27 seeds against a
-6 % tolerance; every other outcome needs 8 or fewer."""
+N_STATIONARY = 40
+"""Pooled over five seed bases (32 seeds each) the relative drift of participation is -2.6 %
+with a seed-to-seed sd of 3.2 %, so tests/_paired.py's rule (1e-4 false failures) asks for
+30 seeds against a 6 % tolerance; every other outcome needs 8 or fewer."""
 
 _SPIN_UP_TOO_SHORT = pytest.mark.xfail(
-    strict=True, raises=AssertionError,
+    strict=False, raises=AssertionError,
     reason="issue 27: the default 120-month spin-up is too short for the organization population: "
-           "so_per_10k falls by 7-8 % (seed-to-seed sd 10 %) from the first to the last five years "
-           "after it, and settles only 25-30 years into a run; the 6 % tolerance is not the problem")
+           "so_per_10k still falls by about 6 % (seed-to-seed sd 8.5 %) from the first to the last five "
+           "years after it, exactly the tolerance, and settles only 25-30 years into a run (-1.6 % "
+           "after a 300-month spin-up). A claim at its own boundary fails or passes by chance at any "
+           "affordable number of seeds, so the xfail is not strict (an XPASS is chance, ~2 % of runs)")
 
 
 @pytest.mark.statistical
@@ -337,9 +340,11 @@ def _trust_so_last_year(seed: int, renewal: float | None = None) -> float:
 def test_slow_renewal_lets_experience_build_trust_in_organizations() -> None:
     """P8's growth of trust in organizations needs the slow pull back to the prior
     (population renewal, trust.SO_RENEWAL): at the fast memory decay used for trust in the
-    committee, experience builds less trust (paired 95 % interval below 0, N seeds)."""
+    committee, experience builds less trust (paired 95 % interval below 0, 24 seeds: pooled
+    over five seed bases the effect is 1.6 paired sd, for which the rule of tests/_paired.py
+    asks for 15)."""
     from cogov_sim.rules import trust
 
     fast = trust.RELAX_RATE
     assert_decreases(paired_effect(_trust_so_last_year, lambda s: _trust_so_last_year(s, fast), None,
-                                   seeds(N), label="trust_so: chengdu, SO_RENEWAL -> RELAX_RATE"))
+                                   seeds(24), label="trust_so: chengdu, SO_RENEWAL -> RELAX_RATE"))

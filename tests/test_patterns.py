@@ -44,9 +44,10 @@ def last_years(scenario: str, per_community: int) -> dict[str, np.ndarray]:
 
 
 N = 12
-"""Seeds of the statistical tests here unless a test says otherwise. In pilots (seed base 0,
-8 seeds; 32 seeds for P5 and P7) the rule of tests/_paired.py (false-failure rate 1e-4) asked
-for at most 9 seeds for every claim but P7's."""
+"""Seeds of the statistical tests here unless a test says otherwise. Pooled over five seed
+bases (0, 1000, 7919, 31337, 99991; 12 seeds each) the rule of tests/_paired.py (false-failure
+rate 1e-4) asks for at most 9 seeds (P5's ratio at 500 residents a community) for every
+claim but P7's."""
 
 
 @cache
@@ -154,14 +155,15 @@ def test_p6_the_elderly_dominate_participation(per: int) -> None:
 
 
 @pytest.mark.statistical
-@pytest.mark.parametrize("per, n", [(500, N), (2000, 24), (5000, 80)])
+@pytest.mark.parametrize("per, n", [(500, 24), (2000, 24), (5000, 100)])
 def test_p7_mediation_resolves_most_disputes(per: int, n: int) -> None:
     """P7 (imposed quality ceiling, measured outcome): where mediation organizations take
     disputes, nearly all are resolved rather than escalated (95 % interval of the share
     above 0.85, n seeds). At 5,000 residents a community the share is 0.90 with a
-    seed-to-seed sd of 0.065 (pilot, 72 seeds), so the claim needs about 65 seeds: the
-    three-seed check it replaces failed on about one seed set in seven. At 2,000 the
-    rule of tests/_paired.py asked for 8-14 seeds in pilots."""
+    seed-to-seed sd of 0.075 (pooled over five seed bases, 80 seeds each), so the rule of
+    tests/_paired.py asks for 80 seeds: the three-seed check it replaces failed on about
+    one seed set in seven. At 2,000 it asks for 17; at 500 for 7, but there most seeds
+    give exactly 1 and a rare seed far less (heavy tail), hence 24."""
     assert_above(level(arm("taicang_2_0", per), "mediation_success", seeds(n)), 0.85)
 
 

@@ -215,8 +215,8 @@ class Params:
 
         table = self.communities
         if not isinstance(table, CommunityTable):
-            raise ParameterError(f"communities = {table!r}: expected a community table "
-                                 "(cogov_sim.communities.load_communities) or None")
+            raise ParameterError(f"communities = {table!r}: expected a CommunityTable or None; "
+                                 "build from a name or path with Params().with_communities(...)")
         if self.n_communities != table.rows:
             raise ParameterError(
                 f"n_communities = {self.n_communities} but community table {table.label} has "

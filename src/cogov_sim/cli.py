@@ -77,6 +77,21 @@ def size_overrides(months: int | None, residents: int | None,
     return {k: v for k, v in given.items() if v is not None}
 
 
+def communities_option(text: str | None, sets: dict[str, float | int]) -> tuple[int | None, object]:
+    """``--communities``: a whole number (that many equal communities, as ``n_communities``)
+    or a community table's name or path. Given neither it nor ``--set n_communities``, the
+    default table (:data:`cogov_sim.communities.DEFAULT`). Returns ``(number, table)``, one
+    of them None; the table is loaded here, so a bad file fails before anything runs."""
+    from .communities import DEFAULT, load_communities
+
+    if text is None:
+        return None, (None if "n_communities" in sets else load_communities(DEFAULT))
+    try:
+        return int(text), None
+    except ValueError:
+        return None, load_communities(text)
+
+
 def merge_overrides(sets: dict[str, float | int],
                     sizes: dict[str, int]) -> dict[str, float | int]:
     """``--set`` values and the size options together; a size given both ways with
@@ -130,17 +145,23 @@ def cli() -> None:
 @click.option("--seed", type=int, default=None, help="Random seed (default: drawn and recorded).")
 @click.option("--months", type=int, default=None, help="Months to simulate.")
 @click.option("--residents", type=int, default=None, help="Number of residents.")
-@click.option("--communities", type=int, default=None, help="Number of communities.")
+@click.option("--communities", default=None, metavar="N|TABLE",
+              help="A number of equal communities, or a community table: a packaged one's "
+                   "name or a CSV file (columns name, residents, ...; docs/ODD.md section 6). "
+                   "Default: the taicang_township table (20 communities of unequal size) "
+                   "scaled to --residents, or equal communities if --set n_communities is given.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Output folder (default: a new folder under results/).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the figure and the printed table.")
 def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | None,
-        residents: int | None, communities: int | None, out: Path | None, lang: str) -> None:
+        residents: int | None, communities: str | None, out: Path | None, lang: str) -> None:
     """Run one simulation and write manifest, time series and a summary figure."""
     check_figure_language(lang)  # one line now, not a figure of empty boxes later
-    values = merge_overrides(parse_sets(sets), size_overrides(months, residents, communities))
-    params = load_scenario(scenario, **values)
+    given = parse_sets(sets)
+    count, table = communities_option(communities, given)
+    values = merge_overrides(given, size_overrides(months, residents, count))
+    params = load_scenario(scenario, **values, **({"communities": table} if table else {}))
     seed = resolve_seed(seed)
     default = out is None  # a default name: if another run takes it first, use name-2, ...
     out = out or RESULTS / f"run-{scenario}-{time.strftime('%Y%m%d-%H%M%S')}-{seed % 10_000:04d}"
@@ -163,7 +184,9 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
     manifest = {
         "kind": "run", **environment(), "command": command_line(), "started": started,
         "finished": now(), "seconds": round(elapsed, 3), "scenario": scenario,
-        "overrides": values, "seed": seed, "parameters": params.to_dict(), **describe(params),
+        "overrides": values, "seed": seed, "parameters": params.to_dict(),
+        "communities": params.communities.describe() if params.communities else None,
+        **describe(params),
         "outputs": {"timeseries.parquet": "one row per month, one column per outcome",
                     "summary.png": "key outcomes over time"},
     }
@@ -172,14 +195,19 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
                                         title=run_title(scenario, values, seed, lang)),
                     unique=default)
     click.echo(summary_table(frame, lang))
+    where = params.communities.label if params.communities else None
     if lang == "zh":
+        shape = f"社区表 {where}" if where else "规模相同"
         click.echo(f"\n基线预热 {params.spinup_months} 个月后报告 {params.months} 个月, "
-                   f"{params.n_residents:,} 名居民 ({params.n_agents:,} 个智能体, 每个代表 "
-                   f"{params.residents_per_agent} 人), 随机种子 {seed}, {elapsed:.2f} 秒 → {out}")
+                   f"{params.n_residents:,} 名居民, {params.n_communities} 个社区({shape}) "
+                   f"({params.n_agents:,} 个智能体, 每个代表 {params.residents_per_agent} 人), "
+                   f"随机种子 {seed}, {elapsed:.2f} 秒 → {out}")
     else:
+        shape = f"from table {where}" if where else "of equal size"
         click.echo(f"\n{params.months} months after a {params.spinup_months}-month baseline "
-                   f"spin-up, {params.n_residents:,} residents ({params.n_agents:,} agents, one "
-                   f"per {params.residents_per_agent}), seed {seed}, {elapsed:.2f} s → {out}")
+                   f"spin-up, {params.n_residents:,} residents in {params.n_communities} "
+                   f"communities {shape} ({params.n_agents:,} agents, one per "
+                   f"{params.residents_per_agent}), seed {seed}, {elapsed:.2f} s → {out}")
 
 
 def run_title(scenario: str, overrides: dict[str, float | int], seed: int, lang: str = "en") -> str:

@@ -48,8 +48,11 @@ class CoGovModel(mesa.Model):
     keywords are parameters applied on top of it (or on top of ``params``); ``rng`` is an
     int or a SeedSequence, the same as ``seed``; ``seed=None`` draws a fresh seed and
     records it in ``self.seed``; a Mesa ``Scenario`` passed as ``scenario`` (SolaraViz's
-    Reset does so) only contributes its ``rng``. ``self.datacollector`` is a Mesa ``DataCollector`` holding
-    every outcome of every reported month; ``self.running`` turns False after
+    Reset does so) only contributes its ``rng``. ``communities`` (a community table, its
+    name or path, or a number of equal communities; :mod:`cogov_sim.communities`) builds
+    the township: ``CoGovModel(preset="taicang_3_0", communities="taicang_township")``.
+    ``self.datacollector`` is a Mesa ``DataCollector`` holding every outcome of every
+    reported month; ``self.running`` turns False after
     ``params.months`` reported months.
     """
 
@@ -112,8 +115,12 @@ class CoGovModel(mesa.Model):
     def _seed_organizations(self) -> None:
         p = self.params
         n0 = int(round(p.initial_so_per_10k * p.n_residents / 1e4))
-        phases.found_orgs(self, self.rng.integers(0, p.n_communities, size=n0),
-                          social_orgs.SEED_QUALITY, social_orgs.SEED_FUNDS)
+        if p.communities is None:  # equal communities: each as likely as any other
+            where = self.rng.integers(0, p.n_communities, size=n0)
+        else:  # unequal communities: in proportion to residents, so density starts equal
+            where = self.rng.choice(p.n_communities, size=n0, p=self.population.residents
+                                    / self.population.n_residents)
+        phases.found_orgs(self, where, social_orgs.SEED_QUALITY, social_orgs.SEED_FUNDS)
         self.now = phases.MonthState()
 
     def _initial_state(self) -> None:

@@ -22,7 +22,12 @@ import difflib
 import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .communities import CommunityTable
 
 Kind = Literal["lever", "context", "size"]
 MIN_AGENTS = 5
@@ -167,6 +172,11 @@ class Params:
     cuts: frozenset[str] = field(default=frozenset())
     """Registered mechanisms cut from the first reported month on (:mod:`cogov_sim.mechanisms`);
     not a parameter a user varies: ``cogov-sim ablate`` sets it."""
+    communities: CommunityTable | None = field(default=None)
+    """The community table the township is built from (:mod:`cogov_sim.communities`), or
+    None for ``n_communities`` communities of equal size. Not a parameter: set it with
+    :meth:`with_communities` or ``replace(communities=...)``, which also set
+    ``n_communities`` (and ``n_residents``) from the table."""
 
     def __post_init__(self) -> None:
         from .mechanisms import NAMES
@@ -185,6 +195,8 @@ class Params:
                 f"share_elderly + share_young = {self.share_elderly + self.share_young:g}; "
                 "allowed: at most 1"
             )
+        if self.communities is not None:
+            self._check_table()
         agents = self.n_residents // self.residents_per_agent
         if self.n_communities > agents // MIN_AGENTS:
             raise ParameterError(
@@ -196,16 +208,117 @@ class Params:
             raise ParameterError(f"spinup_months = {self.spinup_months}; allowed: a multiple of 12 "
                                  "(evaluations are yearly)")
 
+    def _check_table(self) -> None:
+        """A community table fits the other sizes: one row per community, enough agents in
+        each, elderly shares that leave room for the young."""
+        from .communities import CommunityTable
+
+        table = self.communities
+        if not isinstance(table, CommunityTable):
+            raise ParameterError(f"communities = {table!r}: expected a CommunityTable or None; "
+                                 "build from a name or path with Params().with_communities(...)")
+        if self.n_communities != table.rows:
+            raise ParameterError(
+                f"n_communities = {self.n_communities} but community table {table.label} has "
+                f"{table.rows} rows; allowed: {table.rows} (or give a number of equal "
+                "communities instead of the table)")
+        agents = self.community_agents()
+        i = int(np.argmin(agents))
+        if agents[i] < MIN_AGENTS:
+            need = int(np.ceil(MIN_AGENTS / table.shares[i] * self.residents_per_agent))
+            raise ParameterError(
+                f"community '{table.names[i]}' of table {table.label} gets {agents[i]} resident "
+                f"agents at n_residents = {self.n_residents} and residents_per_agent = "
+                f"{self.residents_per_agent}; allowed: at least {MIN_AGENTS} (n_residents of "
+                f"about {need:,} or more, or fewer residents per agent)")
+        elderly = self.community_elderly()
+        if elderly is not None:
+            j = int(np.argmax(elderly))
+            if elderly[j] + self.share_young > 1.0:
+                raise ParameterError(
+                    f"community '{table.names[j]}' of table {table.label}: elderly share "
+                    f"{elderly[j]:.3g} (the table's, scaled to share_elderly = "
+                    f"{self.share_elderly:g}) + share_young = {self.share_young:g} is above 1; "
+                    "allowed: at most 1")
+
     @property
     def n_agents(self) -> int:
         """Resident agents simulated (``n_residents / residents_per_agent``)."""
         return self.n_residents // self.residents_per_agent
 
+    # -- communities -------------------------------------------------------------------
+    def community_agents(self) -> np.ndarray:
+        """Resident agents per community: the table's residents scaled to ``n_agents`` by
+        largest remainders, or ``n_communities`` equal communities (± 1 agent)."""
+        n, c = self.n_agents, self.n_communities
+        if self.communities is None:
+            sizes = np.full(c, n // c, dtype=np.int64)
+            sizes[: n % c] += 1
+            return sizes
+        from .communities import largest_remainder
+
+        return largest_remainder(n, self.communities.shares)
+
+    def community_elderly(self) -> np.ndarray | None:
+        """Each community's share of residents aged 60+: the table's ``elderly_share``
+        scaled so that its resident-weighted mean is ``share_elderly`` (None without a
+        table or without the column: every community has ``share_elderly``)."""
+        table = self.communities
+        if table is None or table.elderly_share is None:
+            return None
+        shares = np.asarray(table.elderly_share, dtype=float)
+        mean = table.mean_elderly
+        return shares * (self.share_elderly / mean) if mean else np.full(shares.size, self.share_elderly)
+
+    def community_staff(self) -> np.ndarray | None:
+        """Each committee's standard staff before its random spread: the table's ``staff``
+        scaled to a mean of ``staff_per_committee``, or without that column
+        ``staff_per_committee`` x residents / the mean community's residents, so staff per
+        resident is the same in every community (None without a table: every committee's
+        standard is ``staff_per_committee``)."""
+        table = self.communities
+        if table is None:
+            return None
+        if table.staff is not None:
+            staff = np.asarray(table.staff, dtype=float)
+            return staff * (self.staff_per_committee / staff.mean())
+        return self.staff_per_committee * table.shares * table.rows
+
+    def with_communities(self, communities: Any) -> Params:
+        """A copy built from ``communities``: a :class:`~cogov_sim.communities.CommunityTable`,
+        the name of a packaged table or a path to a CSV file (``n_communities`` becomes its
+        rows, ``n_residents`` its residents, ``share_elderly`` and ``staff_per_committee``
+        its means where it has those columns), a whole number (that many equal
+        communities) or None (equal communities, ``n_communities`` kept)."""
+        return self.replace(communities=communities)
+
+    def _community_changes(self, communities: Any) -> dict[str, Any]:
+        if communities is None:
+            return {"communities": None}
+        if isinstance(communities, numbers.Integral) and not isinstance(communities, bool):
+            return {"communities": None, "n_communities": int(communities)}
+        from .communities import load_communities
+
+        table = load_communities(communities)
+        changes: dict[str, Any] = {"communities": table, "n_communities": table.rows,
+                                   "n_residents": int(round(table.total))}
+        if table.elderly_share is not None:
+            changes["share_elderly"] = table.mean_elderly
+        if table.staff is not None:
+            changes["staff_per_committee"] = float(np.mean(table.staff))
+        return changes
+
     # -- construction helpers --------------------------------------------------------
     def replace(self, **changes: Any) -> Params:
-        """A copy with ``changes`` applied (names checked, values validated)."""
+        """A copy with ``changes`` applied (names checked, values validated).
+
+        ``communities`` (not a parameter) may be among them: a community table, its name
+        or path, or a number of equal communities (:meth:`with_communities`); the sizes it
+        implies come first, so ``replace(communities="taicang_township", n_residents=20_000)``
+        is the default township scaled down to 20,000 residents."""
+        table = self._community_changes(changes.pop("communities")) if "communities" in changes else {}
         check_names(changes)
-        return dataclasses.replace(self, **changes)
+        return dataclasses.replace(self, **{**table, **changes})
 
     def cut(self, *mechanisms: str) -> Params:
         """A copy with ``mechanisms`` (names of :mod:`cogov_sim.mechanisms`) cut as well."""

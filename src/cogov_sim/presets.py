@@ -59,5 +59,11 @@ def preset_values(name: str) -> dict[str, Any]:
 
 
 def load_preset(name: str, **overrides: Any) -> Params:
-    """Parameters of preset ``name`` with ``overrides`` applied on top."""
+    """Parameters of preset ``name`` with ``overrides`` applied on top.
+
+    ``communities=`` builds the township from a community table (a
+    :class:`~cogov_sim.communities.CommunityTable`, a packaged table's name such as
+    ``"taicang_township"`` or a path to a CSV file) or as that many equal communities (a
+    whole number); without it the communities are ``n_communities`` of equal size.
+    Other size overrides apply after the table (``n_residents`` scales it)."""
     return Params().replace(**{**preset_values(name), **overrides})

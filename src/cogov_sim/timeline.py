@@ -151,7 +151,9 @@ def load_scenario(name: str, **overrides: Any) -> Params:
 
     A timeline gives :class:`ScheduledParams`; overrides of levers set the start (a later
     change that names the lever still changes it), overrides of sizes and context hold
-    throughout. An override of ``months`` must still cover every change.
+    throughout. An override of ``months`` must still cover every change. ``communities``
+    (a community table, its name or path, or a number of equal communities) builds the
+    township, as :meth:`~cogov_sim.params.Params.with_communities` does.
     """
     if name in timeline_names():
         return build_timeline(timeline_data(name), name=name, source=f"timeline {name}",
@@ -208,8 +210,8 @@ def build_timeline(data: Mapping[str, Any], *, name: str = "", source: str = "ti
     changes = tuple(_change(entry, i, start_year, base, fail)
                     for i, entry in enumerate(raw, start=1))
     try:
-        return ScheduledParams(**base.to_dict(), changes=changes, start_year=start_year,
-                               timeline=name)
+        return ScheduledParams(**base.to_dict(), communities=base.communities, changes=changes,
+                               start_year=start_year, timeline=name)
     except ParameterError as exc:
         raise ParameterError(f"{source}: {exc}") from None
 

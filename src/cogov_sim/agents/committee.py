@@ -19,12 +19,15 @@ class Committees:
     """All committees' state, one array entry per community.
 
     Committees differ (:mod:`cogov_sim.rules.departments`): ``staff`` around the township's
-    standard, the task ``load`` departments push into the community (a multiple of the
-    township's), and ``capability`` (tasks and cases achieved per hour, mean 1)."""
+    standard (with a community table, around a standard proportional to the community's
+    residents, :meth:`~cogov_sim.params.Params.community_staff`), the task ``load``
+    departments push into the community (a multiple of the township's), and
+    ``capability`` (tasks and cases achieved per hour, mean 1)."""
 
     def __init__(self, params: Params, rng: np.random.Generator) -> None:
         c = params.n_communities
-        traits = draw_committees(rng, c, params.staff_per_committee)
+        standard = params.community_staff()  # proportional to residents with a table
+        traits = draw_committees(rng, c, params.staff_per_committee if standard is None else standard)
         self.staff, self.load, self.capability = traits.staff, traits.load, traits.capability
         self.motivation = traits.motivation
         self.staff_hours = self.staff * HOURS_PER_STAFF

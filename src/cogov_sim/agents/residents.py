@@ -30,15 +30,13 @@ class Population:
     def __init__(self, params: Params, rng: np.random.Generator) -> None:
         n, c = params.n_agents, params.n_communities
         self.k = params.residents_per_agent
-        self.sizes = np.full(c, n // c, dtype=np.int64)
-        self.sizes[: n % c] += 1
+        self.sizes = params.community_agents()
+        """Resident agents per community (equal ± 1, or from the community table)."""
         self.residents = self.sizes * float(self.k)
         """Real residents per community (agents times the sample rate)."""
         self.starts = np.concatenate([[0], np.cumsum(self.sizes)[:-1]])
         self.community = np.repeat(np.arange(c), self.sizes)
-        shares = np.clip([params.share_young, 1.0 - params.share_young - params.share_elderly,
-                          params.share_elderly], 0.0, 1.0)  # a middle share of -1e-17 is 0
-        self.age = rng.choice(3, size=n, p=shares / shares.sum()).astype(np.int64)
+        self.age = _ages(params, rng, self.community)
         self.employed, self.tenure = circumstances(rng, self.age)
         self.circumstance = circumstance_logit(self.employed, self.tenure)
         """Log-odds of taking part from free time and attachment (fixed over a run)."""
@@ -79,6 +77,21 @@ class Population:
     def members(self, community: int) -> np.ndarray:
         start = int(self.starts[community])
         return np.arange(start, start + int(self.sizes[community]))
+
+
+def _ages(params: Params, rng: np.random.Generator, community: np.ndarray) -> np.ndarray:
+    """Age groups (young, middle, elderly) drawn with the township's shares, or with each
+    community's elderly share where the community table gives one."""
+    n = community.size
+    elderly = params.community_elderly()
+    if elderly is None:
+        shares = np.clip([params.share_young, 1.0 - params.share_young - params.share_elderly,
+                          params.share_elderly], 0.0, 1.0)  # a middle share of -1e-17 is 0
+        return rng.choice(3, size=n, p=shares / shares.sum()).astype(np.int64)
+    u = rng.random(n)
+    old = elderly[community]
+    return ((u >= params.share_young).astype(np.int64)
+            + (u >= 1.0 - old).astype(np.int64))
 
 
 def _around(rng: np.random.Generator, mean: float, n: int) -> np.ndarray:

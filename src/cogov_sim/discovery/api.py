@@ -141,6 +141,7 @@ def run_discovery(spec_or_path: DiscoverySpec | str | Path, out: str | Path | No
     report = run_tasks(make_tasks(spec), folder, workers=workers, progress=progress,
                        manifest={"kind": "discovery", "discovery": spec.identity()},
                        info={"name": spec.name, "description": spec.description,
+                             "size": spec.to_dict()["size"],
                              "analysis": {"goal": spec.goal.to_dict(),
                                           "tradeoffs": spec.tradeoffs, "prim": spec.prim}},
                        reduce_fn=HorizonMeans(*spec.goal.horizon))

@@ -10,7 +10,8 @@ A spec file::
     scenario = "taicang_1_0"          # preset giving every value the levers do not vary
     months = 60                       # size of every run (optional)
     residents = 10000
-    communities = 2
+    communities = 2                   # equal communities, or a community table's name or
+                                      # CSV path (relative to this file)
     residents_per_agent = 20          # optional: one agent per 20 residents
     spinup_months = 120               # optional: unrecorded baseline months first
     common_random_numbers = true      # replication r of every policy shares a seed
@@ -54,6 +55,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..communities import CommunityTable
 from ..experiment.spec import (
     _NAME,
     SIZE_KEYS,
@@ -66,6 +68,8 @@ from ..experiment.spec import (
     _optional_int,
     _type_name,
     _Where,
+    communities_record,
+    parse_communities,
     spec_size,
 )
 from ..outcomes import OUTCOME_NAMES
@@ -106,14 +110,19 @@ class DiscoverySpec:
     description: str = ""
     months: int | None = None
     residents: int | None = None
-    communities: int | None = None
+    communities: int | CommunityTable | None = None
     residents_per_agent: int | None = None
     spinup_months: int | None = None
     common_random_numbers: bool = True
     source: str = "<spec>"
 
-    def size(self) -> dict[str, int]:
+    def size(self) -> dict[str, Any]:
         return spec_size(self)
+
+    def _size_record(self, identity: bool) -> dict[str, Any]:
+        """:meth:`size` as JSON: a community table by :func:`communities_record`."""
+        return {k: communities_record(v, identity) if k == "communities" else v
+                for k, v in self.size().items()}
 
     def base_params(self) -> Params:
         """Every value a policy does not vary: the scenario preset, sizes, fixed levers."""
@@ -126,7 +135,7 @@ class DiscoverySpec:
         """What defines the runs (compared when a folder is resumed; hashed into its name).
         The goal, trade-offs and PRIM settings are analysis: changing them reuses the runs."""
         return {"root_seed": self.root_seed, "replications": self.replications, "n": self.n,
-                "scenario": self.scenario, "size": self.size(),
+                "scenario": self.scenario, "size": self._size_record(identity=True),
                 "common_random_numbers": self.common_random_numbers,
                 "levers": {k: list(v) for k, v in self.levers.items()}, "fixed": self.fixed,
                 "presets": list(self.presets), "horizon": list(self.goal.horizon)}
@@ -138,6 +147,7 @@ class DiscoverySpec:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "description": self.description, **self.identity(),
+                "size": self._size_record(identity=False),
                 "goal": self.goal.to_dict(), "tradeoffs": dict(self.tradeoffs),
                 "prim": dict(self.prim)}
 
@@ -145,12 +155,14 @@ class DiscoverySpec:
 def load_spec(path: str | Path) -> DiscoverySpec:
     """Read and validate a discovery spec file (raises :class:`SpecError`, one line)."""
     path = Path(path)
-    return parse_spec(read_toml(path, SpecError), source=str(path), default_name=path.stem)
+    return parse_spec(read_toml(path, SpecError), source=str(path), default_name=path.stem,
+                      folder=path.parent)
 
 
 def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
-               default_name: str | None = None) -> DiscoverySpec:
-    """Validate a spec given as a mapping (the parsed TOML)."""
+               default_name: str | None = None, folder: Path | None = None) -> DiscoverySpec:
+    """Validate a spec given as a mapping (the parsed TOML); a community table's path is
+    relative to ``folder`` (the spec file's)."""
     where = _Where(source)
     top = where.table("top level")
     _check_keys(top, data, TOP_KEYS)
@@ -169,7 +181,8 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
     n = _check_top_int(top, "n", data["n"])
     if n < 2 or n > MAX_POINTS:
         raise top.error(f"n = {n}: expected 2 to {MAX_POINTS:,} policies")
-    sizes = {k: _optional_int(top, k, data.get(k)) for k in SIZE_KEYS}
+    sizes = {k: parse_communities(top, data.get(k), folder) if k == "communities"
+             else _optional_int(top, k, data.get(k)) for k in SIZE_KEYS}
     levers, fixed = _parse_levers(where, data.get("levers"))
     base = _base(top, scenario, sizes, fixed)
     goal = _parse_goal(where, data["goal"], base.months, presets)
@@ -193,6 +206,8 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
 def _base(where: _Where, scenario: str, sizes: Mapping[str, int | None],
           fixed: Mapping[str, float | int]) -> Params:
     given = {SIZE_KEYS[k]: v for k, v in sizes.items() if v is not None}
+    if isinstance(given.get("n_communities"), CommunityTable):
+        given["communities"] = given.pop("n_communities")
     try:
         return load_preset(scenario, **given, **fixed)
     except ParameterError as exc:

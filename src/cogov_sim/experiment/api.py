@@ -27,7 +27,7 @@ from . import compare, store
 from .design import make_tasks, unique_names
 from .executors import Executor
 from .runner import RunReport, load_outcomes, load_status, run_tasks
-from .spec import ExperimentSpec, SpecError, load_spec
+from .spec import ExperimentSpec, SpecError, communities_record, load_spec
 
 DESCRIPTIONS = {
     "runs": "every scheduled run: scenario, replication, seed, status, seconds, error",
@@ -136,7 +136,8 @@ def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | 
     folder = Path(out) if out is not None else default_folder(spec.name, spec.fingerprint())
     report = run_tasks(tasks, folder, workers=workers, progress=progress, executor=executor,
                        manifest={"kind": "experiment", "spec": spec.identity()},
-                       info={"name": spec.name, "description": spec.description},
+                       info={"name": spec.name, "description": spec.description,
+                             "communities": communities_record(spec.communities)},
                        reduce_fn=KeepColumns(spec.outcomes) if spec.outcomes else None)
     summary, files, notes = analyse(folder, figures=figures)
     return ExperimentResult(spec=spec, folder=folder, report=report, summary=summary,

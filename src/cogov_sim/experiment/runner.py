@@ -316,7 +316,7 @@ def _manifest(tasks: Sequence[Task], points: dict[int, Task],
         "command": command_line(), **caller,
         "identity": [*caller, "points", "runs"],
         "points": {str(pid): {"labels": t.labels, "params": t.params.to_dict(),
-                              **describe(t.params)}
+                              **_communities(t.params), **describe(t.params)}
                    for pid, t in sorted(points.items())},
         "runs": [{"run_id": t.run_id, "point_id": t.point_id, "replication": t.replication,
                   "seed": t.seed} for t in sorted(tasks, key=lambda t: t.run_id)],
@@ -325,6 +325,13 @@ def _manifest(tasks: Sequence[Task], points: dict[int, Task],
                              "cogov_sim.experiment.load_outcomes(folder)"},
         "sessions": [],
     }
+
+
+def _communities(params: Params) -> dict[str, Any]:
+    """A point's community table by its content (hash and size), if it has one: part of
+    what a resumed folder must match."""
+    table = params.communities
+    return {} if table is None else {"communities": table.identity()}
 
 
 def _unpack(item: tuple[str, int, int], result: Any) -> tuple[str, Any, str | None, float]:

@@ -8,7 +8,8 @@ An experiment file (``experiments/*.toml``) declares what to run::
     replications = 40                 # runs per design point (required)
     months = 120                      # optional size overrides for every run
     residents = 100000                # real residents ...
-    communities = 20
+    communities = 20                  # equal communities, or a community table:
+    # communities = "taicang_township"  # a packaged table, or a CSV path (relative to this file)
     residents_per_agent = 10          # ... simulated one agent per 10 (optional)
     spinup_months = 120               # unrecorded months under the baseline first (optional)
     common_random_numbers = true      # default: scenarios share seeds (paired comparisons)
@@ -44,6 +45,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..communities import CommunityTable, load_communities
 from ..outcomes import OUTCOME_NAMES
 from ..params import ParameterError, Params, param_specs, suggest
 from ..params import spec as param_spec
@@ -68,11 +70,45 @@ MAX_LHS_POINTS = 1_000_000
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
-def spec_size(spec: Any) -> dict[str, int]:
+def spec_size(spec: Any) -> dict[str, Any]:
     """The size parameters a spec object sets (its :data:`SIZE_KEYS` attributes that are not
-    None), under their ``Params`` names."""
+    None), under their ``Params`` names; a community table as ``communities`` (the
+    keyword :meth:`~cogov_sim.params.Params.replace` and ``load_preset`` take)."""
     given = {SIZE_KEYS[k]: getattr(spec, k) for k in SIZE_KEYS}
-    return {k: v for k, v in given.items() if v is not None}
+    out = {k: v for k, v in given.items() if v is not None}
+    if isinstance(out.get("n_communities"), CommunityTable):
+        out["communities"] = out.pop("n_communities")
+    return out
+
+
+def parse_communities(where: Any, value: Any, folder: Path | None) -> int | CommunityTable | None:
+    """The ``communities`` key: a whole number of equal communities, or a community table
+    (a packaged name or a CSV path, relative to ``folder``: the spec file's). ``where`` has
+    an ``error(message)`` method giving the spec's own error type."""
+    if value is None or isinstance(value, CommunityTable):
+        return value
+    if isinstance(value, str):
+        try:
+            return load_communities(value, base=folder)
+        except ParameterError as exc:
+            raise where.error(f"communities = {value!r}: {exc}") from None
+    s = param_spec("n_communities")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise where.error(f"communities = {value!r}: expected a whole number of equal communities "
+                          f"from {s.low:g} to {s.high:g} or a community table (a name such as "
+                          f"'taicang_township' or a path to a .csv file)")
+    if not s.low <= value <= s.high:
+        raise where.error(f"communities = {value} is out of range; allowed: {s.low:g} to "
+                          f"{s.high:g} (communities), or a community table")
+    return value
+
+
+def communities_record(value: int | CommunityTable | None, identity: bool = False) -> Any:
+    """The ``communities`` key as recorded: a number, or the table's description (its
+    identity only: content hash and size, when ``identity``)."""
+    if isinstance(value, CommunityTable):
+        return value.identity() if identity else value.describe()
+    return value
 
 
 class SpecError(ValueError):
@@ -123,7 +159,8 @@ class ExperimentSpec:
     description: str = ""
     months: int | None = None
     residents: int | None = None
-    communities: int | None = None
+    communities: int | CommunityTable | None = None
+    """Equal communities (a number) or the community table the township is built from."""
     residents_per_agent: int | None = None
     spinup_months: int | None = None
     common_random_numbers: bool = True
@@ -134,8 +171,8 @@ class ExperimentSpec:
     """The design points, built (and so validated) once by :func:`parse_spec` or
     :meth:`with_overrides`; empty only for a spec made by hand or with ``validate=False``."""
 
-    def size(self) -> dict[str, int]:
-        """The size parameters the spec sets (``Params`` names)."""
+    def size(self) -> dict[str, Any]:
+        """The size parameters the spec sets (``Params`` names; a table as ``communities``)."""
         return spec_size(self)
 
     def with_overrides(self, *, replications: int | None = None, months: int | None = None,
@@ -162,15 +199,18 @@ class ExperimentSpec:
 
     def identity(self) -> dict[str, Any]:
         """:meth:`to_dict` without ``name`` and ``description``: what defines the runs.
-        Editing the description does not redo (or refuse) an experiment."""
-        return {k: v for k, v in self.to_dict().items() if k not in ("name", "description")}
+        Editing the description does not redo (or refuse) an experiment; a community table
+        counts by its content (hash and size), not by the path it was read from."""
+        out = {k: v for k, v in self.to_dict().items() if k not in ("name", "description")}
+        out["communities"] = communities_record(self.communities, identity=True)
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (recorded in the manifest; equal dicts mean equal runs)."""
         return {
             "name": self.name, "description": self.description, "root_seed": self.root_seed,
             "replications": self.replications, "months": self.months,
-            "residents": self.residents, "communities": self.communities,
+            "residents": self.residents, "communities": communities_record(self.communities),
             **{k: getattr(self, k) for k in ("residents_per_agent", "spinup_months")
                if getattr(self, k) is not None},
             "common_random_numbers": self.common_random_numbers,
@@ -198,13 +238,17 @@ def load_spec(path: str | Path, validate: bool = True) -> ExperimentSpec:
     """
     path = Path(path)
     data = read_toml(path, SpecError)
-    return parse_spec(data, source=str(path), default_name=path.stem, validate=validate)
+    return parse_spec(data, source=str(path), default_name=path.stem, validate=validate,
+                      folder=path.parent)
 
 
 def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
-               default_name: str | None = None, validate: bool = True) -> ExperimentSpec:
+               default_name: str | None = None, validate: bool = True,
+               folder: Path | None = None) -> ExperimentSpec:
     """Validate a spec given as a mapping (the parsed TOML); with ``validate`` (the
-    default) also build every design point (:attr:`ExperimentSpec.points`)."""
+    default) also build every design point (:attr:`ExperimentSpec.points`). A community
+    table's path is relative to ``folder`` (the spec file's; default: the working
+    directory)."""
     where = _Where(source)
     top = where.table("top level")
     _check_keys(top, data, TOP_KEYS)
@@ -225,7 +269,7 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
         replications=_check_top_int(top, "replications", data["replications"]),
         months=_optional_int(top, "months", data.get("months")),
         residents=_optional_int(top, "residents", data.get("residents")),
-        communities=_optional_int(top, "communities", data.get("communities")),
+        communities=parse_communities(top, data.get("communities"), folder),
         residents_per_agent=_optional_int(top, "residents_per_agent", data.get("residents_per_agent")),
         spinup_months=_optional_int(top, "spinup_months", data.get("spinup_months")),
         common_random_numbers=_check_bool(top, "common_random_numbers",
@@ -496,4 +540,5 @@ def _with_points(spec: ExperimentSpec) -> ExperimentSpec:
     return replace(spec, points=tuple(design_points(spec)))
 
 
-__all__ = ["Design", "ExperimentSpec", "Scenario", "SpecError", "load_spec", "parse_spec"]
+__all__ = ["Design", "ExperimentSpec", "Scenario", "SpecError", "communities_record", "load_spec",
+           "parse_communities", "parse_spec"]

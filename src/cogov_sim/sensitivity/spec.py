@@ -15,7 +15,8 @@ A spec file::
     scenario = "baseline"             # preset giving every value that does not vary
     months = 60
     residents = 1000
-    communities = 20
+    communities = 20                  # equal communities, or a community table's name or
+                                      # CSV path (relative to this file)
     common_random_numbers = true      # replication r of every point shares a seed
     outcomes = ["participation_rate:final", "happiness_index:mean"]
     over_time = ["participation_rate"]   # indices per simulated year
@@ -40,7 +41,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..experiment.spec import SIZE_KEYS, spec_size
+from ..communities import CommunityTable
+from ..experiment.spec import SIZE_KEYS, communities_record, parse_communities, spec_size
 from ..params import ParameterError, suggest
 from ..params import spec as param_spec
 from ..specfile import read_toml
@@ -77,7 +79,7 @@ class SASpec:
     scenario: str = "baseline"
     months: int | None = None
     residents: int | None = None
-    communities: int | None = None
+    communities: int | CommunityTable | None = None
     residents_per_agent: int | None = None
     spinup_months: int | None = None
     common_random_numbers: bool = True
@@ -101,6 +103,7 @@ class SASpec:
         """The spec as plain data (recorded in the manifest), ``scramblings`` resolved
         (1, or :data:`~.analysis.TOLERANCE_SCRAMBLINGS` with a tolerance)."""
         out = self._raw()
+        out["communities"] = communities_record(self.communities)
         if out["scramblings"] is None:
             out["scramblings"] = TOLERANCE_SCRAMBLINGS if self.tolerance is not None else 1
         return out
@@ -109,6 +112,7 @@ class SASpec:
         """The spec as given (``scramblings`` may be None: not given)."""
         out = asdict(self)
         out.pop("source")
+        out["communities"] = self.communities  # the table itself, not asdict's copy of it
         for key in ("outcomes", "over_time"):
             if out[key] is not None:
                 out[key] = list(out[key])
@@ -121,6 +125,7 @@ class SASpec:
         out = self.to_dict()
         for key in IDENTITY_EXCLUDED:
             out.pop(key)
+        out["communities"] = communities_record(self.communities, identity=True)
         return out
 
     def fingerprint(self) -> str:
@@ -139,7 +144,7 @@ class SASpec:
     def problem(self) -> Problem:
         return self._derived("problem", lambda: model_problem(self.levers))
 
-    def size(self) -> dict[str, int]:
+    def size(self) -> dict[str, Any]:
         return spec_size(self)
 
     def base_params(self):  # noqa: ANN201 - Params
@@ -175,11 +180,11 @@ def load_spec(path: str | Path) -> SASpec:
     """Read and validate a sensitivity spec file (one-line :class:`SensitivityError`)."""
     path = Path(path)
     data = read_toml(path, SensitivityError)
-    return parse_spec(data, source=str(path), default_name=path.stem)
+    return parse_spec(data, source=str(path), default_name=path.stem, folder=path.parent)
 
 
 def parse_spec(data: Mapping[str, Any], source: str = "<spec>", default_name: str | None = None,
-               cli: set[str] | None = None) -> SASpec:
+               cli: set[str] | None = None, folder: Path | None = None) -> SASpec:
     """Validate a spec given as a mapping; every problem is one line naming file and key.
 
     The whole analysis is planned here (problem, outcomes, sample sizes, budget, base
@@ -216,7 +221,9 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>", default_name: st
                 raise fail(key, f"{value!r}: expected a whole number >= {low}")
             values[key] = value
     for key in SIZE_KEYS:
-        if key in data:
+        if key == "communities" and key in data:
+            values[key] = parse_communities(_Place(source), data[key], folder)
+        elif key in data:
             values[key] = _size(key, data[key], fail)
     if "tolerance" in data:
         tol = data["tolerance"]
@@ -259,6 +266,16 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>", default_name: st
     spec = SASpec(source=source, **values)
     _check_whole(spec, cli)
     return spec
+
+
+class _Place:
+    """Where the ``communities`` key is, for :func:`parse_communities`' messages."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def error(self, message: str) -> SensitivityError:
+        return SensitivityError(f"{self.source}: {message}")
 
 
 def _size(key: str, value: Any, fail: Any) -> int:

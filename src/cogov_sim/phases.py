@@ -47,7 +47,9 @@ class UnseenCases:
     month to month the way the sample's own cases go: new ones arrive at the township's
     rate per resident of newly reported problems (``common.unseen`` of it), are referred
     as the community's referral share and its residents' acceptance say, are resolved at
-    the community's (and field's) success chance, escalated at the sample's monthly
+    the community's (and field's) success chance for one of them (``requests.coverage``
+    with one more case: a Poisson number of cases is more often large when the caseload
+    is), escalated at the sample's monthly
     escalation rate and solved by consultations like the sample's; a referred case whose
     organizations are gone waits, as the sample's does. So a community whose committee or
     organizations fall behind carries more of them, as it would carry more real cases.
@@ -339,8 +341,11 @@ def requests_handled(m: CoGovModel) -> None:
     pop.trust_government = trust.gain(pop.trust_government, mask & (pop.issue_route == 2),
                                       trust.RESOLVED_GAIN)
     _credit_orgs(m, served_ck, p_so)
-    hidden.committee *= 1.0 - p_com[:, None]
-    hidden.organizations *= 1.0 - p_so
+    if k > 1:  # an unseen case's chance: one more case than the sample's (requests.coverage)
+        hidden.committee *= 1.0 - requests.committee_success(now.case_hours, cases_c + 1.0,
+                                                             hidden.committee.sum(axis=1))[:, None]
+        hidden.organizations *= 1.0 - requests.so_success(cap, cases_ck + 1.0, qual,
+                                                          hidden.organizations)
     pop.issue_dim[solved] = -1
     pending = open_[~done]
     pop.issue_age[pop.issue_dim >= 0] += 1

@@ -96,7 +96,11 @@ def test_committees_rate_government_from_their_experience() -> None:
 def test_trust_in_organizations_decides_referrals_and_volunteering() -> None:
     low, high = {"initial_trust_so": 0.05}, {"initial_trust_so": 0.9}
     assert (paired("taicang_2_0", "referral_acceptance", low, high) > 0.2).all()
-    assert (paired("taicang_2_0", "volunteer_rate", low, high) > 0).all()
+    # the volunteering gain is small (about 0.004) beside one seed's noise: ten paired
+    # seeds, the 95 % confidence interval of the mean gain above zero
+    gain = np.array([run("taicang_2_0", s, **high)["volunteer_rate"]
+                     - run("taicang_2_0", s, **low)["volunteer_rate"] for s in range(11, 21)])
+    assert gain.mean() - 2.262 * gain.std(ddof=1) / np.sqrt(gain.size) > 0, gain
 
 
 def test_trust_in_government_decides_escalation() -> None:

@@ -83,6 +83,10 @@ class CoGovModel(mesa.Model):
         """Township counts per resident that complete a sample's counts (k > 1)."""
         self.unseen = phases.UnseenCases.none(p.n_communities)
         """Open cases of the residents the sample does not see (k > 1)."""
+        self.unseen_rng = _side_stream(self.rng)
+        """Draws for the residents the sample does not see (k > 1), on a stream of their
+        own: their number varies with the state, and on ``rng`` they would shift every
+        later draw, so paired runs (common random numbers) would drift apart sooner."""
         self.population = Population(p, self.rng)
         self.adjacency = network.small_world(self.rng, self.population.starts,
                                              self.population.sizes, p.network_degree,
@@ -226,6 +230,14 @@ class CoGovModel(mesa.Model):
     @property
     def so_per_10k(self) -> float:
         return float(1e4 * safe_div(self.orgs.view("alive").sum(), self.params.n_residents))
+
+
+def _side_stream(rng: np.random.Generator) -> np.random.Generator:
+    """A generator independent of ``rng``, derived from the same seed (``rng`` untouched)."""
+    seq = rng.bit_generator.seed_seq
+    assert isinstance(seq, np.random.SeedSequence)
+    return np.random.default_rng(np.random.SeedSequence(seq.entropy,
+                                                        spawn_key=(*seq.spawn_key, 2**31 - 1)))
 
 
 def _resolve_seed(seed: Seed | None, rng: Seed | None) -> Seed:

@@ -48,7 +48,9 @@ class UnseenCases:
     month to month the way the sample's own cases go: new ones arrive at the township's
     rate per resident of newly reported problems (``common.unseen`` of it), are referred
     as the community's referral share and its residents' acceptance say, are resolved at
-    the community's (and field's) success chance, escalated at the sample's monthly
+    the community's (and field's) success chance for one of them (``requests.coverage``
+    with one more case: a Poisson number of cases is more often large when the caseload
+    is), escalated at the sample's monthly
     escalation rate and solved by consultations like the sample's; a referred case whose
     organizations are gone waits, as the sample's does. So a community whose committee or
     organizations fall behind carries more of them, as it would carry more real cases.
@@ -214,7 +216,7 @@ def social_orgs_operate(m: CoGovModel) -> None:
     # donations come from the real volunteers: the sample's and the unseen residents'
     vol = group_sum(pop.community, pop.volunteered.astype(float), p.n_communities)
     expected = m.expected.expect("volunteers", pop.k * vol, pop.residents)
-    vol = real_count(m.rng, vol, unseen(expected, pop.k))
+    vol = real_count(m.unseen_rng, vol, unseen(expected, pop.k))
     n_here = group_sum(orgs.view("community"), alive.astype(float), p.n_communities)
     donations = social_orgs.DONATION_PER_VOLUNTEER * safe_div(vol, n_here)[orgs.view("community")]
     fees = orgs.fees_due[: orgs.size] * gov.scale
@@ -298,7 +300,7 @@ def residents_meet_problems(m: CoGovModel) -> None:
     # outsourced part of each (community, field)'s accepted referrals, real residents
     accepted_ck = np.bincount((c * N_DIM + d)[accepted], minlength=n_c * N_DIM).reshape(n_c, N_DIM)
     fee_cases = (safe_div(p.outsourcing_share, share)
-                 * real_count(rng, accepted_ck, hidden_referred))
+                 * real_count(m.unseen_rng, accepted_ck, hidden_referred))
     _invoice_orgs(m, fee_cases)
 
 
@@ -350,8 +352,11 @@ def requests_handled(m: CoGovModel) -> None:
     pop.trust_government = trust.gain(pop.trust_government, mask & (pop.issue_route == 2),
                                       trust.RESOLVED_GAIN)
     _credit_orgs(m, served_ck, p_so)
-    hidden.committee *= 1.0 - p_com[:, None]
-    hidden.organizations *= 1.0 - p_so
+    if k > 1:  # an unseen case's chance: one more case than the sample's (requests.coverage)
+        hidden.committee *= 1.0 - requests.committee_success(now.case_hours, cases_c + 1.0,
+                                                             hidden.committee.sum(axis=1))[:, None]
+        hidden.organizations *= 1.0 - requests.so_success(cap, cases_ck + 1.0, qual,
+                                                          hidden.organizations)
     pop.issue_dim[solved] = -1
     pending = open_[~done]
     pop.issue_age[pop.issue_dim >= 0] += 1
@@ -439,15 +444,21 @@ def consultations_held(m: CoGovModel) -> None:
 def _solve_shared(m: CoGovModel, reach: np.ndarray) -> None:
     """Successful consultations tackle their neighbourhoods' most common open problem (the
     real residents' count: the sample's completed with the unseen residents', whose
-    maximum a handful of agents would miss); ``reach`` is the share of each community's
-    neighbourhoods whose meeting succeeded."""
+    maximum a handful of agents would miss; their requests with the committee or referred
+    are the community's own, ``UnseenCases``, so a community's backlog still sets its
+    agenda); ``reach`` is the share of each community's neighbourhoods whose meeting
+    succeeded."""
     pop, n_c = m.population, m.params.n_communities
     open_ = pop.issue_dim >= 0
-    counts = np.bincount(pop.community[open_] * N_DIM + pop.issue_dim[open_],
-                         minlength=n_c * N_DIM).reshape(n_c, N_DIM).astype(float)
-    # the most common open problem among the real residents, not among a few agents
-    expected = m.expected.expect("open_problems", pop.k * counts, pop.residents)
-    counts = real_count(m.rng, counts, unseen(expected, pop.k))
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(pop.community[mask] * N_DIM + pop.issue_dim[mask],
+                           minlength=n_c * N_DIM).reshape(n_c, N_DIM).astype(float)
+    counts = count(open_)
+    # unreported or escalated problems: the township's rate; requests held: the community's
+    other = counts - count(open_ & pop.issue_reported & (pop.issue_route < 2))
+    expected = m.expected.expect("open_problems", pop.k * other, pop.residents)
+    counts = real_count(m.unseen_rng, counts, unseen(expected, pop.k) + m.unseen.committee
+                        + m.unseen.organizations)
     agenda = np.where(counts.sum(axis=1) > 0, counts.argmax(axis=1),
                       m.rng.integers(0, N_DIM, size=n_c))
     rows = np.flatnonzero(reach > 0)

@@ -151,6 +151,10 @@ def coverage(capacity: FloatArray, cases: FloatArray, hidden: FloatArray | float
     reaches. (Shrinking the lumped count toward its expectation by 1/√k would match the
     variance but keep the lumps' skew: one agent's case where 3 are expected would still
     read as 9.7 cases at 1:50, enough to congest an organization of 6.)
+
+    The chance of one of the unseen cases is ``coverage(capacity, cases + 1, hidden)``: a
+    Poisson number P of them is more often large when the caseload is, and
+    E[P min(1, c / (n + P))] = hidden × E[min(1, c / (n + 1 + P))].
     """
     cap = np.asarray(capacity, dtype=float)
     n = np.asarray(cases, dtype=float)

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 import numpy as np
@@ -308,6 +308,19 @@ def keeps_finished_runs() -> Iterator[None]:
         raise
 
 
+def report_sweep(result: Any, text: str) -> int:
+    """Print a finished sweep (experiment, ablation): its text, notes, what ran, where the
+    tables and figures are, and failed runs; the exit status (1 if any run failed)."""
+    report = result.report
+    click.echo(text)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"\n{len(report.done)} run(s) done, {len(report.skipped)} already done, "
+               f"{len(report.failed)} failed, {report.seconds:.1f} s → {result.folder}")
+    click.echo(f"tables: {result.folder / 'tables'}   figures: {result.folder / 'figures'}")
+    return 1 if echo_failures(report.failed, result.folder) else 0
+
+
 def echo_failures(failed: dict[str, str], folder: Path) -> bool:
     """Print each failed run's last error line and one summary line; True if any failed."""
     if not failed:
@@ -376,14 +389,7 @@ def experiment(spec_file: Path, executor_kind: str, workers: int | None,
     executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
     with keeps_finished_runs(), closing(executor):
         result = run_experiment(spec, out=out, executor=executor)
-    report = result.report
-    click.echo(result.text())
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
-    click.echo(f"\n{len(report.done)} run(s) done, {len(report.skipped)} already done, "
-               f"{len(report.failed)} failed, {report.seconds:.1f} s → {result.folder}")
-    click.echo(f"tables: {result.folder / 'tables'}   figures: {result.folder / 'figures'}")
-    return 1 if echo_failures(report.failed, result.folder) else 0
+    return report_sweep(result, result.text())
 
 
 @cli.command()
@@ -552,14 +558,7 @@ def ablate(show_list: bool, scenarios: tuple[str, ...], mechanisms: tuple[str, .
     executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
     with keeps_finished_runs(), closing(executor):
         result = run_ablation(**arguments, out=out, executor=executor)
-    report = result.report
-    click.echo(result.text(lang))
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
-    click.echo(f"\n{len(report.done)} run(s) done, {len(report.skipped)} already done, "
-               f"{len(report.failed)} failed, {report.seconds:.1f} s → {result.folder}")
-    click.echo(f"tables: {result.folder / 'tables'}   figures: {result.folder / 'figures'}")
-    return 1 if echo_failures(report.failed, result.folder) else 0
+    return report_sweep(result, result.text(lang))
 
 
 @cli.command()

@@ -199,7 +199,7 @@ def _md(text: str) -> str:
 
 
 def write_table(mutants: list[Mutant], done: dict[str, dict], fp: str, seed_base: int,
-                selection: str, deselect: list[str]) -> None:
+                selection: str, deselect: list[str], total: int) -> None:
     rows, killed, survived = [], 0, 0
     for m in mutants:
         r = done.get(m.key)
@@ -216,7 +216,7 @@ def write_table(mutants: list[Mutant], done: dict[str, dict], fp: str, seed_base
         mutant = m.kind if m.kind == "x1.5" else ("zero" if r["value"] == 0 else f"inert {r['value']:g}")
         rows.append(f"| `{m.module}.{m.name}` | {m.original:g} | {mutant} = {r['value']:g} | {verdict} | "
                     f"{_md(r['note'])} |")
-    complete = len(rows) == len(mutants) and selection == "all modules of rules/"
+    complete = len(rows) == total
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                 text=True).stdout.strip() or "unknown"
@@ -226,9 +226,11 @@ def write_table(mutants: list[Mutant], done: dict[str, dict], fp: str, seed_base
         "# Mutation audit of the rules' constants",
         "",
         ("**PARTIAL** — " if not complete else "")
-        + f"{len(rows)} of {len(mutants)} mutants ({selection}); written by "
+        + f"{len(rows)} of the {total} mutants of rules/ ({selection}); written by "
         f"`benchmarks/mutation_audit.py` on {dt.date.today().isoformat()}, commit {commit}, "
-        f"sources-and-tests fingerprint `{fp}`, seed base {seed_base}.",
+        f"sources-and-tests fingerprint `{fp}`, seed base {seed_base}."
+        + ("" if complete else " `benchmarks/mutation_audit.py` without `--only` runs the rest "
+           "(it resumes from `mutation_audit.jsonl` while sources and tests are unchanged)."),
         "",
         f"Killed: {killed}. Survived: {survived}. A mutant sets one constant of `cogov_sim.rules` "
         "to zero (or, where zero breaks the model, to an inert tiny value) or multiplies it by 1.5; "
@@ -278,7 +280,8 @@ def main() -> None:
     todo = [m for m in mutants if m.key not in done]
     print(f"{len(mutants)} mutants, {len(mutants) - len(todo)} stored, {len(todo)} to run "
           f"(fingerprint {fp})", flush=True)
-    write_table(mutants, done, fp, args.seed_base, selection, args.deselect)
+    total = 2 * len(every)
+    write_table(mutants, done, fp, args.seed_base, selection, args.deselect, total)
     if todo and not args.no_baseline:
         print("unmutated tests ...", flush=True)
         failed, detail = run_tests(None, args.seed_base, args.timeout, args.deselect)
@@ -292,7 +295,7 @@ def main() -> None:
             with RESULTS.open("a", encoding="utf-8") as f:  # one line per mutant: resumable
                 f.write(json.dumps(r) + "\n")
             done[m.key] = r
-            write_table(mutants, done, fp, args.seed_base, selection, args.deselect)
+            write_table(mutants, done, fp, args.seed_base, selection, args.deselect, total)
             print(f"[{i}/{len(todo)}] {m.module}.{m.name} {m.kind}: "
                   f"{r['killed_by'] or 'SURVIVED'} ({r['seconds']:.0f} s)", flush=True)
 

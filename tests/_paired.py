@@ -209,7 +209,7 @@ def assert_increases(effect: Effect, min_effect: float = 0.0) -> None:
 
 def assert_decreases(effect: Effect, min_effect: float = 0.0) -> None:
     """B lowers the outcome by more than ``min_effect``: the interval lies below ``-min_effect``."""
-    assert_below(effect, -min_effect)
+    assert_below(effect, 0.0 - min_effect)  # not -0.0, which messages print as "-0"
 
 
 def assert_between(effect: Effect, low: float, high: float) -> None:

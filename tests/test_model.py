@@ -129,7 +129,8 @@ def test_one_way_evaluation_decouples_scores_from_residents() -> None:
 
 def test_underfunded_budget_scales_social_workers_and_payments() -> None:
     """When committed spending exceeds the budget, only what is paid for is delivered."""
-    base = {"n_residents": 800, "n_communities": 4, "months": 12, "social_workers_per_1000": 2.0}
+    base = {"n_residents": 800, "n_communities": 4, "months": 12, "social_workers_per_1000": 2.0,
+            "spinup_months": 0}  # month 1 is the first: same draws so far
     rich = simulate(Params(**base, budget_per_resident=3000.0), 1)
     poor = simulate(Params(**base, budget_per_resident=10.0), 1)
     assert (poor["spend_total"] < rich["spend_total"]).all()

@@ -125,7 +125,7 @@ def test_twin_experiment_calibrates_known_values_back(tmp_path: Path) -> None:
     obs = observed.verdicts.set_index("pattern")["mean"]
     bands = {"C1": [obs["C1"] * 0.9, obs["C1"] * 1.1],
              "C2": [obs["C2"] - 0.07, obs["C2"] + 0.07]}
-    spec = parse_calibration({"name": "twin", "root_seed": 5, "replications": 1, "n": 120,
+    spec = parse_calibration({"name": "twin", "root_seed": 5, "replications": 1, "n": 240,
                               **size, "targets": ["C1", "C2"], "bands": bands,
                               "parameters": {"admin_task_load": [40, 300],
                                              "staff_per_committee": [4, 20]}})

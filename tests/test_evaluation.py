@@ -113,3 +113,18 @@ def test_cutting_each_score_moves_a_headline_outcome(mechanism: str) -> None:
             if low > 0 or high < 0:
                 moved.append((scenario, outcome, round(low, 4), round(high, 4)))
     assert moved, f"cutting {mechanism} moved no headline outcome"
+
+
+def test_scores_carry_the_stated_observation_error() -> None:
+    """The scores are observations, not the conduct itself: the government's score differs
+    from what the committee did by inspection error (two findings, each with standard
+    deviation INSPECTION_NOISE, weighted 0.6 / 0.4), and each rating of a department from
+    its conduct by RATING_NOISE. Zeroing either constant fails this test."""
+    from cogov_sim.rules import evaluation
+
+    com = one_run("taicang_3_0", 7, n_residents=60000, n_communities=24).committees
+    gov_error = com.gov_score - com.fulfilment
+    expected = evaluation.INSPECTION_NOISE * np.hypot(evaluation.SCORE_TIMELY, 1 - evaluation.SCORE_TIMELY)
+    assert 0.5 * expected < gov_error.std() < 1.6 * expected
+    rating_error = (com.rating_of_government - com.conduct_of_departments).ravel()
+    assert 0.8 * evaluation.RATING_NOISE < rating_error.std() < 1.2 * evaluation.RATING_NOISE

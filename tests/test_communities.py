@@ -311,3 +311,37 @@ def test_sensitivity_and_discovery_specs_take_a_table(tmp_path: Path) -> None:
     assert disc.base_params().communities.rows == 3
     assert disc.identity()["size"]["communities"]["sha256"] == load_communities(
         tmp_path / "t.csv").sha256
+
+
+def test_ablate_takes_a_table_by_path_or_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``cogov-sim ablate --communities FILE`` builds every run's township from the table
+    (``--residents`` scales it), records the table in the manifest, and a number still
+    means equal communities; the API takes a table's name."""
+    from cogov_sim.ablation import ablation_spec
+
+    table = write(tmp_path, TABLE)
+    Recording.built.clear()
+    monkeypatch.setattr(runner_mod, "CoGovModel", Recording)
+    out = tmp_path / "a"
+    assert main(["ablate", "--scenario", "taicang_3_0", "--mechanism", "habit", "--replications", "2",
+                 "--communities", str(table), "--residents", "10000", "--months", "2",
+                 "--spinup-months", "0", "--out", str(out)]) == 0
+    assert len(Recording.built) == 4  # intact and cut, two replications each
+    for model in Recording.built:
+        np.testing.assert_array_equal(model.population.residents, [6000, 3000, 1000])
+    man = json.loads((out / "manifest.json").read_text())
+    assert man["ablation"]["size"]["communities"]["sha256"] == load_communities(table).sha256
+    spec = ablation_spec(["baseline"], ["habit"], 2, communities=DEFAULT)
+    assert spec.params("baseline").n_communities == len(load_communities(DEFAULT).names)
+    assert spec.params("baseline").n_residents == sum(load_communities(DEFAULT).residents)
+    assert ablation_spec(["baseline"], ["habit"], 2, communities=4).params("baseline").n_communities == 4
+
+
+def test_ablate_with_a_bad_table_is_one_line_exit_2_and_nothing_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "name,residents\nonly,abc\n", "bad.csv")
+    out = tmp_path / "never"
+    assert main(["ablate", "--communities", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and str(path) in err
+    assert not out.exists()

@@ -339,6 +339,22 @@ def test_ema_adapter_replications_equal_our_runner(tmp_path: Path) -> None:
         assert np.allclose(results[f"{name}_mean"], expected.mean(axis=1))
 
 
+def test_ema_adapter_keeps_a_community_table(tmp_path: Path) -> None:
+    """A township built from a community table stays that township in every EMA run."""
+    pytest.importorskip("ema_workbench")
+    from cogov_sim.ema import ema_model
+    from cogov_sim.presets import load_preset
+
+    table = tmp_path / "t.csv"
+    table.write_text("name,residents\nbig,900\nsmall,300\n", encoding="utf-8")
+    model = ema_model(levers=["list_strictness"], outcomes=["participation_rate"],
+                      base=load_preset("taicang_1_0", communities=table, months=2),
+                      replications=1)
+    seen = model.function.base
+    assert seen.communities is not None and seen.n_communities == 2
+    assert list(seen.replace(list_strictness=0.5).communities.residents) == [900, 300]
+
+
 def test_python_number_accepts_numpy_scalars() -> None:
     from cogov_sim.ema import python_number
     from cogov_sim.params import ParameterError

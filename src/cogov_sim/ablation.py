@@ -46,7 +46,8 @@ from .experiment.api import NO_CJK_FONT, KeepColumns
 from .experiment.executors import Executor
 from .experiment.runner import RunReport, Task, load_outcomes, load_status, run_tasks
 from .experiment.seeds import derive_seed
-from .experiment.spec import MAX_REPLICATIONS, SpecError
+from .communities import CommunityTable, load_communities
+from .experiment.spec import MAX_REPLICATIONS, SpecError, communities_record
 from .mechanisms import NAMES, mechanism
 from .params import Params, suggest
 from .presets import load_preset, preset_names
@@ -128,14 +129,21 @@ class AblationSpec:
     """``Params`` size names → values (:data:`DEFAULT_SIZE` with the caller's changes)."""
     root_seed: int = ROOT_SEED
     outcomes: tuple[str, ...] = OUTCOMES
+    table: CommunityTable | None = None
+    """The township's community table, if it is built from one (then ``size`` has no
+    ``n_communities``, and ``n_residents``, if given, scales the table)."""
 
     def params(self, scenario: str) -> Params:
-        return load_preset(scenario, **self.size)
+        return load_preset(scenario, **self.size, **({} if self.table is None
+                                                    else {"communities": self.table}))
 
     def identity(self) -> dict[str, Any]:
         """What defines the runs (compared when a folder is resumed)."""
+        size: dict[str, Any] = dict(sorted(self.size.items()))
+        if self.table is not None:
+            size["communities"] = communities_record(self.table, identity=True)
         return {"scenarios": list(self.scenarios), "mechanisms": list(self.mechanisms),
-                "replications": self.replications, "size": dict(sorted(self.size.items())),
+                "replications": self.replications, "size": size,
                 "root_seed": self.root_seed, "outcomes": list(self.outcomes)}
 
     def fingerprint(self) -> str:
@@ -163,12 +171,15 @@ class AblationSpec:
 
 def ablation_spec(scenarios: Sequence[str] | None = None, mechanisms: Sequence[str] | None = None,
                   replications: int = DEFAULT_REPLICATIONS, *, months: int | None = None,
-                  residents: int | None = None, communities: int | None = None,
+                  residents: int | None = None,
+                  communities: int | str | Path | CommunityTable | None = None,
                   spinup_months: int | None = None, residents_per_agent: int | None = None,
                   root_seed: int = ROOT_SEED) -> AblationSpec:
     """Check the arguments of :func:`run_ablation` and build its spec (nothing is run or
     written). Empty or ``None`` scenarios or mechanisms mean the defaults; repeated names
-    count once.
+    count once. ``communities`` is a whole number of equal communities or a community
+    table (a :class:`~cogov_sim.communities.CommunityTable`, a packaged table's name or a
+    CSV path); with a table, ``residents`` (if given) scales it.
 
     Raises
     ------
@@ -200,6 +211,10 @@ def ablation_spec(scenarios: Sequence[str] | None = None, mechanisms: Sequence[s
         raise AblationError(f"--replications {replications}: expected at most {MAX_REPLICATIONS:,}")
     if isinstance(root_seed, bool) or not isinstance(root_seed, int) or root_seed < 0:
         raise AblationError(f"--seed {root_seed}: expected a non-negative whole number")
+    table = None
+    if isinstance(communities, (str, Path, CommunityTable)):
+        table = load_communities(communities)  # a bad file: one line (ParameterError)
+        communities = None
     given = {"months": months, "n_residents": residents, "n_communities": communities,
              "spinup_months": spinup_months, "residents_per_agent": residents_per_agent}
     options = {"months": "--months", "n_residents": "--residents",
@@ -209,7 +224,11 @@ def ablation_spec(scenarios: Sequence[str] | None = None, mechanisms: Sequence[s
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise AblationError(f"{options[key]} {value!r}: expected a whole number")
     size = {**DEFAULT_SIZE, **{k: v for k, v in given.items() if v is not None}}
-    spec = AblationSpec(names, cuts, replications, size, root_seed)
+    if table is not None:  # the table sets the communities and, unless told, the residents
+        size.pop("n_communities")
+        if residents is None:
+            size.pop("n_residents")
+    spec = AblationSpec(names, cuts, replications, size, root_seed, table=table)
     for name in names:
         spec.params(name)  # sizes out of range: one line now, before anything is written
     return spec
@@ -261,7 +280,8 @@ class AblationResult:
 def run_ablation(scenarios: Sequence[str] | None = None, mechanisms: Sequence[str] | None = None,
                  replications: int = DEFAULT_REPLICATIONS, out: str | Path | None = None, *,
                  months: int | None = None, residents: int | None = None,
-                 communities: int | None = None, spinup_months: int | None = None,
+                 communities: int | str | Path | CommunityTable | None = None,
+                 spinup_months: int | None = None,
                  residents_per_agent: int | None = None, root_seed: int = ROOT_SEED,
                  workers: int = 1, executor: Executor | None = None,
                  progress: bool | None = None, figures: bool = True) -> AblationResult:
@@ -281,7 +301,9 @@ def run_ablation(scenarios: Sequence[str] | None = None, mechanisms: Sequence[st
         what is run and the package version). A folder holding this ablation is resumed:
         only missing runs are done.
     months, residents, communities, spinup_months, residents_per_agent
-        Size of every run (default :data:`DEFAULT_SIZE`; see there why).
+        Size of every run (default :data:`DEFAULT_SIZE`; see there why). ``communities``
+        is a number of equal communities or a community table (its name, a CSV path or a
+        :class:`~cogov_sim.communities.CommunityTable`), which ``residents`` scales.
     root_seed
         Root of the seed tree.
     workers

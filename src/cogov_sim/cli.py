@@ -77,6 +77,15 @@ def size_overrides(months: int | None, residents: int | None,
     return {k: v for k, v in given.items() if v is not None}
 
 
+def whole_or_table(text: str) -> int | str:
+    """A ``--communities`` value: a whole number of equal communities, else a community
+    table's name or path (checked where it is loaded)."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
 def communities_option(text: str | None, sets: dict[str, float | int]) -> tuple[int | None, object]:
     """``--communities``: a whole number (that many equal communities, as ``n_communities``)
     or a community table's name or path. Given neither it nor ``--set n_communities``, the
@@ -86,10 +95,8 @@ def communities_option(text: str | None, sets: dict[str, float | int]) -> tuple[
 
     if text is None:
         return None, (None if "n_communities" in sets else load_communities(DEFAULT))
-    try:
-        return int(text), None
-    except ValueError:
-        return None, load_communities(text)
+    value = whole_or_table(text)
+    return (value, None) if isinstance(value, int) else (None, load_communities(value))
 
 
 def merge_overrides(sets: dict[str, float | int],
@@ -528,7 +535,9 @@ def mechanism_listing(lang: str = "en") -> str:
               help="Paired replications per point (at least 2; default 8).")
 @click.option("--months", type=int, default=None, help="Reported months (default 72).")
 @click.option("--residents", type=int, default=None, help="Number of residents (default 20,000).")
-@click.option("--communities", type=int, default=None, help="Number of communities (default 8).")
+@click.option("--communities", default=None, metavar="N|TABLE",
+              help="Number of equal communities (default 8), or a community table: a packaged "
+                   "table's name or a CSV path (then --residents, if given, scales it).")
 @click.option("--spinup-months", type=int, default=None,
               help="Months of pre-reform spin-up, shared by intact and cut runs (default 60).")
 @click.option("--seed", type=int, default=None, help="Root of the seed tree (default 18).")
@@ -539,7 +548,7 @@ def mechanism_listing(lang: str = "en") -> str:
               help="Language of --list and of the printed summary.")
 def ablate(show_list: bool, scenarios: tuple[str, ...], mechanisms: tuple[str, ...],
            replications: int | None, months: int | None, residents: int | None,
-           communities: int | None, spinup_months: int | None, seed: int | None,
+           communities: str | None, spinup_months: int | None, seed: int | None,
            executor_kind: str, workers: int | None, scheduler: str | None, out: Path | None,
            lang: str) -> int:
     """Cut each registered mechanism in turn and measure what it does: paired runs against
@@ -551,7 +560,8 @@ def ablate(show_list: bool, scenarios: tuple[str, ...], mechanisms: tuple[str, .
     from .ablation import ablation_spec, run_ablation
 
     given = {"scenarios": scenarios, "mechanisms": mechanisms, "replications": replications,
-             "months": months, "residents": residents, "communities": communities,
+             "months": months, "residents": residents,
+             "communities": None if communities is None else whole_or_table(communities),
              "spinup_months": spinup_months, "root_seed": seed}
     arguments = {k: v for k, v in given.items() if v is not None}  # None: the API's default
     ablation_spec(**arguments)  # checked before an executor starts or connects

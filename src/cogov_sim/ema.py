@@ -71,7 +71,8 @@ class ModelFunction:
     evaluator can ship it to workers.
     """
 
-    base: Mapping[str, float | int]
+    base: Params
+    """Every value the levers do not set (its community table too, if it has one)."""
     outcomes: tuple[str, ...]
     horizon: tuple[int, int] | None = None
 
@@ -80,7 +81,7 @@ class ModelFunction:
         from .runner import simulate
 
         changes = {k: python_number(k, v) for k, v in values.items()}
-        params = Params.from_mapping({**self.base, **changes})
+        params = self.base.replace(**changes)
         frame = simulate(params, int(seed))
         start, end = self.horizon or (params.months, params.months)
         row = HorizonMeans(start, end)(frame).iloc[0]
@@ -109,7 +110,9 @@ def ema_model(name: str = "cogov", *,
     base
         A preset name or a :class:`Params`: every value the levers do not set.
     size
-        ``months``, ``n_residents``, ``n_communities`` overrides of the base.
+        ``months``, ``n_residents``, ``n_communities`` overrides of the base, or
+        ``communities``: a community table (its name, a CSV path or a
+        :class:`~cogov_sim.communities.CommunityTable`) kept in every run.
     horizon
         Months ``(first, last)`` averaged into each outcome; default the last month only.
     replications, root_seed
@@ -142,7 +145,7 @@ def ema_model(name: str = "cogov", *,
                              f"{params.months}")
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
         raise ParameterError(f"replications = {replications!r}: expected a whole number >= 1")
-    model = ema.ReplicatorModel(name, function=ModelFunction(params.to_dict(), names, horizon))
+    model = ema.ReplicatorModel(name, function=ModelFunction(params, names, horizon))
     if role not in ("uncertainties", "levers"):
         raise ParameterError(f"role = {role!r}; allowed: uncertainties, levers")
     setattr(model, role, [_parameter(ema, k, lo, hi) for k, (lo, hi) in ranges.items()])

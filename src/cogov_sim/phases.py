@@ -45,13 +45,13 @@ class UnseenCases:
     At one agent per k residents each agent is one real resident and the other k − 1 it
     stands for are not observed; where a caseload meets a capacity (``requests.coverage``)
     their cases count as a Poisson number with these means. The means are carried from
-    month to month the way the sample's own cases go: new ones arrive at the township's
-    rate per resident of newly reported problems (``common.unseen`` of it), are referred
+    month to month the way the sample's own cases go: new ones arrive at the community's
+    recent rate per resident of newly reported problems (``common.unseen`` of it), are referred
     as the community's referral share and its residents' acceptance say, are resolved at
     the community's (and field's) success chance for one of them (``requests.coverage``
     with one more case: a Poisson number of cases is more often large when the caseload
-    is), escalated at the sample's monthly
-    escalation rate and solved by consultations like the sample's; a referred case whose
+    is), escalated at the monthly
+    escalation rate of the sample's cases in their community and solved by consultations like the sample's; a referred case whose
     organizations are gone waits, as the sample's does. So a community whose committee or
     organizations fall behind carries more of them, as it would carry more real cases.
     All zero at one agent per resident. Kept on the model (``model.unseen``)."""
@@ -66,12 +66,16 @@ class UnseenCases:
 
 @dataclass(slots=True)
 class ExpectedCounts:
-    """The township's counts per resident, averaged over recent months
+    """Each community's counts per resident, averaged over recent months
     (``common.SAMPLE_MEMORY``), kept on the model across months (``model.expected``): the
     expectations from which the residents a sample does not see are completed
-    (``common.unseen``). Pooled over the township because one community's own count, at a
-    coarse sample, is a few agents a month. Counts are of real residents (agents times
-    k); only their use depends on k, so at one agent per resident they change nothing.
+    (``common.unseen``). Per community, not pooled over the township: communities differ
+    (committees' staff, capability and visits, residents' trust), and a pooled rate gives
+    a slow community the cases of a quick one; where cases meet a committee's capacity
+    that misallocation lowered resolution at 1:10 by 0.05 (``benchmarks/sample_rate.md``).
+    Averaging over months keeps a coarse sample's few agents a month from making the
+    expectation jump. Counts are of real residents (agents times k); only their use
+    depends on k, so at one agent per resident they change nothing.
     """
 
     rates: dict[str, FloatArray] = field(default_factory=dict)
@@ -80,10 +84,11 @@ class ExpectedCounts:
         """Expected count per community (``counted`` of shape (communities,)) or per
         community and kind ((communities, kinds): a rate per kind) from the months before;
         then this month's ``counted`` (real residents) is taken into the rate ``name``."""
-        rate = counted.sum(axis=0) / residents.sum()
+        r = residents if counted.ndim == 1 else residents[:, None]
+        rate = counted / r
         before = self.rates.get(name, rate)
         self.rates[name] = toward(before, rate, 1.0 / SAMPLE_MEMORY)
-        return before * (residents if counted.ndim == 1 else residents[:, None])
+        return before * r
 
 
 @dataclass(slots=True)
@@ -376,9 +381,7 @@ def requests_handled(m: CoGovModel) -> None:
     now.add("mediation_escalated",
             np.count_nonzero((pop.issue_route[up] == 1) & (pop.issue_dim[up] == MEDIATION)) * k)
     for route, held in ((0, hidden.committee), (1, hidden.organizations)):
-        # the unseen residents' pending cases escalate at the sample's rate
-        held *= 1.0 - safe_div(np.count_nonzero(pop.issue_route[up] == route),
-                               np.count_nonzero(pop.issue_route[pending] == route))
+        held *= 1.0 - escalation_rates(pop.community, pop.issue_route, pending, up, route, n_c)[:, None]
     pop.issue_route[up] = 2
     esc = np.zeros(pop.n, dtype=bool)
     esc[up] = True
@@ -387,6 +390,19 @@ def requests_handled(m: CoGovModel) -> None:
 
 
 MEDIATION = requests.FIELDS.index("mediation")
+
+
+def escalation_rates(community: np.ndarray, route: np.ndarray, pending: np.ndarray,
+                     up: np.ndarray, which: int, n_communities: int) -> np.ndarray:
+    """Per community, the share of the sample's ``pending`` cases on route ``which`` that
+    escalated this month (``up``): the rate at which the unseen residents' pending cases
+    there escalate (``UnseenCases``). Per community, not pooled: a congested community's
+    cases are older and escalate more; pooled, its unseen cases piled up (resolution fell
+    by 0.05 at 1:10 in shanghai, ``benchmarks/sample_rate.md``). Zero where none wait."""
+    went = up[route[up] == which]
+    waiting = pending[route[pending] == which]
+    return safe_div(group_sum(community[went], None, n_communities),
+                    group_sum(community[waiting], None, n_communities))
 
 
 def _credit_orgs(m: CoGovModel, demand_ck: np.ndarray, p_so: np.ndarray) -> None:
@@ -454,7 +470,7 @@ def _solve_shared(m: CoGovModel, reach: np.ndarray) -> None:
         return np.bincount(pop.community[mask] * N_DIM + pop.issue_dim[mask],
                            minlength=n_c * N_DIM).reshape(n_c, N_DIM).astype(float)
     counts = count(open_)
-    # unreported or escalated problems: the township's rate; requests held: the community's
+    # unreported or escalated problems: the community's recent rate; requests held: its own
     other = counts - count(open_ & pop.issue_reported & (pop.issue_route < 2))
     expected = m.expected.expect("open_problems", pop.k * other, pop.residents)
     counts = real_count(m.unseen_rng, counts, unseen(expected, pop.k) + m.unseen.committee

@@ -19,6 +19,7 @@ from typing import Any
 import solara
 from mesa.visualization import Slider, SolaraViz
 
+from ..communities import DEFAULT
 from ..model import CoGovModel
 from ..params import ParamSpec, param_specs
 from ..presets import preset_names, preset_values
@@ -26,10 +27,11 @@ from ..viz import live
 from ..viz.labels import cjk_font, param_label, scenario_label, unit_label
 from . import LANG_ENV
 
-SIZES: dict[str, int] = {"n_residents": 18_000, "n_communities": 12, "residents_per_agent": 10,
-                         "spinup_months": 36, "months": 240}
-"""A small township, so that a step is instant: 1,800 resident agents in 12 communities,
-a three-year spin-up, twenty reported years at most."""
+SIZES: dict[str, int | str] = {"n_residents": 20_000, "communities": DEFAULT,
+                               "residents_per_agent": 10, "spinup_months": 36, "months": 240}
+"""A small township, so that a step is instant: the default township's 20 communities of
+unequal sizes (:data:`cogov_sim.communities.DEFAULT`) scaled to 20,000 residents, 2,000
+resident agents, a three-year spin-up, twenty reported years at most."""
 START_PRESET = "taicang_1_0"
 SEED = 42
 TEXT = {

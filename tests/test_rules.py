@@ -302,6 +302,22 @@ def test_drawn_seats_survive_a_coarse_sample() -> None:
     assert few[0] + few[1] == 50 and few[1] == 48  # at most every agent, drawn seats first
 
 
+def test_activists_are_the_same_agents_at_every_meeting() -> None:
+    """0.36 activist agent seats a meeting (1:50): with each community's fixed draw, a
+    community seats one activist agent at every meeting or at none, in 36 % of
+    communities; so the agents who attend within a year stand for 0.36 × 50 residents, as
+    the same keenest residents do at 1:1 (fresh rounding each meeting seated one agent in
+    1 − 0.64^12 = 99.5 % of communities within a year). Drawn seats stay fresh."""
+    draw = rng(7).random(4000)
+    meetings = np.ones(4000, dtype=np.int64)
+    year = np.array([consultation.agent_seats(rng(i), meetings, 30, 0.4, 50,
+                                              np.full(4000, 60), draw) for i in range(12)])
+    active, drawn = year[:, 0], year[:, 1]
+    assert (active == active[0]).all()  # the same every month
+    assert (active[0] > 0).mean() == pytest.approx(0.36, abs=0.03)
+    assert (drawn > 0).any(axis=0).mean() == pytest.approx(1 - 0.76**12, abs=0.03)
+
+
 def test_seats_split_between_activists_and_random_draw() -> None:
     community = np.repeat(np.arange(3), 100)
     prop = np.tile(np.linspace(0, 1, 100), 3)

@@ -87,6 +87,9 @@ class CoGovModel(mesa.Model):
         """Draws for the residents the sample does not see (k > 1), on a stream of their
         own: their number varies with the state, and on ``rng`` they would shift every
         later draw, so paired runs (common random numbers) would drift apart sooner."""
+        self.activist_draw = self.unseen_rng.random(p.n_communities)
+        """Per community, the fixed uniform that rounds its activists' seats in agents
+        (``consultation.agent_seats``): the keenest residents return to every meeting."""
         self.population = Population(p, self.rng)
         self.adjacency = network.small_world(self.rng, self.population.starts,
                                              self.population.sizes, p.network_degree,

@@ -74,18 +74,21 @@ class ExpectedCounts:
     a slow community the cases of a quick one; where cases meet a committee's capacity
     that misallocation lowered resolution at 1:10 by 0.05 (``benchmarks/sample_rate.md``).
     Averaging over months keeps a coarse sample's few agents a month from making the
-    expectation jump. Counts are of real residents (agents times k); only their use
+    expectation jump. Where that is still too few (volunteers, whose donations decide
+    whether an organization survives), the rate is pooled over the township. Counts are of real residents (agents times k); only their use
     depends on k, so at one agent per resident they change nothing.
     """
 
     rates: dict[str, FloatArray] = field(default_factory=dict)
 
-    def expect(self, name: str, counted: np.ndarray, residents: np.ndarray) -> np.ndarray:
+    def expect(self, name: str, counted: np.ndarray, residents: np.ndarray,
+               pooled: bool = False) -> np.ndarray:
         """Expected count per community (``counted`` of shape (communities,)) or per
         community and kind ((communities, kinds): a rate per kind) from the months before;
-        then this month's ``counted`` (real residents) is taken into the rate ``name``."""
+        then this month's ``counted`` (real residents) is taken into the rate ``name``.
+        ``pooled``: one rate per resident for the whole township (per kind)."""
         r = residents if counted.ndim == 1 else residents[:, None]
-        rate = counted / r
+        rate = counted.sum(axis=0) / residents.sum() if pooled else counted / r
         before = self.rates.get(name, rate)
         self.rates[name] = toward(before, rate, 1.0 / SAMPLE_MEMORY)
         return before * r
@@ -220,7 +223,9 @@ def social_orgs_operate(m: CoGovModel) -> None:
     orgs.contract[: orgs.size] = contract
     # donations come from the real volunteers: the sample's and the unseen residents'
     vol = group_sum(pop.community, pop.volunteered.astype(float), p.n_communities)
-    expected = m.expected.expect("volunteers", pop.k * vol, pop.residents)
+    # pooled: a community's own few volunteering agents a month at a coarse sample made its
+    # organizations' donations, and so their survival, jump (1:50 had 0.4 more per 10,000)
+    expected = m.expected.expect("volunteers", pop.k * vol, pop.residents, pooled=True)
     vol = real_count(m.unseen_rng, vol, unseen(expected, pop.k))
     n_here = group_sum(orgs.view("community"), alive.astype(float), p.n_communities)
     donations = social_orgs.DONATION_PER_VOLUNTEER * safe_div(vol, n_here)[orgs.view("community")]
@@ -434,7 +439,8 @@ def consultations_held(m: CoGovModel) -> None:
     if not holding.any():
         return
     active, drawn_seats = consultation.agent_seats(rng, meetings, p.consultation_seats,
-                                                   p.random_seat_share, pop.k, pop.sizes)
+                                                   p.random_seat_share, pop.k, pop.sizes,
+                                                   m.activist_draw)
     invited, drawn = consultation.select_seats(rng, pop.community,
                                                holding & (active + drawn_seats > 0),
                                                pop.propensity, active, drawn_seats)

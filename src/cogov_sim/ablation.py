@@ -41,12 +41,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .communities import CommunityTable, load_communities
 from .experiment import compare, store
 from .experiment.api import NO_CJK_FONT, KeepColumns
 from .experiment.executors import Executor
 from .experiment.runner import RunReport, Task, load_outcomes, load_status, run_tasks
 from .experiment.seeds import derive_seed
-from .communities import CommunityTable, load_communities
 from .experiment.spec import MAX_REPLICATIONS, SpecError, communities_record
 from .mechanisms import NAMES, mechanism
 from .params import Params, suggest

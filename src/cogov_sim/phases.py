@@ -50,8 +50,8 @@ class UnseenCases:
     as the community's referral share and its residents' acceptance say, are resolved at
     the community's (and field's) success chance for one of them (``requests.coverage``
     with one more case: a Poisson number of cases is more often large when the caseload
-    is), escalated at the monthly
-    escalation rate of the sample's cases in their community and solved by consultations like the sample's; a referred case whose
+    is), escalated at the monthly escalation rate of the sample's cases in their
+    community and solved by consultations like the sample's; a referred case whose
     organizations are gone waits, as the sample's does. So a community whose committee or
     organizations fall behind carries more of them, as it would carry more real cases.
     All zero at one agent per resident. Kept on the model (``model.unseen``)."""
@@ -75,8 +75,9 @@ class ExpectedCounts:
     that misallocation lowered resolution at 1:10 by 0.05 (``benchmarks/sample_rate.md``).
     Averaging over months keeps a coarse sample's few agents a month from making the
     expectation jump. Where that is still too few (volunteers, whose donations decide
-    whether an organization survives), the rate is pooled over the township. Counts are of real residents (agents times k); only their use
-    depends on k, so at one agent per resident they change nothing.
+    whether an organization survives), the rate is pooled over the township. Counts are
+    of real residents (agents times k); only their use depends on k, so at one agent per
+    resident they change nothing.
     """
 
     rates: dict[str, FloatArray] = field(default_factory=dict)

@@ -74,25 +74,41 @@ class ExpectedCounts:
     a slow community the cases of a quick one; where cases meet a committee's capacity
     that misallocation lowered resolution at 1:10 by 0.05 (``benchmarks/sample_rate.md``).
     Averaging over months keeps a coarse sample's few agents a month from making the
-    expectation jump. Where that is still too few (volunteers, whose donations decide
-    whether an organization survives), the rate is pooled over the township. Counts are
-    of real residents (agents times k); only their use depends on k, so at one agent per
-    resident they change nothing.
+    expectation jump; counts by kind take the township's mix of kinds (``expect``), and
+    shares of cases the same memory (``share``: escalations). Counts are of real
+    residents (agents times k); only their use depends on k, so at one agent per resident
+    they change nothing.
     """
 
     rates: dict[str, FloatArray] = field(default_factory=dict)
 
-    def expect(self, name: str, counted: np.ndarray, residents: np.ndarray,
-               pooled: bool = False) -> np.ndarray:
+    def expect(self, name: str, counted: np.ndarray, residents: np.ndarray) -> np.ndarray:
         """Expected count per community (``counted`` of shape (communities,)) or per
-        community and kind ((communities, kinds): a rate per kind) from the months before;
-        then this month's ``counted`` (real residents) is taken into the rate ``name``.
-        ``pooled``: one rate per resident for the whole township (per kind)."""
-        r = residents if counted.ndim == 1 else residents[:, None]
-        rate = counted.sum(axis=0) / residents.sum() if pooled else counted / r
-        before = self.rates.get(name, rate)
-        self.rates[name] = toward(before, rate, 1.0 / SAMPLE_MEMORY)
-        return before * r
+        community and kind ((communities, kinds)) from the months before; then this
+        month's ``counted`` (real residents) is taken into the rates of ``name``.
+
+        Each community's total per resident is its own; the mix of kinds is the
+        township's: one community's count of one kind at a coarse sample is a fraction of
+        an agent a month, too few to tell its mix from the township's."""
+        total = counted if counted.ndim == 1 else counted.sum(axis=1)
+        expected = self._remember(name, total / residents) * residents
+        if counted.ndim == 1:
+            return expected
+        mix = safe_div(counted.sum(axis=0), counted.sum())
+        return expected[:, None] * self._remember(f"{name}/mix", mix)
+
+    def share(self, name: str, events: np.ndarray, exposed: np.ndarray) -> np.ndarray:
+        """Per community, the share of ``exposed`` cases that had the event, over recent
+        months: the ratio of the two counts' means before this month (zero where none
+        were exposed); then this month's counts are taken in."""
+        return safe_div(self._remember(f"{name}/events", events),
+                        self._remember(f"{name}/exposed", exposed))
+
+    def _remember(self, name: str, value: np.ndarray) -> np.ndarray:
+        """The mean of ``name`` before this month, which then takes ``value`` in."""
+        before = self.rates.get(name, value)
+        self.rates[name] = toward(before, value, 1.0 / SAMPLE_MEMORY)
+        return before
 
 
 @dataclass(slots=True)
@@ -224,9 +240,7 @@ def social_orgs_operate(m: CoGovModel) -> None:
     orgs.contract[: orgs.size] = contract
     # donations come from the real volunteers: the sample's and the unseen residents'
     vol = group_sum(pop.community, pop.volunteered.astype(float), p.n_communities)
-    # pooled: a community's own few volunteering agents a month at a coarse sample made its
-    # organizations' donations, and so their survival, jump (1:50 had 0.4 more per 10,000)
-    expected = m.expected.expect("volunteers", pop.k * vol, pop.residents, pooled=True)
+    expected = m.expected.expect("volunteers", pop.k * vol, pop.residents)
     vol = real_count(m.unseen_rng, vol, unseen(expected, pop.k))
     n_here = group_sum(orgs.view("community"), alive.astype(float), p.n_communities)
     donations = social_orgs.DONATION_PER_VOLUNTEER * safe_div(vol, n_here)[orgs.view("community")]
@@ -387,7 +401,7 @@ def requests_handled(m: CoGovModel) -> None:
     now.add("mediation_escalated",
             np.count_nonzero((pop.issue_route[up] == 1) & (pop.issue_dim[up] == MEDIATION)) * k)
     for route, held in ((0, hidden.committee), (1, hidden.organizations)):
-        held *= 1.0 - escalation_rates(pop.community, pop.issue_route, pending, up, route, n_c)[:, None]
+        held *= 1.0 - escalation_rates(m, pending, up, route)[:, None]
     pop.issue_route[up] = 2
     esc = np.zeros(pop.n, dtype=bool)
     esc[up] = True
@@ -398,17 +412,19 @@ def requests_handled(m: CoGovModel) -> None:
 MEDIATION = requests.FIELDS.index("mediation")
 
 
-def escalation_rates(community: np.ndarray, route: np.ndarray, pending: np.ndarray,
-                     up: np.ndarray, which: int, n_communities: int) -> np.ndarray:
-    """Per community, the share of the sample's ``pending`` cases on route ``which`` that
-    escalated this month (``up``): the rate at which the unseen residents' pending cases
-    there escalate (``UnseenCases``). Per community, not pooled: a congested community's
-    cases are older and escalate more; pooled, its unseen cases piled up (resolution fell
-    by 0.05 at 1:10 in shanghai, ``benchmarks/sample_rate.md``). Zero where none wait."""
-    went = up[route[up] == which]
-    waiting = pending[route[pending] == which]
-    return safe_div(group_sum(community[went], None, n_communities),
-                    group_sum(community[waiting], None, n_communities))
+def escalation_rates(m: CoGovModel, pending: np.ndarray, up: np.ndarray, which: int) -> np.ndarray:
+    """Per community, the rate at which the unseen residents' pending cases on route
+    ``which`` escalate (``UnseenCases``): the share of the sample's ``pending`` cases there
+    that escalated (``up``) over recent months (``ExpectedCounts.share``). Per community,
+    not pooled: a congested community's cases are older and escalate more; pooled, its
+    unseen cases piled up (resolution fell by 0.05 at 1:10 in shanghai,
+    ``benchmarks/sample_rate.md``). Over months, not this month's: at 1:50 a community
+    has one or two referred cases pending, and a rate of 0 or 1 from one agent would keep
+    or wipe out its whole stock of unseen ones."""
+    pop, n_c = m.population, m.params.n_communities
+    went = group_sum(pop.community[up[pop.issue_route[up] == which]], None, n_c)
+    waiting = group_sum(pop.community[pending[pop.issue_route[pending] == which]], None, n_c)
+    return m.expected.share(f"escalated/{which}", went, waiting)
 
 
 def _credit_orgs(m: CoGovModel, demand_ck: np.ndarray, p_so: np.ndarray) -> None:

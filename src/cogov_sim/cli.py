@@ -23,6 +23,7 @@ from .outcomes import SUMMARY_OUTCOMES
 from .params import ParameterError, coerce, param_specs
 from .provenance import command_line, environment, now, set_command
 from .sensitivity.problem import SensitivityError
+from .specs import SpecNameError, resolve
 from .store import RESULTS, OutputError, check_writable
 from .timeline import describe, load_scenario, timeline_data, timeline_names
 from .viz.labels import (
@@ -42,7 +43,8 @@ if TYPE_CHECKING:
     from .sensitivity.spec import SASpec
 
 USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, OutputError, SensitivityError,
-                                             SpecError, ExecutorError, MissingFontError)
+                                             SpecError, ExecutorError, MissingFontError,
+                                             SpecNameError)
 # Mesa, pandas and matplotlib are imported inside the commands that use them, so that
 # `--help`, `params` and `scenarios` start quickly.
 
@@ -258,6 +260,33 @@ def scenarios(lang: str) -> None:
 
 
 
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def specs(ctx: click.Context) -> None:
+    """List the shipped specs (name, the command that runs it, what it does); a spec
+    command takes the name or a path to your own file (`cogov-sim specs copy` makes one)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .specs import COMMANDS, description
+
+    width = max(len(n) for n in COMMANDS) + 2
+    for name, command in COMMANDS.items():
+        click.echo(f"{name:<{width}}{command:<12}{description(name)}")
+    click.echo("\nrun one by name, e.g. `cogov-sim experiment reform_stages`; copy one to edit "
+               "with `cogov-sim specs copy NAME DIR`")
+
+
+@specs.command("copy")
+@click.argument("name")
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
+def specs_copy(name: str, folder: Path) -> None:
+    """Copy the shipped spec NAME into DIR as NAME.toml for editing (never overwrites)."""
+    from .specs import COMMANDS, copy_spec
+
+    target = copy_spec(name, folder)
+    click.echo(f"{target}  (run it with `cogov-sim {COMMANDS[name]} {target}`)")
+
+
 @cli.command()
 @click.option("--kind", type=click.Choice(["lever", "context", "size"]), default=None,
               help="Only parameters of this kind.")
@@ -271,7 +300,7 @@ def params(kind: str | None, lang: str) -> None:
 
 
 @cli.command()
-@click.argument("spec_file", metavar="SPEC.toml", type=click.Path(path_type=Path))
+@click.argument("spec_file", metavar="NAME|SPEC.toml")
 @click.option("--n", "n", type=int, default=None,
               help="Fixed sample size (Sobol: a power of 2; Morris: trajectories); "
                    "replaces the spec's n or tolerance.")
@@ -284,15 +313,15 @@ def params(kind: str | None, lang: str) -> None:
                    "rerunning resumes it).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the figures.")
-def sa(spec_file: Path, n: int | None, replications: int | None, months: int | None,
+def sa(spec_file: str, n: int | None, replications: int | None, months: int | None,
        residents: int | None, executor_kind: str, workers: int | None, scheduler: str | None,
        out: Path | None, lang: str) -> int:
     """Global sensitivity analysis (Sobol, Morris, eFAST, PAWN) of the policy levers."""
     from .sensitivity.spec import load_spec
 
     check_figure_language(lang)  # one line now, not after hours of runs
-    spec = load_spec(spec_file).with_overrides(n=n, replications=replications, months=months,
-                                               residents=residents)
+    spec = load_spec(resolve(spec_file, "sa")).with_overrides(
+        n=n, replications=replications, months=months, residents=residents)
     executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
     with closing(executor):
         return _run_sa(spec, out, executor, lang)
@@ -368,14 +397,14 @@ def _run_sa(spec: SASpec, out: Path | None, executor: Executor, lang: str) -> in
 
 
 @cli.command()
-@click.argument("spec_file", metavar="SPEC.toml", type=click.Path(path_type=Path))
+@click.argument("spec_file", metavar="NAME|SPEC.toml")
 @executor_options
 @click.option("--replications", type=int, default=None, help="Runs per design point.")
 @click.option("--months", type=int, default=None, help="Months to simulate.")
 @click.option("--residents", type=int, default=None, help="Number of residents.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
-def experiment(spec_file: Path, executor_kind: str, workers: int | None,
+def experiment(spec_file: str, executor_kind: str, workers: int | None,
                scheduler: str | None, replications: int | None, months: int | None,
                residents: int | None, out: Path | None) -> int:
     """Run an experiment spec: scenarios x design x replications, resumable, with
@@ -384,7 +413,7 @@ def experiment(spec_file: Path, executor_kind: str, workers: int | None,
     from .experiment.spec import load_spec
 
     # the spec is checked before an executor starts or connects
-    spec = load_spec(spec_file, validate=False).with_overrides(
+    spec = load_spec(resolve(spec_file, "experiment"), validate=False).with_overrides(
         replications=replications, months=months, residents=residents)
     executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
     with keeps_finished_runs(), closing(executor):
@@ -393,12 +422,12 @@ def experiment(spec_file: Path, executor_kind: str, workers: int | None,
 
 
 @cli.command()
-@click.argument("spec_file", metavar="ROLLOUT.toml", type=click.Path(path_type=Path))
+@click.argument("spec_file", metavar="NAME|ROLLOUT.toml")
 @click.option("--workers", type=int, default=1, show_default=True,
               help="Local worker processes (0 = one per core); results do not depend on it.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
-def rollout(spec_file: Path, workers: int, out: Path | None) -> int:
+def rollout(spec_file: str, workers: int, out: Path | None) -> int:
     """Staggered rollout across townships: a synthetic panel with a known true effect,
     two-way fixed effects and did2s event studies beside it (see docs/timelines.md)."""
     from .panel.api import run_rollout_study
@@ -407,7 +436,7 @@ def rollout(spec_file: Path, workers: int, out: Path | None) -> int:
 
     if workers < 0:
         raise SpecError(f"--workers {workers}: expected 0 (one per core) or more")
-    spec = load_rollout(spec_file)
+    spec = load_rollout(resolve(spec_file, "rollout"))
     try:
         with keeps_finished_runs():
             result = run_rollout_study(spec, out=out, workers=workers)
@@ -423,12 +452,12 @@ def rollout(spec_file: Path, workers: int, out: Path | None) -> int:
 
 
 @cli.command()
-@click.argument("spec_file", metavar="SPEC.toml", type=click.Path(path_type=Path))
+@click.argument("spec_file", metavar="NAME|SPEC.toml")
 @click.option("--workers", type=int, default=1, show_default=True,
               help="Local worker processes (0 = one per core); results do not depend on it.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
-def discover(spec_file: Path, workers: int, out: Path | None) -> int:
+def discover(spec_file: str, workers: int, out: Path | None) -> int:
     """Policy exploration: which lever combinations reach a goal, at what cost and how
     robustly (PRIM boxes, trade-offs, robustness; see docs/discovery.md)."""
     from .discovery.prim import MissingExtraError
@@ -436,7 +465,7 @@ def discover(spec_file: Path, workers: int, out: Path | None) -> int:
 
     if workers < 0:
         raise SpecError(f"--workers {workers}: expected 0 (one per core) or more")
-    spec = load_spec(spec_file)
+    spec = load_spec(resolve(spec_file, "discover"))
     try:
         from .discovery.api import run_discovery
 
@@ -455,21 +484,20 @@ def discover(spec_file: Path, workers: int, out: Path | None) -> int:
 
 
 @cli.command()
-@click.argument("spec_file", metavar="[SPEC.toml]", required=False,
-                type=click.Path(path_type=Path), default=Path("experiments/validation.toml"))
+@click.argument("spec_file", metavar="[NAME|SPEC.toml]", required=False, default="validation")
 @click.option("--replications", type=int, default=None,
               help="Seeds per scenario (replaces the spec's; at least 2).")
 @executor_options
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
-def validate(spec_file: Path, replications: int | None, executor_kind: str,
+def validate(spec_file: str, replications: int | None, executor_kind: str,
              workers: int | None, scheduler: str | None, out: Path | None) -> int:
     """Check every pattern (P1-P8 and the research note's figures) against its source with
     one set of parameter values; exit 0 if all pass, 1 if any fails (docs/validation.md)."""
     from .validation.api import run_validation
     from .validation.spec import load_validation
 
-    spec = load_validation(spec_file).with_overrides(replications=replications)
+    spec = load_validation(resolve(spec_file, "validate")).with_overrides(replications=replications)
     executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
     with keeps_finished_runs(), closing(executor):
         result = run_validation(spec, out=out, executor=executor)
@@ -481,18 +509,18 @@ def validate(spec_file: Path, replications: int | None, executor_kind: str,
 
 
 @cli.command()
-@click.argument("spec_file", metavar="SPEC.toml", type=click.Path(path_type=Path))
+@click.argument("spec_file", metavar="NAME|SPEC.toml")
 @executor_options
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
-def calibrate(spec_file: Path, executor_kind: str, workers: int | None, scheduler: str | None,
+def calibrate(spec_file: str, executor_kind: str, workers: int | None, scheduler: str | None,
               out: Path | None) -> int:
     """Pattern-oriented rejection filtering of context parameters against a declared
     subset of the patterns; posterior table and figure (docs/validation.md)."""
     from .validation.api import run_calibration
     from .validation.spec import load_calibration
 
-    spec = load_calibration(spec_file)
+    spec = load_calibration(resolve(spec_file, "calibrate"))
     executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
     with keeps_finished_runs(), closing(executor):
         result = run_calibration(spec, out=out, executor=executor)

@@ -113,6 +113,7 @@ def _cli_env() -> dict[str, str]:
     return env
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL does not exist on Windows")
 def test_resume_after_a_kill_runs_only_missing_runs_and_gives_the_same_indices(
         tmp_path: Path) -> None:
     spec_file = tmp_path / "spec.toml"

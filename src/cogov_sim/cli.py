@@ -6,6 +6,8 @@ anything is written.
 
 from __future__ import annotations
 
+import codecs
+import io
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -608,11 +610,59 @@ def dashboard(host: str, port: int, lang: str) -> int:
     return serve(host, port, lang)
 
 
+# What a console that cannot show a character gets instead: readable ASCII for the
+# punctuation the messages use, "?" for anything else (Chinese on a Western code page).
+CONSOLE_FALLBACKS = {"\u2192": "->", "\u2190": "<-", "\u2013": "-", "\u2014": "-", "\u00b7": "-",
+                     "\u2026": "...", "\u2264": "<=", "\u2265": ">=", "\u00d7": "x",
+                     "\u00b1": "+/-", "\u2212": "-", "\u00bd": "1/2", "\u00b2": "^2",
+                     "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "}
+CONSOLE_ERRORS = "cogov_sim_console"
+
+
+def _console_fallback(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    text = exc.object[exc.start:exc.end]
+    return "".join(CONSOLE_FALLBACKS.get(ch, "?") for ch in text), exc.end
+
+
+codecs.register_error(CONSOLE_ERRORS, _console_fallback)
+
+
+def survive_any_console() -> None:
+    """Make every console write survive a console that cannot encode it (a Windows code
+    page such as cp1252, output redirected to a file there, ``PYTHONIOENCODING=ascii``):
+    characters it lacks are replaced instead of raising ``UnicodeEncodeError``. A UTF-8
+    console is unaffected. Done once, at the command line's entry."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            try:
+                stream.reconfigure(errors=CONSOLE_ERRORS)
+            except (ValueError, OSError):  # pragma: no cover - a closed or odd stream
+                pass
+
+
+def _warn_if_console_lacks_chinese(args: Sequence[str]) -> None:
+    """``--lang zh`` on a console whose encoding has no Chinese characters: one line saying
+    how to see them (the output still goes on, with "?" for what the console lacks)."""
+    if not any(a == "zh" or a == "--lang=zh" for a in args):
+        return
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        "太仓".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        click.echo(f"warning: this console's encoding ({encoding}) has no Chinese characters; "
+                   "set PYTHONIOENCODING=utf-8 (on Windows also `chcp 65001`) to see them",
+                   err=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI and turn user errors into one line and exit status 2.
 
     Returns the exit status (a command returns its own, e.g. 1 when runs failed)."""
     args = list(argv) if argv is not None else sys.argv[1:]
+    survive_any_console()
+    _warn_if_console_lacks_chinese(args)
     set_command(["cogov-sim", *args])
     try:
         rc = cli.main(args=args, prog_name="cogov-sim", standalone_mode=False)

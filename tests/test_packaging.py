@@ -48,3 +48,44 @@ def test_changelog_follows_keep_a_changelog() -> None:
     assert dates == sorted(dates, reverse=True)
     sections = set(re.findall(r"^### (.+)$", text, re.MULTILINE))
     assert sections <= {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
+
+
+# -- the documentation site (mkdocs.yml; CI builds it with --strict) ------------------------
+
+def _site() -> dict:  # type: ignore[type-arg]
+    yaml = pytest.importorskip("yaml")
+    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
+def _nav_pages(nav: object) -> list[str]:
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, list):
+        return [page for item in nav for page in _nav_pages(item)]
+    if isinstance(nav, dict):
+        return [page for value in nav.values() for page in _nav_pages(value)]
+    return []
+
+
+def test_site_navigation_lists_every_page_and_nothing_else() -> None:
+    site = _site()
+    listed = sorted(_nav_pages(site["nav"]))
+    pages = sorted(str(p.relative_to(ROOT / "docs")) for p in (ROOT / "docs").rglob("*.md"))
+    assert listed == pages
+    assert site["strict"] is True and PYPROJECT["project"]["optional-dependencies"]["docs"]
+
+
+def test_api_reference_names_existing_modules() -> None:
+    named = [line.removeprefix("::: ").strip()
+             for page in (ROOT / "docs" / "api").glob("*.md")
+             for line in page.read_text(encoding="utf-8").splitlines() if line.startswith("::: ")]
+    assert "cogov_sim.specs" in named and "cogov_sim.runner" in named
+    missing = [m for m in named if not (ROOT / "src" / Path(*m.split("."))).with_suffix(".py")
+               .is_file() and not (ROOT / "src" / Path(*m.split(".")) / "__init__.py").is_file()]
+    assert not missing, f"the API reference names modules that do not exist: {missing}"
+
+
+def test_gallery_shows_every_figure_in_docs_img() -> None:
+    gallery = (ROOT / "docs" / "gallery.md").read_text(encoding="utf-8")
+    shown = set(re.findall(r"!\[[^\]]*\]\(img/([^)]+)\)", gallery))
+    assert shown == {p.name for p in (ROOT / "docs" / "img").glob("*.png")}

@@ -6,7 +6,7 @@ Usage::
     .venv/bin/python benchmarks/bench_dask.py              # n = 8: 240 model runs
     .venv/bin/python benchmarks/bench_dask.py --n 32       # 960 model runs
 
-Runs ``experiments/sa_sobol_levers.toml`` (13 levers, 2 replications) at a small ``n`` and
+Runs the shipped spec ``sa_sobol_levers`` (13 levers, 2 replications) at a small ``n`` and
 a small size (1,000 residents simulated one to one, 20 communities, 60 months, no spin-up;
 options change these) four ways, each into a fresh temporary folder, through the
 same code path as ``cogov-sim sa``:

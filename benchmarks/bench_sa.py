@@ -6,7 +6,7 @@ Usage::
     .venv/bin/python benchmarks/bench_sa.py --n 16           # a quick check of the script
     .venv/bin/python benchmarks/bench_sa.py --workers 1 --keep results/bench-sa
 
-Runs ``experiments/sa_sobol_levers.toml`` (13 levers over their full bounds, 1,000
+Runs the shipped spec ``sa_sobol_levers`` (13 levers over their full bounds, 1,000
 residents x 60 months; see the spec for n and replications) through the same code path as
 ``cogov-sim sa`` into a fresh folder (a temporary one unless ``--keep``), and prints the
 wall time (design, every model run, analysis, tables and figures), the number of model

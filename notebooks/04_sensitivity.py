@@ -20,7 +20,7 @@
 # Which levers matter, for which outcome? A global sensitivity analysis varies all
 # levers together over their ranges. Here: a **Morris screening** (elementary effects)
 # of every policy lever at a small size, the same pipeline as
-# `cogov-sim sa experiments/sa_morris_quick.toml`.
+# `cogov-sim sa sa_morris_quick`.
 #
 # How to read it:
 # - **μ\*** (mu_star): the mean absolute change in the outcome when the lever moves one

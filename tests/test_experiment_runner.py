@@ -203,6 +203,7 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL does not exist on Windows")
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
 def test_resume_after_sigkill_gives_the_data_of_a_clean_run(tmp_path: Path) -> None:
     folder = tmp_path / "killed"
@@ -259,6 +260,8 @@ def test_keyboard_interrupt_keeps_finished_runs(tmp_path: Path, clean: pd.DataFr
     pd.testing.assert_frame_equal(load_outcomes(folder), clean)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="os.kill(pid, SIGINT) does not reach "
+                    "a process group on Windows")
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
 def test_sigint_to_a_parallel_sweep_keeps_finished_runs(tmp_path: Path) -> None:
     folder = tmp_path / "sigint"

@@ -13,6 +13,7 @@ from cogov_sim.experiment.design import design_points, design_rows, make_tasks, 
 from cogov_sim.experiment.spec import SpecError, load_spec, parse_spec
 from cogov_sim.params import spec as param_spec
 from cogov_sim.presets import load_preset
+from cogov_sim.specs import spec_path
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = {"name": "tiny", "root_seed": 7, "replications": 2, "months": 12, "residents": 300,
@@ -29,7 +30,7 @@ def write(tmp_path: Path, text: str, name: str = "spec.toml") -> Path:
 # -- the shipped specs ---------------------------------------------------------------------------
 
 def test_reform_stages_spec_is_the_main_job() -> None:
-    spec = load_spec(ROOT / "experiments" / "reform_stages.toml")
+    spec = load_spec(spec_path("reform_stages"))
     assert [s.name for s in spec.scenarios] == ["baseline", "taicang_1_0", "taicang_2_0",
                                                 "taicang_3_0", "shanghai", "chengdu"]
     assert spec.months == 120 and spec.common_random_numbers
@@ -39,14 +40,14 @@ def test_reform_stages_spec_is_the_main_job() -> None:
                                           for s in spec.scenarios]
 
 
-@pytest.mark.parametrize("name", ["what_if.toml", "grid_lists.toml"])
+@pytest.mark.parametrize("name", ["what_if", "grid_lists"])
 def test_example_specs_validate(name: str) -> None:
-    spec = load_spec(ROOT / "experiments" / name)
+    spec = load_spec(spec_path(name))
     assert len(make_tasks(spec)) == len(design_points(spec)) * spec.replications > 0
 
 
 def test_what_if_example_changes_only_the_named_levers() -> None:
-    spec = load_spec(ROOT / "experiments" / "what_if.toml")
+    spec = load_spec(spec_path("what_if"))
     points = {p.scenario: p.params for p in design_points(spec)}
     what_if = next(s for s in spec.scenarios if s.preset == "taicang_3_0" and s.overrides)
     changed = {k for k, v in points[what_if.name].to_dict().items()

@@ -93,7 +93,7 @@ def test_no_cjk_font_gives_one_line_and_writes_nothing(
     with pytest.raises(labels.MissingFontError, match="--lang en"):
         summary_figure(frame, tmp_path / "zh.png", lang="zh")
     assert not (tmp_path / "zh.png").exists()
-    assert main(["sa", "experiments/sa_morris_quick.toml", "--lang", "zh"]) == 2
+    assert main(["sa", "sa_morris_quick", "--lang", "zh"]) == 2
 
 
 def test_run_in_chinese_writes_a_figure_without_missing_glyphs(

@@ -18,6 +18,7 @@ from cogov_sim.panel.rollout import (
     townships,
 )
 from cogov_sim.runner import simulate
+from cogov_sim.specs import spec_path
 
 SMALL = {"name": "tiny_rollout", "root_seed": 5, "townships": 4, "residents_per_agent": 1,
          "spinup_months": 0, "residents_per_community": 150, "start_year": 2010,
@@ -88,7 +89,7 @@ def test_static_twfe_is_biased_by_growing_effects_and_did2s_is_not():
 
 
 def test_jiangsu_rollout_follows_seed_003():
-    spec = load_rollout("experiments/jiangsu_rollout.toml")
+    spec = load_rollout(spec_path("jiangsu_rollout"))
     share = adoption_share(townships(spec), [2015])
     assert share[2015] == pytest.approx(0.66, abs=0.02)  # 66 % by Q3 2015 (seed 003)
     frame = townships(spec)

@@ -21,6 +21,7 @@ from cogov_sim.runner import simulate
 from cogov_sim.sensitivity import analyze_function
 from cogov_sim.sensitivity.model import run_sa
 from cogov_sim.sensitivity.spec import load_spec, parse_spec
+from cogov_sim.specs import spec_path
 
 TINY = {"root_seed": 7, "months": 12, "residents": 300, "residents_per_agent": 1, "spinup_months": 0,
         "communities": 5, "replications": 2,
@@ -112,6 +113,7 @@ def _cli_env() -> dict[str, str]:
     return env
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL does not exist on Windows")
 def test_resume_after_a_kill_runs_only_missing_runs_and_gives_the_same_indices(
         tmp_path: Path) -> None:
     spec_file = tmp_path / "spec.toml"
@@ -213,7 +215,7 @@ def test_bad_options_are_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[
                                   monkeypatch: pytest.MonkeyPatch, args: list[str],
                                   message: str) -> None:
     monkeypatch.chdir(tmp_path)
-    spec = Path(__file__).parents[1] / "experiments" / "sa_sobol_levers.toml"
+    spec = spec_path("sa_sobol_levers")
     code = main(["sa", str(spec), *args])
     err = capsys.readouterr().err
     assert code == 2 and message in err and err.count("\n") == 1
@@ -221,18 +223,16 @@ def test_bad_options_are_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_shipped_specs_are_valid() -> None:
-    root = Path(__file__).parents[1] / "experiments"
-    sobol = load_spec(root / "sa_sobol_levers.toml")
+    sobol = load_spec(spec_path("sa_sobol_levers"))
     assert sobol.method == "sobol" and sobol.problem().num_vars == 13
     assert sobol.residents == 40000 and sobol.months == 60
-    morris = load_spec(root / "sa_morris_quick.toml")
+    morris = load_spec(spec_path("sa_morris_quick"))
     assert morris.plan().total_runs(morris.n) < 1000
 
 
 def test_cli_runs_a_small_morris_analysis(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                           ) -> None:
-    spec = Path(__file__).parents[1] / "experiments" / "sa_morris_quick.toml"
-    code = main(["sa", str(spec), "--n", "2", "--months", "12", "--residents", "300",
+    code = main(["sa", "sa_morris_quick", "--n", "2", "--months", "12", "--residents", "300",
                  "--out", str(tmp_path / "m")])
     captured = capsys.readouterr()
     assert code == 0, captured.err

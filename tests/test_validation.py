@@ -13,6 +13,7 @@ import pytest
 from cogov_sim.cli import main
 from cogov_sim.experiment.runner import load_status
 from cogov_sim.experiment.spec import SpecError
+from cogov_sim.specs import spec_path
 from cogov_sim.validation.api import (
     analyse_validation,
     run_calibration,
@@ -216,9 +217,8 @@ def test_validate_refuses_a_bad_replications_option(tmp_path: Path, capsys) -> N
 def test_shipped_specs_are_valid() -> None:
     from cogov_sim.validation.spec import load_calibration, load_validation
 
-    root = Path(__file__).parent.parent / "experiments"
-    v = load_validation(root / "validation.toml")
-    c = load_calibration(root / "calibration.toml")
+    v = load_validation(spec_path("validation"))
+    c = load_calibration(spec_path("calibration"))
     assert set(v.calibrated_on) == set(c.targets)  # validated rows know what was calibrated
     assert v.size.residents / v.size.communities >= 1000  # realistic community sizes
     assert TIMELINE in {s for p in v.patterns for s in next(

@@ -10,7 +10,10 @@ Kept import-light: importing the package does not load Mesa.
 
 from importlib import metadata as _metadata
 
-try:
+try:  # the version setuptools-scm derived from git when the package was built or installed
     __version__ = _metadata.version("cogov-sim")
 except _metadata.PackageNotFoundError:  # pragma: no cover - source tree without install
-    __version__ = "0+unknown"
+    try:
+        from ._version import version as __version__
+    except ImportError:
+        __version__ = "0+unknown"

@@ -6,6 +6,8 @@ anything is written.
 
 from __future__ import annotations
 
+import codecs
+import io
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -23,6 +25,7 @@ from .outcomes import SUMMARY_OUTCOMES
 from .params import ParameterError, coerce, param_specs
 from .provenance import command_line, environment, now, set_command
 from .sensitivity.problem import SensitivityError
+from .specs import SpecNameError, resolve
 from .store import RESULTS, OutputError, check_writable
 from .timeline import describe, load_scenario, timeline_data, timeline_names
 from .viz.labels import (
@@ -42,7 +45,8 @@ if TYPE_CHECKING:
     from .sensitivity.spec import SASpec
 
 USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, OutputError, SensitivityError,
-                                             SpecError, ExecutorError, MissingFontError)
+                                             SpecError, ExecutorError, MissingFontError,
+                                             SpecNameError)
 # Mesa, pandas and matplotlib are imported inside the commands that use them, so that
 # `--help`, `params` and `scenarios` start quickly.
 
@@ -265,6 +269,33 @@ def scenarios(lang: str) -> None:
 
 
 
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def specs(ctx: click.Context) -> None:
+    """List the shipped specs (name, the command that runs it, what it does); a spec
+    command takes the name or a path to your own file (`cogov-sim specs copy` makes one)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .specs import COMMANDS, description
+
+    width = max(len(n) for n in COMMANDS) + 2
+    for name, command in COMMANDS.items():
+        click.echo(f"{name:<{width}}{command:<12}{description(name)}")
+    click.echo("\nrun one by name, e.g. `cogov-sim experiment reform_stages`; copy one to edit "
+               "with `cogov-sim specs copy NAME DIR`")
+
+
+@specs.command("copy")
+@click.argument("name")
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
+def specs_copy(name: str, folder: Path) -> None:
+    """Copy the shipped spec NAME into DIR as NAME.toml for editing (never overwrites)."""
+    from .specs import COMMANDS, copy_spec
+
+    target = copy_spec(name, folder)
+    click.echo(f"{target}  (run it with `cogov-sim {COMMANDS[name]} {target}`)")
+
+
 @cli.command()
 @click.option("--kind", type=click.Choice(["lever", "context", "size"]), default=None,
               help="Only parameters of this kind.")
@@ -278,7 +309,7 @@ def params(kind: str | None, lang: str) -> None:
 
 
 @cli.command()
-@click.argument("spec_file", metavar="SPEC.toml", type=click.Path(path_type=Path))
+@click.argument("spec_file", metavar="NAME|SPEC.toml")
 @click.option("--n", "n", type=int, default=None,
               help="Fixed sample size (Sobol: a power of 2; Morris: trajectories); "
                    "replaces the spec's n or tolerance.")
@@ -291,15 +322,15 @@ def params(kind: str | None, lang: str) -> None:
                    "rerunning resumes it).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the figures.")
-def sa(spec_file: Path, n: int | None, replications: int | None, months: int | None,
+def sa(spec_file: str, n: int | None, replications: int | None, months: int | None,
        residents: int | None, executor_kind: str, workers: int | None, scheduler: str | None,
        out: Path | None, lang: str) -> int:
     """Global sensitivity analysis (Sobol, Morris, eFAST, PAWN) of the policy levers."""
     from .sensitivity.spec import load_spec
 
     check_figure_language(lang)  # one line now, not after hours of runs
-    spec = load_spec(spec_file).with_overrides(n=n, replications=replications, months=months,
-                                               residents=residents)
+    spec = load_spec(resolve(spec_file, "sa")).with_overrides(
+        n=n, replications=replications, months=months, residents=residents)
     executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
     with closing(executor):
         return _run_sa(spec, out, executor, lang)
@@ -375,14 +406,14 @@ def _run_sa(spec: SASpec, out: Path | None, executor: Executor, lang: str) -> in
 
 
 @cli.command()
-@click.argument("spec_file", metavar="SPEC.toml", type=click.Path(path_type=Path))
+@click.argument("spec_file", metavar="NAME|SPEC.toml")
 @executor_options
 @click.option("--replications", type=int, default=None, help="Runs per design point.")
 @click.option("--months", type=int, default=None, help="Months to simulate.")
 @click.option("--residents", type=int, default=None, help="Number of residents.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
-def experiment(spec_file: Path, executor_kind: str, workers: int | None,
+def experiment(spec_file: str, executor_kind: str, workers: int | None,
                scheduler: str | None, replications: int | None, months: int | None,
                residents: int | None, out: Path | None) -> int:
     """Run an experiment spec: scenarios x design x replications, resumable, with
@@ -391,7 +422,7 @@ def experiment(spec_file: Path, executor_kind: str, workers: int | None,
     from .experiment.spec import load_spec
 
     # the spec is checked before an executor starts or connects
-    spec = load_spec(spec_file, validate=False).with_overrides(
+    spec = load_spec(resolve(spec_file, "experiment"), validate=False).with_overrides(
         replications=replications, months=months, residents=residents)
     executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
     with keeps_finished_runs(), closing(executor):
@@ -400,12 +431,12 @@ def experiment(spec_file: Path, executor_kind: str, workers: int | None,
 
 
 @cli.command()
-@click.argument("spec_file", metavar="ROLLOUT.toml", type=click.Path(path_type=Path))
+@click.argument("spec_file", metavar="NAME|ROLLOUT.toml")
 @click.option("--workers", type=int, default=1, show_default=True,
               help="Local worker processes (0 = one per core); results do not depend on it.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
-def rollout(spec_file: Path, workers: int, out: Path | None) -> int:
+def rollout(spec_file: str, workers: int, out: Path | None) -> int:
     """Staggered rollout across townships: a synthetic panel with a known true effect,
     two-way fixed effects and did2s event studies beside it (see docs/timelines.md)."""
     from .panel.api import run_rollout_study
@@ -414,7 +445,7 @@ def rollout(spec_file: Path, workers: int, out: Path | None) -> int:
 
     if workers < 0:
         raise SpecError(f"--workers {workers}: expected 0 (one per core) or more")
-    spec = load_rollout(spec_file)
+    spec = load_rollout(resolve(spec_file, "rollout"))
     try:
         with keeps_finished_runs():
             result = run_rollout_study(spec, out=out, workers=workers)
@@ -430,12 +461,12 @@ def rollout(spec_file: Path, workers: int, out: Path | None) -> int:
 
 
 @cli.command()
-@click.argument("spec_file", metavar="SPEC.toml", type=click.Path(path_type=Path))
+@click.argument("spec_file", metavar="NAME|SPEC.toml")
 @click.option("--workers", type=int, default=1, show_default=True,
               help="Local worker processes (0 = one per core); results do not depend on it.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
-def discover(spec_file: Path, workers: int, out: Path | None) -> int:
+def discover(spec_file: str, workers: int, out: Path | None) -> int:
     """Policy exploration: which lever combinations reach a goal, at what cost and how
     robustly (PRIM boxes, trade-offs, robustness; see docs/discovery.md)."""
     from .discovery.prim import MissingExtraError
@@ -443,7 +474,7 @@ def discover(spec_file: Path, workers: int, out: Path | None) -> int:
 
     if workers < 0:
         raise SpecError(f"--workers {workers}: expected 0 (one per core) or more")
-    spec = load_spec(spec_file)
+    spec = load_spec(resolve(spec_file, "discover"))
     try:
         from .discovery.api import run_discovery
 
@@ -462,21 +493,20 @@ def discover(spec_file: Path, workers: int, out: Path | None) -> int:
 
 
 @cli.command()
-@click.argument("spec_file", metavar="[SPEC.toml]", required=False,
-                type=click.Path(path_type=Path), default=Path("experiments/validation.toml"))
+@click.argument("spec_file", metavar="[NAME|SPEC.toml]", required=False, default="validation")
 @click.option("--replications", type=int, default=None,
               help="Seeds per scenario (replaces the spec's; at least 2).")
 @executor_options
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
-def validate(spec_file: Path, replications: int | None, executor_kind: str,
+def validate(spec_file: str, replications: int | None, executor_kind: str,
              workers: int | None, scheduler: str | None, out: Path | None) -> int:
     """Check every pattern (P1-P8 and the research note's figures) against its source with
     one set of parameter values; exit 0 if all pass, 1 if any fails (docs/validation.md)."""
     from .validation.api import run_validation
     from .validation.spec import load_validation
 
-    spec = load_validation(spec_file).with_overrides(replications=replications)
+    spec = load_validation(resolve(spec_file, "validate")).with_overrides(replications=replications)
     executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
     with keeps_finished_runs(), closing(executor):
         result = run_validation(spec, out=out, executor=executor)
@@ -488,18 +518,18 @@ def validate(spec_file: Path, replications: int | None, executor_kind: str,
 
 
 @cli.command()
-@click.argument("spec_file", metavar="SPEC.toml", type=click.Path(path_type=Path))
+@click.argument("spec_file", metavar="NAME|SPEC.toml")
 @executor_options
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
-def calibrate(spec_file: Path, executor_kind: str, workers: int | None, scheduler: str | None,
+def calibrate(spec_file: str, executor_kind: str, workers: int | None, scheduler: str | None,
               out: Path | None) -> int:
     """Pattern-oriented rejection filtering of context parameters against a declared
     subset of the patterns; posterior table and figure (docs/validation.md)."""
     from .validation.api import run_calibration
     from .validation.spec import load_calibration
 
-    spec = load_calibration(spec_file)
+    spec = load_calibration(resolve(spec_file, "calibrate"))
     executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
     with keeps_finished_runs(), closing(executor):
         result = run_calibration(spec, out=out, executor=executor)
@@ -590,11 +620,59 @@ def dashboard(host: str, port: int, lang: str) -> int:
     return serve(host, port, lang)
 
 
+# What a console that cannot show a character gets instead: readable ASCII for the
+# punctuation the messages use, "?" for anything else (Chinese on a Western code page).
+CONSOLE_FALLBACKS = {"\u2192": "->", "\u2190": "<-", "\u2013": "-", "\u2014": "-", "\u00b7": "-",
+                     "\u2026": "...", "\u2264": "<=", "\u2265": ">=", "\u00d7": "x",
+                     "\u00b1": "+/-", "\u2212": "-", "\u00bd": "1/2", "\u00b2": "^2",
+                     "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "}
+CONSOLE_ERRORS = "cogov_sim_console"
+
+
+def _console_fallback(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    text = exc.object[exc.start:exc.end]
+    return "".join(CONSOLE_FALLBACKS.get(ch, "?") for ch in text), exc.end
+
+
+codecs.register_error(CONSOLE_ERRORS, _console_fallback)
+
+
+def survive_any_console() -> None:
+    """Make every console write survive a console that cannot encode it (a Windows code
+    page such as cp1252, output redirected to a file there, ``PYTHONIOENCODING=ascii``):
+    characters it lacks are replaced instead of raising ``UnicodeEncodeError``. A UTF-8
+    console is unaffected. Done once, at the command line's entry."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            try:
+                stream.reconfigure(errors=CONSOLE_ERRORS)
+            except (ValueError, OSError):  # pragma: no cover - a closed or odd stream
+                pass
+
+
+def _warn_if_console_lacks_chinese(args: Sequence[str]) -> None:
+    """``--lang zh`` on a console whose encoding has no Chinese characters: one line saying
+    how to see them (the output still goes on, with "?" for what the console lacks)."""
+    if not any(a == "zh" or a == "--lang=zh" for a in args):
+        return
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        "太仓".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        click.echo(f"warning: this console's encoding ({encoding}) has no Chinese characters; "
+                   "set PYTHONIOENCODING=utf-8 (on Windows also `chcp 65001`) to see them",
+                   err=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI and turn user errors into one line and exit status 2.
 
     Returns the exit status (a command returns its own, e.g. 1 when runs failed)."""
     args = list(argv) if argv is not None else sys.argv[1:]
+    survive_any_console()
+    _warn_if_console_lacks_chinese(args)
     set_command(["cogov-sim", *args])
     try:
         rc = cli.main(args=args, prog_name="cogov-sim", standalone_mode=False)

@@ -31,6 +31,8 @@ class CoGovModel(mesa.Model):
         initial states, decisions — comes from ``self.rng`` built from it; nothing reads
         global random state.
 
+    Notes
+    -----
     The run first simulates ``params.spinup_months`` months under the pre-reform
     baseline's levers (the scenario's own context and sizes), unrecorded, so that every
     accumulating quantity has settled; then it adopts the scenario's levers and records

@@ -1,7 +1,7 @@
 """Run a discovery spec end to end — the Python side of ``cogov-sim discover``.
 
 >>> from cogov_sim.discovery import run_discovery               # doctest: +SKIP
->>> result = run_discovery("experiments/discover_participation.toml", workers=2)
+>>> result = run_discovery(spec_path("discover_participation"), workers=2)  # cogov_sim.specs
 >>> print(result.text())                                        # boxes as sentences
 >>> result.policies.query("on_front")                           # the non-dominated set
 

@@ -1,4 +1,5 @@
-"""Discovery specifications: ``experiments/discover_*.toml`` in, :class:`DiscoverySpec` out.
+"""Discovery specifications: ``discover_*.toml`` files (shipped ones in ``cogov_sim/specs/``)
+in, :class:`DiscoverySpec` out.
 
 A spec file::
 

@@ -1,7 +1,7 @@
 """Run an experiment spec end to end — the Python side of ``cogov-sim experiment``.
 
 >>> from cogov_sim.experiment import run_experiment        # doctest: +SKIP
->>> result = run_experiment("experiments/reform_stages.toml", workers=2)
+>>> result = run_experiment(spec_path("reform_stages"), workers=2)  # cogov_sim.specs.spec_path
 >>> result.summary.query("measure == 'end' and outcome == 'happiness_index'")
 >>> data = result.outcomes()                               # one row per run and month
 
@@ -105,7 +105,7 @@ def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | 
     Parameters
     ----------
     spec_or_path
-        A spec file (``experiments/*.toml``) or an :class:`ExperimentSpec`.
+        A spec file (:func:`cogov_sim.specs.spec_path` gives a shipped one) or an :class:`ExperimentSpec`.
     out
         Results folder (default ``results/<spec name>/<run id>/``, the run id a short hash
         of the spec after overrides and the package version). If it holds this experiment

@@ -255,6 +255,8 @@ class DaskExecutor(Executor):
     in_flight
         Items submitted ahead per worker thread.
 
+    Notes
+    -----
     The shared data are scattered to every worker once (``broadcast=True``). Dask's
     nanny starts workers with ``OMP_NUM_THREADS=1`` and friends by default
     (``distributed.nanny.pre-spawn-environ``).

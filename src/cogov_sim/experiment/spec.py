@@ -1,6 +1,6 @@
 """Experiment specifications: a TOML file in, a validated :class:`ExperimentSpec` out.
 
-An experiment file (``experiments/*.toml``) declares what to run::
+An experiment file (shipped ones in ``cogov_sim/specs/``, see :mod:`cogov_sim.specs`) declares what to run::
 
     name = "reform_stages"            # results go to results/<name>/<run id>/ (default: file name)
     description = "..."

@@ -273,16 +273,27 @@ def write_shard(folder: Path, number: int, frame: pd.DataFrame) -> str:
 
 
 def _write_table(runs: Path, name: str, table: pa.Table) -> None:
-    """Write ``runs/name`` atomically: temporary file, fsync, rename, fsync the folder."""
+    """Write ``runs/name`` atomically: temporary file, fsync, rename, fsync the folder.
+
+    The file is fsynced through the handle it was written with: Windows refuses to flush
+    a handle opened only for reading (``_commit`` needs write access), so a separate
+    read-only open would fail every shard there.
+    """
     tmp = runs / f".{name}.tmp"
-    pq.write_table(table, tmp)
-    with tmp.open("rb") as fh:
+    with tmp.open("wb") as fh:
+        pq.write_table(table, fh)
+        fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, runs / name)
     _fsync_dir(runs)
 
 
 def _fsync_dir(path: Path) -> None:
+    """Flush a folder's entries (the rename) to disk where the system allows it: POSIX
+    opens a folder read-only for that; Windows cannot open a folder as a file at all and
+    commits renames itself."""
+    if os.name == "nt":
+        return
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:  # pragma: no cover - platforms without directory fds

@@ -1,6 +1,6 @@
 """A staggered rollout as a synthetic panel: townships that adopt at their own dates.
 
-A rollout file (``experiments/jiangsu_rollout.toml``) declares townships that differ in
+A rollout file (the shipped ``jiangsu_rollout``, ``cogov_sim/specs/``) declares townships that differ in
 size and context (drawn by Latin hypercube within ``[ranges]``), a calendar window, the
 regime before (``before``) and after adoption (``adopt``) and the cumulative share of
 townships that have adopted by January of each year (``[[adoption]]``). Each township runs

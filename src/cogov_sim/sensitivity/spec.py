@@ -1,4 +1,5 @@
-"""Sensitivity-analysis specifications: ``experiments/sa_*.toml`` in, :class:`SASpec` out.
+"""Sensitivity-analysis specifications: ``sa_*.toml`` files (shipped ones in
+``cogov_sim/specs/``) in, :class:`SASpec` out.
 
 A spec file::
 

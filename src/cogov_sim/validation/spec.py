@@ -1,5 +1,6 @@
-"""Validation and calibration specs: ``experiments/validation.toml`` and
-``experiments/calibration.toml`` in, :class:`ValidationSpec` / :class:`CalibrationSpec` out.
+"""Validation and calibration specs (the shipped ``validation`` and ``calibration`` in
+``cogov_sim/specs/``, or files like them) in, :class:`ValidationSpec` /
+:class:`CalibrationSpec` out.
 
 Everything is checked before anything runs or is written; every problem is one line
 naming the file, the table and the key, and what is allowed

@@ -21,9 +21,9 @@ from cogov_sim.experiment.compare import (
 )
 from cogov_sim.outcomes import OUTCOMES, outcome
 from cogov_sim.viz.experiment_figures import (
+    _TEXT,
     CAP_SIZE,
     MARKER_SIZE,
-    _TEXT,
     differences_figure,
     narrower_than_marker,
 )

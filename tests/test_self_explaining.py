@@ -236,3 +236,16 @@ def test_titles_come_from_the_spec_or_display_names_and_chinese_has_no_stray_spa
     heading = fig.get_suptitle()
     assert "2008年前" in heading and "改革阶段" in heading
     assert not re.search(r"[\u4e00-\u9fff] +[\w%]|[\w%] +[\u4e00-\u9fff]", heading), heading
+
+
+def test_spec_titles_are_optional_labels_that_redo_nothing() -> None:
+    from cogov_sim.experiment.spec import SpecError, parse_spec
+
+    base = {"name": "t", "root_seed": 1, "replications": 2, "scenarios": ["baseline", "chengdu"]}
+    plain = parse_spec(base)
+    titled = parse_spec({**base, "title": "Reform", "title_zh": "改革"})
+    assert (plain.title, titled.title, titled.title_zh) == ("", "Reform", "改革")
+    assert titled.fingerprint() == plain.fingerprint()  # a label: the same runs, the same folder
+    assert titled.to_dict()["title_zh"] == "改革" and "title" not in plain.to_dict()
+    with pytest.raises(SpecError, match="title_zh = 3: expected a string"):
+        parse_spec({**base, "title_zh": 3})

@@ -353,17 +353,19 @@ def caption(table: pd.DataFrame, lang: str = "en", measure: str = "end",
     return tidy_zh(text) if lang == "zh" else text
 
 
-def horizon_lines(horizon: pd.DataFrame | None, outcomes: Sequence[str], lang: str = "en",
-                  years: int = 2, tolerance: float = 0.05) -> list[str]:
+def horizon_lines(horizon: pd.DataFrame | None, outcomes: Sequence[str],
+                  lang: str = "en") -> list[str]:
     """The horizon warning and one line per reported difference still changing (empty
     if none is)."""
+    from .horizon import TOLERANCE, YEARS
+
     if horizon is None or horizon.empty:
         return []
     rows = horizon[horizon["still_changing"] & horizon["outcome"].isin(list(outcomes))]
     if rows.empty:
         return []
     words = _WORDS[lang]
-    lines = [words["horizon"].format(years=years, tol=_pct(tolerance))]
+    lines = [words["horizon"].format(years=YEARS, tol=_pct(TOLERANCE))]
     for r in rows.itertuples():
         scale = display(r.outcome).scale
         s = shown(r.outcome, r.slope_per_year, r.slope_low, r.slope_high)
@@ -375,15 +377,14 @@ def horizon_lines(horizon: pd.DataFrame | None, outcomes: Sequence[str], lang: s
     return [tidy_zh(line) if lang == "zh" else line for line in lines]
 
 
-def markdown_summary(table: pd.DataFrame, outcomes: Sequence[str], lang: str = "en",
-                     measure: str = "end", labels: Mapping[str, str] | None = None,
-                     window: Window | None = None,
-                     horizon: pd.DataFrame | None = None) -> str:
-    """The summary as a Markdown table that explains itself: a caption (window, paired
-    replications, reference, interval level), one row per outcome and scenario with
-    display names and units, P(better) and a better/worse marker from the outcome
-    metadata, notes, and the horizon check's warnings (``horizon`` from
-    :func:`cogov_sim.experiment.horizon.check`; rows still changing are marked †)."""
+def summary_rows(table: pd.DataFrame, outcomes: Sequence[str], lang: str = "en",
+                 measure: str = "end", labels: Mapping[str, str] | None = None,
+                 window: Window | None = None,
+                 horizon: pd.DataFrame | None = None) -> tuple[list[str], list[list[str]]]:
+    """The summary's header and rows as text cells (one row per outcome and scenario):
+    outcome, units, scenario (display name), both means, the difference with its interval
+    (display units, the one rounding rule; † where still changing at the horizon),
+    P(better) and the better/worse marker. The Markdown table and the brief show these."""
     words = _WORDS[lang]
     sub = table[(table["measure"] == measure) & table["outcome"].isin(outcomes)]
     level = window.level if window else 0.95
@@ -391,25 +392,42 @@ def markdown_summary(table: pd.DataFrame, outcomes: Sequence[str], lang: str = "
     head = [h.format(ref=ref, pct=_pct(level)) for h in words["head"]]
     if lang == "zh":
         head = [tidy_zh(h) for h in head]
-    lines = [caption(sub, lang, measure, window), "",
-             "| " + " | ".join(_cell(h) for h in head) + " |", "|" + "---|" * len(head)]
     flagged = _flagged(horizon) if measure == "end" else set()
+    rows = []
     for name in outcomes:
         label = (labels or {}).get(name) or outcome_label(name, lang)
         for r in sub[sub["outcome"] == name].itertuples():
             s = shown(name, r.difference, r.ci_low, r.ci_high, r.mean_a, r.mean_b)
             pb = p_better(name, r.p_higher, r.p_higher_low, r.p_higher_high)[0]
             mark = " †" if (str(r.scenario), name) in flagged else ""
-            cells = [label, units_text(name, lang), scenario_label(str(r.scenario), lang),
-                     s.mean_a, s.mean_b, s.difference_with_interval + mark,
-                     f"{pb:.2f}" if np.isfinite(pb) else "—",
-                     words["verdict"][verdict(name, r.ci_low, r.ci_high)]]
-            lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    notes = words["notes"].format(pct=_pct(level))
-    lines += ["", tidy_zh(notes) if lang == "zh" else notes]
-    from .horizon import TOLERANCE, YEARS
+            rows.append([label, units_text(name, lang), scenario_label(str(r.scenario), lang),
+                         s.mean_a, s.mean_b, s.difference_with_interval + mark,
+                         f"{pb:.2f}" if np.isfinite(pb) else "—",
+                         words["verdict"][verdict(name, r.ci_low, r.ci_high)]])
+    return head, rows
 
-    warning = horizon_lines(horizon, outcomes, lang, YEARS, TOLERANCE) if flagged else []
+
+def summary_notes(lang: str = "en", window: Window | None = None) -> str:
+    """What P(better), the marker and the units mean (below the summary table)."""
+    notes = _WORDS[lang]["notes"].format(pct=_pct(window.level if window else 0.95))
+    return tidy_zh(notes) if lang == "zh" else notes
+
+
+def markdown_summary(table: pd.DataFrame, outcomes: Sequence[str], lang: str = "en",
+                     measure: str = "end", labels: Mapping[str, str] | None = None,
+                     window: Window | None = None,
+                     horizon: pd.DataFrame | None = None) -> str:
+    """The summary as a Markdown table that explains itself: a caption (window, paired
+    replications, reference, interval level), the rows of :func:`summary_rows`, notes,
+    and the horizon check's warnings (``horizon`` from
+    :func:`cogov_sim.experiment.horizon.check`; rows still changing are marked †)."""
+    sub = table[(table["measure"] == measure) & table["outcome"].isin(outcomes)]
+    head, rows = summary_rows(table, outcomes, lang, measure, labels, window, horizon)
+    lines = [caption(sub, lang, measure, window), "",
+             "| " + " | ".join(_cell(h) for h in head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(_cell(c) for c in cells) + " |" for cells in rows]
+    lines += ["", summary_notes(lang, window)]
+    warning = horizon_lines(horizon, outcomes, lang) if measure == "end" else []
     if warning:
         lines += ["", *warning]
     return "\n".join(lines) + "\n"
@@ -449,5 +467,5 @@ def text_summary(table: pd.DataFrame, outcomes: Sequence[str], measure: str = "e
 
 __all__ = ["ANNOTATIONS", "MEASURES", "VERDICTS", "PairedStats", "Window", "annotate",
            "caption", "clopper_pearson", "compare", "group_means", "horizon_lines",
-           "markdown_summary", "p_better", "paired_stats", "per_run", "summary_table",
-           "text_summary", "verdict"]
+           "markdown_summary", "p_better", "paired_stats", "per_run", "summary_notes",
+           "summary_rows", "summary_table", "text_summary", "verdict"]

@@ -23,7 +23,7 @@ from ..outcomes import OUTCOME_NAMES
 from ..store import default_folder
 from ..viz import experiment_figures as figs
 from ..viz.labels import CJK_FONT_PACKAGE, cjk_font, study_title
-from . import compare, horizon, store
+from . import brief, compare, horizon, store
 from .design import make_tasks, unique_names
 from .executors import Executor
 from .runner import RunReport, load_outcomes, load_status, run_tasks
@@ -43,6 +43,8 @@ DESCRIPTIONS = {
     "outcomes": "key outcomes over time by scenario: mean and middle 95 % of replications",
     "happiness": "happiness index and its six dimensions over time by scenario",
     "differences": "paired differences from the reference with 95 % CIs (end values)",
+    "brief": "the study on one self-contained page (figures embedded), printable to A4: "
+             "scenarios, headline table, figures, caveats, provenance",
 }
 NO_CJK_FONT = ("no font with Chinese glyphs found: Chinese figures skipped (on Debian or "
                f"Ubuntu: apt-get install {CJK_FONT_PACKAGE}; Windows has Microsoft YaHei)")
@@ -208,6 +210,7 @@ def analyse(folder: str | Path, figures: bool = True) -> Analysis:
     window = compare.Window(months=int(data["month"].max()),
                             spinup=first.get("spinup_months"))
     checked = None
+    key = [o for o in figs.KEY_OUTCOMES if o in outcomes]  # the outcomes the tables show
     means = pd.concat([compare.group_means(compare.per_run(data, outcomes, m, "_point"),
                                            outcomes, "_point", order=order).assign(measure=m)
                        for m in compare.MEASURES], ignore_index=True)
@@ -219,7 +222,6 @@ def analyse(folder: str | Path, figures: bool = True) -> Analysis:
     else:
         store.write_table(tables / "summary.csv", summary)
         files.append(tables / "summary.csv")
-        key = [o for o in figs.KEY_OUTCOMES if o in outcomes]
         checked = horizon.check(summary, horizon.slopes(data, outcomes, order[0], "_point"))
         store.write_table(tables / "horizon.csv", checked)
         files.append(tables / "horizon.csv")
@@ -236,6 +238,12 @@ def analyse(folder: str | Path, figures: bool = True) -> Analysis:
         notes.append(NO_CJK_FONT)
     if figures:
         files += _figures(folder, data, summary, order, languages, manifest, notes, window)
+        if len(order) >= 2:
+            for lang in ("en", "zh"):
+                path = folder / ("brief.html" if lang == "en" else "brief.zh.html")
+                store.write_text(path, brief.render(folder, manifest, summary, key, order,
+                                                    window, checked, lang))
+                files.append(path)
     manifest["outputs"] = {**manifest.get("outputs", {}), **{
         str(p.relative_to(folder)): DESCRIPTIONS[p.stem.removesuffix(".zh")]
         for p in files if p.stem.removesuffix(".zh") in DESCRIPTIONS}}

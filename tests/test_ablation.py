@@ -36,7 +36,8 @@ from cogov_sim.mechanisms import MECHANISMS, NAMES
 from cogov_sim.outcomes import OUTCOME_NAMES
 from cogov_sim.presets import load_preset, preset_values
 from cogov_sim.runner import simulate
-from cogov_sim.viz.labels import cjk_font
+from cogov_sim.viz.labels import cjk_font, units_text
+from cogov_sim.viz.numbers import shown
 
 # a tiny township: 300 agents in 3 communities, two years of spin-up, 30 reported months
 # (so the last 24 months the effects are taken over are not all of them)
@@ -192,6 +193,12 @@ def test_tables_and_figures_are_written_in_both_languages(ablated: AblationResul
     zh = (folder / "tables" / "ablation.zh.md").read_text(encoding="utf-8")
     assert "## Taicang 3.0 (`taicang_3_0`)" in en and "`grid_visits` — Grid home visits" in en
     assert "no visits are made" in en and "`visits_per_1000` **−" in en
+    # effects rounded by the tables' one rule, in display units
+    row = ablated.table.set_index(["scenario", "mechanism", "outcome"]).loc[
+        ("taicang_3_0", "grid_visits", "visits_per_1000")]
+    text = shown("visits_per_1000", row["effect"], row["ci_low"], row["ci_high"]).difference
+    assert f"`visits_per_1000` **{text.replace('-', '−')}**" in en
+    assert f"({units_text('participation_rate')})" in en
     assert "## 太仓3.0 (`taicang_3_0`)" in zh and "`grid_visits` — 网格走访" in zh and "不走访" in zh
     assert (folder / "figures" / "ablation.png").read_bytes()[:4] == b"\x89PNG"
     assert (folder / "figures" / "ablation.zh.png").exists() == bool(cjk_font())

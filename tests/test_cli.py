@@ -12,8 +12,10 @@ import pandas as pd
 import pytest
 
 from cogov_sim.cli import main
-from cogov_sim.outcomes import OUTCOME_NAMES
+from cogov_sim.outcomes import OUTCOME_NAMES, SUMMARY_OUTCOMES
 from cogov_sim.params import param_specs
+from cogov_sim.viz.labels import outcome_label, unit_label, with_unit
+from cogov_sim.viz.numbers import display, value_text
 
 SMALL = ["--residents", "400", "--communities", "2", "--months", "14"]
 
@@ -36,6 +38,27 @@ def test_run_writes_manifest_timeseries_and_figure(tmp_path: Path,
     assert (out / "summary.png").read_bytes()[:4] == b"\x89PNG"
     printed = capsys.readouterr().out
     assert "Happiness index" in printed and "seed 5" in printed
+    # the overrides are echoed; values print at the tables' precision, in display units
+    assert printed.splitlines()[0] == "overrides: grid_visits=9, months=14, n_residents=400, " \
+                                      "n_communities=2"
+    last = df.tail(12)
+    for name in SUMMARY_OUTCOMES:
+        label = with_unit(outcome_label(name), unit_label(display(name).level))
+        row = next(line for line in printed.splitlines() if line.startswith(label))
+        assert row.split()[-1] == value_text(name, float(last[name].mean()))
+    assert "(per 10,000 residents)" not in printed
+    assert outcome_label("so_per_10k") in printed
+
+
+def test_params_has_a_header_row_and_plain_units(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["params"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["parameter", "kind", "default", "range", "unit"]
+    units = {s.unit for s in param_specs()}
+    assert not units & {"strength", "value", "weight", "probability"}, units
+    for s in param_specs():
+        row = next(line for line in lines if line.split()[:1] == [s.name])
+        assert row.endswith(s.unit)
 
 
 def test_same_command_same_data(tmp_path: Path) -> None:

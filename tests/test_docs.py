@@ -93,9 +93,9 @@ def render_presets() -> str:
 
 
 def render_outcomes() -> str:
-    lines = ["| outcome | group | unit | meaning (含义) |", "|---|---|---|---|"]
+    lines = ["| outcome | group | unit | better | meaning (含义) |", "|---|---|---|---|---|"]
     for o in outcomes.OUTCOMES:
-        lines.append(f"| `{o.name}` | {o.group} | {_cell(o.unit)} "
+        lines.append(f"| `{o.name}` | {o.group} | {_cell(o.unit)} | {o.better or '—'} "
                      f"| {_cell(o.en)} ({_cell(o.zh)}) |")
     return "\n".join(lines) + "\n"
 

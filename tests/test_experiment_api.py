@@ -49,7 +49,8 @@ def test_cli_runs_analyses_and_resumes(spec_file: Path, tmp_path: Path,
     out = captured.out
     (folder,) = (tmp_path / "results" / "tiny_reform").iterdir()  # results/<name>/<run id>/
     assert folder.name == api.load_spec(spec_file).fingerprint()
-    assert "Difference from 'baseline'" in out and "taicang_3_0" in out
+    assert "Difference from Before 2008 (mean of months 1–12 of 12 reported" in out
+    assert "Taicang 3.0" in out and "P(better)=" in out
     assert "9 run(s) done, 0 already done, 0 failed" in out and str(Path("results")) in out
     assert "run/s" not in captured.err  # no progress bar when not on a terminal
     for name in ("manifest.json", "ledger.jsonl", "tables/summary.csv", "tables/summary.md",
@@ -116,7 +117,7 @@ def test_python_api_mirrors_the_cli(spec_file: Path, tmp_path: Path) -> None:
     assert result.spec.months == 6 and result.folder == tmp_path / "api"
     data = result.outcomes()
     assert data["month"].max() == 6 and set(data["replication"]) == {0, 1}
-    assert "Difference from 'baseline'" in result.text()
+    assert "Difference from Before 2008" in result.text()
     assert all(path.is_file() for path in result.files)
     assert not (tmp_path / "api" / "figures").exists()
 

@@ -19,6 +19,7 @@ from cogov_sim.experiment.compare import (
     summary_table,
 )
 from cogov_sim.viz.experiment_figures import bands, differences, outcomes_over_time
+from cogov_sim.viz.labels import scenario_label
 
 # -- paired_stats: hand-computed answers ------------------------------------------------------------
 
@@ -125,8 +126,10 @@ def test_summary_table_and_markdown() -> None:
     table = summary_table(data, ["x"])
     assert sorted(table["measure"]) == ["end", "mean"]
     text = markdown_summary(table.assign(outcome="happiness_index"), ["happiness_index"])
-    assert text.splitlines()[0].startswith("| Scenario | vs | Outcome")
-    assert "| B | A | Happiness index" in text and "+2.25 [" in text
+    header = next(line for line in text.splitlines() if line.startswith("|"))
+    assert header.startswith("| Outcome | Unit | Scenario | Scenario mean | A mean")
+    assert "| Happiness index (mean of the six dimensions) | index 0-100 (difference: index " \
+           "points) | B |" in text and "+2.25 [" in text
     zh = markdown_summary(table.assign(outcome="happiness_index"), ["happiness_index"], "zh")
     assert "幸福指数" in zh
 
@@ -168,7 +171,8 @@ def test_a_single_group_gives_an_empty_table_with_the_usual_columns() -> None:
                          "happiness_index": [1.0, 2.0, 3.0, 4.0]})
     table = summary_table(data, ["happiness_index"])
     assert table.empty and {"measure", "scenario", "outcome", "difference"} <= set(table.columns)
-    assert markdown_summary(table, ["happiness_index"]).count("\n") == 2  # header lines only
+    lines = markdown_summary(table, ["happiness_index"]).splitlines()
+    assert len([line for line in lines if line.startswith("|")]) == 2  # header lines only
 
 
 def test_markdown_cells_escape_the_bar_in_design_point_names() -> None:
@@ -181,7 +185,8 @@ def test_markdown_cells_escape_the_bar_in_design_point_names() -> None:
                                              "B": "taicang_1_0 | list_strictness=0.5"})
     table = summary_table(data, ["x"]).assign(outcome="happiness_index")
     for lang in ("en", "zh"):
-        lines = markdown_summary(table, ["happiness_index"], lang).splitlines()
+        lines = [line for line in markdown_summary(table, ["happiness_index"], lang).splitlines()
+                 if line.startswith("|")]
         cells = [len(re.split(r"(?<!\\)\|", line)) for line in lines]
         assert len(lines) == 3 and len(set(cells)) == 1, lines
-        assert "taicang_1_0 \\| list_strictness=0.5" in lines[2]
+        assert f"{scenario_label('taicang_1_0', lang)} \\| list_strictness=0.5" in lines[2]

@@ -65,7 +65,7 @@ def test_summary_table_in_chinese_has_chinese_headers_and_units() -> None:
     text = summary_table(frame, "zh")
     head = text.splitlines()[0]
     assert head.startswith("指标") and "第一年" in head and "最后一年" in head
-    assert "幸福指数(六维均值) (0-100)" in text and "first year" not in text
+    assert "幸福指数(六维均值)(指数(0-100))" in text and "first year" not in text
 
 
 def test_listings_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,6 +21,7 @@ from cogov_sim.validation.api import (
 )
 from cogov_sim.validation.patterns import PATTERN_IDS, PATTERNS, TIMELINE, ratio
 from cogov_sim.validation.spec import parse_calibration, parse_validation
+from cogov_sim.viz.numbers import decimals, number
 
 # Twelve communities of 1,000 residents, 100 agents each (as tests/test_patterns.py),
 # short spin-up and runs; the timeline keeps its 192 months.
@@ -92,6 +93,9 @@ def test_report_generator_on_a_stored_result(validated) -> None:
     assert set(table.columns) >= {"pattern", "source", "mean", "ci_low", "ci_high", "passes",
                                   "role"}
     assert (table["ci_low"] <= table["mean"]).all() and (table["mean"] <= table["ci_high"]).all()
+    for r in table.itertuples():  # the tables' one rounding rule, from the interval's width
+        places = decimals((r.ci_high - r.ci_low) / 2, r.mean)
+        assert f"| {number(r.mean, places)} ({number(r.ci_low, places)} to " in text, r.pattern
 
 
 def test_validate_exit_status_and_resume(tmp_path: Path, capsys) -> None:

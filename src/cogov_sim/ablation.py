@@ -52,7 +52,8 @@ from .mechanisms import NAMES, mechanism
 from .params import Params, suggest
 from .presets import load_preset, preset_names
 from .store import default_folder
-from .viz.labels import cjk_font, mechanism_label, outcome_label, scenario_label
+from .viz.labels import cjk_font, mechanism_label, outcome_label, scenario_label, units_text
+from .viz.numbers import shown, value_text
 
 INTACT = "none"
 """The ``mechanism`` label of the intact point (nothing cut)."""
@@ -531,26 +532,10 @@ _INTRO = {
 }
 
 
-def _decimals(scale: float) -> int:
-    """Decimals that show four significant digits of a value of size ``scale`` (an
-    outcome's intact mean), so effects of one outcome line up in one column."""
-    scale = abs(float(scale))
-    if not np.isfinite(scale) or scale == 0:
-        return 3
-    return int(np.clip(3 - np.floor(np.log10(scale)), 0, 6))
-
-
-def _number(x: float, decimals: int = 3, sign: bool = True, keep: bool = False) -> str:
-    """``x`` with ``decimals`` decimals; an effect that rounds to zero loses its sign,
-    unless ``keep`` (it moves): then it shows two significant digits."""
-    if not np.isfinite(x):
-        return "n/a"
-    text = f"{x:+.{decimals}f}" if sign else f"{x:.{decimals}f}"
-    if float(text) == 0:
-        text = (("+" if sign and x > 0 else "") + np.format_float_positional(
-            x, precision=2, fractional=False, unique=False, trim="-") if keep and x != 0
-            else f"{0:.{decimals}f}")
-    return text.replace("-", "−")
+def _effect_text(row: Any, name: str) -> str:
+    """A cut's effect on outcome ``name`` in its display unit, rounded by the tables' one
+    rule (:func:`cogov_sim.viz.numbers.shown`: from the interval's width), with a true minus."""
+    return shown(name, row.effect, row.ci_low, row.ci_high).difference.replace("-", "−")
 
 
 def _share(x: float) -> str:
@@ -558,8 +543,8 @@ def _share(x: float) -> str:
     return np.format_float_positional(100 * x, precision=2, fractional=False, trim="-") + " %"
 
 
-def _effect_cell(row: Any) -> str:
-    text = _number(row.effect, _decimals(row.mean_intact), keep=bool(row.moves))
+def _effect_cell(row: Any, name: str) -> str:
+    text = _effect_text(row, name)
     if row.moves:
         text = f"**{text}**"
     return text + ("†" if row.moves_bonferroni else "")
@@ -583,7 +568,8 @@ def markdown(table: pd.DataFrame, lang: str = "en", scenarios: Sequence[str] | N
     lines = [f"# {w['title']}", "", _INTRO[lang].format(m=LAST_MONTHS, n=n, h=len(headline),
                                                         p=100 * chance), ""]
     lines.append(f"{w['columns']}: " + "; ".join(
-        f"{SHORT[o][zh]} = {outcome_label(o, lang)}" for o in headline) + ".")
+        f"{SHORT[o][zh]} = {outcome_label(o, lang)} ({units_text(o, lang)})" for o in headline)
+        + ".")
     verdict = verdicts(table).set_index(["scenario", "mechanism"])
     for scenario in scenarios:
         sub = table[table["scenario"] == scenario].set_index(["mechanism", "outcome"])
@@ -594,16 +580,14 @@ def markdown(table: pd.DataFrame, lang: str = "en", scenarios: Sequence[str] | N
         present = [m for m in mechanisms if m in sub.index.get_level_values(0)]
         if not present:
             continue
-        intact = [_number(sub.loc[(present[0], o), "mean_intact"],
-                          _decimals(sub.loc[(present[0], o), "mean_intact"]), sign=False)
-                  for o in headline]
+        intact = [value_text(o, sub.loc[(present[0], o), "mean_intact"]) for o in headline]
         lines.append(f"| *{w['intact']}* | | " + " | ".join(intact) + " | | |")
         for name in present:
             m = registered(name)
-            cells = [_effect_cell(sub.loc[(name, o)]) if (name, o) in sub.index else ""
+            cells = [_effect_cell(sub.loc[(name, o)], o) if (name, o) in sub.index else ""
                      for o in headline]
             channel = CHANNELS.get(name)
-            own = (f"`{channel}` {_effect_cell(sub.loc[(name, channel)])}"
+            own = (f"`{channel}` {_effect_cell(sub.loc[(name, channel)], channel)}"
                    if channel and (name, channel) in sub.index else "—")
             describe = f"`{name}` — {mechanism_label(name, lang)}"
             cut = m.cut_zh if zh else m.cut
@@ -673,8 +657,7 @@ def text_summary(table: pd.DataFrame, lang: str = "en") -> str:
             elif v["decorative"]:
                 text = "装饰性?" if zh else "decorative?"
             else:
-                text = ", ".join(f"{SHORT[r.outcome][zh]} "
-                                 f"{_number(r.effect, _decimals(r.mean_intact), keep=True)}"
+                text = ", ".join(f"{SHORT[r.outcome][zh]} {_effect_text(r, r.outcome)}"
                                  for r in moved.itertuples())
             lines.append(f"    {str(name).ljust(width)}{text}")
     return "\n".join(lines)

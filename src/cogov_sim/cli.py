@@ -34,7 +34,9 @@ from .viz.labels import (
     outcome_label,
     param_label,
     scenario_label,
+    tidy_zh,
     unit_label,
+    with_unit,
     word,
 )
 
@@ -205,14 +207,16 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
                     lambda f, p: figure(f, p, lang=lang,
                                         title=run_title(scenario, values, seed, lang)),
                     unique=default)
+    click.echo(overrides_line(values, lang))
     click.echo(summary_table(frame, lang))
     where = params.communities.label if params.communities else None
     if lang == "zh":
         shape = f"社区表 {where}" if where else "规模相同"
-        click.echo(f"\n基线预热 {params.spinup_months} 个月后报告 {params.months} 个月, "
-                   f"{params.n_residents:,} 名居民, {params.n_communities} 个社区({shape}) "
-                   f"({params.n_agents:,} 个智能体, 每个代表 {params.residents_per_agent} 人), "
-                   f"随机种子 {seed}, {elapsed:.2f} 秒 → {out}")
+        click.echo(tidy_zh(
+            f"\n基线预热 {params.spinup_months} 个月后报告 {params.months} 个月, "
+            f"{params.n_residents:,} 名居民, {params.n_communities} 个社区({shape}) "
+            f"({params.n_agents:,} 个智能体, 每个代表 {params.residents_per_agent} 人), "
+            f"随机种子 {seed}, {elapsed:.2f} 秒 → {out}"))
     else:
         shape = f"from table {where}" if where else "of equal size"
         click.echo(f"\n{params.months} months after a {params.spinup_months}-month baseline "
@@ -229,6 +233,14 @@ def run_title(scenario: str, overrides: dict[str, float | int], seed: int, lang:
     return name + (f" · {changes}" if changes else "") + f" · {word('seed', lang)} {seed}"
 
 
+def overrides_line(values: dict[str, float | int], lang: str = "en") -> str:
+    """``--set`` and the size options as given, one line (the run's own echo of them)."""
+    given = ", ".join(f"{k}={v:g}" for k, v in values.items())
+    if lang == "zh":
+        return f"参数覆盖: {given or '无(预设值)'}"
+    return f"overrides: {given or 'none (preset values)'}"
+
+
 def _width(text: str) -> int:
     """Columns ``text`` takes in a terminal (CJK characters take two)."""
     return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
@@ -240,16 +252,19 @@ def _pad(text: str, width: int) -> str:
 
 def summary_table(frame: pd.DataFrame, lang: str = "en",
                   names: Sequence[str] = SUMMARY_OUTCOMES) -> str:
-    """First-year vs last-year means of the key outcomes with their units, as aligned text."""
+    """First-year vs last-year means of the key outcomes in their display units (shares in
+    per cent), rounded as the tables round a value without an interval, as aligned text."""
     first, last = frame[list(names)].head(12).mean(), frame[list(names)].tail(12).mean()
-    from .outcomes import outcome
+    from .viz.numbers import display, value_text
 
-    labels = [f"{outcome_label(n, lang)} ({unit_label(outcome(n).unit, lang)})" for n in names]
+    labels = [with_unit(outcome_label(n, lang), unit_label(display(n).level, lang), lang)
+              for n in names]
     width = max(_width(s) for s in labels) + 2
     cols = [word("first year", lang), word("last year", lang)]
     lines = [_pad(word("outcome", lang), width) + "".join(_pad(c, 12) for c in cols)]
     for name, label in zip(names, labels, strict=True):
-        lines.append(f"{_pad(label, width)}{first[name]:<12.3f}{last[name]:<12.3f}")
+        lines.append(f"{_pad(label, width)}{value_text(name, first[name]):<12}"
+                     f"{value_text(name, last[name]):<12}")
     return "\n".join(lines)
 
 
@@ -302,10 +317,17 @@ def specs_copy(name: str, folder: Path) -> None:
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 def params(kind: str | None, lang: str) -> None:
     """List every parameter with its default, bounds, unit and meaning."""
-    for s in param_specs(kind):  # type: ignore[arg-type]
-        click.echo(f"{s.name:<26}{_pad(word(s.kind, lang), 10)}{s.default!s:>8}  "
-                   f"[{s.low:g}, {s.high:g}] {unit_label(s.unit, lang)}\n"
-                   f"{'':<26}{param_label(s.name, lang)}")
+    specs = param_specs(kind)  # type: ignore[arg-type]
+    width = max((len(s.name) for s in specs), default=10) + 2  # long names stay apart
+    head = [word(w, lang) for w in ("parameter", "kind", "default", "range", "unit")]
+    right = " " * max(0, 8 - _width(head[2])) + head[2]
+    click.echo(f"{_pad(head[0], width)}{_pad(head[1], 10)}{right}  {_pad(head[3], 14)}"
+               f"{head[4]}")
+    for s in specs:
+        bounds = f"[{s.low:g}, {s.high:g}]"
+        click.echo(f"{s.name:<{width}}{_pad(word(s.kind, lang), 10)}{s.default!s:>8}  "
+                   f"{bounds:<14}{unit_label(s.unit, lang)}\n"
+                   f"{'':<{width}}{param_label(s.name, lang)}")
 
 
 @cli.command()

@@ -1,7 +1,8 @@
 """What every run measures, month by month — the only place that decides it.
 
-:data:`OUTCOMES` lists each outcome with its unit and meaning in English and Chinese
-(labels for tables, figures and the dashboard come from here). A run's outcomes form a
+:data:`OUTCOMES` lists each outcome with its unit, its meaning in English and Chinese and
+which direction is better, if any (labels, units and "better" markers of tables, figures
+and the dashboard come from here). A run's outcomes form a
 *wide* table: one row per month (``month`` 1…M and ``year``), one column per outcome.
 :func:`to_long` turns it into the tidy long form (``month, year, outcome, value``).
 
@@ -35,10 +36,20 @@ class OutcomeSpec:
     en: str
     zh: str
     group: str
+    better: str | None = None
+    """Which direction is better: ``"higher"``, ``"lower"``, or None where neither is
+    (costs, task counts, implementation levels: they are read beside other outcomes). The
+    one place tables and figures take "better" and P(better) from."""
 
 
-def _o(name: str, unit: str, en: str, zh: str, group: str) -> OutcomeSpec:
-    return OutcomeSpec(name, unit, en, zh, group)
+BETTER = ("higher", "lower")
+
+
+def _o(name: str, unit: str, en: str, zh: str, group: str,
+       better: str | None = None) -> OutcomeSpec:
+    if better is not None and better not in BETTER:
+        raise ValueError(f"outcome {name}: better = {better!r}; allowed: {BETTER} or None")
+    return OutcomeSpec(name, unit, en, zh, group, better)
 
 
 _DIM_ZH = {"belonging": "归属感", "service": "服务获得感", "harmony": "邻里和谐感",
@@ -60,41 +71,42 @@ _AGE_ZH = {"young": "青年(18-39)", "middle": "中年(40-59)", "elderly": "老�
 
 OUTCOMES: tuple[OutcomeSpec, ...] = (
     _o("participation_rate", "share", "Took part in any community affair (12 months)",
-       "参与社区事务比例(12个月)", "participation"),
+       "参与社区事务比例(12个月)", "participation", better="higher"),
     *(_o(f"participation_{a}", "share", f"Participation over 12 months, {a}",
-         f"参与率(12个月), {_AGE_ZH[a]}", "participation") for a in AGE_GROUPS),
+         f"参与率(12个月), {_AGE_ZH[a]}", "participation", better="higher") for a in AGE_GROUPS),
     _o("participation_month", "share", "Took part in any community affair this month",
-       "本月参与比例", "participation"),
+       "本月参与比例", "participation", better="higher"),
     _o("consultation_rate", "share", "Attended a consultation (12 months)",
-       "参加协商比例(12个月)", "participation"),
+       "参加协商比例(12个月)", "participation", better="higher"),
     _o("consultation_success", "share",
        "Consultations whose decision was carried out (12 months; 1 when none were held)",
-       "协商决定得到落实的比例(12个月)", "participation"),
-    _o("volunteer_rate", "share", "Volunteered this month", "本月志愿参与比例", "participation"),
+       "协商决定得到落实的比例(12个月)", "participation", better="higher"),
+    _o("volunteer_rate", "share", "Volunteered this month", "本月志愿参与比例", "participation",
+       better="higher"),
     _o("happiness_index", "0-100", "Happiness index (mean of the six dimensions)",
-       "幸福指数(六维均值)", "satisfaction"),
-    *(_o(f"sat_{d}", "0-100", f"Satisfaction: {d}", f"满意度: {_DIM_ZH[d]}", "satisfaction")
+       "幸福指数(六维均值)", "satisfaction", better="higher"),
+    *(_o(f"sat_{d}", "0-100", f"Satisfaction: {d}", f"满意度: {_DIM_ZH[d]}", "satisfaction", better="higher")
       for d in DIMENSIONS),
     _o("happiness_gini", "0-1", "Inequality of happiness across residents (Gini)",
-       "幸福感不平等(基尼系数)", "satisfaction"),
+       "幸福感不平等(基尼系数)", "satisfaction", better="lower"),
     _o("elderly_young_gap", "points", "Happiness of the elderly minus that of the young",
        "老年与青年幸福指数之差", "satisfaction"),
     _o("admin_burden", "share", "Share of committee hours on government tasks",
-       "居委会用于政府事务的时间比例", "committee"),
+       "居委会用于政府事务的时间比例", "committee", better="lower"),
     _o("resident_hours_per_resident", "hours per month",
        "Committee and social-worker case hours for residents, per resident",
-       "每位居民获得的居委会与社工服务时数", "committee"),
+       "每位居民获得的居委会与社工服务时数", "committee", better="higher"),
     _o("tasks_pushed", "tasks per committee per month", "Administrative tasks pushed to a committee",
-       "下派到每个居委会的行政事项", "committee"),
+       "下派到每个居委会的行政事项", "committee", better="lower"),
     _o("committee_payment", "yuan per committee per month", "Payments received for assisted tasks",
        "协助事项经费(费随事转)", "committee"),
     _o("visits_per_1000", "per 1,000 residents per month", "Grid home visits",
-       "网格走访户次(每千人)", "committee"),
+       "网格走访户次(每千人)", "committee", better="higher"),
     _o("outreach_share", "share", "Share of committee hours out with residents (home visits, "
        "consultations) rather than at counters or on paperwork", "居委会走访与协商时间比例",
-       "committee"),
+       "committee", better="higher"),
     _o("paperwork_effort", "0-1", "Committees' effort on presentation paperwork for inspections "
-       "(share of its maximum)", "居委会台账留痕投入(占最大值比例)", "committee"),
+       "(share of its maximum)", "居委会台账留痕投入(占最大值比例)", "committee", better="lower"),
     _o("tasks_negotiated", "tasks per committee per month",
        "Off-list tasks entering by negotiation with the committee's consent", "经协商准入的清单外事项",
        "committee"),
@@ -103,35 +115,37 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
     _o("tasks_blocked", "tasks per committee per month", "Off-list tasks kept out by the access system",
        "被准入制挡在社区外的事项", "committee"),
     _o("requests_new", "per 1,000 residents per month", "New problems met by residents",
-       "新增居民诉求(每千人)", "requests"),
+       "新增居民诉求(每千人)", "requests", better="lower"),
     _o("resolution_rate", "share", "Open reported requests resolved this month",
-       "本月诉求解决比例", "requests"),
+       "本月诉求解决比例", "requests", better="higher"),
     _o("resolution_months", "months", "Mean time to resolution of requests resolved this month",
-       "诉求平均解决周期", "requests"),
+       "诉求平均解决周期", "requests", better="lower"),
     _o("escalations", "per 1,000 residents per month", "Requests escalated above the committee",
-       "越级上报诉求(每千人)", "requests"),
+       "越级上报诉求(每千人)", "requests", better="lower"),
     _o("open_requests", "per 1,000 residents", "Problems still open at month end",
-       "未解决诉求(每千人)", "requests"),
+       "未解决诉求(每千人)", "requests", better="lower"),
     _o("referral_acceptance", "share", "Referrals to social organizations that residents accept",
-       "居民接受转介社会组织的比例", "requests"),
+       "居民接受转介社会组织的比例", "requests", better="higher"),
     _o("mediation_success", "share",
        "Disputes referred to mediation organizations that are resolved rather than escalated "
        "(12 months; 1 when there were none)",
-       "调解组织受理纠纷的调解成功率", "requests"),
-    _o("trust_committee", "0-1", "Trust in the residents' committee", "对居委会的信任", "trust"),
-    _o("trust_government", "0-1", "Trust in the government", "对政府的信任", "trust"),
-    _o("trust_so", "0-1", "Trust in social organizations", "对社会组织的信任", "trust"),
-    _o("so_count", "organizations", "Living social organizations", "社会组织数量", "organizations"),
+       "调解组织受理纠纷的调解成功率", "requests", better="higher"),
+    _o("trust_committee", "0-1", "Trust in the residents' committee", "对居委会的信任", "trust",
+       better="higher"),
+    _o("trust_government", "0-1", "Trust in the government", "对政府的信任", "trust", better="higher"),
+    _o("trust_so", "0-1", "Trust in social organizations", "对社会组织的信任", "trust", better="higher"),
+    _o("so_count", "organizations", "Living social organizations", "社会组织数量", "organizations",
+       better="higher"),
     _o("so_per_10k", "per 10,000 residents", "Social organizations per 10,000 residents",
-       "每万人社会组织数", "organizations"),
+       "每万人社会组织数", "organizations", better="higher"),
     _o("so_contracts", "organizations", "Organizations holding a purchase contract",
        "承接购买服务的社会组织数", "organizations"),
     _o("so_births", "organizations per month", "Organizations founded", "新成立社会组织",
        "organizations"),
     _o("so_deaths", "organizations per month", "Organizations dissolved", "注销社会组织",
-       "organizations"),
+       "organizations", better="lower"),
     _o("so_survival", "share", "Share of all organizations founded that are alive",
-       "社会组织存活率", "organizations"),
+       "社会组织存活率", "organizations", better="higher"),
     _o("spend_total", "yuan per month", "Government community spending (what the policies cost)",
        "政府社区支出(政策成本)", "spending"),
     *(_o(f"spend_{_SPEND[i][0]}", "yuan per month", f"Spending: {_SPEND[i][1]}",
@@ -139,10 +153,10 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
     _o("spend_per_resident", "yuan per resident per year", "Government community spending per resident",
        "人均政府社区支出", "spending"),
     _o("budget_scale", "share", "Share of committed spending the budget could pay (1 = all)",
-       "预算可支付的承诺支出比例", "spending"),
+       "预算可支付的承诺支出比例", "spending", better="higher"),
     _o("happiness_per_100_yuan", "index points per 100 yuan per resident-year",
        "Cost-effectiveness: happiness index per 100 yuan spent per resident per year",
-       "成本效益: 每百元人均年支出的幸福指数", "spending"),
+       "成本效益: 每百元人均年支出的幸福指数", "spending", better="higher"),
     _o("eval_gov_to_committee", "0-100", "Government's score of committees (latest year)",
        "政府对居委会评分", "evaluation"),
     _o("eval_committee_to_gov", "0-100",
@@ -151,11 +165,11 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
     _o("eval_gov_spread", "0-100", "Spread (standard deviation) of the government's scores "
        "across committees (latest year)", "政府对各居委会评分的离散程度", "evaluation"),
     _o("committee_focus", "0-1", "Committees' focus on residents rather than government work, "
-       "learned from the scores they receive", "居委会面向居民的工作重心", "evaluation"),
+       "learned from the scores they receive", "居委会面向居民的工作重心", "evaluation", better="higher"),
     _o("payments_withheld", "share", "Share of committees' task payments withheld for breach "
-       "of the agreement", "因违约扣减的协助经费比例", "evaluation"),
+       "of the agreement", "因违约扣减的协助经费比例", "evaluation", better="lower"),
     _o("eval_residents_to_committee", "0-100", "Residents' rating of committees (latest year)",
-       "居民对居委会评分", "evaluation"),
+       "居民对居委会评分", "evaluation", better="higher"),
     _o("eval_assessment", "0-100",
        "Committees' overall assessment: government and resident scores by resident weight",
        "居委会综合考核得分", "evaluation"),
@@ -170,8 +184,15 @@ SUMMARY_OUTCOMES: tuple[str, ...] = ("participation_rate", "happiness_index", "a
 """The key outcomes of one run's printed summary and figure."""
 
 
+_BY_NAME = {o.name: o for o in OUTCOMES}
+
+
 def outcome(name: str) -> OutcomeSpec:
-    return next(o for o in OUTCOMES if o.name == name)
+    """The metadata of outcome ``name`` (:class:`KeyError` naming it if unknown)."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"unknown outcome '{name}'") from None
 
 
 def gini(x: np.ndarray) -> float:

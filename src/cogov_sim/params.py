@@ -93,7 +93,7 @@ class Params:
     delegation_funding: float = _p(0.0, 0.0, 1.0, "share", "lever",
         "Share of assisted tasks whose cost the government pays (funds follow tasks)",
         "政府为协助事项付费的比例(费随事转)")
-    two_way_eval_weight: float = _p(0.0, 0.0, 1.0, "weight", "lever",
+    two_way_eval_weight: float = _p(0.0, 0.0, 1.0, "0-1", "lever",
         "How much the committees' rating of government changes its behaviour (0 = one-way)",
         "居委会对政府评价对政府行为的影响(0 = 单向考核)")
     resident_eval_weight: float = _p(0.0, 0.0, 1.0, "share", "lever",
@@ -116,14 +116,14 @@ class Params:
         "Professional social workers per 1,000 residents", "每千名居民专业社工数")
     grid_visits: float = _p(0.0, 0.0, 40.0, "visits per worker per month", "lever",
         "Proactive home (grid) visits per committee worker per month", "每名社区工作者每月网格走访户数")
-    street_platform: float = _p(0.0, 0.0, 1.0, "strength", "lever",
+    street_platform: float = _p(0.0, 0.0, 1.0, "0-1", "lever",
         "Strength of a street-level co-governance platform (representative conference, "
         "government-run services), as in Shanghai",
         "街道层面共治平台(社区代表会议、政府主导服务)的强度, 如上海")
     outsourcing_share: float = _p(0.0, 0.0, 1.0, "share", "lever",
         "Share of community services delivered by contracted social organizations, as in Chengdu",
         "由社会组织承接的社区服务比例, 如成都")
-    volunteer_points: float = _p(0.0, 0.0, 1.0, "value", "lever",
+    volunteer_points: float = _p(0.0, 0.0, 1.0, "0-1", "lever",
         "Value of volunteer points exchangeable for goods (0 = none), as in Chengdu",
         "志愿积分兑换物品的价值(0 = 无)")
 
@@ -156,7 +156,7 @@ class Params:
         "Government's community budget", "政府社区工作预算")
     network_degree: int = _p(8, 2, 50, "contacts", "context",
         "Mean number of neighbours and acquaintances per resident", "每位居民平均邻里熟人数")
-    network_rewiring: float = _p(0.1, 0.0, 1.0, "probability", "context",
+    network_rewiring: float = _p(0.1, 0.0, 1.0, "share", "context",
         "Share of ties to residents outside one's immediate neighbourhood (small-world rewiring)",
         "小世界网络重连概率")
     consultation_seats: int = _p(30, 5, 200, "seats", "context",

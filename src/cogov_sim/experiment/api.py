@@ -22,8 +22,8 @@ import pandas as pd
 from ..outcomes import OUTCOME_NAMES
 from ..store import default_folder
 from ..viz import experiment_figures as figs
-from ..viz.labels import CJK_FONT_PACKAGE, cjk_font
-from . import compare, store
+from ..viz.labels import CJK_FONT_PACKAGE, cjk_font, study_title
+from . import brief, compare, horizon, store
 from .design import make_tasks, unique_names
 from .executors import Executor
 from .runner import RunReport, load_outcomes, load_status, run_tasks
@@ -33,11 +33,18 @@ DESCRIPTIONS = {
     "runs": "every scheduled run: scenario, replication, seed, status, seconds, error",
     "summary": "paired differences from the reference scenario per outcome (end = mean of "
                "the last 12 months, mean = mean over all months): mean, 95 % t-interval, "
-               "P(higher) with its Clopper-Pearson interval",
+               "P(higher) with its Clopper-Pearson interval, P(better) and better/worse from "
+               "the outcome's better direction, display unit, scale and decimals; the "
+               "Markdown tables add a caption, units and the horizon check",
+    "horizon": "horizon check: per scenario and outcome, the slope per year of the paired "
+               "difference over the last reported years, the effect, and whether it is "
+               "still changing (benchmarks/horizon.md)",
     "scenario_means": "per scenario and outcome: mean, sd, 95 % CI, middle 95 % of replications",
     "outcomes": "key outcomes over time by scenario: mean and middle 95 % of replications",
     "happiness": "happiness index and its six dimensions over time by scenario",
     "differences": "paired differences from the reference with 95 % CIs (end values)",
+    "brief": "the study on one self-contained page (figures embedded), printable to A4: "
+             "scenarios, headline table, figures, caveats, provenance",
 }
 NO_CJK_FONT = ("no font with Chinese glyphs found: Chinese figures skipped (on Debian or "
                f"Ubuntu: apt-get install {CJK_FONT_PACKAGE}; Windows has Microsoft YaHei)")
@@ -74,6 +81,10 @@ class ExperimentResult:
         Derived tables and figures written.
     notes
         Anything the analysis skipped, and why.
+    window
+        What the summary's values average (reported months, spin-up), for captions.
+    horizon
+        The horizon check (``tables/horizon.csv``): effects still changing at the end.
     """
 
     spec: ExperimentSpec
@@ -82,6 +93,8 @@ class ExperimentResult:
     summary: pd.DataFrame
     files: tuple[Path, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    window: compare.Window | None = None
+    horizon: pd.DataFrame | None = None
 
     def outcomes(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """All finished runs' outcomes (see :func:`load_outcomes`)."""
@@ -92,7 +105,8 @@ class ExperimentResult:
         if self.summary.empty:
             return "(no complete pairs of runs to compare)"
         names = [o for o in outcomes if o in set(self.summary["outcome"])]
-        return compare.text_summary(self.summary, names)
+        return compare.text_summary(self.summary, names, window=self.window,
+                                    horizon=self.horizon)
 
 
 def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | None = None,
@@ -137,25 +151,36 @@ def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | 
     report = run_tasks(tasks, folder, workers=workers, progress=progress, executor=executor,
                        manifest={"kind": "experiment", "spec": spec.identity()},
                        info={"name": spec.name, "description": spec.description,
+                             "title": spec.title, "title_zh": spec.title_zh,
                              "communities": communities_record(spec.communities)},
                        reduce_fn=KeepColumns(spec.outcomes) if spec.outcomes else None)
-    summary, files, notes = analyse(folder, figures=figures)
-    return ExperimentResult(spec=spec, folder=folder, report=report, summary=summary,
-                            files=files, notes=notes)
+    done = analyse(folder, figures=figures)
+    return ExperimentResult(spec=spec, folder=folder, report=report, summary=done.summary,
+                            files=done.files, notes=done.notes, window=done.window,
+                            horizon=done.horizon)
 
 
-def analyse(folder: str | Path,
-            figures: bool = True) -> tuple[pd.DataFrame, tuple[Path, ...], tuple[str, ...]]:
+@dataclass(frozen=True)
+class Analysis:
+    """What :func:`analyse` derived (see :class:`ExperimentResult` for the fields)."""
+
+    summary: pd.DataFrame
+    files: tuple[Path, ...]
+    notes: tuple[str, ...]
+    window: compare.Window | None = None
+    horizon: pd.DataFrame | None = None
+
+
+def analyse(folder: str | Path, figures: bool = True) -> Analysis:
     """(Re)write the derived tables and figures of an experiment folder.
 
     Writes ``tables/summary.csv`` (paired differences from the reference — the first
-    scenario — for every outcome, end values and time averages), ``tables/summary.md``
-    (and ``summary.zh.md``), ``tables/scenario_means.csv``, ``tables/runs.csv`` (seed,
-    status, time and error of every run) and figures under ``figures/``.
-
-    Returns
-    -------
-    summary, files, notes
+    scenario — for every outcome, end values and time averages, with the columns of
+    :data:`~cogov_sim.experiment.compare.ANNOTATIONS`), ``tables/summary.md`` (and
+    ``summary.zh.md``: captioned, with units, P(better) and the horizon check),
+    ``tables/horizon.csv``, ``tables/scenario_means.csv``, ``tables/runs.csv`` (seed,
+    status, time and error of every run) and figures under ``figures/``; records the
+    horizon check in the manifest (``horizon``).
     """
     folder = Path(folder)
     manifest = store.read_manifest(folder)
@@ -174,11 +199,18 @@ def analyse(folder: str | Path,
     files.append(tables / "runs.csv")
     data = load_outcomes(folder)
     if data.empty:
-        empty = pd.DataFrame(columns=["measure", *compare.COMPARE_COLUMNS])
-        return empty, tuple(files), ("no finished runs to analyse",)
+        empty = pd.DataFrame(columns=["measure", *compare.COMPARE_COLUMNS,
+                                      *compare.ANNOTATIONS])
+        return Analysis(empty, tuple(files), ("no finished runs to analyse",))
     data.insert(3, "_point", data["point_id"].map(names))
     outcomes = [o for o in outcomes if o in data.columns]
-    summary = compare.summary_table(data, outcomes, group="_point", order=order)
+    summary = compare.annotate(compare.summary_table(data, outcomes, group="_point",
+                                                     order=order))
+    first = next(iter(points.values()), {}).get("params", {})
+    window = compare.Window(months=int(data["month"].max()),
+                            spinup=first.get("spinup_months"))
+    checked = None
+    key = [o for o in figs.KEY_OUTCOMES if o in outcomes]  # the outcomes the tables show
     means = pd.concat([compare.group_means(compare.per_run(data, outcomes, m, "_point"),
                                            outcomes, "_point", order=order).assign(measure=m)
                        for m in compare.MEASURES], ignore_index=True)
@@ -190,26 +222,38 @@ def analyse(folder: str | Path,
     else:
         store.write_table(tables / "summary.csv", summary)
         files.append(tables / "summary.csv")
-        key = [o for o in figs.KEY_OUTCOMES if o in outcomes]
+        checked = horizon.check(summary, horizon.slopes(data, outcomes, order[0], "_point"))
+        store.write_table(tables / "horizon.csv", checked)
+        files.append(tables / "horizon.csv")
+        manifest["horizon"] = horizon.manifest_record(checked, key)
         for lang in ("en", "zh"):
             path = tables / ("summary.md" if lang == "en" else "summary.zh.md")
-            store.write_text(path, compare.markdown_summary(summary, key, lang))
+            title = study_title(order, lang, manifest.get("title", ""),
+                                manifest.get("title_zh", ""))
+            store.write_text(path, f"# {title}\n\n" + compare.markdown_summary(
+                summary, key, lang, window=window, horizon=checked))
             files.append(path)
     languages = ["en", "zh"] if cjk_font() else ["en"]
     if "zh" not in languages:
         notes.append(NO_CJK_FONT)
     if figures:
-        files += _figures(folder, data, summary, order, languages, manifest, notes)
+        files += _figures(folder, data, summary, order, languages, manifest, notes, window)
+        if len(order) >= 2:
+            for lang in ("en", "zh"):
+                path = folder / ("brief.html" if lang == "en" else "brief.zh.html")
+                store.write_text(path, brief.render(folder, manifest, summary, key, order,
+                                                    window, checked, lang))
+                files.append(path)
     manifest["outputs"] = {**manifest.get("outputs", {}), **{
         str(p.relative_to(folder)): DESCRIPTIONS[p.stem.removesuffix(".zh")]
         for p in files if p.stem.removesuffix(".zh") in DESCRIPTIONS}}
     store.update_manifest(folder, manifest)
-    return summary, tuple(files), tuple(notes)
+    return Analysis(summary, tuple(files), tuple(notes), window, checked)
 
 
 def _figures(folder: Path, data: pd.DataFrame, summary: pd.DataFrame, order: list[str],
-             languages: list[str], manifest: dict[str, Any], notes: list[str]) -> list[Path]:
-    title = manifest.get("name") or manifest.get("spec", {}).get("name")
+             languages: list[str], manifest: dict[str, Any], notes: list[str],
+             window: compare.Window) -> list[Path]:
     written = []
     if len(order) > 12:
         notes.append(f"{len(order)} design points: time figures show the first 12")
@@ -217,6 +261,7 @@ def _figures(folder: Path, data: pd.DataFrame, summary: pd.DataFrame, order: lis
     subset = data[data["_point"].isin(shown)]
     for lang in languages:
         suffix = "" if lang == "en" else ".zh"
+        title = study_title(order, lang, manifest.get("title", ""), manifest.get("title_zh", ""))
         for set_name, outcomes in figs.FIGURE_SETS.items():
             present = [o for o in outcomes if o in data.columns]
             if not present:
@@ -230,7 +275,8 @@ def _figures(folder: Path, data: pd.DataFrame, summary: pd.DataFrame, order: lis
             path = folder / "figures" / f"differences{suffix}.png"
             key = [o for o in figs.KEY_OUTCOMES if o in set(summary["outcome"])]
             store.write_figure(path, partial(figs.differences, summary, outcomes=key,
-                                             order=shown, lang=lang, title=title))
+                                             order=shown, lang=lang, title=title,
+                                             window=window.text("end", lang)))
             written.append(path)
     return written
 

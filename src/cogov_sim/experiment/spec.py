@@ -4,6 +4,8 @@ An experiment file (shipped ones in ``cogov_sim/specs/``, see :mod:`cogov_sim.sp
 
     name = "reform_stages"            # results go to results/<name>/<run id>/ (default: file name)
     description = "..."
+    title = "Stages of the reform"    # optional: figure and table titles (default: the
+    title_zh = "改革的各阶段"           # scenarios' display names); title_zh for Chinese ones
     root_seed = 20240601              # root of the seed tree (required)
     replications = 40                 # runs per design point (required)
     months = 120                      # optional size overrides for every run
@@ -55,9 +57,11 @@ from ..timeline import scenario_names as preset_names
 if TYPE_CHECKING:
     from .design import DesignPoint
 
-TOP_KEYS = ("name", "description", "root_seed", "replications", "months", "residents",
-            "communities", "residents_per_agent", "spinup_months", "common_random_numbers",
-            "outcomes", "scenarios", "design")
+TOP_KEYS = ("name", "description", "title", "title_zh", "root_seed", "replications", "months",
+            "residents", "communities", "residents_per_agent", "spinup_months",
+            "common_random_numbers", "outcomes", "scenarios", "design")
+LABEL_KEYS = ("name", "description", "title", "title_zh")
+"""Keys that label an experiment without changing its runs."""
 DESIGN_TYPES = ("grid", "rows", "lhs")
 DESIGN_KEYS = {"grid": ("type", "parameters"), "rows": ("type", "rows"),
                "lhs": ("type", "parameters", "n", "seed")}
@@ -157,6 +161,10 @@ class ExperimentSpec:
     replications: int
     scenarios: tuple[Scenario, ...]
     description: str = ""
+    title: str = ""
+    """Title of the figures and tables (optional; default: the scenarios' display names)."""
+    title_zh: str = ""
+    """Title of the Chinese figures and tables (optional; default: the scenarios' names)."""
     months: int | None = None
     residents: int | None = None
     communities: int | CommunityTable | None = None
@@ -198,17 +206,20 @@ class ExperimentSpec:
         return fingerprint(self.identity())
 
     def identity(self) -> dict[str, Any]:
-        """:meth:`to_dict` without ``name`` and ``description``: what defines the runs.
-        Editing the description does not redo (or refuse) an experiment; a community table
-        counts by its content (hash and size), not by the path it was read from."""
-        out = {k: v for k, v in self.to_dict().items() if k not in ("name", "description")}
+        """:meth:`to_dict` without ``name``, ``description`` and the titles: what defines
+        the runs. Editing the description does not redo (or refuse) an experiment; a
+        community table counts by its content (hash and size), not by the path it was
+        read from."""
+        out = {k: v for k, v in self.to_dict().items() if k not in LABEL_KEYS}
         out["communities"] = communities_record(self.communities, identity=True)
         return out
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (recorded in the manifest; equal dicts mean equal runs)."""
         return {
-            "name": self.name, "description": self.description, "root_seed": self.root_seed,
+            "name": self.name, "description": self.description,
+            **{k: getattr(self, k) for k in ("title", "title_zh") if getattr(self, k)},
+            "root_seed": self.root_seed,
             "replications": self.replications, "months": self.months,
             "residents": self.residents, "communities": communities_record(self.communities),
             **{k: getattr(self, k) for k in ("residents_per_agent", "spinup_months")
@@ -265,6 +276,8 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
     spec = ExperimentSpec(
         name=name,
         description=_check_str(top, "description", data.get("description", "")),
+        title=_check_str(top, "title", data.get("title", "")),
+        title_zh=_check_str(top, "title_zh", data.get("title_zh", "")),
         root_seed=_check_top_int(top, "root_seed", data["root_seed"]),
         replications=_check_top_int(top, "replications", data["replications"]),
         months=_optional_int(top, "months", data.get("months")),

@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..experiment.runner import RunReport
+from ..viz.numbers import decimals, number
 from .patterns import BY_ID
 from .spec import CalibrationSpec, ValidationSpec
 
@@ -17,6 +18,14 @@ def _fmt(x: float) -> str:
     if x is None or np.isnan(x):
         return "–"
     return f"{x:,.4g}" if np.isfinite(x) else ("∞" if x > 0 else "−∞")
+
+
+def _estimate(mean: float, low: float, high: float) -> str:
+    """``mean (low to high)`` rounded by the tables' one rule (from the interval's width)."""
+    if mean is None or not np.isfinite(mean):
+        return "–"
+    places = decimals((high - low) / 2, mean)
+    return f"{number(mean, places)} ({number(low, places)} to {number(high, places)})"
 
 
 def validation_markdown(spec: ValidationSpec, verdicts: pd.DataFrame, robust: pd.DataFrame,
@@ -43,7 +52,7 @@ def validation_markdown(spec: ValidationSpec, verdicts: pd.DataFrame, robust: pd
     for r in verdicts.itertuples():
         band = r.band + (f" ({r.band_note})" if r.band_note else "")
         lines.append(f"| {r.pattern} | {r.claim} | {r.source} | {r.statistic} | {band} | "
-                     f"{_fmt(r.mean)} ({_fmt(r.ci_low)} to {_fmt(r.ci_high)}) | "
+                     f"{_estimate(r.mean, r.ci_low, r.ci_high)} | "
                      f"{r.share_in_band:.0%} | {'pass' if r.passes else '**FAIL**'} | "
                      f"{r.role} | {r.status} |")
     if figures:

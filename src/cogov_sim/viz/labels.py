@@ -6,6 +6,8 @@ metadata); this module only looks them up, so a new language is one more field t
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -87,8 +89,12 @@ UNITS_ZH = {
     "visits per worker per month": "户次/人·月", "weight": "权重",
     "workers per 1,000 residents": "人/千人", "yuan per committee per month": "元/居委会·月",
     "yuan per month": "元/月", "yuan per resident per year": "元/人·年",
+    # display units (cogov_sim.viz.numbers)
+    "%": "%", "pp": "个百分点", "index 0-100": "指数(0-100)", "index 0-1": "指数(0-1)",
+    "index points": "指数点", "points on the 0-1 scale": "分(0-1标度)",
 }
-"""Chinese for every unit string of the parameter and outcome metadata (tested complete)."""
+"""Chinese for every unit string of the parameter and outcome metadata and of the display
+units (tested complete)."""
 
 WORDS = {
     "year": ("year", "年"), "month": ("month", "月"), "outcome": ("outcome", "指标"),
@@ -114,8 +120,60 @@ def unit_label(unit: str, lang: str = "en") -> str:
 
 
 def outcome_axis_label(name: str, lang: str = "en") -> str:
-    """The unit of outcome ``name`` for a y axis (``share``, ``0-100``, ``元/月`` ...)."""
+    """The unit of outcome ``name`` as stored, for an axis of raw values (``share``,
+    ``0-100``, ``元/月`` ...)."""
     return unit_label(outcome(name).unit, lang)
+
+
+def level_axis_label(name: str, lang: str = "en") -> str:
+    """The display unit of outcome ``name``'s levels for an axis (``%``, ``index 0-100``,
+    ``元/月`` ...; values shown times :func:`~cogov_sim.viz.numbers.display`'s scale)."""
+    from .numbers import display
+
+    return unit_label(display(name).level, lang)
+
+
+def difference_axis_label(name: str, lang: str = "en") -> str:
+    """The display unit of a difference of outcome ``name`` (``pp``, ``index points`` ...)."""
+    from .numbers import display
+
+    return unit_label(display(name).difference, lang)
+
+
+def units_text(name: str, lang: str = "en") -> str:
+    """Outcome ``name``'s display units for a table's unit column: the level's unit, and
+    the difference's where it differs (``% (difference: pp)``)."""
+    from .numbers import display
+
+    d = display(name)
+    level, diff = unit_label(d.level, lang), unit_label(d.difference, lang)
+    if level == diff:
+        return level
+    return f"{level}(差值: {diff})" if lang == "zh" else f"{level} (difference: {diff})"
+
+
+def with_unit(label: str, unit: str, lang: str = "en") -> str:
+    """``label (unit)``, unless the label already names its unit ("Social organizations
+    per 10,000 residents" is not followed by "(per 10,000 residents)")."""
+    if unit.lower() in label.lower():
+        return label
+    return f"{label}({unit})" if lang == "zh" else f"{label} ({unit})"
+
+
+_CJK = "\u2e80-\u9fff\uff00-\uffef"
+_WORDLIKE = f"{_CJK}0-9A-Za-z%"
+_CJK_SPACE = re.compile(f"(?<=[{_CJK}]) +(?=[{_WORDLIKE}])|(?<=[{_WORDLIKE}]) +(?=[{_CJK}])")
+
+
+def tidy_zh(text: str) -> str:
+    """Chinese typography: no spaces between a Chinese character and a Chinese character,
+    digit, Latin letter or ``%`` (``与 2008年前 的差值`` → ``与2008年前的差值``); spaces
+    after punctuation are kept.
+
+    >>> tidy_zh("与 2008年前 的差值, 均值及 40 对配对重复")
+    '与2008年前的差值, 均值及40对配对重复'
+    """
+    return _CJK_SPACE.sub("", text)
 
 
 def scenario_label(name: str, lang: str = "en") -> str:
@@ -136,6 +194,32 @@ def scenario_label(name: str, lang: str = "en") -> str:
     stops = ":：(" if lang == "en" else ":： ("
     cut = min((i for i in (text.find(c) for c in stops) if i > 0), default=len(text))
     return text[:cut].strip() + (f" | {rest}" if sep else "")
+
+
+def study_title(scenarios: Sequence[str], lang: str = "en", title: str = "",
+                title_zh: str = "") -> str:
+    """A study's title in ``lang``: the spec's ``title`` (``title_zh`` in Chinese), else
+    the scenarios' display names, the first being the reference ("Taicang 1.0 and Chengdu
+    compared with Before 2008"); never a spec's file name.
+
+    >>> study_title(["baseline", "taicang_1_0", "chengdu"], "zh")
+    '太仓1.0、成都模式与2008年前的比较'
+    """
+    check_language(lang)
+    given = title_zh if lang == "zh" else title
+    if given:
+        return given
+    heads = list(dict.fromkeys(str(s).split(" | ", 1)[0] for s in scenarios))
+    names = [scenario_label(h, lang) for h in heads]
+    if len(names) <= 1:
+        return names[0] if names else ""
+    reference, others = names[0], names[1:]
+    if len(others) > 6:
+        others = [*others[:5], "…"]
+    if lang == "zh":
+        return "、".join(others) + f"与{reference}的比较"
+    listed = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} and {others[-1]}"
+    return f"{listed} compared with {reference}"
 
 
 CJK_FILE_HINTS = ("wqy", "notosanscjk", "noto-cjk", "sourcehansans", "simhei", "msyh")

@@ -1,7 +1,7 @@
 """Choosing the horizon check's tolerance (issue 26): how fast may an effect still move at
 the end of a run before the summary should say "still changing at the horizon"?
 
-Every preset of the main job (``experiments/reform_stages.toml``: the taicang_township table,
+Every preset of the main job (the shipped spec ``reform_stages``: the taicang_township table,
 100,000 residents simulated one agent per 10, a 120-month spin-up) runs for 240 reported
 months on ``--replications`` paired seeds (one seed per replication, shared by all
 scenarios). For two horizons H (60 and 120 months) the script computes, as the summary

@@ -85,8 +85,7 @@ def test_expected_counts_follow_each_community_over_sample_memory_months() -> No
     1/SAMPLE_MEMORY of the remaining gap a month. Per community, not pooled: a community
     whose residents report less is expected to have fewer unseen reports (pooled over the
     township, a quiet community got a busy one's cases: resolution fell by 0.05 at 1:10 in
-    taicang_1_0 and shanghai, ``benchmarks/sample_rate.md``). Counts by kind: each
-    community's total, the township's mix of kinds."""
+    taicang_1_0 and shanghai, ``benchmarks/sample_rate.md``)."""
     residents = np.array([1000.0, 3000.0])
     memory = ExpectedCounts()
     memory.expect("x", np.array([10.0, 30.0]), residents)  # 0.01 per resident in both
@@ -97,7 +96,7 @@ def test_expected_counts_follow_each_community_over_sample_memory_months() -> No
     gaps_a = np.array(gaps)
     np.testing.assert_allclose(gaps_a[1:] / gaps_a[:-1], 1.0 - 1.0 / SAMPLE_MEMORY)
     per_kind = memory.expect("y", np.array([[5.0, 0.0], [0.0, 15.0]]), residents)
-    np.testing.assert_allclose(per_kind, [[1.25, 3.75], [3.75, 11.25]])  # totals 5, 15; mix 1:3
+    np.testing.assert_allclose(per_kind, [[5.0, 0.0], [0.0, 15.0]])
 
 
 def test_sample_memory_matters_only_when_residents_are_sampled(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -173,23 +172,17 @@ def test_the_check_catches_the_lumped_caseload(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_unseen_cases_escalate_at_their_own_communitys_rate() -> None:
-    """Every month half of community 0's 40 waiting committee cases escalate and none of
-    community 1's: the unseen cases escalate at those rates (each community's own), not at
-    the pooled quarter. Community 0's one referred case escalates every other month: its
-    rate is the share over recent months (about a half), never this month's 0 or 1, which
-    would keep or wipe out the community's whole stock of unseen referred cases."""
+    """Half of community 0's waiting committee cases escalate and none of community 1's:
+    the unseen cases escalate at those rates (each community's own), not at the pooled
+    quarter; the referred cases at their own community's rate too."""
     from types import SimpleNamespace
 
-    community = np.repeat([0, 1], 41)
-    route = np.zeros(82, dtype=np.int64)
-    route[[40, 81]] = 1  # one referred case in each community
+    community = np.repeat([0, 1], 10)
+    route = np.zeros(20, dtype=np.int64)
+    route[[8, 9]] = 1  # two of community 0's cases are with organizations
     model = SimpleNamespace(population=SimpleNamespace(community=community, issue_route=route),
-                            params=SimpleNamespace(n_communities=2), expected=ExpectedCounts())
-    pending = np.arange(82)
-    referred = []
-    for month in range(36):
-        up = np.r_[np.arange(20), [40] * (month % 2)].astype(np.int64)
-        committee = phases.escalation_rates(model, pending, up, 0)
-        referred.append(phases.escalation_rates(model, pending, up, 1)[0])
-    np.testing.assert_allclose(committee, [0.5, 0.0])
-    assert all(0.3 < r < 0.7 for r in referred[12:]), referred
+                            params=SimpleNamespace(n_communities=3))
+    pending = np.arange(20)
+    up = np.array([0, 1, 2, 3, 8])
+    np.testing.assert_allclose(phases.escalation_rates(model, pending, up, 0), [4 / 8, 0.0, 0.0])
+    np.testing.assert_allclose(phases.escalation_rates(model, pending, up, 1), [1 / 2, 0.0, 0.0])

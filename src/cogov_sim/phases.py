@@ -74,41 +74,21 @@ class ExpectedCounts:
     a slow community the cases of a quick one; where cases meet a committee's capacity
     that misallocation lowered resolution at 1:10 by 0.05 (``benchmarks/sample_rate.md``).
     Averaging over months keeps a coarse sample's few agents a month from making the
-    expectation jump; counts by kind take the township's mix of kinds (``expect``), and
-    shares of cases the same memory (``share``: escalations). Counts are of real
-    residents (agents times k); only their use depends on k, so at one agent per resident
-    they change nothing.
+    expectation jump. Counts are of real residents (agents times k); only their use
+    depends on k, so at one agent per resident they change nothing.
     """
 
     rates: dict[str, FloatArray] = field(default_factory=dict)
 
     def expect(self, name: str, counted: np.ndarray, residents: np.ndarray) -> np.ndarray:
         """Expected count per community (``counted`` of shape (communities,)) or per
-        community and kind ((communities, kinds)) from the months before; then this
-        month's ``counted`` (real residents) is taken into the rates of ``name``.
-
-        Each community's total per resident is its own; the mix of kinds is the
-        township's: one community's count of one kind at a coarse sample is a fraction of
-        an agent a month, too few to tell its mix from the township's."""
-        total = counted if counted.ndim == 1 else counted.sum(axis=1)
-        expected = self._remember(name, total / residents) * residents
-        if counted.ndim == 1:
-            return expected
-        mix = safe_div(counted.sum(axis=0), counted.sum())
-        return expected[:, None] * self._remember(f"{name}/mix", mix)
-
-    def share(self, name: str, events: np.ndarray, exposed: np.ndarray) -> np.ndarray:
-        """Per community, the share of ``exposed`` cases that had the event, over recent
-        months: the ratio of the two counts' means before this month (zero where none
-        were exposed); then this month's counts are taken in."""
-        return safe_div(self._remember(f"{name}/events", events),
-                        self._remember(f"{name}/exposed", exposed))
-
-    def _remember(self, name: str, value: np.ndarray) -> np.ndarray:
-        """The mean of ``name`` before this month, which then takes ``value`` in."""
-        before = self.rates.get(name, value)
-        self.rates[name] = toward(before, value, 1.0 / SAMPLE_MEMORY)
-        return before
+        community and kind ((communities, kinds): a rate per kind) from the months before;
+        then this month's ``counted`` (real residents) is taken into the rate ``name``."""
+        r = residents if counted.ndim == 1 else residents[:, None]
+        rate = counted / r
+        before = self.rates.get(name, rate)
+        self.rates[name] = toward(before, rate, 1.0 / SAMPLE_MEMORY)
+        return before * r
 
 
 @dataclass(slots=True)
@@ -413,18 +393,15 @@ MEDIATION = requests.FIELDS.index("mediation")
 
 
 def escalation_rates(m: CoGovModel, pending: np.ndarray, up: np.ndarray, which: int) -> np.ndarray:
-    """Per community, the rate at which the unseen residents' pending cases on route
-    ``which`` escalate (``UnseenCases``): the share of the sample's ``pending`` cases there
-    that escalated (``up``) over recent months (``ExpectedCounts.share``). Per community,
-    not pooled: a congested community's cases are older and escalate more; pooled, its
-    unseen cases piled up (resolution fell by 0.05 at 1:10 in shanghai,
-    ``benchmarks/sample_rate.md``). Over months, not this month's: at 1:50 a community
-    has one or two referred cases pending, and a rate of 0 or 1 from one agent would keep
-    or wipe out its whole stock of unseen ones."""
+    """Per community, the share of the sample's ``pending`` cases on route ``which`` that
+    escalated this month (``up``): the rate at which the unseen residents' pending cases
+    there escalate (``UnseenCases``). Per community, not pooled: a congested community's
+    cases are older and escalate more; pooled, its unseen cases piled up (resolution fell
+    by 0.05 at 1:10 in shanghai, ``benchmarks/sample_rate.md``). Zero where none wait."""
     pop, n_c = m.population, m.params.n_communities
     went = group_sum(pop.community[up[pop.issue_route[up] == which]], None, n_c)
     waiting = group_sum(pop.community[pending[pop.issue_route[pending] == which]], None, n_c)
-    return m.expected.share(f"escalated/{which}", went, waiting)
+    return safe_div(went, waiting)
 
 
 def _credit_orgs(m: CoGovModel, demand_ck: np.ndarray, p_so: np.ndarray) -> None:

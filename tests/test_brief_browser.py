@@ -60,7 +60,9 @@ def _english_interface_words() -> set[str]:
     en = compare._WORDS["en"]
     texts += [*en["head"], *(v for v in en["verdict"].values() if v), en["caption"], en["notes"],
               en["horizon"], en["changing"]]
-    texts = [re.sub(r"cogov-sim|docs/ODD\.md", "", t) for t in texts]  # names, not words
+    cost = compare._COST_WORDS["en"]
+    texts += [*cost["head"], *(v for k, v in cost.items() if k != "head")]
+    texts = [re.sub(r"cogov-sim|docs/ODD\.md|Fieller", "", t) for t in texts]  # names, not words
     return {w.lower() for t in texts for w in re.findall(r"[A-Za-z]{4,}", t)}
 
 
@@ -103,6 +105,7 @@ def test_the_brief_opens_offline_with_every_figure_and_prints_to_a4(folder: Path
     assert pdf[:4] == b"%PDF" and pdf.count(b"/Type /Page") >= 1
     assert ("Briefing test" if lang == "en" else "简报测试") in text
     assert ("Taicang 1.0" if lang == "en" else "太仓1.0") in text
+    assert ("Marginal cost against Before 2008" if lang == "en" else "相对2008年前的边际成本") in text
     if lang == "zh":
         found = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)}
         assert not found & _english_interface_words(), found & _english_interface_words()

@@ -200,7 +200,7 @@ def analyse(folder: str | Path, figures: bool = True) -> Analysis:
     data = load_outcomes(folder)
     if data.empty:
         empty = pd.DataFrame(columns=["measure", *compare.COMPARE_COLUMNS,
-                                      *compare.ANNOTATIONS])
+                                      *compare.MARGINAL_COLUMNS, *compare.ANNOTATIONS])
         return Analysis(empty, tuple(files), ("no finished runs to analyse",))
     data.insert(3, "_point", data["point_id"].map(names))
     outcomes = [o for o in outcomes if o in data.columns]

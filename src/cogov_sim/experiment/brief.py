@@ -2,7 +2,8 @@
 
 Self-contained (the figures embedded as base64 PNG, no network), printable to A4: the
 study's title, the scenarios with their one-line descriptions, the headline table of
-:func:`cogov_sim.experiment.compare.summary_rows` with its caption and notes, the
+:func:`cogov_sim.experiment.compare.summary_rows` with its caption and notes, the marginal
+cost table of :func:`cogov_sim.experiment.compare.marginal_rows`, the
 figures, the caveats (horizon check, sample rate, what the numbers are not) and the
 provenance (version, commit, spec, seeds). Rendered with a Jinja2 template (autoescaped).
 """
@@ -59,7 +60,16 @@ TEMPLATE = """<!DOCTYPE html>
 {% endfor %}</tbody>
 </table>
 <p class="small">{{ notes }}</p>
-{% for f in figures %}<figure><img alt="{{ f.alt }}" src="data:image/png;base64,{{ f.data }}">
+{% if cost_rows %}<h2>{{ cost_title }}</h2>
+<p class="caption">{{ cost_caption }}</p>
+<table>
+<thead><tr>{% for h in cost_head %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>
+{% for row in cost_rows %}<tr>{% for cell in row %}
+  <td{% if loop.index == 2 or loop.index == 4 %} class="num"{% endif %}>{{ cell }}</td>{% endfor %}</tr>
+{% endfor %}</tbody>
+</table>
+{% endif %}{% for f in figures %}<figure><img alt="{{ f.alt }}" src="data:image/png;base64,{{ f.data }}">
   <figcaption>{{ f.alt }}</figcaption></figure>
 {% endfor %}
 <h2>{{ w.caveats }}</h2>
@@ -132,6 +142,8 @@ def render(folder: Path, manifest: Mapping[str, Any], summary: pd.DataFrame,
     w = WORDS[lang]
     sub = summary[(summary["measure"] == "end") & summary["outcome"].isin(outcomes)]
     head, rows = compare.summary_rows(summary, outcomes, lang, window=window, horizon=horizon)
+    cost_head, cost_rows = compare.marginal_rows(summary, outcomes, lang, window=window)
+    cost_title, cost_caption = compare.marginal_caption(summary, outcomes, lang, window=window)
     warning = compare.horizon_lines(horizon, outcomes, lang)
     first = next(iter(manifest.get("points", {}).values()), {}).get("params", {})
     caveats = [warning[0] + " " + "; ".join(line.removeprefix("- ") for line in warning[1:])
@@ -160,7 +172,8 @@ def render(folder: Path, manifest: Mapping[str, Any], summary: pd.DataFrame,
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     return environment.from_string(TEMPLATE).render(
         lang="zh-Hans" if lang == "zh" else "en", w=w, head=head, rows=rows, figures=figures,
-        caveats=caveats,
+        caveats=caveats, cost_head=cost_head, cost_rows=cost_rows, cost_title=cost_title,
+        cost_caption=cost_caption,
         scenarios=[{"name": scenario_label(s, lang), "text": _scenario_text(s, lang),
                     "reference": i == 0} for i, s in enumerate(order)], **text)
 

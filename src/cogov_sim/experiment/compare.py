@@ -14,6 +14,16 @@ reports
   interval (Clopper & Pearson 1934, doi:10.1093/biomet/26.4.404), written with beta
   quantiles so that half-counts from ties are allowed.
 
+Against spending (``spend_per_resident``) each outcome also gets its **marginal cost**: the
+mean paired difference in spending divided by the mean paired improvement, in yuan per
+resident a year per unit of the outcome (an incremental cost-effectiveness ratio against
+the reference, never a level over total spend), with Fieller's interval for a ratio of
+means of paired data (Fieller 1954, *J. R. Stat. Soc. B* 16:175–185; for
+cost-effectiveness ratios: Willan & O'Brien 1996, *Health Economics* 5:297–305).
+Where the improvement's interval includes zero the ratio has no bounded interval and is
+not reported; a scenario better and cheaper than the reference is *dominant*, one worse
+and no cheaper is *dominated*.
+
 Each run is first reduced to one number per outcome: its **end value** (the mean of the
 last 12 months, which smooths month-to-month noise) or its **time average** (the mean
 over all months).
@@ -95,6 +105,93 @@ def paired_stats(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarra
     p_low, p_high = clopper_pearson(wins, n, level)
     return PairedStats(n, float(a_arr.mean()), float(b_arr.mean()), mean, sd, low, high,
                        wins / n, p_low, p_high)
+
+
+COST = "spend_per_resident"
+"""The cost that marginal cost-effectiveness divides by: government community spending
+in yuan per resident per year (every lever's money items, ``delegation.allocate_budget``)."""
+
+COST_VERDICTS = ("cost", "dominant", "dominated", "saving", "unclear")
+"""``cost``: better at an extra cost (``marginal_cost`` yuan per unit gained, may include
+zero when the extra cost is unclear); ``dominant``: better and cheaper; ``dominated``:
+worse and not cheaper; ``saving``: worse and cheaper (``marginal_cost`` yuan saved per unit
+lost); ``unclear``: the outcome's difference includes zero (no bounded ratio)."""
+
+MARGINAL_COLUMNS = ("cost_difference", "cost_low", "cost_high", "marginal_cost",
+                    "marginal_cost_low", "marginal_cost_high", "cost_verdict")
+"""Columns :func:`summary_table` adds: the paired difference in :data:`COST` with its
+t-interval, the marginal cost per unit of improvement (display units of the outcome's
+difference, e.g. per percentage point) with its Fieller interval, and the
+:data:`COST_VERDICTS` verdict."""
+
+
+def fieller(cost: Sequence[float] | np.ndarray, gain: Sequence[float] | np.ndarray,
+            level: float = 0.95) -> tuple[float, float, float]:
+    """``mean(cost) / mean(gain)`` of paired per-replication differences and Fieller's
+    interval for it: the ratios R for which ``mean(cost) - R mean(gain)`` is not
+    significantly different from zero at ``level`` (a paired t-test). The interval is
+    bounded only where ``mean(gain)`` differs from zero at ``level``; otherwise it is
+    ``(-inf, inf)`` (an honest "no bounded interval", not a huge number). Pairs with a
+    missing value are dropped; fewer than two pairs give NaN bounds.
+
+    With a cost difference that does not vary, the interval is the cost over the gain's
+    t-interval:
+
+    >>> r, lo, hi = fieller([2.0, 2.0, 2.0, 2.0], [0.9, 1.1, 1.0, 1.0])
+    >>> round(r, 6), round(lo, 4), round(hi, 4)
+    (2.0, 1.77, 2.2986)
+    """
+    c, g = np.asarray(cost, dtype=float), np.asarray(gain, dtype=float)
+    keep = np.isfinite(c) & np.isfinite(g)
+    c, g = c[keep], g[keep]
+    n = c.size
+    if n == 0:
+        return float("nan"), float("nan"), float("nan")
+    a, b = float(c.mean()), float(g.mean())
+    ratio = a / b if b != 0 else float("nan")
+    if n < 2:
+        return ratio, float("nan"), float("nan")
+    v = np.cov(c, g, ddof=1) / n
+    t2 = float(stats.t.ppf(0.5 + level / 2, n - 1)) ** 2
+    qa = b * b - t2 * v[1, 1]
+    qb = a * b - t2 * v[0, 1]
+    qc = a * a - t2 * v[0, 0]
+    if qa <= 0:
+        return ratio, float("-inf"), float("inf")
+    root = float(np.sqrt(max(qb * qb - qa * qc, 0.0)))
+    return ratio, float((qb - root) / qa), float((qb + root) / qa)
+
+
+def marginal_cost(name: str, cost: np.ndarray, difference: np.ndarray,
+                  level: float = 0.95) -> dict[str, float | str | None]:
+    """The :data:`MARGINAL_COLUMNS` of outcome ``name`` from paired per-replication
+    differences (scenario − reference) in :data:`COST` and in the outcome. The improvement
+    is the difference in the outcome's better direction, in display units (the ratio is
+    yuan per resident a year per percentage point, index point, ...); outcomes without a
+    direction, and the cost itself, get no ratio."""
+    c = paired_stats(cost, np.zeros_like(cost), level)
+    out: dict[str, float | str | None] = {
+        "cost_difference": c.difference, "cost_low": c.ci_low, "cost_high": c.ci_high,
+        "marginal_cost": float("nan"), "marginal_cost_low": float("nan"),
+        "marginal_cost_high": float("nan"), "cost_verdict": None}
+    better = better_of(name)
+    if better is None or name == COST or c.n < 2:
+        return out
+    sign = 1.0 if better == "higher" else -1.0
+    gain = sign * np.asarray(difference, dtype=float) * display(name).scale
+    g = paired_stats(gain, np.zeros_like(gain), level)
+    cheaper = c.ci_high < 0
+    if not (g.ci_low > 0 or g.ci_high < 0):
+        out["cost_verdict"] = "unclear"
+        return out
+    if g.ci_low > 0:
+        out["cost_verdict"] = "dominant" if cheaper else "cost"
+    else:
+        out["cost_verdict"] = "saving" if cheaper else "dominated"
+    if out["cost_verdict"] in ("cost", "saving"):
+        ratio, low, high = fieller(cost, gain, level)
+        out.update(marginal_cost=ratio, marginal_cost_low=low, marginal_cost_high=high)
+    return out
 
 
 def clopper_pearson(k: float, n: int, level: float = 0.95) -> tuple[float, float]:
@@ -183,14 +280,49 @@ def group_means(values: pd.DataFrame, outcomes: Sequence[str], group: str = "sce
     return pd.DataFrame(rows)
 
 
+def marginal_costs(values: pd.DataFrame, outcomes: Sequence[str], reference: str | None = None,
+                   group: str = "scenario", level: float = 0.95,
+                   order: Sequence[str] | None = None) -> pd.DataFrame:
+    """Per group (but the reference) and outcome, :func:`marginal_cost` against
+    ``reference`` (default: the first group), paired on replication; ``values`` from
+    :func:`per_run` with a :data:`COST` column. Columns: ``scenario``, ``outcome`` and
+    :data:`MARGINAL_COLUMNS`."""
+    groups = list(order) if order is not None else list(dict.fromkeys(values[group]))
+    reference = groups[0] if reference is None else reference
+    wide = values.pivot(index="replication", columns=group, values=list(dict.fromkeys([*outcomes, COST])))
+    def column(name: str, g: str) -> pd.Series:  # NaN where a group has no finished run
+        return wide[(name, g)] if (name, g) in wide else pd.Series(np.nan, index=wide.index)
+
+    rows = []
+    for g in groups:
+        if g == reference:
+            continue
+        cost = (column(COST, g) - column(COST, reference)).to_numpy()
+        for name in outcomes:
+            diff = (column(name, g) - column(name, reference)).to_numpy()
+            rows.append({"scenario": g, "outcome": name,
+                         **marginal_cost(name, cost, diff, level)})
+    return pd.DataFrame(rows, columns=["scenario", "outcome", *MARGINAL_COLUMNS])
+
+
 def summary_table(data: pd.DataFrame, outcomes: Sequence[str], group: str = "scenario",
                   reference: str | None = None, order: Sequence[str] | None = None,
                   level: float = 0.95) -> pd.DataFrame:
-    """Paired comparisons against the reference for both measures (``end``, ``mean``)."""
+    """Paired comparisons against the reference for both measures (``end``, ``mean``),
+    with the :data:`MARGINAL_COLUMNS` where the data have :data:`COST` (empty otherwise)."""
     parts = []
+    costed = COST in data.columns
     for measure in MEASURES:
-        values = per_run(data, outcomes, measure, group)
+        values = per_run(data, list(dict.fromkeys([*outcomes, COST])) if costed else outcomes,
+                         measure, group)
         table = compare(values, outcomes, reference, group, level, order)
+        if costed and not table.empty:
+            table = table.merge(marginal_costs(values, outcomes, table["reference"].iloc[0],
+                                               group, level, order),
+                                on=["scenario", "outcome"], how="left", sort=False)
+        else:
+            for column in MARGINAL_COLUMNS:
+                table[column] = None if column == "cost_verdict" else float("nan")
         table.insert(0, "measure", measure)
         parts.append(table)
     return pd.concat(parts, ignore_index=True)
@@ -322,6 +454,159 @@ _WORDS = {
 }
 
 
+_COST_WORDS = {
+    "en": {"title": "Marginal cost against {ref}",
+           "caption": "{window}; {n} paired replications. Extra spending: the scenario's "
+                      "government community spending minus {ref}'s, in yuan per resident a "
+                      "year, with its {pct} t-interval. Cost per unit: that extra spending "
+                      "divided by the improvement in the outcome (paired, common random "
+                      "numbers), with its {pct} Fieller interval; not a level divided by "
+                      "total spending.",
+           "head": ("Scenario", "Extra spending (yuan per resident a year) [{pct} CI]",
+                    "Outcome", "Cost per unit of improvement [{pct} CI]"),
+           "cost": "{value} {interval} yuan per {unit}",
+           "saving": "worse; saves {value} {interval} yuan per {unit} lost",
+           "dominant": "better and cheaper (dominant)",
+           "dominated": "worse and not cheaper (dominated)",
+           "unclear": "— (difference unclear)",
+           "spending": "Extra spending {value} {interval} yuan per resident a year"},
+    "zh": {"title": "相对{ref}的边际成本",
+           "caption": "{window}; {n}对配对重复。追加支出: 情景的政府社区支出减去{ref}的支出, "
+                      "单位为元/人/年, 附{pct} t置信区间。单位改善成本: 追加支出除以该指标的改善"
+                      "(配对, 共同随机数), 附{pct} Fieller置信区间; 不是水平值除以总支出。",
+           "head": ("情景", "追加支出(元/人/年)[{pct}置信区间]", "指标",
+                    "单位改善成本[{pct}置信区间]"),
+           "cost": "每{unit} {value} {interval}元",
+           "saving": "更差; 每损失{unit}节省 {value} {interval}元",
+           "dominant": "更好且更省(占优)",
+           "dominated": "更差且不更省(劣势)",
+           "unclear": "—(差值不明确)",
+           "spending": "追加支出 {value} {interval}元/人/年"},
+}
+
+
+_PER_UNIT = {
+    "pp": (1.0, "percentage point", "个百分点"),
+    "index points": (1.0, "index point", "指数点"),
+    "points on the 0-1 scale": (0.01, "0.01 on the 0-1 scale", "0.01分(0-1标度)"),
+}
+"""Units of improvement that a marginal cost is per, by the display unit of differences:
+``(step, English, Chinese)``; a step of 0.01 on a 0-1 scale reads better than a whole
+scale. Other units are per one of themselves."""
+
+
+def per_unit(name: str, lang: str = "en") -> tuple[float, str]:
+    """``(step, label)``: outcome ``name``'s marginal cost is shown per ``step`` display
+    units of improvement, named ``label`` in ``lang``."""
+    unit = display(name).difference
+    if unit in _PER_UNIT:
+        step, en, zh = _PER_UNIT[unit]
+        return step, zh if lang == "zh" else en
+    return 1.0, f"1{unit_label(unit, lang)}" if lang == "zh" else f"1 {unit}"
+
+
+def _places(value: float, low: float, high: float) -> int:
+    """Decimals by the one rule; a half-width below 1e-9 of the value (rounding error of
+    an interval with no spread) counts as none."""
+    half = (high - low) / 2
+    return decimals(half if half > 1e-9 * abs(value) else 0.0, value)
+
+
+def _ratio_text(value: float, low: float, high: float) -> tuple[str, str]:
+    """A ratio and its interval rounded by the one rule (two significant digits of the
+    half-width)."""
+    places = _places(value, low, high)
+    return number(value, places), f"[{number(low, places)}, {number(high, places)}]"
+
+
+def cost_cell(name: str, verdict_: str | None, ratio: float, low: float, high: float,
+              lang: str = "en") -> str:
+    """The cost-per-unit cell of outcome ``name`` for one scenario (see
+    :data:`COST_VERDICTS`)."""
+    words = _COST_WORDS[lang]
+    if verdict_ in ("cost", "saving"):
+        step, unit = per_unit(name, lang)
+        value, interval = _ratio_text(ratio * step, low * step, high * step)
+        return words[verdict_].format(value=value, interval=interval, unit=unit)
+    return words.get(verdict_ or "unclear", "—")
+
+
+def spending_text(cost: float, low: float, high: float, lang: str = "en",
+                  bare: bool = False) -> str:
+    """The extra spending with its interval (``bare``: without words)."""
+    places = _places(cost, low, high)
+    value = number(cost, places, True)
+    interval = f"[{number(low, places, True)}, {number(high, places, True)}]"
+    return f"{value} {interval}" if bare else _COST_WORDS[lang]["spending"].format(
+        value=value, interval=interval)
+
+
+def marginal_rows(table: pd.DataFrame, outcomes: Sequence[str], lang: str = "en",
+                  measure: str = "end", window: Window | None = None,
+                  labels: Mapping[str, str] | None = None) -> tuple[list[str], list[list[str]]]:
+    """The marginal-cost table's header and rows (one per scenario and outcome with a
+    better direction, the cost itself left out); no rows without cost columns."""
+    words = _COST_WORDS[lang]
+    level = window.level if window else 0.95
+    head = [h.format(pct=_pct(level)) for h in words["head"]]
+    if lang == "zh":
+        head = [tidy_zh(h) for h in head]
+    rows: list[list[str]] = []
+    if "cost_verdict" not in table.columns:
+        return head, rows
+    sub = table[(table["measure"] == measure) & table["outcome"].isin(outcomes)
+                & table["cost_difference"].notna()]
+    order = {o: i for i, o in enumerate(outcomes)}
+    sub = sub.assign(_o=sub["outcome"].map(order)).sort_values(["_o"], kind="stable")
+    scenarios = list(dict.fromkeys(sub["scenario"]))
+    sub = sub.assign(_s=sub["scenario"].map({s_: i for i, s_ in enumerate(scenarios)}))
+    sub = sub.sort_values(["_s", "_o"], kind="stable")
+    seen: set[str] = set()
+    for r in sub.itertuples():
+        if better_of(r.outcome) is None or r.outcome == COST:
+            continue
+        label = (labels or {}).get(r.outcome) or outcome_label(r.outcome, lang)
+        cell = cost_cell(r.outcome, r.cost_verdict, r.marginal_cost, r.marginal_cost_low,
+                         r.marginal_cost_high, lang)
+        first = str(r.scenario) not in seen
+        seen.add(str(r.scenario))
+        rows.append([scenario_label(str(r.scenario), lang) if first else "",
+                     spending_text(r.cost_difference, r.cost_low, r.cost_high, lang, bare=True)
+                     if first else "",
+                     label, tidy_zh(cell) if lang == "zh" else cell])
+    return head, rows
+
+
+def marginal_caption(table: pd.DataFrame, outcomes: Sequence[str], lang: str = "en",
+                     measure: str = "end", window: Window | None = None) -> tuple[str, str]:
+    """The marginal-cost table's title and caption: reference, window, paired
+    replications, what the columns divide, the interval methods."""
+    sub = table[(table["measure"] == measure) & table["outcome"].isin(outcomes)]
+    words = _COST_WORDS[lang]
+    level = window.level if window else 0.95
+    ref = scenario_label(str(sub["reference"].iloc[0]), lang) if len(sub) else "—"
+    what = window.text(measure, lang) if window else MEASURES[measure]
+    text = words["caption"].format(window=what, n=_n_text(sub["n"]) if len(sub) else 0,
+                                   ref=ref, pct=_pct(level))
+    text = text[0].upper() + text[1:]
+    title = words["title"].format(ref=ref)
+    return (tidy_zh(title), tidy_zh(text)) if lang == "zh" else (title, text)
+
+
+def marginal_markdown(table: pd.DataFrame, outcomes: Sequence[str], lang: str = "en",
+                      measure: str = "end", window: Window | None = None,
+                      labels: Mapping[str, str] | None = None) -> str:
+    """The marginal-cost section of the summary (empty text without cost columns)."""
+    head, rows = marginal_rows(table, outcomes, lang, measure, window, labels)
+    if not rows:
+        return ""
+    title, text = marginal_caption(table, outcomes, lang, measure, window)
+    lines = [f"## {title}", "", text, "",
+             "| " + " | ".join(_cell(h) for h in head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(_cell(c) for c in cells) + " |" for cells in rows]
+    return "\n".join(lines) + "\n"
+
+
 def _pct(level: float) -> str:
     return f"{level:.0%}"
 
@@ -430,6 +715,9 @@ def markdown_summary(table: pd.DataFrame, outcomes: Sequence[str], lang: str = "
     warning = horizon_lines(horizon, outcomes, lang) if measure == "end" else []
     if warning:
         lines += ["", *warning]
+    costs = marginal_markdown(table, outcomes, lang, measure, window, labels)
+    if costs:
+        lines += ["", costs.rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 
@@ -450,22 +738,33 @@ def text_summary(table: pd.DataFrame, outcomes: Sequence[str], measure: str = "e
     lines = [f"Difference from {ref} ({what}; {_n_text(sub['n'])} paired replications; "
              f"difference [{_pct(level)} CI], P(better)):"]
     flagged = _flagged(horizon) if measure == "end" else set()
+    costed = "cost_verdict" in sub.columns and sub["cost_difference"].notna().any()
     for scenario, rows in sub.groupby("scenario", sort=False):
         lines.append(f"  {scenario_label(str(scenario))}")
+        if costed:
+            first = rows.iloc[0]
+            lines.append("    " + spending_text(first["cost_difference"], first["cost_low"],
+                                               first["cost_high"]))
         for r in rows.itertuples():
             s = shown(r.outcome, r.difference, r.ci_low, r.ci_high)
             pb = p_better(r.outcome, r.p_higher, r.p_higher_low, r.p_higher_high)[0]
             p_text = f"P(better)={pb:.2f}" if np.isfinite(pb) else ""
             mark = _WORDS["en"]["verdict"][verdict(r.outcome, r.ci_low, r.ci_high)]
             dagger = "  †" if (str(scenario), r.outcome) in flagged else ""
+            per_unit = ""
+            if costed and better_of(r.outcome) is not None and r.outcome != COST:
+                per_unit = "  " + cost_cell(r.outcome, r.cost_verdict, r.marginal_cost,
+                                            r.marginal_cost_low, r.marginal_cost_high)
             lines.append(f"    {labels[r.outcome].ljust(width)}{s.difference:>9} {s.interval}  "
-                         f"{p_text:<15}{mark}{dagger}")
+                         f"{p_text:<15}{mark}{dagger}{per_unit}")
     if flagged & {(str(s), o) for s, o in zip(sub["scenario"], sub["outcome"], strict=True)}:
         lines.append(f"† {_WORDS['en']['changing']} (see tables/summary.md)")
     return "\n".join(lines)
 
 
-__all__ = ["ANNOTATIONS", "MEASURES", "VERDICTS", "PairedStats", "Window", "annotate",
-           "caption", "clopper_pearson", "compare", "group_means", "horizon_lines",
-           "markdown_summary", "p_better", "paired_stats", "per_run", "summary_notes",
+__all__ = ["ANNOTATIONS", "COST", "COST_VERDICTS", "MARGINAL_COLUMNS", "MEASURES", "VERDICTS",
+           "PairedStats", "Window", "annotate", "caption", "clopper_pearson", "compare",
+           "cost_cell", "fieller", "group_means", "horizon_lines", "marginal_caption", "marginal_cost",
+           "marginal_costs", "marginal_markdown", "marginal_rows", "markdown_summary",
+           "p_better", "paired_stats", "per_run", "spending_text", "summary_notes",
            "summary_rows", "summary_table", "text_summary", "verdict"]

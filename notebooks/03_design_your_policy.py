@@ -56,14 +56,16 @@ result = run_experiment(spec, out=tempfile.mkdtemp(prefix="cogov-policy-"), prog
 end = result.summary.query("measure == 'end'").set_index("outcome")
 key = ["participation_rate", "consultation_rate", "happiness_index", "admin_burden",
        "trust_committee", "so_per_10k"]
-table = end.loc[key, ["mean_a", "mean_b", "difference", "ci_low", "ci_high", "p_higher"]]
+table = end.loc[key, ["mean_a", "mean_b", "difference", "ci_low", "ci_high", "p_better",
+                     "verdict"]]
 table.index = [outcome_label(n, LANG) for n in key]
 table.round(3)
 
 # %% [markdown]
 # `mean_a` is your policy, `mean_b` the reference (Taicang 3.0), `difference` their paired
-# difference (yours minus the reference) with its 95 % interval; `p_higher` is the share
-# of paired replications in which your policy gives the higher value.
+# difference (yours minus the reference) with its 95 % interval; `p_better` is the share
+# of paired replications in which your policy does better (lower is better for the burden),
+# and `verdict` says *better* or *worse* where the interval lies on that side of zero.
 #
 # ## The cost: spending by item (yuan a month) and per resident
 
@@ -81,13 +83,29 @@ plt.tight_layout()
 plt.show()
 
 # %%
-per_resident = last.groupby("scenario")[["spend_per_resident", "budget_scale",
-                                         "happiness_per_100_yuan"]].mean()
+per_resident = last.groupby("scenario")[["spend_per_resident", "budget_scale"]].mean()
 per_resident.columns = [f"{outcome_label(c, LANG)} ({unit_label(outcome(c).unit, LANG)})"
                         for c in per_resident.columns]
 per_resident.round(2)
 
+# %% [markdown]
+# ## What your policy's gains cost (marginal, against Taicang 3.0)
+# `cost_difference` is your policy's extra spending per resident a year (negative: it
+# saves); `marginal_cost` that extra spending per unit gained (per percentage point, per
+# index point, per 1.0 on a 0-1 scale), with Fieller's 95 % interval. `cost_verdict`:
+# *dominant* is better and cheaper, *dominated* worse and not cheaper, *saving* worse and
+# cheaper, *unclear* where the outcome's difference includes zero.
+
+# %%
+marginal = end.loc[key, ["cost_difference", "cost_low", "cost_high", "marginal_cost",
+                         "marginal_cost_low", "marginal_cost_high", "cost_verdict"]]
+marginal.index = [outcome_label(n, LANG) for n in key]
+marginal.round(2)
+
 # %%
 assert set(data["scenario"]) == {"taicang_3_0", "my_policy"}
 assert (last["spend_per_resident"] > 0).all()
+# one extra spending per policy, whatever the outcome; a verdict on every outcome with a direction
+assert marginal["cost_difference"].nunique() == 1
+assert marginal["cost_verdict"].notna().all()
 plt.close("all")

@@ -77,7 +77,7 @@ def param_label(name: str, lang: str = "en") -> str:
 
 UNITS_ZH = {
     "0-1": "0-1", "0-100": "0-100", "communities": "个社区", "contacts": "人",
-    "hours per month": "小时/月", "index points per 100 yuan per resident-year": "指数点/每百元人均年支出",
+    "hours per month": "小时/月",
     "issues per resident per year": "件/人·年", "months": "月", "organizations": "个",
     "organizations per 10,000 residents": "个/万人",
     "organizations per 10,000 residents per year": "个/万人·年", "organizations per month": "个/月",

@@ -51,7 +51,7 @@ RESERVED = ("package", "version", "git", "python", "platform", "libraries", "mod
 # The parts of the package that decide what a run computes; everything else (experiment
 # machinery, analyses, figures, the CLI, the store) may change without invalidating results.
 MODEL_CODE = ("params.py", "mechanisms.py", "presets", "timeline.py", "rules", "agents", "phases.py",
-              "model.py", "outcomes.py", "runner.py")
+              "model.py", "outcomes.py", "runner.py", "spinup.py")
 
 
 @dataclass(frozen=True)

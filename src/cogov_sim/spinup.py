@@ -44,15 +44,12 @@ import platform
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import metadata
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from .model import CoGovModel, Seed, spinup_params
 from .params import Params, param_specs
-
-if TYPE_CHECKING:
-    pass
 
 FORMAT = 1
 """Version of the snapshot format and of the key's recipe; raise it when either changes."""

@@ -9,7 +9,9 @@ parent process (:func:`derive_seed`) and labels describing it. :func:`run_tasks`
 2. runs what the folder's ledger does not list as done, on any
    :class:`~cogov_sim.experiment.executors.Executor`, in replication-major order (all
    design points of replication 0, then of 1, ...), so a sweep stopped early still holds
-   complete, balanced sets of paired runs;
+   complete, balanced sets of paired runs; a spin-up several runs share (the same seed and
+   the same parameters the spin-up reads, :mod:`cogov_sim.spinup`) is simulated once,
+   kept in ``spinups/`` and every such run starts from it, with the same results;
 3. appends each finished run's outcomes to Parquet shards as runs finish (memory stays
    bounded whatever the sweep size) and marks it done in the ledger; a run that raises is
    marked failed with its traceback and the sweep goes on;
@@ -168,8 +170,11 @@ def _shared_spinup(context: _Context, key: str, params: Params, seed: int) -> Sp
             found = None
         if found is None:
             found = spinups.spin_up(params, seed)
-        while len(context.cache) >= CACHED_SPINUPS:
-            context.cache.pop(next(iter(context.cache)), None)
+        try:  # oldest first out (a Dask worker's threads share the cache)
+            while len(context.cache) >= CACHED_SPINUPS:
+                context.cache.pop(next(iter(context.cache)), None)
+        except (RuntimeError, StopIteration):
+            pass
         context.cache[key] = found
     return found
 

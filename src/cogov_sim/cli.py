@@ -144,6 +144,16 @@ def executor_options(command: click.decorators.FC) -> click.decorators.FC:
     return command
 
 
+def spinup_option(default: bool | None) -> Any:
+    """``--shared-spinup/--no-shared-spinup``, shared by ``experiment``, ``sa`` and
+    ``discover`` (``default`` None: the spec decides)."""
+    return click.option(
+        "--shared-spinup/--no-shared-spinup", "shared_spinup", default=default,
+        help="Simulate each seed's spin-up once and start every run that shares it from "
+             "a snapshot kept in the results folder (default); --no-shared-spinup "
+             "simulates every run's own. Results are the same, bit for bit.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cogov-sim")
 def cli() -> None:
@@ -339,6 +349,7 @@ def params(kind: str | None, lang: str) -> None:
 @click.option("--months", type=int, default=None, help="Months to simulate.")
 @click.option("--residents", type=int, default=None, help="Number of residents.")
 @executor_options
+@spinup_option(True)
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; "
                    "rerunning resumes it).")
@@ -346,7 +357,7 @@ def params(kind: str | None, lang: str) -> None:
               help="Language of the figures.")
 def sa(spec_file: str, n: int | None, replications: int | None, months: int | None,
        residents: int | None, executor_kind: str, workers: int | None, scheduler: str | None,
-       out: Path | None, lang: str) -> int:
+       shared_spinup: bool, out: Path | None, lang: str) -> int:
     """Global sensitivity analysis (Sobol, Morris, eFAST, PAWN) of the policy levers."""
     from .sensitivity.spec import load_spec
 
@@ -355,7 +366,7 @@ def sa(spec_file: str, n: int | None, replications: int | None, months: int | No
         n=n, replications=replications, months=months, residents=residents)
     executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
     with closing(executor):
-        return _run_sa(spec, out, executor, lang)
+        return _run_sa(spec, out, executor, lang, shared_spinup)
 
 
 @contextmanager
@@ -393,7 +404,8 @@ def echo_failures(failed: dict[str, str], folder: Path) -> bool:
     return True
 
 
-def _run_sa(spec: SASpec, out: Path | None, executor: Executor, lang: str) -> int:
+def _run_sa(spec: SASpec, out: Path | None, executor: Executor, lang: str,
+            shared_spinup: bool = True) -> int:
     from .sensitivity.model import RunsFailedError, prepare_sa, run_prepared
 
     prepared = prepare_sa(spec, out)  # checks and opens the folder before anything is printed
@@ -406,7 +418,7 @@ def _run_sa(spec: SASpec, out: Path | None, executor: Executor, lang: str) -> in
         with keeps_finished_runs():
             result = run_prepared(prepared, workers=executor.workers, lang=lang,
                                   on_stage=lambda text: click.echo(text, err=True),
-                                  executor=executor)
+                                  executor=executor, shared_spinup=shared_spinup)
     except RunsFailedError as exc:
         for run_id, error in exc.failed.items():
             last = error.strip().splitlines()[-1] if error.strip() else "unknown error"
@@ -435,9 +447,10 @@ def _run_sa(spec: SASpec, out: Path | None, executor: Executor, lang: str) -> in
 @click.option("--residents", type=int, default=None, help="Number of residents.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
+@spinup_option(None)
 def experiment(spec_file: str, executor_kind: str, workers: int | None,
                scheduler: str | None, replications: int | None, months: int | None,
-               residents: int | None, out: Path | None) -> int:
+               residents: int | None, out: Path | None, shared_spinup: bool | None) -> int:
     """Run an experiment spec: scenarios x design x replications, resumable, with
     paired comparisons, tables and figures (see docs/experiments.md)."""
     from .experiment.api import run_experiment
@@ -448,7 +461,7 @@ def experiment(spec_file: str, executor_kind: str, workers: int | None,
         replications=replications, months=months, residents=residents)
     executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
     with keeps_finished_runs(), closing(executor):
-        result = run_experiment(spec, out=out, executor=executor)
+        result = run_experiment(spec, out=out, executor=executor, shared_spinup=shared_spinup)
     return report_sweep(result, result.text())
 
 
@@ -488,7 +501,8 @@ def rollout(spec_file: str, workers: int, out: Path | None) -> int:
               help="Local worker processes (0 = one per core); results do not depend on it.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
-def discover(spec_file: str, workers: int, out: Path | None) -> int:
+@spinup_option(True)
+def discover(spec_file: str, workers: int, out: Path | None, shared_spinup: bool) -> int:
     """Policy exploration: which lever combinations reach a goal, at what cost and how
     robustly (PRIM boxes, trade-offs, robustness; see docs/discovery.md)."""
     from .discovery.prim import MissingExtraError
@@ -501,7 +515,7 @@ def discover(spec_file: str, workers: int, out: Path | None) -> int:
         from .discovery.api import run_discovery
 
         with keeps_finished_runs():
-            result = run_discovery(spec, out=out, workers=workers)
+            result = run_discovery(spec, out=out, workers=workers, shared_spinup=shared_spinup)
     except MissingExtraError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(result.text())

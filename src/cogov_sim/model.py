@@ -63,17 +63,25 @@ class CoGovModel(mesa.Model):
                  scenario: Any = None, **overrides: Any) -> None:
         if rng is None and scenario is not None:  # Mesa's Scenario, as SolaraViz's Reset passes
             rng = getattr(scenario, "rng", None)
-        seed = _resolve_seed(seed, rng)
+        self._build(_resolve_params(params, preset, overrides), _resolve_seed(seed, rng), preset)
+        self._spin_up()
+        self._begin()
+
+    @classmethod
+    def _spun_up(cls, params: Params, seed: Seed) -> CoGovModel:
+        """A model of ``params`` at the end of its spin-up, before it adopts the scenario's
+        levers: the state :mod:`cogov_sim.spinup` snapshots (the constructor without
+        :meth:`_begin`)."""
+        model = cls.__new__(cls)
+        model._build(params, _resolve_seed(seed, None), None)
+        model._spin_up()
+        return model
+
+    def _build(self, policy: Params, seed: Seed, preset: str | None) -> None:
+        """The township at month 0: everything the constructor does before the spin-up."""
         super().__init__(rng=seed)
-        self.policy = _resolve_params(params, preset, overrides)
-        """The parameters of the reported months (the scenario)."""
-        self.preset = preset
-        """The preset the parameters came from, if built with ``preset=`` (not named
-        ``scenario``: Mesa reserves ``model.scenario`` for its own Scenario objects)."""
         self.seed = seed
-        self.pre_reform = spinup_params(self.policy)
-        """The scenario's context under the baseline's levers: the regime of the spin-up and
-        the pre-reform practice departments drift back to."""
+        self._take_policy(policy, preset)
         # the spin-up runs the scenario's context and sizes under the baseline's levers
         self.params = self.pre_reform if self.policy.spinup_months else _with_cuts(self.policy)
         p = self.params
@@ -111,12 +119,31 @@ class CoGovModel(mesa.Model):
         self._residents: dict[int, Resident] = {}
         self._seed_organizations()
         self._initial_state()
-        self.recorder = Recorder(self, self.policy.months)
+
+    def _take_policy(self, policy: Params, preset: str | None) -> None:
+        """Set what belongs to the scenario rather than to the township: its parameters,
+        the regime of its spin-up, its recorder and timeline (before the spin-up, or when
+        a run starts from a shared spin-up, :mod:`cogov_sim.spinup`)."""
+        self.policy = policy
+        """The parameters of the reported months (the scenario)."""
+        self.preset = preset
+        """The preset the parameters came from, if built with ``preset=`` (not named
+        ``scenario``: Mesa reserves ``model.scenario`` for its own Scenario objects)."""
+        self.pre_reform = spinup_params(policy)
+        """The scenario's context under the baseline's levers: the regime of the spin-up and
+        the pre-reform practice departments drift back to."""
+        self.recorder = Recorder(self, policy.months)
         self.datacollector = OutcomeCollector()
-        self.schedule = schedule_of(self.policy)
+        self.schedule = schedule_of(policy)
         """Reported month → levers adopted at its start (a timeline's changes; usually empty)."""
+
+    def _spin_up(self) -> None:
+        """The unrecorded months under the baseline's levers (``params.spinup_months``)."""
         for _ in range(self.policy.spinup_months):
             self._advance()
+
+    def _begin(self) -> None:
+        """End of the spin-up: adopt the scenario's levers and start its cuts."""
         if self.params is not self.policy:
             self.adopt(self.policy)
         self._start_cuts()

@@ -123,8 +123,11 @@ class DiscoveryResult:
 
 def run_discovery(spec_or_path: DiscoverySpec | str | Path, out: str | Path | None = None,
                   workers: int = 1, progress: bool | None = None,
-                  figures: bool = True) -> DiscoveryResult:
+                  figures: bool = True, shared_spinup: bool = True) -> DiscoveryResult:
     """Validate, run (or resume) and analyse a discovery spec.
+
+    ``shared_spinup=False`` simulates every run's spin-up itself instead of once per seed
+    (:mod:`cogov_sim.spinup`); the results are the same.
 
     Raises
     ------
@@ -144,7 +147,7 @@ def run_discovery(spec_or_path: DiscoverySpec | str | Path, out: str | Path | No
                              "size": spec.to_dict()["size"],
                              "analysis": {"goal": spec.goal.to_dict(),
                                           "tradeoffs": spec.tradeoffs, "prim": spec.prim}},
-                       reduce_fn=HorizonMeans(*spec.goal.horizon))
+                       reduce_fn=HorizonMeans(*spec.goal.horizon), shared_spinup=shared_spinup)
     return analyse(spec, folder, report, figures=figures)
 
 

@@ -113,7 +113,7 @@ def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | 
                    workers: int = 1, replications: int | None = None,
                    months: int | None = None, residents: int | None = None,
                    progress: bool | None = None, executor: Executor | None = None,
-                   figures: bool = True) -> ExperimentResult:
+                   figures: bool = True, shared_spinup: bool | None = None) -> ExperimentResult:
     """Validate, run (or resume) and analyse an experiment.
 
     Parameters
@@ -135,6 +135,10 @@ def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | 
         Run elsewhere instead (e.g. :class:`~cogov_sim.experiment.executors.DaskExecutor`).
     figures
         Draw the figures (a few seconds); tables are always written.
+    shared_spinup
+        Simulate each seed's spin-up once for all scenarios and design points that share
+        it (:mod:`cogov_sim.spinup`; the same results, bit for bit); ``None`` takes the
+        spec's ``shared_spinup`` (default true), ``False`` is ``--no-shared-spinup``.
 
     Raises
     ------
@@ -153,7 +157,8 @@ def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | 
                        info={"name": spec.name, "description": spec.description,
                              "title": spec.title, "title_zh": spec.title_zh,
                              "communities": communities_record(spec.communities)},
-                       reduce_fn=KeepColumns(spec.outcomes) if spec.outcomes else None)
+                       reduce_fn=KeepColumns(spec.outcomes) if spec.outcomes else None,
+                       shared_spinup=spec.shared_spinup if shared_spinup is None else shared_spinup)
     done = analyse(folder, figures=figures)
     return ExperimentResult(spec=spec, folder=folder, report=report, summary=done.summary,
                             files=done.files, notes=done.notes, window=done.window,

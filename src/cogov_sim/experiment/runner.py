@@ -9,7 +9,9 @@ parent process (:func:`derive_seed`) and labels describing it. :func:`run_tasks`
 2. runs what the folder's ledger does not list as done, on any
    :class:`~cogov_sim.experiment.executors.Executor`, in replication-major order (all
    design points of replication 0, then of 1, ...), so a sweep stopped early still holds
-   complete, balanced sets of paired runs;
+   complete, balanced sets of paired runs; a spin-up several runs share (the same seed and
+   the same parameters the spin-up reads, :mod:`cogov_sim.spinup`) is simulated once,
+   kept in ``spinups/`` and every such run starts from it, with the same results;
 3. appends each finished run's outcomes to Parquet shards as runs finish (memory stays
    bounded whatever the sweep size) and marks it done in the ledger; a run that raises is
    marked failed with its traceback and the sweep goes on;
@@ -36,9 +38,11 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
+from .. import spinup as spinups
 from ..params import Params
 from ..provenance import command_line, environment, now
 from ..runner import simulate
+from ..spinup import SpinUp, SpinUpError
 from ..timeline import describe
 from . import store
 from .executors import Executor, make_executor
@@ -51,7 +55,7 @@ RESERVED = ("package", "version", "git", "python", "platform", "libraries", "mod
 # The parts of the package that decide what a run computes; everything else (experiment
 # machinery, analyses, figures, the CLI, the store) may change without invalidating results.
 MODEL_CODE = ("params.py", "mechanisms.py", "presets", "timeline.py", "rules", "agents", "phases.py",
-              "model.py", "outcomes.py", "runner.py")
+              "model.py", "outcomes.py", "runner.py", "spinup.py")
 
 
 @dataclass(frozen=True)
@@ -114,14 +118,29 @@ class _Context:
     run_fn: Callable[[Params, int], pd.DataFrame]
     reduce_fn: Callable[[pd.DataFrame], pd.DataFrame] | None
     params: dict[int, Params]
+    folder: str | None = None
+    """The results folder (absolute), whose ``spinups/`` keep the shared spin-ups."""
+    cache: dict[str, SpinUp] = field(default_factory=dict, compare=False)
+    """The worker's last few shared spin-ups (each worker has its own copy of the context)."""
 
 
-def _execute(context: _Context, item: tuple[str, int, int]) -> tuple[str, Any, str | None, float]:
-    """Run one item in a worker: ``(run_id, frame or None, error text or None, seconds)``."""
-    run_id, point_id, seed = item
+CACHED_SPINUPS = 4
+"""Shared spin-ups a worker keeps in memory (runs come replication by replication, so
+consecutive runs mostly share one)."""
+
+
+def _execute(context: _Context,
+             item: tuple[str, int, int, str | None]) -> tuple[str, Any, str | None, float]:
+    """Run one item in a worker: ``(run_id, frame or None, error text or None, seconds)``.
+
+    An item with a spin-up key starts from that shared spin-up (:func:`_shared_spinup`)."""
+    run_id, point_id, seed, key = item
     t0 = time.perf_counter()
     try:
-        frame = context.run_fn(context.params[point_id], seed)
+        params = context.params[point_id]
+        shared = None if key is None else _shared_spinup(context, key, params, seed)
+        frame = (context.run_fn(params, seed) if shared is None
+                 else context.run_fn(params, seed, spinup=shared))  # type: ignore[call-arg]
         if context.reduce_fn is not None:
             frame = context.reduce_fn(frame)
         if not isinstance(frame, pd.DataFrame):
@@ -134,6 +153,105 @@ def _execute(context: _Context, item: tuple[str, int, int]) -> tuple[str, Any, s
     return run_id, frame, None, time.perf_counter() - t0
 
 
+def _shared_spinup(context: _Context, key: str, params: Params, seed: int) -> SpinUp | None:
+    """The shared spin-up of key ``key`` for a run of ``params`` and ``seed``: from the
+    worker's memory, else from the store, else simulated here (a cluster worker that does
+    not see the results folder) and kept in memory. None if this worker derives another
+    key for the run (other library versions than the driver's): the run then simulates
+    its own spin-up."""
+    if spinups.spinup_key(params, seed) != key:
+        return None
+    found = context.cache.get(key)
+    if found is None:
+        data = store.read_spinup(Path(context.folder), key) if context.folder else None
+        try:
+            found = None if data is None else SpinUp.from_bytes(data, key)
+        except SpinUpError:
+            found = None
+        if found is None:
+            found = spinups.spin_up(params, seed)
+        try:  # oldest first out (a Dask worker's threads share the cache)
+            while len(context.cache) >= CACHED_SPINUPS:
+                context.cache.pop(next(iter(context.cache)), None)
+        except (RuntimeError, StopIteration):
+            pass
+        context.cache[key] = found
+    return found
+
+
+def _spin_up_item(context: _Context, item: tuple[str, int, int]) -> bytes:
+    """Simulate one shared spin-up in a worker; its stored form goes back to the driver."""
+    key, point_id, seed = item
+    found = spinups.spin_up(context.params[point_id], seed)
+    if found.key != key:
+        raise SpinUpError(f"this worker derives spin-up key {found.key[:12]}, the driver "
+                          f"{key[:12]} (other library versions?)")
+    return found.to_bytes()
+
+
+def _spinup_plan(tasks: Sequence[Task], todo: Sequence[Task]) -> dict[str, str]:
+    """Run id → spin-up key of the runs to do that share their spin-up with another run of
+    the sweep (done or not): same seed and the same parameters the spin-up reads."""
+    key_of: dict[tuple[int, int], str | None] = {}
+    count: dict[str, int] = {}
+    for t in tasks:
+        if (t.point_id, t.seed) not in key_of:
+            key_of[t.point_id, t.seed] = (spinups.spinup_key(t.params, t.seed)
+                                         if spinups.shares_spinup(t.params) else None)
+        key = key_of[t.point_id, t.seed]
+        if key is not None:
+            count[key] = count.get(key, 0) + 1
+    return {t.run_id: key for t in todo
+            if (key := key_of[t.point_id, t.seed]) is not None and count[key] > 1}
+
+
+def _prepare_spinups(plan: dict[str, str], todo: Sequence[Task], folder: Path,
+                     context: _Context, runner: Executor,
+                     progress: bool | None) -> dict[str, int]:
+    """Make sure the store keeps every spin-up ``plan`` names: those kept already are
+    checked (a damaged one is redone), the others simulated on ``runner``, one per key, and
+    written by this process (atomically). A spin-up that fails is dropped from ``plan``:
+    its runs simulate their own (and fail on their own if the model does). Returns the
+    counts for the session record."""
+    first: dict[str, tuple[int, int]] = {}
+    for t in todo:
+        if t.run_id in plan:
+            first.setdefault(plan[t.run_id], (t.point_id, t.seed))
+    store.clean_spinups(folder)
+    kept = set()
+    for key in first:
+        data = store.read_spinup(folder, key)
+        try:
+            if data is not None:
+                SpinUp.from_bytes(data, key)
+                kept.add(key)
+        except SpinUpError:
+            pass
+    missing = [(key, pid, seed) for key, (pid, seed) in first.items() if key not in kept]
+    failed: set[str] = set()
+    if missing:
+        bar = tqdm(total=len(missing), disable=None if progress is None else not progress,
+                   unit="spin-up", desc=f"{folder.name} spin-ups", dynamic_ncols=True)
+        results = runner.map_unordered(_spin_up_item, missing, context)
+        try:
+            for item, result in results:
+                try:
+                    if isinstance(result, BaseException):
+                        raise result
+                    SpinUp.from_bytes(result, item[0])  # whole, and of the key asked for
+                    store.write_spinup(folder, item[0], result)
+                except Exception:  # noqa: BLE001 - its runs simulate their own spin-up
+                    failed.add(item[0])
+                bar.update(1)
+        finally:
+            getattr(results, "close", lambda: None)()
+            bar.close()
+    for run_id in [r for r, key in plan.items() if key in failed]:
+        del plan[run_id]
+    return {"keys": len(first), "kept": len(kept), "computed": len(missing) - len(failed),
+            "failed": len(failed)}
+
+
 # -- the public entry points ---------------------------------------------------------------
 
 def run_tasks(tasks: Sequence[Task], folder: Path, *, workers: int = 1,
@@ -141,7 +259,7 @@ def run_tasks(tasks: Sequence[Task], folder: Path, *, workers: int = 1,
               run_fn: Callable[[Params, int], pd.DataFrame] = simulate,
               reduce_fn: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
               executor: Executor | None = None, batch_seconds: float = 2.0,
-              info: dict[str, Any] | None = None) -> RunReport:
+              info: dict[str, Any] | None = None, shared_spinup: bool = True) -> RunReport:
     """Run ``tasks`` into ``folder`` (created, or resumed if it holds the same tasks).
 
     Parameters
@@ -172,6 +290,11 @@ def run_tasks(tasks: Sequence[Task], folder: Path, *, workers: int = 1,
     info
         Fields recorded in ``manifest.json`` but not compared on resume (e.g. a name or
         description); a resumed folder records the latest values.
+    shared_spinup
+        Simulate each spin-up once for all runs that share it (same seed, same parameters
+        the spin-up reads, :mod:`cogov_sim.spinup`), keep it in ``<folder>/spinups/`` and
+        start those runs from it; results are bit for bit those of runs that simulate
+        their own. Only with the default ``run_fn``. ``False`` simulates every run's own.
 
     Returns
     -------
@@ -188,7 +311,8 @@ def run_tasks(tasks: Sequence[Task], folder: Path, *, workers: int = 1,
     try:
         return _run_locked(tasks, folder, current, full, workers=workers, progress=progress,
                            run_fn=run_fn, reduce_fn=reduce_fn, executor=executor,
-                           batch_seconds=batch_seconds)
+                           batch_seconds=batch_seconds,
+                           shared_spinup=shared_spinup and run_fn is simulate)
     finally:
         store.release_folder(folder)
 
@@ -197,7 +321,8 @@ def _run_locked(tasks: list[Task], folder: Path, current: dict[str, Any],
                 full: dict[str, Any], *, workers: int, progress: bool | None,
                 run_fn: Callable[[Params, int], pd.DataFrame],
                 reduce_fn: Callable[[pd.DataFrame], pd.DataFrame] | None,
-                executor: Executor | None, batch_seconds: float) -> RunReport:
+                executor: Executor | None, batch_seconds: float,
+                shared_spinup: bool) -> RunReport:
     """:func:`run_tasks` once the folder is open and locked."""
     ledger = store.read_ledger(folder)
     done_before = store.reconcile(folder, ledger)  # rows lost or damaged: redo, don't trust
@@ -206,22 +331,29 @@ def _run_locked(tasks: list[Task], folder: Path, current: dict[str, Any],
     runner = executor or make_executor(workers)
     session = {"started": now(), "finished": None, "command": command_line(),
                "git": full["git"], "workers": runner.workers, "scheduled": len(todo),
-               "done": 0, "failed": 0, "interrupted": False}
+               "done": 0, "failed": 0, "interrupted": False, "shared_spinup": shared_spinup}
     current.setdefault("sessions", []).append(session)
     store.update_manifest(folder, current)
 
-    context = _Context(run_fn, reduce_fn, {t.point_id: t.params for t in todo})
+    context = _Context(run_fn, reduce_fn, {t.point_id: t.params for t in todo},
+                       folder=str(folder.resolve()))
+    plan = _spinup_plan(tasks, todo) if shared_spinup else {}
     by_id = {t.run_id: t for t in todo}
     writer = _ShardWriter(folder, batch_seconds, store.next_shard_number(folder, ledger))
     failed: dict[str, str] = {}
     done: list[str] = []
     t0 = time.perf_counter()
-    items = [(t.run_id, t.point_id, t.seed) for t in todo]
-    bar = tqdm(total=len(todo), disable=None if progress is None else not progress,
-               unit="run", desc=folder.name, dynamic_ncols=True, smoothing=0.05)
-    results = runner.map_unordered(_execute, items, context) if items else iter(())
+    bar: Any = None
+    results: Any = iter(())
     try:
         with runner:
+            if plan:
+                session["spinups"] = _prepare_spinups(plan, todo, folder, context, runner,
+                                                      progress)
+            items = [(t.run_id, t.point_id, t.seed, plan.get(t.run_id)) for t in todo]
+            bar = tqdm(total=len(todo), disable=None if progress is None else not progress,
+                       unit="run", desc=folder.name, dynamic_ncols=True, smoothing=0.05)
+            results = runner.map_unordered(_execute, items, context) if items else iter(())
             for item, result in results:
                 task = by_id[item[0]]
                 run_id, frame, error, seconds = _unpack(item, result)
@@ -239,7 +371,8 @@ def _run_locked(tasks: list[Task], folder: Path, current: dict[str, Any],
         raise
     finally:
         getattr(results, "close", lambda: None)()  # stops the workers if we leave early
-        bar.close()
+        if bar is not None:
+            bar.close()
         writer.flush()
         _finish(folder, current, session, tasks, len(done), len(failed))
     return RunReport(folder=folder, done=tuple(sorted(done)), failed=dict(sorted(failed.items())),
@@ -334,7 +467,7 @@ def _communities(params: Params) -> dict[str, Any]:
     return {} if table is None else {"communities": table.identity()}
 
 
-def _unpack(item: tuple[str, int, int], result: Any) -> tuple[str, Any, str | None, float]:
+def _unpack(item: tuple[str, int, int, str | None], result: Any) -> tuple[str, Any, str | None, float]:
     if isinstance(result, BaseException):  # the executor could not run it
         text = "".join(traceback.format_exception(result))
         return item[0], None, text, 0.0

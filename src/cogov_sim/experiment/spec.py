@@ -15,6 +15,7 @@ An experiment file (shipped ones in ``cogov_sim/specs/``, see :mod:`cogov_sim.sp
     residents_per_agent = 10          # ... simulated one agent per 10 (optional)
     spinup_months = 120               # unrecorded months under the baseline first (optional)
     common_random_numbers = true      # default: scenarios share seeds (paired comparisons)
+    shared_spinup = true              # default: each seed's spin-up simulated once (same results)
     outcomes = ["happiness_index"]    # optional subset of the outcomes kept
 
     scenarios = ["baseline", "taicang_3_0"]       # presets by name, or a table:
@@ -59,7 +60,7 @@ if TYPE_CHECKING:
 
 TOP_KEYS = ("name", "description", "title", "title_zh", "root_seed", "replications", "months",
             "residents", "communities", "residents_per_agent", "spinup_months",
-            "common_random_numbers", "outcomes", "scenarios", "design")
+            "common_random_numbers", "shared_spinup", "outcomes", "scenarios", "design")
 LABEL_KEYS = ("name", "description", "title", "title_zh")
 """Keys that label an experiment without changing its runs."""
 DESIGN_TYPES = ("grid", "rows", "lhs")
@@ -172,6 +173,9 @@ class ExperimentSpec:
     residents_per_agent: int | None = None
     spinup_months: int | None = None
     common_random_numbers: bool = True
+    shared_spinup: bool = True
+    """Simulate each shared spin-up once (:mod:`cogov_sim.spinup`): how the runs are
+    computed, not what they give, so not part of :meth:`identity`."""
     outcomes: tuple[str, ...] = ()
     design: Design = field(default_factory=Design)
     source: str = "<spec>"
@@ -210,7 +214,8 @@ class ExperimentSpec:
         the runs. Editing the description does not redo (or refuse) an experiment; a
         community table counts by its content (hash and size), not by the path it was
         read from."""
-        out = {k: v for k, v in self.to_dict().items() if k not in LABEL_KEYS}
+        out = {k: v for k, v in self.to_dict().items()
+               if k not in LABEL_KEYS and k != "shared_spinup"}
         out["communities"] = communities_record(self.communities, identity=True)
         return out
 
@@ -225,6 +230,7 @@ class ExperimentSpec:
             **{k: getattr(self, k) for k in ("residents_per_agent", "spinup_months")
                if getattr(self, k) is not None},
             "common_random_numbers": self.common_random_numbers,
+            **({} if self.shared_spinup else {"shared_spinup": False}),
             "outcomes": list(self.outcomes),
             "scenarios": {s.name: {"preset": s.preset, **s.overrides} for s in self.scenarios},
             "design": {"type": self.design.type,
@@ -287,6 +293,7 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
         spinup_months=_optional_int(top, "spinup_months", data.get("spinup_months")),
         common_random_numbers=_check_bool(top, "common_random_numbers",
                                           data.get("common_random_numbers", True)),
+        shared_spinup=_check_bool(top, "shared_spinup", data.get("shared_spinup", True)),
         outcomes=_check_outcomes(top, data.get("outcomes")),
         scenarios=_parse_scenarios(where, data.get("scenarios", ["baseline"])),
         design=_parse_design(where, data.get("design"), default_seed=data["root_seed"]),

@@ -6,6 +6,7 @@
       manifest.json     what was scheduled and how (written before any run starts)
       ledger.jsonl      one line per finished or failed run, appended and fsynced
       runs/             outcomes as Parquet shards, written as runs finish
+      spinups/          shared spin-ups (:mod:`cogov_sim.spinup`), one file per key
       tables/, figures/ derived from the data (rewritten on every call)
 
 The ledger is the commit point. A shard is written (and fsynced) first, then one ledger
@@ -32,6 +33,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,7 @@ from ..store import OutputError, check_writable, read_json, write_json
 MANIFEST = "manifest.json"
 LEDGER = "ledger.jsonl"
 RUNS = "runs"
+SPINUPS = "spinups"
 LOCK = ".lock"
 _SHARD = re.compile(r"^shard-(\d+)\.parquet$")
 
@@ -398,6 +401,61 @@ def read_shards(folder: Path, ledger: Mapping[str, Mapping[str, Any]],
     return frames
 
 
+# -- shared spin-ups ------------------------------------------------------------------------
+
+def spinup_path(folder: Path, key: str) -> Path:
+    """Where the spin-up of key ``key`` is kept: ``spinups/<key>.spinup``."""
+    if not re.fullmatch(r"[0-9a-f]{64}", key):
+        raise ValueError(f"spin-up key {key!r}: expected 64 hex digits")
+    return Path(folder) / SPINUPS / f"{key}.spinup"
+
+
+def write_spinup(folder: Path, key: str, data: bytes) -> None:
+    """Keep a spin-up snapshot (:meth:`cogov_sim.spinup.SpinUp.to_bytes`), atomically:
+    a temporary file of a name no other writer uses, fsynced, then renamed over the
+    final name. Two writers of one key write the same bytes, so whichever rename comes
+    last leaves a whole, correct file; a reader never sees a partial one."""
+    path = spinup_path(folder, key)
+    path.parent.mkdir(exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with tmp.open("xb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def read_spinup(folder: Path, key: str) -> bytes | None:
+    """The stored bytes of the spin-up of key ``key``, or None if there are none (or they
+    cannot be read here, e.g. on a cluster worker that does not see the folder)."""
+    try:
+        return spinup_path(folder, key).read_bytes()
+    except OSError:
+        return None
+
+
+def spinup_keys(folder: Path) -> list[str]:
+    """Keys of the spin-ups kept in ``folder`` (sorted)."""
+    where = Path(folder) / SPINUPS
+    if not where.is_dir():
+        return []
+    return sorted(p.stem for p in where.glob("*.spinup") if not p.name.startswith("."))
+
+
+def clean_spinups(folder: Path) -> None:
+    """Delete temporary files a crash left in ``spinups/`` (only the driver writes there,
+    under the folder's lock, so none is being written)."""
+    where = Path(folder) / SPINUPS
+    if where.is_dir():
+        for path in where.glob(".*.tmp"):
+            path.unlink(missing_ok=True)
+
+
 # -- derived outputs ----------------------------------------------------------------------
 
 def write_table(path: Path, frame: pd.DataFrame) -> None:
@@ -428,5 +486,6 @@ def write_figure(path: Path, draw: Callable[[Path], None]) -> None:
 
 __all__ = ["FolderMismatchError", "append_ledger", "lock_folder", "next_shard_number",
            "open_folder", "read_ledger", "reconcile", "release_folder",
-           "read_manifest", "read_shards", "update_manifest",
+           "read_manifest", "read_shards", "read_spinup", "spinup_keys", "spinup_path",
+           "update_manifest", "write_spinup",
            "write_figure", "write_shard", "write_table", "write_text"]

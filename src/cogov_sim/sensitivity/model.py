@@ -74,9 +74,10 @@ class ModelEvaluator:
         Where stage folders go (``folder/runs/<stage>/``).
     root_seed, common_random_numbers
         Seed tree of the runs (:func:`~cogov_sim.experiment.seeds.derive_seed`).
-    workers, progress, executor
+    workers, progress, executor, shared_spinup
         Passed to :func:`~cogov_sim.experiment.runner.run_tasks` (``executor``, e.g. a
-        :class:`~cogov_sim.experiment.executors.DaskExecutor`, replaces ``workers``).
+        :class:`~cogov_sim.experiment.executors.DaskExecutor`, replaces ``workers``;
+        ``shared_spinup`` simulates each seed's spin-up once for all design rows).
     """
 
     stochastic = True
@@ -85,8 +86,9 @@ class ModelEvaluator:
                  folder: Path, *, root_seed: int, common_random_numbers: bool = True,
                  workers: int = 1, progress: bool | None = None,
                  manifest: dict[str, Any] | None = None,
-                 executor: Executor | None = None) -> None:
+                 executor: Executor | None = None, shared_spinup: bool = True) -> None:
         self.problem, self.base, self.selection = problem, base, selection
+        self.shared_spinup = shared_spinup
         self.folder = Path(folder)
         self.root_seed, self.crn = int(root_seed), common_random_numbers
         self.workers, self.progress, self.executor = workers, progress, executor
@@ -123,6 +125,7 @@ class ModelEvaluator:
         t0 = time.perf_counter()
         report = run_tasks(tasks, folder, workers=self.workers, progress=self.progress,
                            reduce_fn=self.selection, executor=self.executor,
+                           shared_spinup=self.shared_spinup,
                            manifest={"kind": "sensitivity-stage", "stage": stage, **self.caller})
         self.seconds += time.perf_counter() - t0
         if report.failed:
@@ -166,11 +169,12 @@ def prepare_sa(spec: SASpec, out: Path | None = None) -> PreparedSA:
 
 def run_prepared(prepared: PreparedSA, *, workers: int = 1, progress: bool | None = None,
                  lang: str = "en", on_stage: Callable[[str], None] | None = None,
-                 executor: Executor | None = None) -> SAResult:
+                 executor: Executor | None = None, shared_spinup: bool = True) -> SAResult:
     """Run a prepared analysis and write its tables, figures and manifest.
 
     ``executor`` (e.g. a :class:`~cogov_sim.experiment.executors.DaskExecutor`) replaces
-    the ``workers`` local processes; the results are the same.
+    the ``workers`` local processes; the results are the same. ``shared_spinup=False``
+    simulates every run's spin-up itself (:mod:`cogov_sim.spinup`; the same results).
 
     Raises
     ------
@@ -185,7 +189,7 @@ def run_prepared(prepared: PreparedSA, *, workers: int = 1, progress: bool | Non
                                common_random_numbers=spec.common_random_numbers,
                                workers=workers, progress=progress,
                                manifest={"sensitivity": spec.fingerprint()},
-                               executor=executor)
+                               executor=executor, shared_spinup=shared_spinup)
     from ..experiment.store import release_folder
 
     try:
@@ -203,7 +207,8 @@ def run_prepared(prepared: PreparedSA, *, workers: int = 1, progress: bool | Non
 def run_sa(spec: SASpec, out: Path | None = None, *, workers: int = 1,
            progress: bool | None = None, lang: str = "en",
            on_stage: Callable[[str], None] | None = None,
-           executor: Executor | None = None) -> tuple[SAResult, Path]:
+           executor: Executor | None = None,
+           shared_spinup: bool = True) -> tuple[SAResult, Path]:
     """Run the sensitivity analysis ``spec`` and write its results folder.
 
     Resumable: calling again with the same spec and folder runs only the model runs
@@ -216,7 +221,7 @@ def run_sa(spec: SASpec, out: Path | None = None, *, workers: int = 1,
     """
     prepared = prepare_sa(spec, out)
     result = run_prepared(prepared, workers=workers, progress=progress, lang=lang,
-                          on_stage=on_stage, executor=executor)
+                          on_stage=on_stage, executor=executor, shared_spinup=shared_spinup)
     return result, prepared.folder
 
 

@@ -42,22 +42,35 @@ def _params(scenario: str, size: Size, values: dict[str, Any]) -> Any:
 # -- validation -------------------------------------------------------------------------------
 
 def validation_tasks(spec: ValidationSpec) -> list[Task]:
-    """Variant 0 (the main size, ``replications`` seeds) then each robustness size."""
+    """Variant 0 (the main size, ``replications`` seeds), each robustness size, then each
+    pattern's falsifier: the pattern's scenarios at the main size under the falsifier's
+    context, on the same seeds (label ``falsifier`` = the pattern's id; empty otherwise)."""
     scenarios = scenarios_for(spec.patterns)
     variants = [(spec.size, spec.replications),
                 *((s, spec.robustness_replications) for s in spec.robustness_sizes)]
     tasks: list[Task] = []
     pid = 0
+
+    def add(tag: str, scenario: str, size: Size, reps: int, variant: int,
+            context: dict[str, Any], falsifier: str) -> None:
+        nonlocal pid
+        params = _params(scenario, size, context)
+        labels = {"variant": variant, "scenario": scenario, "falsifier": falsifier,
+                  "n_residents": params.n_residents, "n_communities": params.n_communities,
+                  "residents_per_agent": params.residents_per_agent}
+        tasks.extend(Task(f"{tag}-{scenario}-r{r:04d}", pid, r, params,
+                          derive_seed(spec.root_seed, pid, r, common_random_numbers=True),
+                          labels) for r in range(reps))
+        pid += 1
+
     for v, (size, reps) in enumerate(variants):
         for scenario in scenarios:
-            params = _params(scenario, size, spec.context)
-            labels = {"variant": v, "scenario": scenario, "n_residents": params.n_residents,
-                      "n_communities": params.n_communities,
-                      "residents_per_agent": params.residents_per_agent}
-            tasks += [Task(f"v{v}-{scenario}-r{r:04d}", pid, r, params,
-                           derive_seed(spec.root_seed, pid, r, common_random_numbers=True),
-                           labels) for r in range(reps)]
-            pid += 1
+            add(f"v{v}", scenario, size, reps, v, spec.context, "")
+    for pattern in spec.patterns:
+        if falsifier := spec.falsifier(pattern):
+            for scenario in BY_ID[pattern].scenarios:
+                add(f"f{pattern}", scenario, spec.size, spec.replications, 0,
+                    {**spec.context, **falsifier}, pattern)
     return tasks
 
 
@@ -94,27 +107,66 @@ def summarise(values: pd.Series, low: float, high: float) -> dict[str, Any]:
 
 
 def role_of(pid: str, calibrated_on: tuple[str, ...]) -> str:
-    """``calibration`` (a target of this calibration), ``calibrated earlier`` or
-    ``imposed`` (ODD §1: not a test either), else ``held out``."""
+    """``calibration`` (a target of this calibration), ``calibrated earlier``,
+    ``imposed`` or ``identity`` (ODD §1: not a test either), else ``held out``."""
     status = BY_ID[pid].status
     if pid in calibrated_on:
         return "calibration"
-    if status.startswith("calibrated"):
-        return "calibrated earlier"
-    if status.startswith("imposed"):
-        return "imposed"
+    for role in ("calibrated", "imposed", "identity"):
+        if status.startswith(role):
+            return "calibrated earlier" if role == "calibrated" else role
     return "held out"
 
 
-def verdict_table(per_rep: pd.DataFrame, spec: ValidationSpec) -> pd.DataFrame:
+EVIDENCE = {"counted": "counted: held out, passes, and fails under its falsifier",
+            "fails": "fails",
+            "calibration": "not counted: a calibration target",
+            "calibrated earlier": "not counted: calibrated earlier",
+            "imposed": "not counted: imposed",
+            "identity": "not counted: an identity",
+            "no falsifier": "not counted: no falsifier named",
+            "cannot fail": "not counted: passes under its falsifier too"}
+"""What a verdict row counts as (``evidence`` column): only ``counted`` rows are evidence."""
+
+
+def evidence(role: str, passes: bool, falsifier_passes: bool | None) -> str:
+    """The :data:`EVIDENCE` key of a row: a pattern counts only if it is held out, passes,
+    and fails under its falsifier."""
+    if role != "held out":
+        return role if role in EVIDENCE else "imposed"
+    if not passes:
+        return "fails"
+    if falsifier_passes is None:
+        return "no falsifier"
+    return "cannot fail" if falsifier_passes else "counted"
+
+
+def verdict_table(per_rep: pd.DataFrame, spec: ValidationSpec,
+                  falsified: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per pattern: claim, source, band, the model's mean and interval, verdict,
+    role, and the falsifier with the pattern's value there (``falsified``: per
+    replication, one column per pattern that has falsifier runs)."""
     rows = []
     for pid in spec.patterns:
         p = BY_ID[pid]
         role = role_of(pid, spec.calibrated_on)
+        main = summarise(per_rep[pid], p.low, p.high)
+        falsifier = spec.falsifier(pid)
+        there: dict[str, Any] = {"falsifier_mean": np.nan, "falsifier_ci_low": np.nan,
+                                 "falsifier_ci_high": np.nan, "falsifier_passes": None}
+        if falsifier and falsified is not None and pid in falsified:
+            f = summarise(falsified[pid], p.low, p.high)
+            if f["n"]:
+                there = {"falsifier_mean": f["mean"], "falsifier_ci_low": f["ci_low"],
+                         "falsifier_ci_high": f["ci_high"], "falsifier_passes": f["passes"]}
+        counts = evidence(role, main["passes"], there["falsifier_passes"])
         rows.append({"pattern": pid, "claim": p.claim, "source": p.source,
                      "statistic": p.statistic, "band": p.band_text(), "low": p.low,
                      "high": p.high, "band_note": p.band_note, "status": p.status,
-                     "role": role, **summarise(per_rep[pid], p.low, p.high)})
+                     "role": role, **main,
+                     "falsifier": p.falsifier_text(falsifier),
+                     "falsifier_note": p.falsifier_note if falsifier == dict(p.falsifier) else "",
+                     **there, "evidence": counts, "counted": counts == "counted"})
     return pd.DataFrame(rows)
 
 
@@ -148,12 +200,19 @@ class ValidationResult:
         return bool(len(self.verdicts)) and bool(self.verdicts["passes"].all())
 
     def text(self) -> str:
-        lines = [f"{'pattern':<8}{'role':<20}{'band':>14}  {'model mean (95 % CI)':<30}verdict"]
+        lines = [f"{'pattern':<8}{'role':<20}{'band':>14}  {'model mean (95 % CI)':<30}"
+                 f"{'verdict':<9}{'falsifier: value there':<40}evidence"]
         for r in self.verdicts.itertuples():
             model = f"{r.mean:.4g} ({r.ci_low:.4g} to {r.ci_high:.4g})"
+            there = (f"{r.falsifier}: {r.falsifier_mean:.4g}" if r.falsifier
+                     and np.isfinite(r.falsifier_mean) else r.falsifier or "—")
             lines.append(f"{r.pattern:<8}{r.role:<20}{r.band:>14}  {model:<30}"
-                         f"{'pass' if r.passes else 'FAIL'}")
+                         f"{'pass' if r.passes else 'FAIL':<9}{there:<40}"
+                         f"{'counted' if r.counted else '—'}")
         failed = self.verdicts.loc[~self.verdicts["passes"], "pattern"].tolist()
+        counted = self.verdicts.loc[self.verdicts["counted"], "pattern"].tolist()
+        lines.append(f"counted as evidence (held out, pass, fail under their falsifier): "
+                     f"{', '.join(counted) or 'none'}")
         lines.append("all patterns pass" if not failed else f"failing: {', '.join(failed)}")
         return "\n".join(lines)
 
@@ -187,9 +246,15 @@ def analyse_validation(spec: ValidationSpec, folder: str | Path,
 
     folder = Path(folder)
     runs = load_outcomes(folder)
+    tagged = runs["falsifier"].fillna("").astype(str) if "falsifier" in runs else \
+        pd.Series("", index=runs.index)
+    falsifier_runs = runs[tagged != ""]
+    runs = runs[tagged == ""]
     per_rep = statistics(runs, spec.patterns, group="variant")
     main = per_rep[per_rep["variant"] == 0]
-    verdicts = verdict_table(main, spec)
+    falsified = pd.DataFrame({pid: statistics(frame, (pid,))[pid]
+                              for pid, frame in falsifier_runs.groupby(tagged[tagged != ""])})
+    verdicts = verdict_table(main, spec, falsified)
     labels = runs[["variant", "n_residents", "n_communities",
                    "residents_per_agent"]].drop_duplicates()
     robust = robustness_table(per_rep, labels, spec)
@@ -210,7 +275,8 @@ def analyse_validation(spec: ValidationSpec, folder: str | Path,
     manifest["outputs"] = {**manifest.get("outputs", {}),
                            "report.md": "the validation report (one row per pattern)",
                            "tables/verdicts.csv": "per pattern: band, source, mean, 95 % CI, "
-                                                  "share of seeds in band, verdict, role",
+                                                  "share of seeds in band, verdict, role, "
+                                                  "falsifier and the value there, evidence",
                            "tables/robustness.csv": "verdicts per size and sample rate",
                            "tables/replications.csv": "every pattern statistic per seed",
                            **({"figures/validation.png": "model value and CI against each "

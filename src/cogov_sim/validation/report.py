@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 from ..experiment.runner import RunReport
 from ..viz.numbers import decimals, number
+from .api import EVIDENCE
 from .patterns import BY_ID
 from .spec import CalibrationSpec, ValidationSpec
 
@@ -31,10 +32,14 @@ def _estimate(mean: float, low: float, high: float) -> str:
 def validation_markdown(spec: ValidationSpec, verdicts: pd.DataFrame, robust: pd.DataFrame,
                         figures: bool = True) -> str:
     passed = int(verdicts["passes"].sum())
+    counted = verdicts.loc[verdicts["counted"], "pattern"].tolist() \
+        if "counted" in verdicts else []
     size = spec.size.label()
     lines = [f"# Validation: {spec.name}", "",
              spec.description, "",
-             f"{passed} of {len(verdicts)} patterns pass. One set of parameter values for "
+             f"{passed} of {len(verdicts)} patterns pass; {len(counted)} count as evidence "
+             f"({', '.join(counted) or 'none'}): held out, inside their band, and outside it "
+             "under their falsifier. One set of parameter values for "
              f"every pattern: the presets" + (f" with {_context(spec.context)}"
                                               if spec.context else "") + ". ",
              f"Main runs: {size}, {spec.replications} seeds per scenario (root seed "
@@ -44,17 +49,27 @@ def validation_markdown(spec: ValidationSpec, verdicts: pd.DataFrame, robust: pd
              "t-interval and the share of seeds inside the band show how firm the verdict "
              "is. **Role**: *calibration* rows were used to choose parameter values (see "
              "`cogov-sim calibrate`), so passing them is no test; *held out* rows were not. "
-             "**Status** is from docs/ODD.md §1: a *calibrated* or *imposed* pattern is not "
-             "a test either, whatever its role here.", "",
+             "**Status** is from docs/ODD.md §1: a *calibrated*, *imposed* or *identity* "
+             "pattern is not a test either, whatever its role here. **Falsifier**: context "
+             "parameters inside their documented ranges under which the pattern should fail, "
+             "run on the same seeds; a pattern that passes there too could not have failed "
+             "and is not counted, nor is one with no falsifier.", "",
              "| pattern | claim | source | model statistic | band | model mean (95 % CI) "
-             "| seeds in band | verdict | role | status |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| seeds in band | verdict | role | status | falsifier: value there | evidence |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in verdicts.itertuples():
         band = r.band + (f" ({r.band_note})" if r.band_note else "")
+        falsifier = getattr(r, "falsifier", "") or "—"
+        if falsifier != "—" and pd.notna(getattr(r, "falsifier_mean", np.nan)):
+            falsifier += (f": {_estimate(r.falsifier_mean, r.falsifier_ci_low, r.falsifier_ci_high)}"
+                          f", {'passes' if r.falsifier_passes else 'fails'}")
+        if getattr(r, "falsifier_note", ""):
+            falsifier += f" ({r.falsifier_note})"
         lines.append(f"| {r.pattern} | {r.claim} | {r.source} | {r.statistic} | {band} | "
                      f"{_estimate(r.mean, r.ci_low, r.ci_high)} | "
                      f"{r.share_in_band:.0%} | {'pass' if r.passes else '**FAIL**'} | "
-                     f"{r.role} | {r.status} |")
+                     f"{r.role} | {r.status} | {falsifier} | "
+                     f"{EVIDENCE.get(getattr(r, 'evidence', ''), '—')} |")
     if figures:
         lines += ["", "![validation](figures/validation.png)"]
     lines += ["", "## Robustness", ""]

@@ -30,7 +30,7 @@ from .patterns import BY_ID, PATTERN_IDS, scenarios_for
 
 SIZE_NAMES = tuple(SIZE_KEYS)  # months, residents, communities, residents_per_agent, spinup_months
 VALIDATION_KEYS = ("name", "description", "root_seed", "replications", *SIZE_NAMES,
-                   "patterns", "calibrated_on", "context", "robustness")
+                   "patterns", "calibrated_on", "context", "robustness", "falsifiers")
 ROBUSTNESS_KEYS = ("replications", "sizes")
 CALIBRATION_KEYS = ("name", "description", "root_seed", "replications", "n", *SIZE_NAMES,
                     "targets", "parameters", "bands", "context")
@@ -72,13 +72,26 @@ class ValidationSpec:
     robustness_sizes: tuple[Size, ...] = ()
     description: str = ""
     source: str = "<spec>"
+    falsifier_overrides: dict[str, dict[str, float | int]] = field(default_factory=dict)
+    """``[falsifiers]`` of the spec: per pattern, context parameters replacing the
+    pattern's own falsifier (an empty table: no falsifier)."""
+
+    def falsifier(self, pattern_id: str) -> dict[str, float | int]:
+        """The context under which pattern ``pattern_id`` is checked to fail (empty: none)."""
+        if pattern_id in self.falsifier_overrides:
+            return dict(self.falsifier_overrides[pattern_id])
+        return dict(BY_ID[pattern_id].falsifier)
 
     def identity(self) -> dict[str, Any]:
-        return {"root_seed": self.root_seed, "replications": self.replications,
-                "size": self.size.to_dict(), "scenarios": list(scenarios_for(self.patterns)),
-                "context": dict(self.context),
-                "robustness": {"replications": self.robustness_replications,
-                               "sizes": [s.to_dict() for s in self.robustness_sizes]}}
+        identity = {"root_seed": self.root_seed, "replications": self.replications,
+                    "size": self.size.to_dict(), "scenarios": list(scenarios_for(self.patterns)),
+                    "context": dict(self.context),
+                    "robustness": {"replications": self.robustness_replications,
+                                   "sizes": [s.to_dict() for s in self.robustness_sizes]}}
+        falsifiers = {p: f for p in self.patterns if (f := self.falsifier(p))}
+        if falsifiers:
+            identity["falsifiers"] = falsifiers
+        return identity
 
     def fingerprint(self) -> str:
         from ..provenance import fingerprint
@@ -180,7 +193,7 @@ def _ids(where: _Where, key: str, value: Any, allowed: tuple[str, ...]) -> tuple
 
 
 def _context(where: _Where, value: Any) -> dict[str, float | int]:
-    here = where.table("[context]")
+    here = where.table("[context]") if where.place == "top level" else where
     if not isinstance(value, Mapping):
         raise here.error(f"expected a table of context parameters, got {value!r}")
     names = [s.name for s in param_specs("context")]
@@ -189,6 +202,21 @@ def _context(where: _Where, value: Any) -> dict[str, float | int]:
             raise here.error(f"'{key}' is not a context parameter{suggest(key, names)}; "
                              "levers belong to the presets, sizes at the top level")
     return {k: _check_value(here, k, v, kinds=("context",)) for k, v in value.items()}
+
+
+def _falsifiers(where: _Where, value: Any,
+                patterns: tuple[str, ...]) -> dict[str, dict[str, float | int]]:
+    here = where.table("[falsifiers]")
+    if not isinstance(value, Mapping):
+        raise here.error(f"expected a table of patterns, each a table of context parameters "
+                         f"like P1 = {{ on_list_share = 0.6 }}, got {value!r}")
+    out = {}
+    for pid, table in value.items():
+        if pid not in patterns:
+            raise here.error(f"'{pid}' is not a pattern of this spec{suggest(pid, patterns)}; "
+                             f"allowed: {', '.join(patterns)}")
+        out[pid] = _context(where.table(f"[falsifiers] {pid}"), table)
+    return out
 
 
 def parse_validation(data: Mapping[str, Any], source: str = "<spec>",
@@ -223,7 +251,8 @@ def parse_validation(data: Mapping[str, Any], source: str = "<spec>",
         if robust else 0,
         robustness_sizes=tuple(sizes),
         description=_check_str(where, "description", data.get("description", "")),
-        source=source)
+        source=source,
+        falsifier_overrides=_falsifiers(where, data.get("falsifiers", {}), patterns))
 
 
 def load_validation(path: str | Path) -> ValidationSpec:

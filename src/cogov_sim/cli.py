@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -358,13 +361,17 @@ def sa(spec_file: str, n: int | None, replications: int | None, months: int | No
         return _run_sa(spec, out, executor, lang)
 
 
+RESUME_HINT = "finished runs are kept; run the same command again to resume"
+
+
 @contextmanager
 def keeps_finished_runs() -> Iterator[None]:
-    """On Ctrl-C, say that finished runs are kept (the store has them) and re-raise."""
+    """Mark a Ctrl-C or SIGTERM that stops a sweep, so that :func:`main`'s one line says
+    finished runs are kept (the store has them), and re-raise."""
     try:
         yield
-    except KeyboardInterrupt:
-        click.echo("finished runs are kept; run the same command again to resume", err=True)
+    except KeyboardInterrupt as exc:
+        exc.finished_runs_kept = True  # type: ignore[attr-defined]
         raise
 
 
@@ -688,16 +695,66 @@ def _warn_if_console_lacks_chinese(args: Sequence[str]) -> None:
                    err=True)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is: a sweep stops as on Ctrl-C (finished runs
+    written, workers ended, the session marked interrupted) and the exit status is 143."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM does not cut cleanup
+    raise Terminated
+
+
+@contextmanager
+def stops_cleanly_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into :class:`Terminated` while a command runs (main thread only);
+    the previous handler is put back afterwards."""
+    if not hasattr(signal, "SIGTERM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _invoke(args: list[str]) -> Any:
+    """Run the command line like ``cli.main(standalone_mode=False)`` but let Ctrl-C and
+    SIGTERM through as themselves (click would print a blank line and raise ``Abort``)."""
+    if os.environ.get("_COGOV_SIM_COMPLETE"):  # pragma: no cover - shell completion
+        return cli.main(args=args, prog_name="cogov-sim")
+    try:
+        with cli.make_context("cogov-sim", args) as ctx:
+            return cli.invoke(ctx)
+    except click.exceptions.Exit as exc:  # --help, --version
+        return exc.exit_code
+
+
+def interrupted_line(exc: KeyboardInterrupt) -> tuple[str, int]:
+    """The one line and exit status for Ctrl-C (130) or SIGTERM (143)."""
+    terminated = isinstance(exc, Terminated)
+    cause = "stopped by SIGTERM" if terminated else "interrupted"
+    kept = f"; {RESUME_HINT}" if getattr(exc, "finished_runs_kept", False) else ""
+    return f"error: {cause}{kept}", 143 if terminated else 130
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI and turn user errors into one line and exit status 2.
 
-    Returns the exit status (a command returns its own, e.g. 1 when runs failed)."""
+    Returns the exit status (a command returns its own, e.g. 1 when runs failed; 130
+    after Ctrl-C and 143 after SIGTERM, each with one line on stderr)."""
     args = list(argv) if argv is not None else sys.argv[1:]
     survive_any_console()
     _warn_if_console_lacks_chinese(args)
     set_command(["cogov-sim", *args])
     try:
-        rc = cli.main(args=args, prog_name="cogov-sim", standalone_mode=False)
+        with stops_cleanly_on_sigterm():
+            rc = _invoke(args)
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (Terminated)
+        line, status = interrupted_line(exc)
+        click.echo(line, err=True)
+        return status
     except click.exceptions.Abort:
         click.echo("error: interrupted", err=True)
         return 130

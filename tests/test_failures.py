@@ -1,0 +1,101 @@
+"""Failures a user can meet outside the happy path (issue 22, items 7-16): each gives one
+line on stderr naming the cause and what to do, the stated exit status (2 bad input, 1 a
+failed run, 130 Ctrl-C, 143 SIGTERM) and leaves finished work resumable."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cogov_sim.cli import main
+from cogov_sim.experiment.runner import load_outcomes
+
+SWEEP = """
+name = "stopped"
+root_seed = 3
+replications = {replications}
+months = 12
+residents = 600
+residents_per_agent = 1
+spinup_months = 0
+communities = 2
+scenarios = ["baseline", "taicang_3_0"]
+"""
+RESUME = "finished runs are kept; run the same command again to resume"
+
+
+def spec_file(folder: Path, replications: int = 150) -> Path:
+    path = folder / "stopped.toml"
+    path.write_text(SWEEP.format(replications=replications))
+    return path
+
+
+def done_ids(folder: Path) -> set[str]:
+    path = folder / "ledger.jsonl"
+    if not path.is_file():
+        return set()
+    done = set()
+    for line in path.read_text().splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if entry.get("status") == "done":
+            done.add(entry["run_id"])
+    return done
+
+
+# -- item 12: SIGTERM ---------------------------------------------------------------------
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM cannot be caught on Windows")
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigterm_exits_143_with_one_line_and_the_sweep_resumes(tmp_path: Path,
+                                                              workers: str) -> None:
+    spec, out = spec_file(tmp_path), tmp_path / "out"
+    command = ["experiment", str(spec), "--out", str(out), "--workers", workers]
+    proc = subprocess.Popen([sys.executable, "-m", "cogov_sim", *command],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not done_ids(out) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err.decode()
+    assert err.decode().splitlines() == [f"error: stopped by SIGTERM; {RESUME}"]
+    finished = done_ids(out)
+    assert 1 <= len(finished) < 300, "the sweep was not stopped mid-way"
+    manifest = json.loads((out / "manifest.json").read_text())
+    session = manifest["sessions"][-1]
+    assert session["interrupted"] and session["finished"] is not None
+    assert session["done"] == len(finished)  # what was in memory was written, not lost
+    assert not list((out / "runs").glob(".*"))  # no temporary file left behind
+
+    assert main([*command[:-1], "1"]) == 0  # the same command resumes
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["sessions"][-1]["scheduled"] == 300 - len(finished)
+    assert set(load_outcomes(out)["run_id"]) == {r["run_id"] for r in manifest["runs"]}
+
+
+def test_ctrl_c_in_a_sweep_is_one_line_exit_130(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from cogov_sim.experiment import api
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "run_tasks", interrupted)
+    assert main(["experiment", str(spec_file(tmp_path, 2)), "--out", str(tmp_path / "o")]) == 130
+    assert capsys.readouterr().err.splitlines() == [f"error: interrupted; {RESUME}"]
+
+
+def test_sigterm_handler_is_put_back_after_a_command() -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["params", "--kind", "size"]) == 0
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -22,7 +22,13 @@ import click
 import numpy as np
 
 from . import presets as presets_mod
-from .experiment.executors import EXECUTORS, ExecutorError, open_executor
+from .experiment.executors import (
+    EXECUTORS,
+    ClusterLostError,
+    ExecutorError,
+    open_executor,
+    quiet_dask_logs,
+)
 from .experiment.spec import SpecError
 from .outcomes import SUMMARY_OUTCOMES
 from .params import ParameterError, coerce, param_specs
@@ -55,6 +61,9 @@ USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, OutputError, Sensiti
 # Mesa, pandas and matplotlib are imported inside the commands that use them, so that
 # `--help`, `params` and `scenarios` start quickly.
 
+
+RUN_FAILURES: tuple[type[Exception], ...] = (ClusterLostError,)
+"""Failures of a run that has started (one line, exit status 1, finished runs kept)."""
 
 SIZE_OPTIONS = {"months": "--months", "n_residents": "--residents",
                 "n_communities": "--communities"}
@@ -145,6 +154,15 @@ def executor_options(command: click.decorators.FC) -> click.decorators.FC:
                      help="Address of the Dask scheduler (with --executor dask)."))):
         command = option(command)
     return command
+
+
+def command_executor(kind: str, workers: int | None, scheduler: str | None) -> Executor:
+    """:func:`~cogov_sim.experiment.executors.open_executor`, with Dask's own log messages
+    off: a lost scheduler or worker is reported in one line (:data:`RUN_FAILURES`)."""
+    executor = open_executor(kind, workers=workers, scheduler=scheduler)
+    if kind != "local":
+        quiet_dask_logs()
+    return executor
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -356,7 +374,7 @@ def sa(spec_file: str, n: int | None, replications: int | None, months: int | No
     check_figure_language(lang)  # one line now, not after hours of runs
     spec = load_spec(resolve(spec_file, "sa")).with_overrides(
         n=n, replications=replications, months=months, residents=residents)
-    executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
+    executor = command_executor(executor_kind, workers, scheduler)
     with closing(executor):
         return _run_sa(spec, out, executor, lang)
 
@@ -453,7 +471,7 @@ def experiment(spec_file: str, executor_kind: str, workers: int | None,
     # the spec is checked before an executor starts or connects
     spec = load_spec(resolve(spec_file, "experiment"), validate=False).with_overrides(
         replications=replications, months=months, residents=residents)
-    executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
+    executor = command_executor(executor_kind, workers, scheduler)
     with keeps_finished_runs(), closing(executor):
         result = run_experiment(spec, out=out, executor=executor)
     return report_sweep(result, result.text())
@@ -536,7 +554,7 @@ def validate(spec_file: str, replications: int | None, executor_kind: str,
     from .validation.spec import load_validation
 
     spec = load_validation(resolve(spec_file, "validate")).with_overrides(replications=replications)
-    executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
+    executor = command_executor(executor_kind, workers, scheduler)
     with keeps_finished_runs(), closing(executor):
         result = run_validation(spec, out=out, executor=executor)
     if result.report is not None and echo_failures(result.report.failed, result.folder):
@@ -559,7 +577,7 @@ def calibrate(spec_file: str, executor_kind: str, workers: int | None, scheduler
     from .validation.spec import load_calibration
 
     spec = load_calibration(resolve(spec_file, "calibrate"))
-    executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
+    executor = command_executor(executor_kind, workers, scheduler)
     with keeps_finished_runs(), closing(executor):
         result = run_calibration(spec, out=out, executor=executor)
     if result.report is not None and echo_failures(result.report.failed, result.folder):
@@ -624,7 +642,7 @@ def ablate(show_list: bool, scenarios: tuple[str, ...], mechanisms: tuple[str, .
              "spinup_months": spinup_months, "root_seed": seed}
     arguments = {k: v for k, v in given.items() if v is not None}  # None: the API's default
     ablation_spec(**arguments)  # checked before an executor starts or connects
-    executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
+    executor = command_executor(executor_kind, workers, scheduler)
     with keeps_finished_runs(), closing(executor):
         result = run_ablation(**arguments, out=out, executor=executor)
     return report_sweep(result, result.text(lang))
@@ -764,6 +782,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except USER_ERRORS as exc:
         click.echo(f"error: {exc}", err=True)
         return 2
+    except RUN_FAILURES as exc:
+        click.echo(f"error: {exc}", err=True)
+        return 1
     return rc if isinstance(rc, int) else 0  # a command's own exit status, else success
 
 

@@ -99,3 +99,93 @@ def test_sigterm_handler_is_put_back_after_a_command() -> None:
     before = signal.getsignal(signal.SIGTERM)
     assert main(["params", "--kind", "size"]) == 0
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+# -- item 8: a full disk -------------------------------------------------------------------
+
+def _disk_fills_after_first_shard(monkeypatch: pytest.MonkeyPatch) -> dict[str, bool]:
+    """From the second shard on, every fsync and Parquet write fails with ENOSPC, as on a
+    disk that filled up mid-sweep (the manifest's later updates fail too)."""
+    import errno
+    import os
+
+    import pyarrow.parquet as pq
+
+    from cogov_sim.experiment.runner import _ShardWriter
+
+    state = {"full": False}
+    real_fsync, real_write, real_flush = os.fsync, pq.write_table, _ShardWriter.flush
+
+    def full() -> OSError:
+        return OSError(errno.ENOSPC, "No space left on device")
+
+    def fsync(fd: int) -> None:
+        if state["full"]:
+            raise full()
+        real_fsync(fd)
+
+    def write_table(*args: object, **kwargs: object) -> None:
+        if state["full"]:
+            raise full()
+        real_write(*args, **kwargs)
+
+    def flush(writer: _ShardWriter) -> None:  # the first shard and its ledger lines fit
+        real_flush(writer)
+        state["full"] = state["full"] or writer.number > 1
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(pq, "write_table", write_table)
+    monkeypatch.setattr(_ShardWriter, "flush", flush)
+    return state
+
+
+def test_a_full_disk_mid_sweep_is_one_line_exit_1_and_finished_shards_are_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from cogov_sim.experiment import runner
+
+    spec, out = spec_file(tmp_path, 4), tmp_path / "out"
+    real_run_tasks = runner.run_tasks
+
+    def one_run_per_shard(*args: object, **kwargs: object) -> object:
+        return real_run_tasks(*args, **{**kwargs, "batch_seconds": 0})
+
+    from cogov_sim.experiment import api
+
+    monkeypatch.setattr(api, "run_tasks", one_run_per_shard)
+    state = _disk_fills_after_first_shard(monkeypatch)
+    assert main(["experiment", str(spec), "--out", str(out)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert state["full"] and len(err) == 1, err
+    assert err[0].startswith(f"error: no space left on the device of {out / 'runs'} (writing "
+                             "shard-000002.parquet); finished runs are kept; free some space")
+    assert len(done_ids(out)) == 1
+    assert [p.name for p in (out / "runs").iterdir()] == ["shard-000001.parquet"]  # no temp
+    json.loads((out / "manifest.json").read_text())  # intact
+
+    monkeypatch.undo()  # space freed
+    kept = done_ids(out)
+    assert main(["experiment", str(spec), "--out", str(out)]) == 0
+    assert "1 already done" in capsys.readouterr().out
+    assert kept < done_ids(out) and len(done_ids(out)) == 8
+
+
+def test_a_full_disk_in_run_is_one_line_and_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+
+    import pandas as pd
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
+    out = tmp_path / "run"
+    assert main(["run", "--residents", "400", "--communities", "2", "--months", "12",
+                 "--out", str(out)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"error: no space left on the device of {out} (writing timeseries.parquet); "
+                   "free some space or choose --out on another disk, then run the same "
+                   "command again"]
+    assert list(tmp_path.iterdir()) == []  # no partial folder, no temporary one

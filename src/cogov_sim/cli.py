@@ -35,7 +35,14 @@ from .params import ParameterError, coerce, param_specs
 from .provenance import command_line, environment, now, set_command
 from .sensitivity.problem import SensitivityError
 from .specs import SpecNameError, resolve
-from .store import RESULTS, OutputError, check_writable
+from .store import (
+    FREE_SPACE,
+    RESULTS,
+    DiskFullError,
+    OutputError,
+    check_writable,
+    is_disk_full,
+)
 from .timeline import describe, load_scenario, timeline_data, timeline_names
 from .viz.labels import (
     MissingFontError,
@@ -384,12 +391,12 @@ RESUME_HINT = "finished runs are kept; run the same command again to resume"
 
 @contextmanager
 def keeps_finished_runs() -> Iterator[None]:
-    """Mark a Ctrl-C or SIGTERM that stops a sweep, so that :func:`main`'s one line says
+    """Mark a Ctrl-C, SIGTERM or full disk that stops a sweep, so that :func:`main`'s one line says
     finished runs are kept (the store has them), and re-raise."""
     try:
         yield
-    except KeyboardInterrupt as exc:
-        exc.finished_runs_kept = True  # type: ignore[attr-defined]
+    except (KeyboardInterrupt, DiskFullError) as exc:
+        exc.finished_runs_kept = True  # type: ignore[union-attr]
         raise
 
 
@@ -784,6 +791,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except RUN_FAILURES as exc:
         click.echo(f"error: {exc}", err=True)
+        return 1
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        where = f" (writing {exc.filename})" if exc.filename else ""
+        cause = exc.cause if isinstance(exc, DiskFullError) else f"no space left on device{where}"
+        kept = getattr(exc, "finished_runs_kept", False)
+        click.echo(f"error: {cause}; " + ("finished runs are kept; " if kept else "")
+                   + FREE_SPACE + (" to resume" if kept else ""), err=True)
         return 1
     return rc if isinstance(rc, int) else 0  # a command's own exit status, else success
 

@@ -189,3 +189,63 @@ def test_a_full_disk_in_run_is_one_line_and_leaves_nothing(
                    "free some space or choose --out on another disk, then run the same "
                    "command again"]
     assert list(tmp_path.iterdir()) == []  # no partial folder, no temporary one
+
+
+# -- items 10 and 13: timeline files --------------------------------------------------------
+
+TIMELINE = 'description = "mine"\nstart = "baseline"\n[[changes]]\nmonth = 3\npreset = "taicang_1_0"\n'
+
+
+@pytest.fixture
+def timelines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """A timelines folder of the test's own in place of the package's."""
+    from cogov_sim import timeline
+
+    folder = tmp_path / "timelines"
+    folder.mkdir()
+    monkeypatch.setattr(timeline, "timelines_folder", lambda: folder)
+    timeline.timeline_data.cache_clear()
+    yield folder
+    timeline.timeline_data.cache_clear()
+
+
+@pytest.mark.parametrize(("content", "allowed"), [
+    (TIMELINE.encode("utf-16"), "UTF-16 text; allowed: TOML in UTF-8"),
+    (b"\x80\x81 not text", "not UTF-8 text; allowed: TOML in UTF-8"),
+    (b'description = "mine"\nstart = baseline\n', "not valid TOML (Invalid value (at line 2"),
+])
+@pytest.mark.parametrize("command", [["scenarios"], ["run", "--scenario", "mine"]])
+def test_a_malformed_timeline_file_is_one_line_exit_2(
+        timelines: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes,
+        allowed: str, command: list[str]) -> None:
+    (timelines / "mine.toml").write_bytes(content)
+    out = tmp_path / "out"
+    extra = ["--out", str(out)] if command[0] == "run" else []
+    assert main([*command, *extra]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: timeline file {timelines / 'mine.toml'}: ")
+    assert allowed in err[0]
+    assert not out.exists()
+
+
+def test_a_utf8_timeline_with_a_byte_order_mark_is_read(timelines: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    (timelines / "mine.toml").write_bytes(TIMELINE.encode("utf-8-sig"))
+    assert main(["scenarios"]) == 0
+    assert "mine            [timeline] mine" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", [["scenarios"], ["run", "--scenario", "baseline"]])
+def test_a_timeline_named_like_a_preset_is_refused(
+        timelines: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        command: list[str]) -> None:
+    (timelines / "baseline.toml").write_text(TIMELINE, encoding="utf-8")
+    out = tmp_path / "out"
+    extra = ["--out", str(out)] if command[0] == "run" else []
+    assert main([*command, *extra]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"error: timeline file {timelines / 'baseline.toml'} is named like the preset "
+                   "'baseline' and would replace it; rename the file (a timeline's name may not "
+                   "be one of the presets: baseline, taicang_1_0, taicang_2_0, taicang_3_0, "
+                   "shanghai, chengdu)"]
+    assert not out.exists()

@@ -249,3 +249,65 @@ def test_a_timeline_named_like_a_preset_is_refused(
                    "be one of the presets: baseline, taicang_1_0, taicang_2_0, taicang_3_0, "
                    "shanghai, chengdu)"]
     assert not out.exists()
+
+
+# -- item 11: the dashboard's address ------------------------------------------------------
+
+@pytest.fixture
+def no_server(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """``serve`` replaced by a stub that records its address and exits 3, as the solara
+    server does when it cannot listen; the extra counts as installed."""
+    import cogov_sim.dashboard as dashboard
+
+    served: list[tuple[str, int]] = []
+
+    def serve(host: str, port: int, lang: str) -> int:
+        served.append((host, port))
+        return 3
+
+    monkeypatch.setattr(dashboard, "serve", serve)
+    monkeypatch.setattr(dashboard, "check_dependencies", lambda: None)
+    return served
+
+
+def test_a_dashboard_port_in_use_is_one_line_exit_2(no_server: list[tuple[str, int]],
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["dashboard", "--port", str(port)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: --port {port}: already in use on 127.0.0.1 (another dashboard?); choose "
+        "another --port, or stop the program using it"]
+    assert not no_server  # the server was not started
+
+
+@pytest.mark.parametrize(("host", "message"), [
+    ("no-such-host.invalid", "--host no-such-host.invalid: not a known host name or address"),
+    ("192.0.2.1", "--host 192.0.2.1: not an address of this machine; allowed: 127.0.0.1"),
+])
+def test_a_bad_dashboard_host_is_one_line_exit_2(no_server: list[tuple[str, int]],
+                                                 capsys: pytest.CaptureFixture[str], host: str,
+                                                 message: str) -> None:
+    assert main(["dashboard", "--host", host]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {message}")
+    assert not no_server
+
+
+def test_every_interface_gets_a_warning_line(no_server: list[tuple[str, int]],
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port that is free
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    main(["dashboard", "--host", "0.0.0.0", "--port", str(port)])
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("warning: --host 0.0.0.0 serves the dashboard to every network")
+    assert no_server == [("0.0.0.0", port)]
+    main(["dashboard", "--port", str(port)])
+    assert not any(line.startswith("warning") for line in capsys.readouterr().err.splitlines())

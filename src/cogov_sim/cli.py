@@ -664,12 +664,24 @@ def ablate(show_list: bool, scenarios: tuple[str, ...], mechanisms: tuple[str, .
 def dashboard(host: str, port: int, lang: str) -> int:
     """Serve the interactive dashboard (Mesa SolaraViz) until interrupted; works offline.
     Needs the optional extra: pip install "cogov-sim[dashboard]"."""
-    from .dashboard import MissingExtraError, check_dependencies, serve
+    from .dashboard import (
+        AddressError,
+        MissingExtraError,
+        check_address,
+        check_dependencies,
+        exposed,
+        serve,
+    )
 
     try:
+        check_address(host, port)  # one line now, not the server's error and exit 3
         check_dependencies()
-    except MissingExtraError as exc:
+    except (AddressError, MissingExtraError) as exc:
         raise click.ClickException(str(exc)) from None
+    if exposed(host):
+        click.echo(f"warning: --host {host} serves the dashboard to every network this "
+                   "machine is on, without a password; use 127.0.0.1 (the default) unless "
+                   "others should reach it", err=True)
     click.echo(f"dashboard: http://{host}:{port}/  (Ctrl+C stops it)", err=True)
     return serve(host, port, lang)
 

@@ -311,3 +311,61 @@ def test_every_interface_gets_a_warning_line(no_server: list[tuple[str, int]],
     assert no_server == [("0.0.0.0", port)]
     main(["dashboard", "--port", str(port)])
     assert not any(line.startswith("warning") for line in capsys.readouterr().err.splitlines())
+
+
+# -- item 14: rollout ----------------------------------------------------------------------
+
+ROLLOUT = """
+name = "tiny_rollout"
+root_seed = 5
+townships = 4
+residents_per_agent = {agent}
+spinup_months = 0
+residents_per_community = {per}
+start_year = 2010
+end_year = 2013
+outcomes = ["participation_rate"]
+[ranges]
+n_residents = [2000, 3000]
+[[adoption]]
+year = 2012
+share = 0.5
+why = "half"
+"""
+
+
+def test_rollout_checks_its_extra_before_any_run(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from cogov_sim.panel import estimate
+
+    def missing() -> None:
+        raise estimate.MissingExtraError("the event study needs pyfixest: pip install "
+                                         "'cogov-sim[panel]'")
+
+    monkeypatch.setattr(estimate, "_pyfixest", missing)
+    spec = tmp_path / "r.toml"
+    spec.write_text(ROLLOUT.format(per=500, agent=10))
+    out = tmp_path / "out"
+    assert main(["rollout", str(spec), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: the event study needs pyfixest: pip install 'cogov-sim[panel]'"]
+    assert not out.exists()  # no run was done first
+
+
+def test_too_few_residents_per_community_names_that_key(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "r.toml"
+    spec.write_text(ROLLOUT.format(per=100, agent=40))  # 50-75 agents a township
+    assert main(["rollout", str(spec), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {spec}, residents_per_community: 100 gives "
+                                               "a township of ")
+    least = int(err[0].split("allowed: at least ")[1].split()[0].replace(",", ""))
+    spec.write_text(ROLLOUT.format(per=least, agent=40))  # the value it names is accepted
+    from cogov_sim.panel.rollout import load_rollout
+
+    assert load_rollout(spec).residents_per_community == least
+    spec.write_text(ROLLOUT.format(per=least - 1, agent=40))
+    with pytest.raises(Exception, match="residents_per_community"):
+        load_rollout(spec)

@@ -269,3 +269,105 @@ def test_missing_extra_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     err = capsys.readouterr().err.strip()
     assert 'pip install "cogov-sim[cluster]"' in err and "\n" not in err
     assert not out.exists()
+
+
+# -- issue 22, item 7: a lost cluster or Ctrl-C is one line, finished runs are kept ---------
+
+LONG = """
+name = "long_dask"
+root_seed = 3
+replications = 150
+months = 12
+residents = 600
+residents_per_agent = 1
+spinup_months = 0
+communities = 2
+scenarios = ["baseline", "taicang_3_0"]
+"""
+RESUME = "finished runs are kept; run the same command again to resume"
+
+
+def _start_sweep(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[bytes], Path, list[str]]:
+    """``cogov-sim experiment`` on LONG in its own session, once a run is in the ledger."""
+    out = tmp_path / "out"
+    command = ["experiment", str(_spec(tmp_path, LONG, "long")), "--out", str(out), *args]
+    proc = subprocess.Popen([sys.executable, "-m", "cogov_sim", *command],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not ((out / store.LEDGER).is_file() and _done_entries(out)):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.05)
+    return proc, out, command
+
+
+def _interrupted_with_runs_kept(out: Path) -> set[str]:
+    session = json.loads((out / "manifest.json").read_text())["sessions"][-1]
+    done = set(_done_entries(out))
+    assert session["interrupted"] and session["done"] == len(done) and 0 < len(done) < 300
+    assert set(load_outcomes(out)["run_id"]) == done
+    return done
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL does not exist on Windows")
+def test_scheduler_killed_mid_sweep_is_one_line_and_the_sweep_resumes(tmp_path: Path) -> None:
+    own = Cluster(tmp_path)  # not the module's cluster: this one's scheduler is killed
+    try:
+        own.add_worker()
+        own.add_worker()
+        own.wait_for_workers(2)
+        proc, out, command = _start_sweep(tmp_path, "--executor", "dask",
+                                          "--scheduler", own.address)
+        os.kill(own.processes[0].pid, signal.SIGKILL)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        own.stop()
+    lines = err.decode().splitlines()
+    assert proc.returncode == 1, err.decode()
+    assert len(lines) == 1 and lines[0].startswith(
+        f"error: the Dask scheduler at {own.address} went away mid-sweep"), lines
+    assert RESUME in lines[0]
+    done = _interrupted_with_runs_kept(out)
+    rerun = subprocess.run([sys.executable, "-m", "cogov_sim", *command[:4], "--workers", "2"],
+                           capture_output=True, check=False)
+    assert rerun.returncode == 0, rerun.stderr.decode()
+    assert f"{len(done)} already done" in rerun.stdout.decode()
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = path.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(path.parent.name))
+    return found
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL does not exist on Windows")
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_every_local_worker_killed_is_one_line(tmp_path: Path) -> None:
+    proc, out, _ = _start_sweep(tmp_path, "--executor", "dask-local", "--workers", "2")
+    workers = [pid for pid in _children(proc.pid)
+               if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    assert len(workers) == 2
+    for pid in workers:
+        os.kill(pid, signal.SIGKILL)
+    _, err = proc.communicate(timeout=120)
+    lines = err.decode().splitlines()
+    assert proc.returncode == 1, err.decode()
+    assert len(lines) == 1 and "every worker of the local Dask cluster was lost" in lines[0]
+    assert RESUME in lines[0]
+    _interrupted_with_runs_kept(out)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no process-group SIGINT on Windows")
+def test_ctrl_c_under_dask_local_is_one_line_exit_130(tmp_path: Path) -> None:
+    proc, out, _ = _start_sweep(tmp_path, "--executor", "dask-local", "--workers", "2")
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal does: the whole process group
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err.decode()
+    assert err.decode().splitlines() == [f"error: interrupted; {RESUME}"]
+    _interrupted_with_runs_kept(out)

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -19,14 +22,27 @@ import click
 import numpy as np
 
 from . import presets as presets_mod
-from .experiment.executors import EXECUTORS, ExecutorError, open_executor
+from .experiment.executors import (
+    EXECUTORS,
+    ClusterLostError,
+    ExecutorError,
+    open_executor,
+    quiet_dask_logs,
+)
 from .experiment.spec import SpecError
 from .outcomes import SUMMARY_OUTCOMES
 from .params import ParameterError, coerce, param_specs
 from .provenance import command_line, environment, now, set_command
 from .sensitivity.problem import SensitivityError
 from .specs import SpecNameError, resolve
-from .store import RESULTS, OutputError, check_writable
+from .store import (
+    FREE_SPACE,
+    RESULTS,
+    DiskFullError,
+    OutputError,
+    check_writable,
+    is_disk_full,
+)
 from .timeline import describe, load_scenario, timeline_data, timeline_names
 from .viz.labels import (
     MissingFontError,
@@ -52,6 +68,9 @@ USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, OutputError, Sensiti
 # Mesa, pandas and matplotlib are imported inside the commands that use them, so that
 # `--help`, `params` and `scenarios` start quickly.
 
+
+RUN_FAILURES: tuple[type[Exception], ...] = (ClusterLostError,)
+"""Failures of a run that has started (one line, exit status 1, finished runs kept)."""
 
 SIZE_OPTIONS = {"months": "--months", "n_residents": "--residents",
                 "n_communities": "--communities"}
@@ -152,6 +171,15 @@ def spinup_option(default: bool | None) -> Any:
         help="Simulate each seed's spin-up once and start every run that shares it from "
              "a snapshot kept in the results folder (default); --no-shared-spinup "
              "simulates every run's own. Results are the same, bit for bit.")
+
+
+def command_executor(kind: str, workers: int | None, scheduler: str | None) -> Executor:
+    """:func:`~cogov_sim.experiment.executors.open_executor`, with Dask's own log messages
+    off: a lost scheduler or worker is reported in one line (:data:`RUN_FAILURES`)."""
+    executor = open_executor(kind, workers=workers, scheduler=scheduler)
+    if kind != "local":
+        quiet_dask_logs()
+    return executor
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -364,18 +392,22 @@ def sa(spec_file: str, n: int | None, replications: int | None, months: int | No
     check_figure_language(lang)  # one line now, not after hours of runs
     spec = load_spec(resolve(spec_file, "sa")).with_overrides(
         n=n, replications=replications, months=months, residents=residents)
-    executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
+    executor = command_executor(executor_kind, workers, scheduler)
     with closing(executor):
         return _run_sa(spec, out, executor, lang, shared_spinup)
 
 
+RESUME_HINT = "finished runs are kept; run the same command again to resume"
+
+
 @contextmanager
 def keeps_finished_runs() -> Iterator[None]:
-    """On Ctrl-C, say that finished runs are kept (the store has them) and re-raise."""
+    """Mark a Ctrl-C, SIGTERM or full disk that stops a sweep, so that :func:`main`'s one line says
+    finished runs are kept (the store has them), and re-raise."""
     try:
         yield
-    except KeyboardInterrupt:
-        click.echo("finished runs are kept; run the same command again to resume", err=True)
+    except (KeyboardInterrupt, DiskFullError) as exc:
+        exc.finished_runs_kept = True  # type: ignore[union-attr]
         raise
 
 
@@ -459,7 +491,7 @@ def experiment(spec_file: str, executor_kind: str, workers: int | None,
     # the spec is checked before an executor starts or connects
     spec = load_spec(resolve(spec_file, "experiment"), validate=False).with_overrides(
         replications=replications, months=months, residents=residents)
-    executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
+    executor = command_executor(executor_kind, workers, scheduler)
     with keeps_finished_runs(), closing(executor):
         result = run_experiment(spec, out=out, executor=executor, shared_spinup=shared_spinup)
     return report_sweep(result, result.text())
@@ -543,7 +575,7 @@ def validate(spec_file: str, replications: int | None, executor_kind: str,
     from .validation.spec import load_validation
 
     spec = load_validation(resolve(spec_file, "validate")).with_overrides(replications=replications)
-    executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
+    executor = command_executor(executor_kind, workers, scheduler)
     with keeps_finished_runs(), closing(executor):
         result = run_validation(spec, out=out, executor=executor)
     if result.report is not None and echo_failures(result.report.failed, result.folder):
@@ -566,7 +598,7 @@ def calibrate(spec_file: str, executor_kind: str, workers: int | None, scheduler
     from .validation.spec import load_calibration
 
     spec = load_calibration(resolve(spec_file, "calibrate"))
-    executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
+    executor = command_executor(executor_kind, workers, scheduler)
     with keeps_finished_runs(), closing(executor):
         result = run_calibration(spec, out=out, executor=executor)
     if result.report is not None and echo_failures(result.report.failed, result.folder):
@@ -631,7 +663,7 @@ def ablate(show_list: bool, scenarios: tuple[str, ...], mechanisms: tuple[str, .
              "spinup_months": spinup_months, "root_seed": seed}
     arguments = {k: v for k, v in given.items() if v is not None}  # None: the API's default
     ablation_spec(**arguments)  # checked before an executor starts or connects
-    executor = open_executor(executor_kind, workers=workers, scheduler=scheduler)
+    executor = command_executor(executor_kind, workers, scheduler)
     with keeps_finished_runs(), closing(executor):
         result = run_ablation(**arguments, out=out, executor=executor)
     return report_sweep(result, result.text(lang))
@@ -646,12 +678,24 @@ def ablate(show_list: bool, scenarios: tuple[str, ...], mechanisms: tuple[str, .
 def dashboard(host: str, port: int, lang: str) -> int:
     """Serve the interactive dashboard (Mesa SolaraViz) until interrupted; works offline.
     Needs the optional extra: pip install "cogov-sim[dashboard]"."""
-    from .dashboard import MissingExtraError, check_dependencies, serve
+    from .dashboard import (
+        AddressError,
+        MissingExtraError,
+        check_address,
+        check_dependencies,
+        exposed,
+        serve,
+    )
 
     try:
+        check_address(host, port)  # one line now, not the server's error and exit 3
         check_dependencies()
-    except MissingExtraError as exc:
+    except (AddressError, MissingExtraError) as exc:
         raise click.ClickException(str(exc)) from None
+    if exposed(host):
+        click.echo(f"warning: --host {host} serves the dashboard to every network this "
+                   "machine is on, without a password; use 127.0.0.1 (the default) unless "
+                   "others should reach it", err=True)
     click.echo(f"dashboard: http://{host}:{port}/  (Ctrl+C stops it)", err=True)
     return serve(host, port, lang)
 
@@ -702,16 +746,66 @@ def _warn_if_console_lacks_chinese(args: Sequence[str]) -> None:
                    err=True)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is: a sweep stops as on Ctrl-C (finished runs
+    written, workers ended, the session marked interrupted) and the exit status is 143."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM does not cut cleanup
+    raise Terminated
+
+
+@contextmanager
+def stops_cleanly_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into :class:`Terminated` while a command runs (main thread only);
+    the previous handler is put back afterwards."""
+    if not hasattr(signal, "SIGTERM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _invoke(args: list[str]) -> Any:
+    """Run the command line like ``cli.main(standalone_mode=False)`` but let Ctrl-C and
+    SIGTERM through as themselves (click would print a blank line and raise ``Abort``)."""
+    if os.environ.get("_COGOV_SIM_COMPLETE"):  # pragma: no cover - shell completion
+        return cli.main(args=args, prog_name="cogov-sim")
+    try:
+        with cli.make_context("cogov-sim", args) as ctx:
+            return cli.invoke(ctx)
+    except click.exceptions.Exit as exc:  # --help, --version
+        return exc.exit_code
+
+
+def interrupted_line(exc: KeyboardInterrupt) -> tuple[str, int]:
+    """The one line and exit status for Ctrl-C (130) or SIGTERM (143)."""
+    terminated = isinstance(exc, Terminated)
+    cause = "stopped by SIGTERM" if terminated else "interrupted"
+    kept = f"; {RESUME_HINT}" if getattr(exc, "finished_runs_kept", False) else ""
+    return f"error: {cause}{kept}", 143 if terminated else 130
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI and turn user errors into one line and exit status 2.
 
-    Returns the exit status (a command returns its own, e.g. 1 when runs failed)."""
+    Returns the exit status (a command returns its own, e.g. 1 when runs failed; 130
+    after Ctrl-C and 143 after SIGTERM, each with one line on stderr)."""
     args = list(argv) if argv is not None else sys.argv[1:]
     survive_any_console()
     _warn_if_console_lacks_chinese(args)
     set_command(["cogov-sim", *args])
     try:
-        rc = cli.main(args=args, prog_name="cogov-sim", standalone_mode=False)
+        with stops_cleanly_on_sigterm():
+            rc = _invoke(args)
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (Terminated)
+        line, status = interrupted_line(exc)
+        click.echo(line, err=True)
+        return status
     except click.exceptions.Abort:
         click.echo("error: interrupted", err=True)
         return 130
@@ -721,6 +815,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except USER_ERRORS as exc:
         click.echo(f"error: {exc}", err=True)
         return 2
+    except RUN_FAILURES as exc:
+        click.echo(f"error: {exc}", err=True)
+        return 1
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        where = f" (writing {exc.filename})" if exc.filename else ""
+        cause = exc.cause if isinstance(exc, DiskFullError) else f"no space left on device{where}"
+        kept = getattr(exc, "finished_runs_kept", False)
+        click.echo(f"error: {cause}; " + ("finished runs are kept; " if kept else "")
+                   + FREE_SPACE + (" to resume" if kept else ""), err=True)
+        return 1
     return rc if isinstance(rc, int) else 0  # a command's own exit status, else success
 
 

@@ -17,7 +17,8 @@ import secrets
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,50 @@ RESULTS = Path("results")
 
 class OutputError(ValueError):
     """An output folder that cannot be used (one-line message)."""
+
+
+FULL_ERRNOS = tuple(getattr(errno, n) for n in ("ENOSPC", "EDQUOT") if hasattr(errno, n))
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` says the disk (or the user's quota) is full; pyarrow's errors from
+    C++ carry no errno, only the system's message."""
+    return isinstance(exc, OSError) and (
+        exc.errno in FULL_ERRNOS or "No space left on device" in str(exc)
+        or "Disk quota exceeded" in str(exc))
+
+
+class DiskFullError(OSError):
+    """No space left on the device (or quota) while writing ``path``. What was written
+    before stays (results folders are resumable; a file half-written is removed); the
+    command line prints one line and exits with status 1."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(errno.ENOSPC, "No space left on device", str(path))
+        self.path = Path(path)
+
+    @property
+    def cause(self) -> str:
+        return f"no space left on the device of {self.path.parent} (writing {self.path.name})"
+
+    def __str__(self) -> str:
+        return f"{self.cause}; {FREE_SPACE}"
+
+
+FREE_SPACE = "free some space or choose --out on another disk, then run the same command again"
+
+
+@contextmanager
+def disk_space(path: Path) -> Iterator[None]:
+    """Turn "no space left on device" while writing ``path`` into :class:`DiskFullError`."""
+    try:
+        yield
+    except DiskFullError:
+        raise
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise DiskFullError(path) from None
+        raise
 
 
 def default_folder(name: str, fingerprint: str) -> Path:
@@ -75,7 +120,7 @@ def write_json(path: Path, data: Any) -> None:
     path = Path(path)
     tmp = _temporary_name(path)
     try:
-        with tmp.open("x", encoding="utf-8") as fh:
+        with disk_space(path), tmp.open("x", encoding="utf-8") as fh:
             json.dump(data, fh, indent=2, ensure_ascii=False, default=str)
             fh.write("\n")
             fh.flush()
@@ -101,7 +146,8 @@ def write_parquet(path: Path, frame: pd.DataFrame) -> None:
     path = Path(path)
     tmp = _temporary_name(path)
     try:
-        frame.to_parquet(tmp, index=False)
+        with disk_space(path):
+            frame.to_parquet(tmp, index=False)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -170,9 +216,13 @@ def write_run(folder: Path, frame: pd.DataFrame, manifest: dict[str, Any],
     try:
         write_parquet(tmp / "timeseries.parquet", frame)
         if figure is not None:
-            figure(frame, tmp / "summary.png")
+            with disk_space(tmp / "summary.png"):
+                figure(frame, tmp / "summary.png")
         write_json(tmp / "manifest.json", manifest)
         return _move_into_place(tmp, folder, unique)
+    except DiskFullError as exc:  # named by where it was to go, not the temporary folder
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise DiskFullError(folder / exc.path.name) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -35,12 +35,14 @@ preset and timeline names alike. Bad timelines raise
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from .params import ParameterError, Params, param_specs, suggest
@@ -121,12 +123,32 @@ def describe(params: Params) -> dict[str, Any]:
 
 # -- loading ------------------------------------------------------------------------------
 
+def timelines_folder() -> Traversable:
+    """Where timelines are kept: ``presets/timelines/`` inside the package."""
+    return resources.files(__package__).joinpath("presets", "timelines")
+
+
 def timeline_names() -> tuple[str, ...]:
-    folder = resources.files(__package__).joinpath("presets", "timelines")
+    """The timelines' names (their files' names without ``.toml``).
+
+    Raises
+    ------
+    ParameterError
+        A timeline file is named like a preset: it would replace the preset under that
+        name (one line naming the file).
+    """
+    folder = timelines_folder()
     if not folder.is_dir():
         return ()
-    return tuple(sorted(p.name.removesuffix(".toml") for p in folder.iterdir()
-                        if p.name.endswith(".toml")))
+    names = tuple(sorted(p.name.removesuffix(".toml") for p in folder.iterdir()
+                         if p.name.endswith(".toml")))
+    for name in names:
+        if name in preset_names():
+            raise ParameterError(
+                f"timeline file {folder.joinpath(name + '.toml')} is named like the preset "
+                f"'{name}' and would replace it; rename the file (a timeline's name may not "
+                f"be one of the presets: {', '.join(preset_names())})")
+    return names
 
 
 def scenario_names() -> tuple[str, ...]:
@@ -136,14 +158,32 @@ def scenario_names() -> tuple[str, ...]:
 
 @cache
 def timeline_data(name: str) -> dict[str, Any]:
-    """The parsed TOML of timeline ``name``."""
+    """The parsed TOML of timeline ``name``.
+
+    Raises
+    ------
+    ParameterError
+        An unknown name, or a file that is not UTF-8 text (e.g. saved as UTF-16) or not
+        valid TOML (one line naming the file and what is allowed).
+    """
     names = timeline_names()
     if name not in names:
         raise ParameterError(f"unknown timeline '{name}'{suggest(name, names)}; "
                              f"allowed: {', '.join(names) or '(none)'}")
-    text = resources.files(__package__).joinpath("presets", "timelines",
-                                                  f"{name}.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    path = timelines_folder().joinpath(f"{name}.toml")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as Notepad writes, is harmless
+    except UnicodeDecodeError:
+        utf16 = raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        what = "UTF-16 text" if utf16 else "not UTF-8 text"
+        raise ParameterError(f"timeline file {path}: {what}; allowed: TOML in UTF-8 "
+                             "(save it again as UTF-8)") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ParameterError(f"timeline file {path}: not valid TOML ({exc}); allowed: the "
+                             "format of docs/timelines.md") from None
 
 
 def load_scenario(name: str, **overrides: Any) -> Params:

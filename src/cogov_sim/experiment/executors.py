@@ -35,6 +35,7 @@ back end implements :meth:`Executor.map_unordered`; nothing else changes.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import logging
 import multiprocessing as mp
 import os
@@ -64,6 +65,12 @@ CONNECT_TIMEOUT = 10
 class ExecutorError(ValueError):
     """An executor that cannot be used: a bad option, a missing extra, an unreachable
     scheduler (one-line message; the command exits with status 2, nothing written)."""
+
+
+class ClusterLostError(RuntimeError):
+    """The Dask scheduler, or every worker, went away mid-sweep (one-line message naming
+    which and what to do). Runs that finished are written before it propagates; the
+    command exits with status 1 and rerunning it resumes."""
 
 
 class Executor(ABC):
@@ -286,10 +293,13 @@ class DaskExecutor(Executor):
             raise ExecutorError(f"--executor dask-local needs Dask: {CLUSTER_INSTALL}") from exc
         # every server on the loopback interface, on ports the system picks (the
         # scheduler's HTTP server would otherwise take port 8787)
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address="127.0.0.1:0",
-                               worker_dashboard_address="127.0.0.1:0",
-                               silence_logs=logging.ERROR)
+        # the worker processes ignore Ctrl-C, as local ones do: a terminal sends it to the
+        # whole process group, and the driver (which handles it) ends the cluster
+        with _children_ignore_ctrl_c():
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                                   worker_dashboard_address="127.0.0.1:0",
+                                   silence_logs=logging.CRITICAL)
         try:
             return cls(cluster.scheduler_address, in_flight=in_flight, cluster=cluster)
         except BaseException:
@@ -297,12 +307,15 @@ class DaskExecutor(Executor):
             raise
 
     def close(self) -> None:
+        # a scheduler that is gone makes closing fail or log; there is nothing left to end
         if self.owns_client:
-            self.client.close()
             self.owns_client = False
+            with contextlib.suppress(Exception):
+                self.client.close(timeout=CONNECT_TIMEOUT)
         if self.cluster is not None:
-            self.cluster.close()
-            self.cluster = None
+            cluster, self.cluster = self.cluster, None
+            with contextlib.suppress(Exception):
+                cluster.close(timeout=CONNECT_TIMEOUT)
 
     def describe(self) -> str:
         where = "local Dask cluster" if self.cluster is not None else "Dask scheduler"
@@ -320,13 +333,45 @@ class DaskExecutor(Executor):
             self._top_up(fn, shared_future, queue, pending, flow)
             for future in flow:
                 item = pending.pop(future)
-                exc = future.exception()
-                yield item, (exc if exc is not None else future.result())
+                try:
+                    exc = future.exception()
+                    result = exc if exc is not None else future.result()
+                except (OSError, TimeoutError, cf.CancelledError) as error:
+                    # the run did not fail: the cluster lost it (scheduler or workers gone)
+                    raise self._lost(error) from None
+                yield item, result
                 future.release()
                 self._top_up(fn, shared_future, queue, pending, flow)
         except BaseException:
-            self.client.cancel(list(pending))
+            with contextlib.suppress(Exception):  # nothing to cancel on a lost scheduler
+                if self.client.status == "running":
+                    self.client.cancel(list(pending))
             raise
+
+    def _lost(self, error: BaseException) -> ClusterLostError:
+        """What went away, in one line with what to do."""
+        address = self.client.scheduler.address if self.client.scheduler else "?"
+        reason = type(error).__name__
+        try:
+            workers = self.client.nthreads() if self.client.status == "running" else None
+        except Exception:  # noqa: BLE001 - the scheduler did not answer
+            workers = None
+        resume = "finished runs are kept; run the same command again to resume"
+        if workers is None:
+            if self.cluster is not None:
+                return ClusterLostError(f"the local Dask cluster's scheduler stopped mid-sweep "
+                                        f"({reason}); {resume}")
+            return ClusterLostError(f"the Dask scheduler at {address} went away mid-sweep "
+                                    f"({reason}); {resume} once `dask scheduler` and its "
+                                    "workers are running again")
+        if not workers:
+            what = ("every worker of the local Dask cluster" if self.cluster is not None
+                    else f"every Dask worker of {address}")
+            return ClusterLostError(f"{what} was lost mid-sweep (killed, or out of memory?), "
+                                    f"and with them the runs' shared data ({reason}); "
+                                    f"{resume}")
+        return ClusterLostError(f"the Dask cluster at {address} lost this sweep's runs "
+                                f"({reason}); {resume}")
 
     def _top_up(self, fn: WorkFn, shared_future: Any, queue: Iterator[Any],
                 pending: dict[Any, Any], flow: Any) -> None:
@@ -337,6 +382,29 @@ class DaskExecutor(Executor):
             future = self.client.submit(_dask_call, fn, shared_future, item, pure=False)
             pending[future] = item
             flow.add(future)
+
+
+@contextlib.contextmanager
+def _children_ignore_ctrl_c() -> Iterator[None]:
+    """Processes started inside inherit SIGINT ignored (Python then installs no
+    KeyboardInterrupt handler in them). Main thread only; the handler is put back."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def quiet_dask_logs() -> None:
+    """Only critical messages from ``distributed`` in this process: the command line
+    reports a lost scheduler or workers itself, in one line (:class:`ClusterLostError`)."""
+    names = [n for n in logging.root.manager.loggerDict
+             if n == "distributed" or n.startswith("distributed.")]
+    for name in ["distributed", *names]:  # Dask's configuration sets some levels of its own
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def open_executor(kind: str = "local", *, workers: int | None = None,
@@ -400,5 +468,6 @@ def make_executor(workers: int) -> Executor:
     return SerialExecutor() if workers == 1 else ProcessExecutor(workers)
 
 
-__all__ = ["CLUSTER_INSTALL", "DaskExecutor", "EXECUTORS", "Executor", "ExecutorError",
-           "ProcessExecutor", "SerialExecutor", "make_executor", "open_executor"]
+__all__ = ["CLUSTER_INSTALL", "ClusterLostError", "DaskExecutor", "EXECUTORS", "Executor",
+           "ExecutorError", "ProcessExecutor", "SerialExecutor", "make_executor", "open_executor",
+           "quiet_dask_logs"]

@@ -373,8 +373,15 @@ def _run_locked(tasks: list[Task], folder: Path, current: dict[str, Any],
         getattr(results, "close", lambda: None)()  # stops the workers if we leave early
         if bar is not None:
             bar.close()
-        writer.flush()
-        _finish(folder, current, session, tasks, len(done), len(failed))
+        # leaving on an error, a full disk must not replace it: what cannot be written
+        # now is simply not done, and the next call redoes it
+        for step in (writer.flush, lambda: _finish(folder, current, session, tasks,
+                                                    len(done), len(failed))):
+            try:
+                step()
+            except store.DiskFullError:
+                if not session["interrupted"]:
+                    raise
     return RunReport(folder=folder, done=tuple(sorted(done)), failed=dict(sorted(failed.items())),
                      skipped=tuple(sorted(done_before & {t.run_id for t in tasks})),
                      seconds=time.perf_counter() - t0)

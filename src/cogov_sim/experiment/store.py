@@ -44,7 +44,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
-from ..store import OutputError, check_writable, read_json, write_json
+from ..store import (
+    DiskFullError,
+    OutputError,
+    check_writable,
+    disk_space,
+    read_json,
+    write_json,
+)
 
 MANIFEST = "manifest.json"
 LEDGER = "ledger.jsonl"
@@ -243,10 +250,10 @@ def append_ledger(folder: Path, entries: Iterable[Mapping[str, Any]]) -> None:
     if not text:
         return
     path = Path(folder) / LEDGER
-    with path.open("a", encoding="utf-8") as fh:
+    with disk_space(path), path.open("a", encoding="utf-8") as fh:
         if fh.tell() > 0 and not _ends_with_newline(path):
             fh.write("\n")  # after a torn line, start clean
-        fh.write(text)
+        fh.write(text)  # a line torn by a full disk is ignored when the ledger is read
         fh.flush()
         os.fsync(fh.fileno())
 
@@ -283,10 +290,14 @@ def _write_table(runs: Path, name: str, table: pa.Table) -> None:
     read-only open would fail every shard there.
     """
     tmp = runs / f".{name}.tmp"
-    with tmp.open("wb") as fh:
-        pq.write_table(table, fh)
-        fh.flush()
-        os.fsync(fh.fileno())
+    try:
+        with disk_space(runs / name), tmp.open("wb") as fh:
+            pq.write_table(table, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a half-written shard only takes space
+        raise
     os.replace(tmp, runs / name)
     _fsync_dir(runs)
 
@@ -462,14 +473,24 @@ def write_table(path: Path, frame: pd.DataFrame) -> None:
     """A CSV table, written atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_csv(tmp, index=False)
+    try:
+        with disk_space(path):
+            frame.to_csv(tmp, index=False)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, path)
 
 
 def write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    try:
+        with disk_space(path):
+            tmp.write_text(text, encoding="utf-8")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, path)
 
 
@@ -478,13 +499,14 @@ def write_figure(path: Path, draw: Callable[[Path], None]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".tmp-{path.name}")  # keeps the suffix for matplotlib
     try:
-        draw(tmp)
+        with disk_space(path):
+            draw(tmp)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 
 
-__all__ = ["FolderMismatchError", "append_ledger", "lock_folder", "next_shard_number",
+__all__ = ["DiskFullError", "FolderMismatchError", "append_ledger", "lock_folder", "next_shard_number",
            "open_folder", "read_ledger", "reconcile", "release_folder",
            "read_manifest", "read_shards", "read_spinup", "spinup_keys", "spinup_path",
            "update_manifest", "write_spinup",

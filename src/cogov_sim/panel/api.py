@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..provenance import fingerprint
 from ..store import RESULTS
-from .estimate import EventStudy, event_study
+from .estimate import EventStudy, check_extra, event_study
 from .rollout import RolloutSpec, assemble_panel, load_rollout, run_rollout
 
 
@@ -50,6 +50,7 @@ def run_rollout_study(spec: RolloutSpec | str | Path, out: Path | None = None, w
 
     if not isinstance(spec, RolloutSpec):
         spec = load_rollout(spec)
+    check_extra()  # before the runs, not after them
     folder = Path(out) if out is not None else default_folder(spec)
     report = run_rollout(spec, folder, workers=workers, progress=progress)
     if not report.ok:

@@ -40,6 +40,12 @@ class MissingExtraError(RuntimeError):
     """pyfixest is not installed (``pip install 'cogov-sim[panel]'``)."""
 
 
+def check_extra() -> None:
+    """Raise :class:`MissingExtraError` now, before any run, if the event study could not
+    be estimated at the end (pyfixest missing)."""
+    _pyfixest()
+
+
 def _pyfixest():  # noqa: ANN202
     try:
         import pyfixest
@@ -188,5 +194,5 @@ def synthetic_panel(effect: float, units: int = 40, years: Sequence[int] = range
     return pd.DataFrame(rows)
 
 
-__all__ = ["ESTIMATORS", "EventStudy", "MissingExtraError", "event_study", "prepare",
+__all__ = ["ESTIMATORS", "EventStudy", "MissingExtraError", "check_extra", "event_study", "prepare",
            "synthetic_panel"]

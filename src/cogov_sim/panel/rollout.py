@@ -27,7 +27,7 @@ from scipy.stats import qmc
 from ..experiment.seeds import derive_seed, keyed_seed
 from ..experiment.spec import SpecError
 from ..outcomes import OUTCOME_NAMES
-from ..params import ParameterError, param_specs, suggest
+from ..params import MIN_AGENTS, ParameterError, param_specs, suggest
 from ..params import spec as param_spec
 from ..presets import preset_names
 from ..specfile import read_toml
@@ -124,8 +124,32 @@ def parse_rollout(data: Mapping[str, Any], source: str = "<rollout>",
     try:
         townships(spec)  # every township must be a valid parameter set
     except ParameterError as exc:
+        if "n_communities" in str(exc):  # derived from residents_per_community, not a range
+            raise fail("residents_per_community", _too_few_residents(spec)) from None
         raise fail("[ranges]", str(exc)) from None
     return spec
+
+
+def _too_few_residents(spec: RolloutSpec) -> str:
+    """Why ``residents_per_community`` makes too many communities (more than ``n_communities``
+    allows, or of fewer than ``MIN_AGENTS`` resident agents), and the least value that
+    does not."""
+    sizes = townships(spec, validate=False).n_residents.to_numpy()
+    caps = np.minimum(sizes // spec.residents_per_agent // MIN_AGENTS,
+                      int(param_spec("n_communities").high))  # most communities a township may have
+
+    def communities(per: int) -> np.ndarray:
+        return np.maximum(1, np.round(sizes / per))
+
+    least = max(spec.residents_per_community, int(np.ceil(np.max(sizes / (np.maximum(caps, 1) + 0.5)))))
+    while np.any(communities(least) > caps) and least < sizes.max():  # rounding: a step more
+        least += 1
+    worst = int(np.argmax(communities(spec.residents_per_community) - caps))
+    return (f"{spec.residents_per_community:,} gives a township of {int(sizes[worst]):,} residents "
+            f"{int(communities(spec.residents_per_community)[worst]):,} communities; allowed: at "
+            f"least {least:,} (at most {int(param_spec('n_communities').high):,} communities a "
+            f"township, each of at least {MIN_AGENTS} resident agents at residents_per_agent = "
+            f"{spec.residents_per_agent})")
 
 
 def _preset(data: Mapping[str, Any], key: str, default: str, fail: Any) -> str:
@@ -192,7 +216,7 @@ def _adoption(entries: Any, start: int, end: int, fail: Any) -> tuple[tuple[tupl
 
 # -- townships and runs ----------------------------------------------------------------------
 
-def townships(spec: RolloutSpec) -> pd.DataFrame:
+def townships(spec: RolloutSpec, validate: bool = True) -> pd.DataFrame:
     """One row per township: its size and context draws, communities and adoption year
     (NaN: has not adopted by ``end_year``). Adoption order is a random permutation, so
     adoption is as good as random given the township (parallel trends hold by design)."""
@@ -222,8 +246,9 @@ def townships(spec: RolloutSpec) -> pd.DataFrame:
         adoption[order[done:upto]] = year
         done = max(done, upto)
     frame["adoption_year"] = adoption
-    for _, row in frame.iterrows():  # validate every township's parameters
-        _params(spec, row, None)
+    if validate:
+        for _, row in frame.iterrows():  # validate every township's parameters
+            _params(spec, row, None)
     return frame
 
 

@@ -1,0 +1,371 @@
+"""Failures a user can meet outside the happy path (issue 22, items 7-16): each gives one
+line on stderr naming the cause and what to do, the stated exit status (2 bad input, 1 a
+failed run, 130 Ctrl-C, 143 SIGTERM) and leaves finished work resumable."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cogov_sim.cli import main
+from cogov_sim.experiment.runner import load_outcomes
+
+SWEEP = """
+name = "stopped"
+root_seed = 3
+replications = {replications}
+months = 12
+residents = 600
+residents_per_agent = 1
+spinup_months = 0
+communities = 2
+scenarios = ["baseline", "taicang_3_0"]
+"""
+RESUME = "finished runs are kept; run the same command again to resume"
+
+
+def spec_file(folder: Path, replications: int = 150) -> Path:
+    path = folder / "stopped.toml"
+    path.write_text(SWEEP.format(replications=replications))
+    return path
+
+
+def done_ids(folder: Path) -> set[str]:
+    path = folder / "ledger.jsonl"
+    if not path.is_file():
+        return set()
+    done = set()
+    for line in path.read_text().splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if entry.get("status") == "done":
+            done.add(entry["run_id"])
+    return done
+
+
+# -- item 12: SIGTERM ---------------------------------------------------------------------
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM cannot be caught on Windows")
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigterm_exits_143_with_one_line_and_the_sweep_resumes(tmp_path: Path,
+                                                              workers: str) -> None:
+    spec, out = spec_file(tmp_path), tmp_path / "out"
+    command = ["experiment", str(spec), "--out", str(out), "--workers", workers]
+    proc = subprocess.Popen([sys.executable, "-m", "cogov_sim", *command],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not done_ids(out) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err.decode()
+    assert err.decode().splitlines() == [f"error: stopped by SIGTERM; {RESUME}"]
+    finished = done_ids(out)
+    assert 1 <= len(finished) < 300, "the sweep was not stopped mid-way"
+    manifest = json.loads((out / "manifest.json").read_text())
+    session = manifest["sessions"][-1]
+    assert session["interrupted"] and session["finished"] is not None
+    assert session["done"] == len(finished)  # what was in memory was written, not lost
+    assert not list((out / "runs").glob(".*"))  # no temporary file left behind
+
+    assert main([*command[:-1], "1"]) == 0  # the same command resumes
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["sessions"][-1]["scheduled"] == 300 - len(finished)
+    assert set(load_outcomes(out)["run_id"]) == {r["run_id"] for r in manifest["runs"]}
+
+
+def test_ctrl_c_in_a_sweep_is_one_line_exit_130(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from cogov_sim.experiment import api
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "run_tasks", interrupted)
+    assert main(["experiment", str(spec_file(tmp_path, 2)), "--out", str(tmp_path / "o")]) == 130
+    assert capsys.readouterr().err.splitlines() == [f"error: interrupted; {RESUME}"]
+
+
+def test_sigterm_handler_is_put_back_after_a_command() -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["params", "--kind", "size"]) == 0
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+# -- item 8: a full disk -------------------------------------------------------------------
+
+def _disk_fills_after_first_shard(monkeypatch: pytest.MonkeyPatch) -> dict[str, bool]:
+    """From the second shard on, every fsync and Parquet write fails with ENOSPC, as on a
+    disk that filled up mid-sweep (the manifest's later updates fail too)."""
+    import errno
+    import os
+
+    import pyarrow.parquet as pq
+
+    from cogov_sim.experiment.runner import _ShardWriter
+
+    state = {"full": False}
+    real_fsync, real_write, real_flush = os.fsync, pq.write_table, _ShardWriter.flush
+
+    def full() -> OSError:
+        return OSError(errno.ENOSPC, "No space left on device")
+
+    def fsync(fd: int) -> None:
+        if state["full"]:
+            raise full()
+        real_fsync(fd)
+
+    def write_table(*args: object, **kwargs: object) -> None:
+        if state["full"]:
+            raise full()
+        real_write(*args, **kwargs)
+
+    def flush(writer: _ShardWriter) -> None:  # the first shard and its ledger lines fit
+        real_flush(writer)
+        state["full"] = state["full"] or writer.number > 1
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(pq, "write_table", write_table)
+    monkeypatch.setattr(_ShardWriter, "flush", flush)
+    return state
+
+
+def test_a_full_disk_mid_sweep_is_one_line_exit_1_and_finished_shards_are_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from cogov_sim.experiment import runner
+
+    spec, out = spec_file(tmp_path, 4), tmp_path / "out"
+    real_run_tasks = runner.run_tasks
+
+    def one_run_per_shard(*args: object, **kwargs: object) -> object:
+        return real_run_tasks(*args, **{**kwargs, "batch_seconds": 0})
+
+    from cogov_sim.experiment import api
+
+    monkeypatch.setattr(api, "run_tasks", one_run_per_shard)
+    state = _disk_fills_after_first_shard(monkeypatch)
+    assert main(["experiment", str(spec), "--out", str(out)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert state["full"] and len(err) == 1, err
+    assert err[0].startswith(f"error: no space left on the device of {out / 'runs'} (writing "
+                             "shard-000002.parquet); finished runs are kept; free some space")
+    assert len(done_ids(out)) == 1
+    assert [p.name for p in (out / "runs").iterdir()] == ["shard-000001.parquet"]  # no temp
+    json.loads((out / "manifest.json").read_text())  # intact
+
+    monkeypatch.undo()  # space freed
+    kept = done_ids(out)
+    assert main(["experiment", str(spec), "--out", str(out)]) == 0
+    assert "1 already done" in capsys.readouterr().out
+    assert kept < done_ids(out) and len(done_ids(out)) == 8
+
+
+def test_a_full_disk_in_run_is_one_line_and_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+
+    import pandas as pd
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
+    out = tmp_path / "run"
+    assert main(["run", "--residents", "400", "--communities", "2", "--months", "12",
+                 "--out", str(out)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"error: no space left on the device of {out} (writing timeseries.parquet); "
+                   "free some space or choose --out on another disk, then run the same "
+                   "command again"]
+    assert list(tmp_path.iterdir()) == []  # no partial folder, no temporary one
+
+
+# -- items 10 and 13: timeline files --------------------------------------------------------
+
+TIMELINE = 'description = "mine"\nstart = "baseline"\n[[changes]]\nmonth = 3\npreset = "taicang_1_0"\n'
+
+
+@pytest.fixture
+def timelines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """A timelines folder of the test's own in place of the package's."""
+    from cogov_sim import timeline
+
+    folder = tmp_path / "timelines"
+    folder.mkdir()
+    monkeypatch.setattr(timeline, "timelines_folder", lambda: folder)
+    timeline.timeline_data.cache_clear()
+    yield folder
+    timeline.timeline_data.cache_clear()
+
+
+@pytest.mark.parametrize(("content", "allowed"), [
+    (TIMELINE.encode("utf-16"), "UTF-16 text; allowed: TOML in UTF-8"),
+    (b"\x80\x81 not text", "not UTF-8 text; allowed: TOML in UTF-8"),
+    (b'description = "mine"\nstart = baseline\n', "not valid TOML (Invalid value (at line 2"),
+])
+@pytest.mark.parametrize("command", [["scenarios"], ["run", "--scenario", "mine"]])
+def test_a_malformed_timeline_file_is_one_line_exit_2(
+        timelines: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes,
+        allowed: str, command: list[str]) -> None:
+    (timelines / "mine.toml").write_bytes(content)
+    out = tmp_path / "out"
+    extra = ["--out", str(out)] if command[0] == "run" else []
+    assert main([*command, *extra]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: timeline file {timelines / 'mine.toml'}: ")
+    assert allowed in err[0]
+    assert not out.exists()
+
+
+def test_a_utf8_timeline_with_a_byte_order_mark_is_read(timelines: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    (timelines / "mine.toml").write_bytes(TIMELINE.encode("utf-8-sig"))
+    assert main(["scenarios"]) == 0
+    assert "mine            [timeline] mine" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", [["scenarios"], ["run", "--scenario", "baseline"]])
+def test_a_timeline_named_like_a_preset_is_refused(
+        timelines: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        command: list[str]) -> None:
+    (timelines / "baseline.toml").write_text(TIMELINE, encoding="utf-8")
+    out = tmp_path / "out"
+    extra = ["--out", str(out)] if command[0] == "run" else []
+    assert main([*command, *extra]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"error: timeline file {timelines / 'baseline.toml'} is named like the preset "
+                   "'baseline' and would replace it; rename the file (a timeline's name may not "
+                   "be one of the presets: baseline, taicang_1_0, taicang_2_0, taicang_3_0, "
+                   "shanghai, chengdu)"]
+    assert not out.exists()
+
+
+# -- item 11: the dashboard's address ------------------------------------------------------
+
+@pytest.fixture
+def no_server(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """``serve`` replaced by a stub that records its address and exits 3, as the solara
+    server does when it cannot listen; the extra counts as installed."""
+    import cogov_sim.dashboard as dashboard
+
+    served: list[tuple[str, int]] = []
+
+    def serve(host: str, port: int, lang: str) -> int:
+        served.append((host, port))
+        return 3
+
+    monkeypatch.setattr(dashboard, "serve", serve)
+    monkeypatch.setattr(dashboard, "check_dependencies", lambda: None)
+    return served
+
+
+def test_a_dashboard_port_in_use_is_one_line_exit_2(no_server: list[tuple[str, int]],
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["dashboard", "--port", str(port)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: --port {port}: already in use on 127.0.0.1 (another dashboard?); choose "
+        "another --port, or stop the program using it"]
+    assert not no_server  # the server was not started
+
+
+@pytest.mark.parametrize(("host", "message"), [
+    ("no-such-host.invalid", "--host no-such-host.invalid: not a known host name or address"),
+    ("192.0.2.1", "--host 192.0.2.1: not an address of this machine; allowed: 127.0.0.1"),
+])
+def test_a_bad_dashboard_host_is_one_line_exit_2(no_server: list[tuple[str, int]],
+                                                 capsys: pytest.CaptureFixture[str], host: str,
+                                                 message: str) -> None:
+    assert main(["dashboard", "--host", host]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {message}")
+    assert not no_server
+
+
+def test_every_interface_gets_a_warning_line(no_server: list[tuple[str, int]],
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port that is free
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    main(["dashboard", "--host", "0.0.0.0", "--port", str(port)])
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("warning: --host 0.0.0.0 serves the dashboard to every network")
+    assert no_server == [("0.0.0.0", port)]
+    main(["dashboard", "--port", str(port)])
+    assert not any(line.startswith("warning") for line in capsys.readouterr().err.splitlines())
+
+
+# -- item 14: rollout ----------------------------------------------------------------------
+
+ROLLOUT = """
+name = "tiny_rollout"
+root_seed = 5
+townships = 4
+residents_per_agent = {agent}
+spinup_months = 0
+residents_per_community = {per}
+start_year = 2010
+end_year = 2013
+outcomes = ["participation_rate"]
+[ranges]
+n_residents = [2000, 3000]
+[[adoption]]
+year = 2012
+share = 0.5
+why = "half"
+"""
+
+
+def test_rollout_checks_its_extra_before_any_run(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from cogov_sim.panel import estimate
+
+    def missing() -> None:
+        raise estimate.MissingExtraError("the event study needs pyfixest: pip install "
+                                         "'cogov-sim[panel]'")
+
+    monkeypatch.setattr(estimate, "_pyfixest", missing)
+    spec = tmp_path / "r.toml"
+    spec.write_text(ROLLOUT.format(per=500, agent=10))
+    out = tmp_path / "out"
+    assert main(["rollout", str(spec), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: the event study needs pyfixest: pip install 'cogov-sim[panel]'"]
+    assert not out.exists()  # no run was done first
+
+
+def test_too_few_residents_per_community_names_that_key(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "r.toml"
+    spec.write_text(ROLLOUT.format(per=100, agent=40))  # 50-75 agents a township
+    assert main(["rollout", str(spec), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {spec}, residents_per_community: 100 gives "
+                                               "a township of ")
+    least = int(err[0].split("allowed: at least ")[1].split()[0].replace(",", ""))
+    spec.write_text(ROLLOUT.format(per=least, agent=40))  # the value it names is accepted
+    from cogov_sim.panel.rollout import load_rollout
+
+    assert load_rollout(spec).residents_per_community == least
+    spec.write_text(ROLLOUT.format(per=least - 1, agent=40))
+    with pytest.raises(Exception, match="residents_per_community"):
+        load_rollout(spec)

@@ -125,6 +125,7 @@ def name(s: str) -> str:
 burden = means["admin_burden"]
 cut = 1 - burden["taicang_1_0"] / burden["baseline"]
 gap = means["participation_elderly"] / means["participation_young"]
+diff = means["participation_elderly"] - means["participation_young"]
 bought = happy[happy["cost_verdict"] == "cost"]["marginal_cost"]
 key = [
     ("Q1", f"smallest burden: {name(burden.idxmin())} ({burden.min():.2f}); Taicang 1.0 "
@@ -132,7 +133,10 @@ key = [
     ("Q2", "the elderly take part most in every scenario: "
            f"{bool((gap > 1).all())}; elderly/young ratio baseline {gap['baseline']:.1f}, "
            f"Taicang 3.0 {gap['taicang_3_0']:.1f} "
-           f"({'narrower' if gap['taicang_3_0'] < gap['baseline'] else 'wider'})"),
+           f"({'narrower' if gap['taicang_3_0'] < gap['baseline'] else 'wider'}); absolute "
+           f"gap {diff['baseline']:.3f} → {diff['taicang_3_0']:.3f} "
+           f"({'narrower' if diff['taicang_3_0'] < diff['baseline'] else 'wider'}): "
+           "a ratio and a difference can move in opposite directions"),
     ("Q3", f"cheapest extra index point: {name(bought.idxmin())} ({bought.min():.0f} yuan "
            f"per resident a year); happiest: {name(means['happiness_index'].idxmax())}; the "
            f"same scenario: {bought.idxmin() == means['happiness_index'].idxmax()}"

@@ -369,3 +369,87 @@ def test_too_few_residents_per_community_names_that_key(tmp_path: Path,
     spec.write_text(ROLLOUT.format(per=least - 1, agent=40))
     with pytest.raises(Exception, match="residents_per_community"):
         load_rollout(spec)
+
+
+# -- item 9: memory estimated before a run or sweep ------------------------------------------
+
+def small_machine(monkeypatch: pytest.MonkeyPatch, mib: int) -> None:
+    from cogov_sim import memory
+
+    monkeypatch.setattr(memory, "available_bytes", lambda: mib * 2**20)
+
+
+def test_a_run_larger_than_memory_is_refused_in_one_line(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    small_machine(monkeypatch, 500)
+    out = tmp_path / "out"
+    command = ["run", "--residents", "5000000", "--set", "residents_per_agent=1",
+               "--months", "12", "--set", "spinup_months=0", "--seed", "1", "--out", str(out)]
+    assert main(command) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith("error: this run needs about 3.9 GiB of memory (5,000,000 agents")
+    assert "but 500 MiB is available" in err[0] and "--force" in err[0]
+    assert not out.exists()  # nothing written
+
+
+def test_force_runs_what_the_estimate_would_refuse(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    small_machine(monkeypatch, 1)  # below any estimate: refused without --force
+    command = ["run", "--residents", "400", "--communities", "2", "--months", "12",
+               "--set", "spinup_months=0", "--seed", "1", "--out", str(tmp_path / "out")]
+    assert main(command) == 2
+    assert "--force" in capsys.readouterr().err
+    assert main([*command, "--force"]) == 0
+    assert (tmp_path / "out" / "timeseries.parquet").is_file()
+
+
+def test_a_sweep_larger_than_memory_is_refused_before_its_folder(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from cogov_sim import memory
+
+    spec, out = spec_file(tmp_path, replications=2), tmp_path / "out"
+    tiny = memory.PROCESS_BYTES // 2**20  # a process and no more: not the sweep
+    small_machine(monkeypatch, tiny)
+    assert main(["experiment", str(spec), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("error: this sweep needs about "), err
+    assert f"but {tiny} MiB is available" in err[0] and "--force" in err[0]
+    assert not out.exists()
+    assert main(["experiment", str(spec), "--out", str(out), "--force"]) == 0
+    assert len(done_ids(out)) == 4
+
+
+def test_the_estimate_grows_with_agents_workers_and_runs() -> None:
+    from cogov_sim import memory
+    from cogov_sim.presets import load_preset
+
+    small = load_preset("baseline", n_residents=10_000, residents_per_agent=1, n_communities=2)
+    large = small.replace(n_residents=1_000_000)
+    assert memory.estimate_run(large).bytes - memory.estimate_run(small).bytes == \
+        memory.BYTES_PER_AGENT * 990_000
+    one = memory.estimate_sweep([small, large], runs=10, workers=1)
+    two = memory.estimate_sweep([small, large], runs=10, workers=2)
+    assert two.bytes > one.bytes and two.processes == 3 and one.processes == 1
+    assert two.agents == 1_000_000
+    more = memory.estimate_sweep([small, large], runs=10_000, workers=2)
+    assert more.bytes - two.bytes == memory.BYTES_PER_OUTCOME_ROW * 9_990 * large.months
+    remote = memory.estimate_sweep([large], runs=10, workers=8, local_workers=False)
+    assert remote.bytes < memory.estimate_run(large).bytes  # the runs happen elsewhere
+
+
+def test_available_memory_comes_from_meminfo_or_is_unknown(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from cogov_sim import memory
+
+    info = tmp_path / "meminfo"
+    info.write_text("MemTotal:       24000000 kB\nMemAvailable:    1000 kB\n")
+    monkeypatch.setattr(memory, "MEMINFO", info)
+    assert memory.available_bytes() == 1000 * 1024
+    monkeypatch.setattr(memory, "MEMINFO", tmp_path / "absent")
+    monkeypatch.setitem(sys.modules, "psutil", None)  # not installed
+    assert memory.available_bytes() is None
+    memory.check(memory.Estimate(2**60, 1, 1, 1))  # unknown: no check, no error

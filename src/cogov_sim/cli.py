@@ -30,6 +30,7 @@ from .experiment.executors import (
     quiet_dask_logs,
 )
 from .experiment.spec import SpecError
+from .memory import MemoryEstimateError, check, estimate_run, estimate_sweep, unchecked
 from .outcomes import SUMMARY_OUTCOMES
 from .params import ParameterError, coerce, param_specs
 from .provenance import command_line, environment, now, set_command
@@ -64,7 +65,7 @@ if TYPE_CHECKING:
 
 USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, OutputError, SensitivityError,
                                              SpecError, ExecutorError, MissingFontError,
-                                             SpecNameError)
+                                             SpecNameError, MemoryEstimateError)
 # Mesa, pandas and matplotlib are imported inside the commands that use them, so that
 # `--help`, `params` and `scenarios` start quickly.
 
@@ -173,6 +174,21 @@ def spinup_option(default: bool | None) -> Any:
              "simulates every run's own. Results are the same, bit for bit.")
 
 
+def planned_workers(kind: str, workers: int | None) -> int:
+    """The worker processes ``--executor``/``--workers`` will start on this machine."""
+    if kind == "local" and workers is None:
+        return 1
+    return workers or os.cpu_count() or 1
+
+
+def force_option(command: Any) -> Any:
+    """``--force``: run even if the estimated memory exceeds what is available."""
+    return click.option(
+        "--force", is_flag=True,
+        help="Run even if the estimated memory (benchmarks/memory.md) exceeds the "
+             "memory available.")(command)
+
+
 def command_executor(kind: str, workers: int | None, scheduler: str | None) -> Executor:
     """:func:`~cogov_sim.experiment.executors.open_executor`, with Dask's own log messages
     off: a lost scheduler or worker is reported in one line (:data:`RUN_FAILURES`)."""
@@ -205,8 +221,10 @@ def cli() -> None:
               help="Output folder (default: a new folder under results/).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the figure and the printed table.")
+@force_option
 def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | None,
-        residents: int | None, communities: str | None, out: Path | None, lang: str) -> None:
+        residents: int | None, communities: str | None, out: Path | None, lang: str,
+        force: bool) -> None:
     """Run one simulation and write manifest, time series and a summary figure."""
     check_figure_language(lang)  # one line now, not a figure of empty boxes later
     given = parse_sets(sets)
@@ -214,6 +232,8 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
     values = merge_overrides(given, size_overrides(months, residents, count))
     params = load_scenario(scenario, **values, **({"communities": table} if table else {}))
     seed = resolve_seed(seed)
+    with unchecked(force):
+        check(estimate_run(params))  # one line now, not a MemoryError after minutes
     default = out is None  # a default name: if another run takes it first, use name-2, ...
     out = out or RESULTS / f"run-{scenario}-{time.strftime('%Y%m%d-%H%M%S')}-{seed % 10_000:04d}"
     check_writable(out, empty=not default)
@@ -383,17 +403,24 @@ def params(kind: str | None, lang: str) -> None:
                    "rerunning resumes it).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the figures.")
+@force_option
 def sa(spec_file: str, n: int | None, replications: int | None, months: int | None,
        residents: int | None, executor_kind: str, workers: int | None, scheduler: str | None,
-       shared_spinup: bool, out: Path | None, lang: str) -> int:
+       shared_spinup: bool, out: Path | None, lang: str, force: bool) -> int:
     """Global sensitivity analysis (Sobol, Morris, eFAST, PAWN) of the policy levers."""
     from .sensitivity.spec import load_spec
 
     check_figure_language(lang)  # one line now, not after hours of runs
     spec = load_spec(resolve(spec_file, "sa")).with_overrides(
         n=n, replications=replications, months=months, residents=residents)
+    plan = spec.plan()
+    stages = plan.stages()
+    with unchecked(force):  # before the folder is opened; each stage checks again
+        check(estimate_sweep([spec.base_params()], plan.total_runs(stages[-1]) if stages else 0,
+                             planned_workers(executor_kind, workers),
+                             local_workers=executor_kind != "dask"), "this analysis")
     executor = command_executor(executor_kind, workers, scheduler)
-    with closing(executor):
+    with closing(executor), unchecked(force):
         return _run_sa(spec, out, executor, lang, shared_spinup)
 
 
@@ -480,9 +507,11 @@ def _run_sa(spec: SASpec, out: Path | None, executor: Executor, lang: str,
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
 @spinup_option(None)
+@force_option
 def experiment(spec_file: str, executor_kind: str, workers: int | None,
                scheduler: str | None, replications: int | None, months: int | None,
-               residents: int | None, out: Path | None, shared_spinup: bool | None) -> int:
+               residents: int | None, out: Path | None, shared_spinup: bool | None,
+               force: bool) -> int:
     """Run an experiment spec: scenarios x design x replications, resumable, with
     paired comparisons, tables and figures (see docs/experiments.md)."""
     from .experiment.api import run_experiment
@@ -492,7 +521,7 @@ def experiment(spec_file: str, executor_kind: str, workers: int | None,
     spec = load_spec(resolve(spec_file, "experiment"), validate=False).with_overrides(
         replications=replications, months=months, residents=residents)
     executor = command_executor(executor_kind, workers, scheduler)
-    with keeps_finished_runs(), closing(executor):
+    with keeps_finished_runs(), closing(executor), unchecked(force):
         result = run_experiment(spec, out=out, executor=executor, shared_spinup=shared_spinup)
     return report_sweep(result, result.text())
 
@@ -503,7 +532,8 @@ def experiment(spec_file: str, executor_kind: str, workers: int | None,
               help="Local worker processes (0 = one per core); results do not depend on it.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
-def rollout(spec_file: str, workers: int, out: Path | None) -> int:
+@force_option
+def rollout(spec_file: str, workers: int, out: Path | None, force: bool) -> int:
     """Staggered rollout across townships: a synthetic panel with a known true effect,
     two-way fixed effects and did2s event studies beside it (see docs/timelines.md)."""
     from .panel.api import run_rollout_study
@@ -514,7 +544,7 @@ def rollout(spec_file: str, workers: int, out: Path | None) -> int:
         raise SpecError(f"--workers {workers}: expected 0 (one per core) or more")
     spec = load_rollout(resolve(spec_file, "rollout"))
     try:
-        with keeps_finished_runs():
+        with keeps_finished_runs(), unchecked(force):
             result = run_rollout_study(spec, out=out, workers=workers)
     except MissingExtraError as exc:
         raise click.ClickException(str(exc)) from None
@@ -534,7 +564,9 @@ def rollout(spec_file: str, workers: int, out: Path | None) -> int:
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
 @spinup_option(True)
-def discover(spec_file: str, workers: int, out: Path | None, shared_spinup: bool) -> int:
+@force_option
+def discover(spec_file: str, workers: int, out: Path | None, shared_spinup: bool,
+             force: bool) -> int:
     """Policy exploration: which lever combinations reach a goal, at what cost and how
     robustly (PRIM boxes, trade-offs, robustness; see docs/discovery.md)."""
     from .discovery.prim import MissingExtraError
@@ -546,7 +578,7 @@ def discover(spec_file: str, workers: int, out: Path | None, shared_spinup: bool
     try:
         from .discovery.api import run_discovery
 
-        with keeps_finished_runs():
+        with keeps_finished_runs(), unchecked(force):
             result = run_discovery(spec, out=out, workers=workers, shared_spinup=shared_spinup)
     except MissingExtraError as exc:
         raise click.ClickException(str(exc)) from None
@@ -567,8 +599,9 @@ def discover(spec_file: str, workers: int, out: Path | None, shared_spinup: bool
 @executor_options
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
+@force_option
 def validate(spec_file: str, replications: int | None, executor_kind: str,
-             workers: int | None, scheduler: str | None, out: Path | None) -> int:
+             workers: int | None, scheduler: str | None, out: Path | None, force: bool) -> int:
     """Check every pattern (P1-P8 and the research note's figures) against its source with
     one set of parameter values; exit 0 if all pass, 1 if any fails (docs/validation.md)."""
     from .validation.api import run_validation
@@ -576,7 +609,7 @@ def validate(spec_file: str, replications: int | None, executor_kind: str,
 
     spec = load_validation(resolve(spec_file, "validate")).with_overrides(replications=replications)
     executor = command_executor(executor_kind, workers, scheduler)
-    with keeps_finished_runs(), closing(executor):
+    with keeps_finished_runs(), closing(executor), unchecked(force):
         result = run_validation(spec, out=out, executor=executor)
     if result.report is not None and echo_failures(result.report.failed, result.folder):
         return 1
@@ -590,8 +623,9 @@ def validate(spec_file: str, replications: int | None, executor_kind: str,
 @executor_options
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
+@force_option
 def calibrate(spec_file: str, executor_kind: str, workers: int | None, scheduler: str | None,
-              out: Path | None) -> int:
+              out: Path | None, force: bool) -> int:
     """Pattern-oriented rejection filtering of context parameters against a declared
     subset of the patterns; posterior table and figure (docs/validation.md)."""
     from .validation.api import run_calibration
@@ -599,7 +633,7 @@ def calibrate(spec_file: str, executor_kind: str, workers: int | None, scheduler
 
     spec = load_calibration(resolve(spec_file, "calibrate"))
     executor = command_executor(executor_kind, workers, scheduler)
-    with keeps_finished_runs(), closing(executor):
+    with keeps_finished_runs(), closing(executor), unchecked(force):
         result = run_calibration(spec, out=out, executor=executor)
     if result.report is not None and echo_failures(result.report.failed, result.folder):
         return 1
@@ -644,11 +678,12 @@ def mechanism_listing(lang: str = "en") -> str:
               help="Results folder (default: results/ablation/<run id>/; rerunning resumes it).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of --list and of the printed summary.")
+@force_option
 def ablate(show_list: bool, scenarios: tuple[str, ...], mechanisms: tuple[str, ...],
            replications: int | None, months: int | None, residents: int | None,
            communities: str | None, spinup_months: int | None, seed: int | None,
            executor_kind: str, workers: int | None, scheduler: str | None, out: Path | None,
-           lang: str) -> int:
+           lang: str, force: bool) -> int:
     """Cut each registered mechanism in turn and measure what it does: paired runs against
     the intact model on common random numbers, effects with 95 % intervals on the headline
     outcomes, mechanisms that move none marked "decorative?" (docs/ablation.md)."""
@@ -664,7 +699,7 @@ def ablate(show_list: bool, scenarios: tuple[str, ...], mechanisms: tuple[str, .
     arguments = {k: v for k, v in given.items() if v is not None}  # None: the API's default
     ablation_spec(**arguments)  # checked before an executor starts or connects
     executor = command_executor(executor_kind, workers, scheduler)
-    with keeps_finished_runs(), closing(executor):
+    with keeps_finished_runs(), closing(executor), unchecked(force):
         result = run_ablation(**arguments, out=out, executor=executor)
     return report_sweep(result, result.text(lang))
 

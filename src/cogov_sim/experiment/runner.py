@@ -27,6 +27,7 @@ never mixed in.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -38,6 +39,7 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
+from .. import memory
 from .. import spinup as spinups
 from ..params import Params
 from ..provenance import command_line, environment, now
@@ -305,14 +307,15 @@ def run_tasks(tasks: Sequence[Task], folder: Path, *, workers: int = 1,
     caller = dict(manifest or {})
     extra = dict(info or {})
     points = _check_tasks(tasks, caller, extra)
+    shared_spinup = shared_spinup and run_fn is simulate
+    _check_memory(tasks, points, workers, executor, shared_spinup)  # before anything is written
     full = _manifest(tasks, points, caller)
     current = store.open_folder(folder, {**full, **extra}, identity=full["identity"])
     current.update(extra)
     try:
         return _run_locked(tasks, folder, current, full, workers=workers, progress=progress,
                            run_fn=run_fn, reduce_fn=reduce_fn, executor=executor,
-                           batch_seconds=batch_seconds,
-                           shared_spinup=shared_spinup and run_fn is simulate)
+                           batch_seconds=batch_seconds, shared_spinup=shared_spinup)
     finally:
         store.release_folder(folder)
 
@@ -447,6 +450,23 @@ def _check_tasks(tasks: Sequence[Task], caller: dict[str, Any],
         if clash_labels:
             raise ValueError(f"label(s) {sorted(clash_labels)} are reserved column names")
     return points
+
+
+def _check_memory(tasks: Sequence[Task], points: dict[int, Task], workers: int,
+                  executor: Executor | None, shared_spinup: bool) -> None:
+    """Refuse a sweep that needs more memory than this machine has
+    (:func:`cogov_sim.memory.check`; constants measured by ``benchmarks/bench_memory.py``)."""
+    if executor is not None:
+        count, local = executor.workers, executor.on_this_machine
+    else:
+        count, local = (workers or os.cpu_count() or 1), True
+    if not all(isinstance(t.params, Params) for t in points.values()):
+        return  # a run function of its own: nothing known about its memory
+    seeds = {t.seed for t in tasks if shared_spinup and spinups.shares_spinup(t.params)}
+    estimate = memory.estimate_sweep((t.params for t in points.values()), len(tasks), count,
+                                     local_workers=local,
+                                     snapshots=min(CACHED_SPINUPS, len(seeds)))
+    memory.check(estimate, "this sweep")
 
 
 def _manifest(tasks: Sequence[Task], points: dict[int, Task],

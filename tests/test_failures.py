@@ -453,3 +453,136 @@ def test_available_memory_comes_from_meminfo_or_is_unknown(tmp_path: Path,
     monkeypatch.setitem(sys.modules, "psutil", None)  # not installed
     assert memory.available_bytes() is None
     memory.check(memory.Estimate(2**60, 1, 1, 1))  # unknown: no check, no error
+
+
+# -- item 16: progress lines when the output is not a terminal -------------------------------
+
+def test_a_sweep_logs_progress_lines_with_an_estimate_when_stdout_is_not_a_terminal(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    spec, out = spec_file(tmp_path, replications=10), tmp_path / "out"  # 20 runs
+    assert main(["experiment", str(spec), "--out", str(out)]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines()
+             if line.startswith("out: ")]
+    pilot = r"out: the first 1 of 20 runs took \d+ s; about [\d.]+ (s|min) left"
+    assert re.fullmatch(pilot, lines[0]), lines
+    periodic = r"out: (\d+)/20 runs done, 0 failed, \d+ s elapsed, about [\d.]+ (s|min) left"
+    counts = [int(m.group(1)) for line in lines[1:-1] if (m := re.fullmatch(periodic, line))]
+    assert len(counts) == len(lines) - 2 and counts == sorted(counts)
+    assert {2, 4, 10, 18} <= set(counts)  # every tenth of the runs, at least
+    assert re.fullmatch(r"out: 20/20 runs done, 0 failed, \d+ s elapsed", lines[-1])
+
+
+def test_no_progress_lines_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    import cogov_sim.cli as cli_module
+
+    monkeypatch.setattr(cli_module, "_stdout_is_terminal", lambda: True)  # the bar shows
+    spec, out = spec_file(tmp_path, replications=2), tmp_path / "out"
+    assert main(["experiment", str(spec), "--out", str(out)]) == 0
+    assert not [line for line in capsys.readouterr().out.splitlines() if "runs done" in line]
+
+
+def test_progress_lines_come_every_30_seconds_between_tenths(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cogov_sim import progress
+
+    clock = iter([0.0, 1.0, 40.0, 41.0, 90.0])
+    monkeypatch.setattr(progress.time, "monotonic", lambda: next(clock))
+    lines: list[str] = []
+    log = progress._ProgressLog(lines.append, "big", total=1000, workers=1)  # t = 0
+    log.update(1, 0)     # t = 1: the pilot's estimate
+    log.update(2, 0)     # t = 40: 30 s since the last line
+    log.update(3, 0)     # t = 41: not yet
+    log.update(4, 1)     # t = 90
+    assert lines == ["big: the first 1 of 1000 runs took 1 s; about 16.6 min left",
+                     "big: 2/1000 runs done, 0 failed, 40 s elapsed, about 5.5 h left",
+                     "big: 5/1000 runs done, 1 failed, 1.5 min elapsed, about 5.0 h left"]
+
+
+# -- items 16 and 17: --lang on every command that prints; display names, not ids -----------
+
+def test_every_command_that_prints_a_summary_takes_lang() -> None:
+    from cogov_sim.cli import cli
+
+    # `specs` lists the shipped specs by file name with their own (English) descriptions,
+    # and `specs copy` prints a path: nothing there to translate
+    commands = {name: cmd for name, cmd in cli.commands.items() if name != "specs"}
+    assert {"experiment", "rollout", "discover", "validate", "calibrate"} <= set(commands)
+    lacking = [name for name, cmd in commands.items()
+               if "--lang" not in [opt for p in cmd.params for opt in p.opts]]
+    assert lacking == []
+
+
+def test_experiment_prints_its_summary_in_chinese(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from cogov_sim.viz.labels import outcome_label, scenario_label
+
+    spec, out = spec_file(tmp_path, replications=2), tmp_path / "out"
+    assert main(["experiment", str(spec), "--out", str(out), "--lang", "zh"]) == 0
+    text = capsys.readouterr().out
+    assert f"与{scenario_label('baseline', 'zh')}的差值" in text
+    assert outcome_label("participation_rate", "zh") in text and "P(更好)" in text
+    assert "Difference from" not in text and "participation_rate" not in text
+    assert "完成 4 次运行" in text
+
+
+def test_rollout_summary_names_outcomes_not_ids() -> None:
+    from cogov_sim.panel.api import RolloutResult
+    from cogov_sim.panel.estimate import event_study, synthetic_panel
+    from cogov_sim.viz.labels import outcome_label
+
+    panel = synthetic_panel(effect=2.0, seed=3).rename(
+        columns={"y": "admin_burden", "true_y": "true_admin_burden"})
+    result = RolloutResult(Path("."), panel, event_study(panel, ["admin_burden"]), None)
+    for lang in ("en", "zh"):
+        text = result.text(lang)
+        assert outcome_label("admin_burden", lang) in text
+        assert "admin_burden" not in text
+    assert "采纳效应" in result.text("zh")
+
+
+def test_calibration_and_discovery_summaries_name_levers_not_ids() -> None:
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from cogov_sim.discovery.api import DiscoveryResult
+    from cogov_sim.discovery.rules import lever_name
+    from cogov_sim.validation.api import CalibrationResult
+
+    posterior = pd.DataFrame({"parameter": ["admin_task_load"], "prior_low": [40.0],
+                              "prior_high": [300.0], "accepted_min": [90.0],
+                              "accepted_max": [130.0], "median": [110.0]})
+    samples = pd.DataFrame({"accepted": [True, False]})
+    calibration = CalibrationResult(SimpleNamespace(targets=("C1", "C2")), Path("."), None,
+                                    samples, posterior, pd.DataFrame(), ())
+    found = DiscoveryResult(SimpleNamespace(goal=SimpleNamespace(text=lambda lang: "goal")),
+                            Path("."), None,
+                            pd.DataFrame({"meets_goal": [True, False], "on_front": [True, True]}),
+                            pd.DataFrame(), (),
+                            pd.DataFrame({"lever": ["consultations_per_year"], "score": [0.4]}),
+                            "")
+    for lang in ("en", "zh"):
+        assert lever_name("admin_task_load", lang) in calibration.text(lang)
+        assert "admin_task_load" not in calibration.text(lang)
+        assert lever_name("consultations_per_year", lang) in found.text(lang)
+        assert "consultations_per_year" not in found.text(lang)
+    assert "1个先验样本" not in calibration.text("zh") and "接受1个" in calibration.text("zh")
+    assert "2个抽样政策中有1个达到目标" in found.text("zh")
+
+
+def test_validation_verdicts_print_in_chinese() -> None:
+    import pandas as pd
+
+    from cogov_sim.validation.api import ValidationResult
+
+    verdicts = pd.DataFrame({"pattern": ["P3"], "role": ["held out"], "band": ["0.1–0.3"],
+                             "mean": [0.2], "ci_low": [0.15], "ci_high": [0.25],
+                             "passes": [True], "falsifier": [""], "falsifier_mean": [float("nan")],
+                             "counted": [False]})
+    result = ValidationResult(None, Path("."), None, verdicts, pd.DataFrame(), ())
+    zh = result.text("zh")
+    assert "留出检验" in zh and "通过" in zh and "所有模式均通过" in zh
+    assert "held out" not in zh and "pass" not in zh
+    assert "held out" in result.text() and "all patterns pass" in result.text()

@@ -33,6 +33,7 @@ from .experiment.spec import SpecError
 from .memory import MemoryEstimateError, check, estimate_run, estimate_sweep, unchecked
 from .outcomes import SUMMARY_OUTCOMES
 from .params import ParameterError, coerce, param_specs
+from .progress import progress_lines
 from .provenance import command_line, environment, now, set_command
 from .sensitivity.problem import SensitivityError
 from .specs import SpecNameError, resolve
@@ -179,6 +180,14 @@ def planned_workers(kind: str, workers: int | None) -> int:
     if kind == "local" and workers is None:
         return 1
     return workers or os.cpu_count() or 1
+
+
+def lang_option(command: Any) -> Any:
+    """``--lang en|zh``: the language of what the command prints (its written tables and
+    figures come in both where a font allows)."""
+    return click.option("--lang", type=click.Choice(["en", "zh"]), default="en",
+                        show_default=True,
+                        help="Language of the printed summary.")(command)
 
 
 def force_option(command: Any) -> Any:
@@ -438,17 +447,30 @@ def keeps_finished_runs() -> Iterator[None]:
         raise
 
 
-def report_sweep(result: Any, text: str) -> int:
+def report_sweep(result: Any, text: str, lang: str = "en") -> int:
     """Print a finished sweep (experiment, ablation): its text, notes, what ran, where the
     tables and figures are, and failed runs; the exit status (1 if any run failed)."""
     report = result.report
     click.echo(text)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
-    click.echo(f"\n{len(report.done)} run(s) done, {len(report.skipped)} already done, "
-               f"{len(report.failed)} failed, {report.seconds:.1f} s → {result.folder}")
-    click.echo(f"tables: {result.folder / 'tables'}   figures: {result.folder / 'figures'}")
+    click.echo("\n" + runs_line(report, result.folder, lang))
+    if lang == "zh":
+        click.echo(f"表格: {result.folder / 'tables'}   图: {result.folder / 'figures'}")
+    else:
+        click.echo(f"tables: {result.folder / 'tables'}   figures: {result.folder / 'figures'}")
     return 1 if echo_failures(report.failed, result.folder) else 0
+
+
+def runs_line(report: Any, folder: Path, lang: str = "en", failed: bool = True) -> str:
+    """``12 run(s) done, 0 already done, 0 failed, 3.1 s → folder`` in ``lang``."""
+    if lang == "zh":
+        fails = f", 失败 {len(report.failed)} 次" if failed else ""
+        return (f"完成 {len(report.done)} 次运行, 此前已完成 {len(report.skipped)} 次{fails}, "
+                f"{report.seconds:.1f} 秒 → {folder}")
+    fails = f", {len(report.failed)} failed" if failed else ""
+    return (f"{len(report.done)} run(s) done, {len(report.skipped)} already done{fails}, "
+            f"{report.seconds:.1f} s → {folder}")
 
 
 def echo_failures(failed: dict[str, str], folder: Path) -> bool:
@@ -508,10 +530,11 @@ def _run_sa(spec: SASpec, out: Path | None, executor: Executor, lang: str,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
 @spinup_option(None)
 @force_option
+@lang_option
 def experiment(spec_file: str, executor_kind: str, workers: int | None,
                scheduler: str | None, replications: int | None, months: int | None,
                residents: int | None, out: Path | None, shared_spinup: bool | None,
-               force: bool) -> int:
+               force: bool, lang: str) -> int:
     """Run an experiment spec: scenarios x design x replications, resumable, with
     paired comparisons, tables and figures (see docs/experiments.md)."""
     from .experiment.api import run_experiment
@@ -523,7 +546,7 @@ def experiment(spec_file: str, executor_kind: str, workers: int | None,
     executor = command_executor(executor_kind, workers, scheduler)
     with keeps_finished_runs(), closing(executor), unchecked(force):
         result = run_experiment(spec, out=out, executor=executor, shared_spinup=shared_spinup)
-    return report_sweep(result, result.text())
+    return report_sweep(result, result.text(lang=lang), lang)
 
 
 @cli.command()
@@ -533,7 +556,8 @@ def experiment(spec_file: str, executor_kind: str, workers: int | None,
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
 @force_option
-def rollout(spec_file: str, workers: int, out: Path | None, force: bool) -> int:
+@lang_option
+def rollout(spec_file: str, workers: int, out: Path | None, force: bool, lang: str) -> int:
     """Staggered rollout across townships: a synthetic panel with a known true effect,
     two-way fixed effects and did2s event studies beside it (see docs/timelines.md)."""
     from .panel.api import run_rollout_study
@@ -551,9 +575,8 @@ def rollout(spec_file: str, workers: int, out: Path | None, force: bool) -> int:
     report = result.report
     if echo_failures(report.failed, result.folder):
         return 1
-    click.echo(result.text())
-    click.echo(f"\n{len(report.done)} run(s) done, {len(report.skipped)} already done, "
-               f"{report.seconds:.1f} s → {result.folder}")
+    click.echo(result.text(lang))
+    click.echo("\n" + runs_line(report, result.folder, lang, failed=False))
     return 0
 
 
@@ -565,8 +588,9 @@ def rollout(spec_file: str, workers: int, out: Path | None, force: bool) -> int:
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
 @spinup_option(True)
 @force_option
+@lang_option
 def discover(spec_file: str, workers: int, out: Path | None, shared_spinup: bool,
-             force: bool) -> int:
+             force: bool, lang: str) -> int:
     """Policy exploration: which lever combinations reach a goal, at what cost and how
     robustly (PRIM boxes, trade-offs, robustness; see docs/discovery.md)."""
     from .discovery.prim import MissingExtraError
@@ -582,13 +606,13 @@ def discover(spec_file: str, workers: int, out: Path | None, shared_spinup: bool
             result = run_discovery(spec, out=out, workers=workers, shared_spinup=shared_spinup)
     except MissingExtraError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(result.text())
+    click.echo(result.text(lang))
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     report = result.report
-    click.echo(f"\n{len(report.done)} run(s) done, {len(report.skipped)} already done, "
-               f"{len(report.failed)} failed, {report.seconds:.1f} s → {result.folder}")
-    click.echo(f"summary: {result.folder / 'summary.md'}")
+    click.echo("\n" + runs_line(report, result.folder, lang))
+    summary = "summary.zh.md" if lang == "zh" else "summary.md"
+    click.echo(f"{'摘要' if lang == 'zh' else 'summary'}: {result.folder / summary}")
     return 1 if echo_failures(report.failed, result.folder) else 0
 
 
@@ -600,8 +624,10 @@ def discover(spec_file: str, workers: int, out: Path | None, shared_spinup: bool
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
 @force_option
+@lang_option
 def validate(spec_file: str, replications: int | None, executor_kind: str,
-             workers: int | None, scheduler: str | None, out: Path | None, force: bool) -> int:
+             workers: int | None, scheduler: str | None, out: Path | None, force: bool,
+             lang: str) -> int:
     """Check every pattern (P1-P8 and the research note's figures) against its source with
     one set of parameter values; exit 0 if all pass, 1 if any fails (docs/validation.md)."""
     from .validation.api import run_validation
@@ -613,8 +639,8 @@ def validate(spec_file: str, replications: int | None, executor_kind: str,
         result = run_validation(spec, out=out, executor=executor)
     if result.report is not None and echo_failures(result.report.failed, result.folder):
         return 1
-    click.echo(result.text())
-    click.echo(f"report: {result.folder / 'report.md'}")
+    click.echo(result.text(lang))
+    click.echo(f"{'报告' if lang == 'zh' else 'report'}: {result.folder / 'report.md'}")
     return 0 if result.all_pass else 1
 
 
@@ -624,8 +650,9 @@ def validate(spec_file: str, replications: int | None, executor_kind: str,
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
 @force_option
+@lang_option
 def calibrate(spec_file: str, executor_kind: str, workers: int | None, scheduler: str | None,
-              out: Path | None, force: bool) -> int:
+              out: Path | None, force: bool, lang: str) -> int:
     """Pattern-oriented rejection filtering of context parameters against a declared
     subset of the patterns; posterior table and figure (docs/validation.md)."""
     from .validation.api import run_calibration
@@ -637,8 +664,8 @@ def calibrate(spec_file: str, executor_kind: str, workers: int | None, scheduler
         result = run_calibration(spec, out=out, executor=executor)
     if result.report is not None and echo_failures(result.report.failed, result.folder):
         return 1
-    click.echo(result.text())
-    click.echo(f"report: {result.folder / 'report.md'}")
+    click.echo(result.text(lang))
+    click.echo(f"{'报告' if lang == 'zh' else 'report'}: {result.folder / 'report.md'}")
     return 0
 
 
@@ -701,7 +728,7 @@ def ablate(show_list: bool, scenarios: tuple[str, ...], mechanisms: tuple[str, .
     executor = command_executor(executor_kind, workers, scheduler)
     with keeps_finished_runs(), closing(executor), unchecked(force):
         result = run_ablation(**arguments, out=out, executor=executor)
-    return report_sweep(result, result.text(lang))
+    return report_sweep(result, result.text(lang), lang)
 
 
 @cli.command()
@@ -817,6 +844,14 @@ def _invoke(args: list[str]) -> Any:
         return exc.exit_code
 
 
+def _stdout_is_terminal() -> bool:
+    """Whether standard output is a terminal (else a sweep writes progress lines to it)."""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def interrupted_line(exc: KeyboardInterrupt) -> tuple[str, int]:
     """The one line and exit status for Ctrl-C (130) or SIGTERM (143)."""
     terminated = isinstance(exc, Terminated)
@@ -835,7 +870,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _warn_if_console_lacks_chinese(args)
     set_command(["cogov-sim", *args])
     try:
-        with stops_cleanly_on_sigterm():
+        with stops_cleanly_on_sigterm(), progress_lines(None if _stdout_is_terminal()
+                                                        else click.echo):
             rc = _invoke(args)
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (Terminated)
         line, status = interrupted_line(exc)

@@ -42,6 +42,7 @@ from tqdm.auto import tqdm
 from .. import memory
 from .. import spinup as spinups
 from ..params import Params
+from ..progress import _progress_log, progress_lines
 from ..provenance import command_line, environment, now
 from ..runner import simulate
 from ..spinup import SpinUp, SpinUpError
@@ -234,6 +235,8 @@ def _prepare_spinups(plan: dict[str, str], todo: Sequence[Task], folder: Path,
     if missing:
         bar = tqdm(total=len(missing), disable=None if progress is None else not progress,
                    unit="spin-up", desc=f"{folder.name} spin-ups", dynamic_ncols=True)
+        log = _progress_log(progress, f"{folder.name} spin-ups", len(missing), runner.workers,
+                            "spin-ups")
         results = runner.map_unordered(_spin_up_item, missing, context)
         try:
             for item, result in results:
@@ -245,6 +248,8 @@ def _prepare_spinups(plan: dict[str, str], todo: Sequence[Task], folder: Path,
                 except Exception:  # noqa: BLE001 - its runs simulate their own spin-up
                     failed.add(item[0])
                 bar.update(1)
+                if log is not None:
+                    log.update(bar.n - len(failed), len(failed))
         finally:
             getattr(results, "close", lambda: None)()
             bar.close()
@@ -279,7 +284,10 @@ def run_tasks(tasks: Sequence[Task], folder: Path, *, workers: int = 1,
         "spec": {...}}``). They are compared on resume, so put only what defines the
         runs there, nothing that changes between calls.
     progress
-        Progress bar with ETA on stderr: ``None`` shows it only on a terminal.
+        Progress bar with ETA on stderr: ``None`` shows it only on a terminal. Inside
+        :func:`progress_lines` (the command line, when its output is not a terminal) plain
+        progress lines are written too, the first with the time left estimated from the
+        first runs; ``False`` turns both off.
     run_fn
         ``(params, seed) -> frame``; module-level (picklable) when ``workers > 1``.
     reduce_fn
@@ -356,6 +364,7 @@ def _run_locked(tasks: list[Task], folder: Path, current: dict[str, Any],
             items = [(t.run_id, t.point_id, t.seed, plan.get(t.run_id)) for t in todo]
             bar = tqdm(total=len(todo), disable=None if progress is None else not progress,
                        unit="run", desc=folder.name, dynamic_ncols=True, smoothing=0.05)
+            log = _progress_log(progress, folder.name, len(todo), runner.workers)
             results = runner.map_unordered(_execute, items, context) if items else iter(())
             for item, result in results:
                 task = by_id[item[0]]
@@ -369,6 +378,8 @@ def _run_locked(tasks: list[Task], folder: Path, current: dict[str, Any],
                 bar.update(1)
                 if failed:
                     bar.set_postfix(failed=len(failed), refresh=False)
+                if log is not None:
+                    log.update(len(done), len(failed))
     except BaseException:
         session["interrupted"] = True
         raise
@@ -591,4 +602,4 @@ def model_fingerprint() -> str:
 
 
 __all__ = ["RunReport", "Task", "derive_seed", "load_outcomes", "load_status",
-           "model_fingerprint", "run_tasks"]
+           "model_fingerprint", "progress_lines", "run_tasks"]

@@ -586,3 +586,24 @@ def test_validation_verdicts_print_in_chinese() -> None:
     assert "留出检验" in zh and "通过" in zh and "所有模式均通过" in zh
     assert "held out" not in zh and "pass" not in zh
     assert "held out" in result.text() and "all patterns pass" in result.text()
+
+
+# -- item 15: discover's limits on n agree with the docs -------------------------------------
+
+@pytest.mark.parametrize("n", [0, 1, 100_001, 2_000_000, 2.5, True])
+def test_discover_refuses_n_outside_one_documented_range(n: object) -> None:
+    from cogov_sim.discovery.spec import parse_spec
+    from cogov_sim.experiment.spec import SpecError
+
+    data = {"root_seed": 1, "replications": 1, "n": n, "scenario": "taicang_1_0",
+            "months": 12, "levers": {"list_strictness": []},
+            "goal": {"all": [{"outcome": "participation_rate", "at_least": 0.1}]}}
+    with pytest.raises(SpecError) as caught:
+        parse_spec(data, "d.toml")
+    message = str(caught.value)
+    assert message.endswith(f"n = {n!r}: expected a whole number of policies from 2 to 100,000")
+    # the range the docs give is the range the spec accepts
+    docs = (Path(__file__).parents[1] / "docs" / "discovery.md").read_text("utf-8")
+    assert "n = 300" in docs and "(required; 2 to 100,000)" in docs
+    for good in (2, 100_000):
+        assert parse_spec({**data, "n": good}, "d.toml").n == good

@@ -607,3 +607,30 @@ def test_discover_refuses_n_outside_one_documented_range(n: object) -> None:
     assert "n = 300" in docs and "(required; 2 to 100,000)" in docs
     for good in (2, 100_000):
         assert parse_spec({**data, "n": good}, "d.toml").n == good
+
+
+# -- item 17: the history figure has units and display names -------------------------------
+
+def test_the_timeline_figure_has_units_and_stage_display_names() -> None:
+    import matplotlib.pyplot as plt
+
+    from cogov_sim.outcomes import SUMMARY_OUTCOMES
+    from cogov_sim.runner import simulate
+    from cogov_sim.timeline import load_scenario
+    from cogov_sim.viz.labels import outcome_axis_label, scenario_label
+    from cogov_sim.viz.stages import draw_timeline
+
+    params = load_scenario("taicang_history", n_residents=600, residents_per_agent=1,
+                           n_communities=2, spinup_months=0)
+    frame = simulate(params, 1)
+    for lang in ("en", "zh"):
+        fig = draw_timeline(frame, params, lang=lang)
+        try:
+            axes = fig.axes[:len(SUMMARY_OUTCOMES)]
+            assert [ax.get_ylabel() for ax in axes] == [outcome_axis_label(n, lang)
+                                                        for n in SUMMARY_OUTCOMES]
+            assert all(ax.get_ylabel() for ax in axes)
+            marks = {t.get_text().strip() for t in axes[0].texts}
+            assert scenario_label("taicang_1_0", lang) in marks and "taicang_1_0" not in marks
+        finally:
+            plt.close(fig)

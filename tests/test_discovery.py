@@ -156,7 +156,7 @@ def test_goal_evaluates_thresholds_combinations_and_references() -> None:
                           "ref:baseline:spend_total": [10.0, 10.0, 10.0, 10.0]})
     assert spec.goal.holds(table).tolist() == [True, True, False, True]
     assert "baseline" in spec.presets  # a reference preset is always run
-    assert "1.2 × baseline's" in spec.goal.text("en")
+    assert "1.2 × Before 2008's" in spec.goal.text("en")  # display name (issue 22)
 
 
 def test_outcome_ranges_come_from_units() -> None:

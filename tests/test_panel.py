@@ -135,7 +135,9 @@ def test_cli_rollout_writes_panel_tables_and_figure(tmp_path, capsys):
     spec.write_text(TINY_TOML)
     out = tmp_path / "out"
     assert main(["rollout", str(spec), "--out", str(out)]) == 0
-    assert "admin_burden" in capsys.readouterr().out
+    from cogov_sim.viz.labels import outcome_label
+
+    assert outcome_label("admin_burden") in capsys.readouterr().out  # not the id (issue 22)
     panel = pd.read_parquet(out / "panel.parquet")
     assert len(panel) == 5 * 4 and {"true_admin_burden", "adoption_year"} <= set(panel.columns)
     assert (out / "figures" / "event_study.png").stat().st_size > 0

@@ -30,8 +30,10 @@ from .experiment.executors import (
     quiet_dask_logs,
 )
 from .experiment.spec import SpecError
+from .memory import MemoryEstimateError, check, estimate_run, estimate_sweep, unchecked
 from .outcomes import SUMMARY_OUTCOMES
 from .params import ParameterError, coerce, param_specs
+from .progress import progress_lines
 from .provenance import command_line, environment, now, set_command
 from .sensitivity.problem import SensitivityError
 from .specs import SpecNameError, resolve
@@ -64,7 +66,7 @@ if TYPE_CHECKING:
 
 USER_ERRORS: tuple[type[Exception], ...] = (ParameterError, OutputError, SensitivityError,
                                              SpecError, ExecutorError, MissingFontError,
-                                             SpecNameError)
+                                             SpecNameError, MemoryEstimateError)
 # Mesa, pandas and matplotlib are imported inside the commands that use them, so that
 # `--help`, `params` and `scenarios` start quickly.
 
@@ -173,6 +175,29 @@ def spinup_option(default: bool | None) -> Any:
              "simulates every run's own. Results are the same, bit for bit.")
 
 
+def planned_workers(kind: str, workers: int | None) -> int:
+    """The worker processes ``--executor``/``--workers`` will start on this machine."""
+    if kind == "local" and workers is None:
+        return 1
+    return workers or os.cpu_count() or 1
+
+
+def lang_option(command: Any) -> Any:
+    """``--lang en|zh``: the language of what the command prints (its written tables and
+    figures come in both where a font allows)."""
+    return click.option("--lang", type=click.Choice(["en", "zh"]), default="en",
+                        show_default=True,
+                        help="Language of the printed summary.")(command)
+
+
+def force_option(command: Any) -> Any:
+    """``--force``: run even if the estimated memory exceeds what is available."""
+    return click.option(
+        "--force", is_flag=True,
+        help="Run even if the estimated memory (benchmarks/memory.md) exceeds the "
+             "memory available.")(command)
+
+
 def command_executor(kind: str, workers: int | None, scheduler: str | None) -> Executor:
     """:func:`~cogov_sim.experiment.executors.open_executor`, with Dask's own log messages
     off: a lost scheduler or worker is reported in one line (:data:`RUN_FAILURES`)."""
@@ -205,8 +230,10 @@ def cli() -> None:
               help="Output folder (default: a new folder under results/).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the figure and the printed table.")
+@force_option
 def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | None,
-        residents: int | None, communities: str | None, out: Path | None, lang: str) -> None:
+        residents: int | None, communities: str | None, out: Path | None, lang: str,
+        force: bool) -> None:
     """Run one simulation and write manifest, time series and a summary figure."""
     check_figure_language(lang)  # one line now, not a figure of empty boxes later
     given = parse_sets(sets)
@@ -214,6 +241,8 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
     values = merge_overrides(given, size_overrides(months, residents, count))
     params = load_scenario(scenario, **values, **({"communities": table} if table else {}))
     seed = resolve_seed(seed)
+    with unchecked(force):
+        check(estimate_run(params))  # one line now, not a MemoryError after minutes
     default = out is None  # a default name: if another run takes it first, use name-2, ...
     out = out or RESULTS / f"run-{scenario}-{time.strftime('%Y%m%d-%H%M%S')}-{seed % 10_000:04d}"
     check_writable(out, empty=not default)
@@ -383,17 +412,24 @@ def params(kind: str | None, lang: str) -> None:
                    "rerunning resumes it).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the figures.")
+@force_option
 def sa(spec_file: str, n: int | None, replications: int | None, months: int | None,
        residents: int | None, executor_kind: str, workers: int | None, scheduler: str | None,
-       shared_spinup: bool, out: Path | None, lang: str) -> int:
+       shared_spinup: bool, out: Path | None, lang: str, force: bool) -> int:
     """Global sensitivity analysis (Sobol, Morris, eFAST, PAWN) of the policy levers."""
     from .sensitivity.spec import load_spec
 
     check_figure_language(lang)  # one line now, not after hours of runs
     spec = load_spec(resolve(spec_file, "sa")).with_overrides(
         n=n, replications=replications, months=months, residents=residents)
+    plan = spec.plan()
+    stages = plan.stages()
+    with unchecked(force):  # before the folder is opened; each stage checks again
+        check(estimate_sweep([spec.base_params()], plan.total_runs(stages[-1]) if stages else 0,
+                             planned_workers(executor_kind, workers),
+                             local_workers=executor_kind != "dask"), "this analysis")
     executor = command_executor(executor_kind, workers, scheduler)
-    with closing(executor):
+    with closing(executor), unchecked(force):
         return _run_sa(spec, out, executor, lang, shared_spinup)
 
 
@@ -411,17 +447,30 @@ def keeps_finished_runs() -> Iterator[None]:
         raise
 
 
-def report_sweep(result: Any, text: str) -> int:
+def report_sweep(result: Any, text: str, lang: str = "en") -> int:
     """Print a finished sweep (experiment, ablation): its text, notes, what ran, where the
     tables and figures are, and failed runs; the exit status (1 if any run failed)."""
     report = result.report
     click.echo(text)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
-    click.echo(f"\n{len(report.done)} run(s) done, {len(report.skipped)} already done, "
-               f"{len(report.failed)} failed, {report.seconds:.1f} s → {result.folder}")
-    click.echo(f"tables: {result.folder / 'tables'}   figures: {result.folder / 'figures'}")
+    click.echo("\n" + runs_line(report, result.folder, lang))
+    if lang == "zh":
+        click.echo(f"表格: {result.folder / 'tables'}   图: {result.folder / 'figures'}")
+    else:
+        click.echo(f"tables: {result.folder / 'tables'}   figures: {result.folder / 'figures'}")
     return 1 if echo_failures(report.failed, result.folder) else 0
+
+
+def runs_line(report: Any, folder: Path, lang: str = "en", failed: bool = True) -> str:
+    """``12 run(s) done, 0 already done, 0 failed, 3.1 s → folder`` in ``lang``."""
+    if lang == "zh":
+        fails = f", 失败 {len(report.failed)} 次" if failed else ""
+        return (f"完成 {len(report.done)} 次运行, 此前已完成 {len(report.skipped)} 次{fails}, "
+                f"{report.seconds:.1f} 秒 → {folder}")
+    fails = f", {len(report.failed)} failed" if failed else ""
+    return (f"{len(report.done)} run(s) done, {len(report.skipped)} already done{fails}, "
+            f"{report.seconds:.1f} s → {folder}")
 
 
 def echo_failures(failed: dict[str, str], folder: Path) -> bool:
@@ -480,9 +529,12 @@ def _run_sa(spec: SASpec, out: Path | None, executor: Executor, lang: str,
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
 @spinup_option(None)
+@force_option
+@lang_option
 def experiment(spec_file: str, executor_kind: str, workers: int | None,
                scheduler: str | None, replications: int | None, months: int | None,
-               residents: int | None, out: Path | None, shared_spinup: bool | None) -> int:
+               residents: int | None, out: Path | None, shared_spinup: bool | None,
+               force: bool, lang: str) -> int:
     """Run an experiment spec: scenarios x design x replications, resumable, with
     paired comparisons, tables and figures (see docs/experiments.md)."""
     from .experiment.api import run_experiment
@@ -492,9 +544,9 @@ def experiment(spec_file: str, executor_kind: str, workers: int | None,
     spec = load_spec(resolve(spec_file, "experiment"), validate=False).with_overrides(
         replications=replications, months=months, residents=residents)
     executor = command_executor(executor_kind, workers, scheduler)
-    with keeps_finished_runs(), closing(executor):
+    with keeps_finished_runs(), closing(executor), unchecked(force):
         result = run_experiment(spec, out=out, executor=executor, shared_spinup=shared_spinup)
-    return report_sweep(result, result.text())
+    return report_sweep(result, result.text(lang=lang), lang)
 
 
 @cli.command()
@@ -503,7 +555,9 @@ def experiment(spec_file: str, executor_kind: str, workers: int | None,
               help="Local worker processes (0 = one per core); results do not depend on it.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
-def rollout(spec_file: str, workers: int, out: Path | None) -> int:
+@force_option
+@lang_option
+def rollout(spec_file: str, workers: int, out: Path | None, force: bool, lang: str) -> int:
     """Staggered rollout across townships: a synthetic panel with a known true effect,
     two-way fixed effects and did2s event studies beside it (see docs/timelines.md)."""
     from .panel.api import run_rollout_study
@@ -514,16 +568,15 @@ def rollout(spec_file: str, workers: int, out: Path | None) -> int:
         raise SpecError(f"--workers {workers}: expected 0 (one per core) or more")
     spec = load_rollout(resolve(spec_file, "rollout"))
     try:
-        with keeps_finished_runs():
+        with keeps_finished_runs(), unchecked(force):
             result = run_rollout_study(spec, out=out, workers=workers)
     except MissingExtraError as exc:
         raise click.ClickException(str(exc)) from None
     report = result.report
     if echo_failures(report.failed, result.folder):
         return 1
-    click.echo(result.text())
-    click.echo(f"\n{len(report.done)} run(s) done, {len(report.skipped)} already done, "
-               f"{report.seconds:.1f} s → {result.folder}")
+    click.echo(result.text(lang))
+    click.echo("\n" + runs_line(report, result.folder, lang, failed=False))
     return 0
 
 
@@ -534,7 +587,10 @@ def rollout(spec_file: str, workers: int, out: Path | None) -> int:
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
 @spinup_option(True)
-def discover(spec_file: str, workers: int, out: Path | None, shared_spinup: bool) -> int:
+@force_option
+@lang_option
+def discover(spec_file: str, workers: int, out: Path | None, shared_spinup: bool,
+             force: bool, lang: str) -> int:
     """Policy exploration: which lever combinations reach a goal, at what cost and how
     robustly (PRIM boxes, trade-offs, robustness; see docs/discovery.md)."""
     from .discovery.prim import MissingExtraError
@@ -546,17 +602,17 @@ def discover(spec_file: str, workers: int, out: Path | None, shared_spinup: bool
     try:
         from .discovery.api import run_discovery
 
-        with keeps_finished_runs():
+        with keeps_finished_runs(), unchecked(force):
             result = run_discovery(spec, out=out, workers=workers, shared_spinup=shared_spinup)
     except MissingExtraError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(result.text())
+    click.echo(result.text(lang))
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     report = result.report
-    click.echo(f"\n{len(report.done)} run(s) done, {len(report.skipped)} already done, "
-               f"{len(report.failed)} failed, {report.seconds:.1f} s → {result.folder}")
-    click.echo(f"summary: {result.folder / 'summary.md'}")
+    click.echo("\n" + runs_line(report, result.folder, lang))
+    summary = "summary.zh.md" if lang == "zh" else "summary.md"
+    click.echo(f"{'摘要' if lang == 'zh' else 'summary'}: {result.folder / summary}")
     return 1 if echo_failures(report.failed, result.folder) else 0
 
 
@@ -567,8 +623,11 @@ def discover(spec_file: str, workers: int, out: Path | None, shared_spinup: bool
 @executor_options
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
+@force_option
+@lang_option
 def validate(spec_file: str, replications: int | None, executor_kind: str,
-             workers: int | None, scheduler: str | None, out: Path | None) -> int:
+             workers: int | None, scheduler: str | None, out: Path | None, force: bool,
+             lang: str) -> int:
     """Check every pattern (P1-P8 and the research note's figures) against its source with
     one set of parameter values; exit 0 if all pass, 1 if any fails (docs/validation.md)."""
     from .validation.api import run_validation
@@ -576,12 +635,12 @@ def validate(spec_file: str, replications: int | None, executor_kind: str,
 
     spec = load_validation(resolve(spec_file, "validate")).with_overrides(replications=replications)
     executor = command_executor(executor_kind, workers, scheduler)
-    with keeps_finished_runs(), closing(executor):
+    with keeps_finished_runs(), closing(executor), unchecked(force):
         result = run_validation(spec, out=out, executor=executor)
     if result.report is not None and echo_failures(result.report.failed, result.folder):
         return 1
-    click.echo(result.text())
-    click.echo(f"report: {result.folder / 'report.md'}")
+    click.echo(result.text(lang))
+    click.echo(f"{'报告' if lang == 'zh' else 'report'}: {result.folder / 'report.md'}")
     return 0 if result.all_pass else 1
 
 
@@ -590,8 +649,10 @@ def validate(spec_file: str, replications: int | None, executor_kind: str,
 @executor_options
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Results folder (default: results/<name>/<spec hash>/; rerunning resumes it).")
+@force_option
+@lang_option
 def calibrate(spec_file: str, executor_kind: str, workers: int | None, scheduler: str | None,
-              out: Path | None) -> int:
+              out: Path | None, force: bool, lang: str) -> int:
     """Pattern-oriented rejection filtering of context parameters against a declared
     subset of the patterns; posterior table and figure (docs/validation.md)."""
     from .validation.api import run_calibration
@@ -599,12 +660,12 @@ def calibrate(spec_file: str, executor_kind: str, workers: int | None, scheduler
 
     spec = load_calibration(resolve(spec_file, "calibrate"))
     executor = command_executor(executor_kind, workers, scheduler)
-    with keeps_finished_runs(), closing(executor):
+    with keeps_finished_runs(), closing(executor), unchecked(force):
         result = run_calibration(spec, out=out, executor=executor)
     if result.report is not None and echo_failures(result.report.failed, result.folder):
         return 1
-    click.echo(result.text())
-    click.echo(f"report: {result.folder / 'report.md'}")
+    click.echo(result.text(lang))
+    click.echo(f"{'报告' if lang == 'zh' else 'report'}: {result.folder / 'report.md'}")
     return 0
 
 
@@ -644,11 +705,12 @@ def mechanism_listing(lang: str = "en") -> str:
               help="Results folder (default: results/ablation/<run id>/; rerunning resumes it).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of --list and of the printed summary.")
+@force_option
 def ablate(show_list: bool, scenarios: tuple[str, ...], mechanisms: tuple[str, ...],
            replications: int | None, months: int | None, residents: int | None,
            communities: str | None, spinup_months: int | None, seed: int | None,
            executor_kind: str, workers: int | None, scheduler: str | None, out: Path | None,
-           lang: str) -> int:
+           lang: str, force: bool) -> int:
     """Cut each registered mechanism in turn and measure what it does: paired runs against
     the intact model on common random numbers, effects with 95 % intervals on the headline
     outcomes, mechanisms that move none marked "decorative?" (docs/ablation.md)."""
@@ -664,9 +726,9 @@ def ablate(show_list: bool, scenarios: tuple[str, ...], mechanisms: tuple[str, .
     arguments = {k: v for k, v in given.items() if v is not None}  # None: the API's default
     ablation_spec(**arguments)  # checked before an executor starts or connects
     executor = command_executor(executor_kind, workers, scheduler)
-    with keeps_finished_runs(), closing(executor):
+    with keeps_finished_runs(), closing(executor), unchecked(force):
         result = run_ablation(**arguments, out=out, executor=executor)
-    return report_sweep(result, result.text(lang))
+    return report_sweep(result, result.text(lang), lang)
 
 
 @cli.command()
@@ -782,6 +844,14 @@ def _invoke(args: list[str]) -> Any:
         return exc.exit_code
 
 
+def _stdout_is_terminal() -> bool:
+    """Whether standard output is a terminal (else a sweep writes progress lines to it)."""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def interrupted_line(exc: KeyboardInterrupt) -> tuple[str, int]:
     """The one line and exit status for Ctrl-C (130) or SIGTERM (143)."""
     terminated = isinstance(exc, Terminated)
@@ -800,7 +870,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _warn_if_console_lacks_chinese(args)
     set_command(["cogov-sim", *args])
     try:
-        with stops_cleanly_on_sigterm():
+        with stops_cleanly_on_sigterm(), progress_lines(None if _stdout_is_terminal()
+                                                        else click.echo):
             rc = _invoke(args)
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (Terminated)
         line, status = interrupted_line(exc)

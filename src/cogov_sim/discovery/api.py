@@ -33,7 +33,7 @@ from ..store import default_folder
 from ..timeline import load_scenario as load_preset
 from .goal import Goal, ref_column, reference_columns
 from .prim import Box, ema_module, feature_scores, find_boxes
-from .rules import box_sentence
+from .rules import box_sentence, lever_name
 from .spec import DiscoverySpec, load_spec
 from .tradeoffs import pareto_mask, place, robustness
 
@@ -105,18 +105,22 @@ class DiscoveryResult:
         return int(self.policies["meets_goal"].sum()) if len(self.policies) else 0
 
     def text(self, lang: str = "en") -> str:
-        """A few lines for the terminal: the goal, how many policies meet it, the boxes."""
-        spec = self.spec
-        lines = [f"goal: {spec.goal.text(lang)}",
-                 f"{self.n_meeting} of {len(self.policies)} sampled policies meet it "
-                 "(on the mean over seeds)"]
+        """A few lines for the terminal: the goal, how many policies meet it, the boxes,
+        the levers that matter most (display names), in ``lang``."""
+        spec, zh = self.spec, lang == "zh"
+        n = len(self.policies)
+        lines = [f"目标: {spec.goal.text(lang)}" if zh else f"goal: {spec.goal.text(lang)}",
+                 f"{n}个抽样政策中有{self.n_meeting}个达到目标(按各种子的均值)" if zh else
+                 f"{self.n_meeting} of {n} sampled policies meet it (on the mean over seeds)"]
         for box in self.boxes:
-            lines.append(f"box {box.number}: {box_sentence(box, lang)}")
+            lines.append(f"{'区域' if zh else 'box'} {box.number}: {box_sentence(box, lang)}")
         if not self.features.empty:
-            top = ", ".join(f"{r.lever} {r.score:.2f}" for r in self.features.head(3).itertuples())
-            lines.append(f"levers that matter most: {top}")
-        front = self.policies[self.policies["on_front"]] if len(self.policies) else self.policies
-        lines.append(f"non-dominated policies (spending vs satisfaction vs participation): "
+            top = ", ".join(f"{lever_name(r.lever, lang)} {r.score:.2f}"
+                            for r in self.features.head(3).itertuples())
+            lines.append(f"最重要的杠杆: {top}" if zh else f"levers that matter most: {top}")
+        front = self.policies[self.policies["on_front"]] if n else self.policies
+        lines.append(f"非支配政策(支出、满意度、参与率): {len(front)}" if zh else
+                     f"non-dominated policies (spending vs satisfaction vs participation): "
                      f"{len(front)}")
         return "\n".join(lines)
 

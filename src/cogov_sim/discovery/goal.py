@@ -150,13 +150,13 @@ def _node_text(node: Node, lang: str, top: bool = False) -> str:
     if isinstance(node, Combination):
         text = words[node.op].join(_node_text(item, lang) for item in node.items)
         return text if top or len(node.items) == 1 else f"({text})"
-    from ..viz.labels import outcome_label
+    from ..viz.labels import outcome_label, scenario_label
 
     label = outcome_label(node.outcome, lang)
 
     def amount(x: float) -> str:
-        return (words["times"].format(f=x, ref=node.relative_to) if node.relative_to
-                else f"{x:g}")
+        return (words["times"].format(f=x, ref=scenario_label(node.relative_to, lang))
+                if node.relative_to else f"{x:g}")
 
     if node.at_least is not None and node.at_most is not None:
         rule = words["between"].format(a=amount(node.at_least), b=amount(node.at_most))

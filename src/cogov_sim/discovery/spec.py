@@ -8,6 +8,7 @@ A spec file::
     root_seed = 1212                  # root of the seed tree (required)
     replications = 4                  # seeds per policy (required)
     n = 200                           # policies: Latin hypercube points over the levers
+                                      # (required; 2 to 100,000)
     scenario = "taicang_1_0"          # preset giving every value the levers do not vary
     months = 60                       # size of every run (optional)
     residents = 10000
@@ -89,7 +90,11 @@ CONDITION_KEYS = ("outcome", "at_least", "at_most", "relative_to")
 TRADEOFF_KEYS = ("spending", "satisfaction", "participation")
 PRIM_KEYS = ("peel_alpha", "mass_min", "min_coverage", "max_boxes")
 PRIM_DEFAULTS = {"peel_alpha": 0.05, "mass_min": 0.05, "min_coverage": 0.5, "max_boxes": 2}
+MIN_POINTS = 2
+"""Fewest policies ``n``: PRIM and the trade-offs compare policies with each other."""
 MAX_POINTS = 100_000
+"""Most policies ``n`` (each runs ``replications`` times; the exact non-dominated filter
+compares every policy with the front)."""
 MAX_DEPTH = 4
 
 
@@ -179,9 +184,10 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
     if scenario not in presets:
         raise top.error(f"scenario = {scenario!r}: unknown preset{suggest(scenario, presets)}; "
                         f"allowed: {', '.join(presets)}")
-    n = _check_top_int(top, "n", data["n"])
-    if n < 2 or n > MAX_POINTS:
-        raise top.error(f"n = {n}: expected 2 to {MAX_POINTS:,} policies")
+    n = data["n"]  # its own range, not the experiment design's (1 to 1,000,000 points)
+    if isinstance(n, bool) or not isinstance(n, int) or not MIN_POINTS <= n <= MAX_POINTS:
+        raise top.error(f"n = {n!r}: expected a whole number of policies from {MIN_POINTS} "
+                        f"to {MAX_POINTS:,}")
     sizes = {k: parse_communities(top, data.get(k), folder) if k == "communities"
              else _optional_int(top, k, data.get(k)) for k in SIZE_KEYS}
     levers, fixed = _parse_levers(where, data.get("levers"))

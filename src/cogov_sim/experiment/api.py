@@ -100,13 +100,14 @@ class ExperimentResult:
         """All finished runs' outcomes (see :func:`load_outcomes`)."""
         return load_outcomes(self.folder, columns)
 
-    def text(self, outcomes: Sequence[str] = SHORT_OUTCOMES) -> str:
-        """A short plain-text summary of the paired differences."""
+    def text(self, outcomes: Sequence[str] = SHORT_OUTCOMES, lang: str = "en") -> str:
+        """A short plain-text summary of the paired differences, in ``lang``."""
         if self.summary.empty:
-            return "(no complete pairs of runs to compare)"
+            return ("(没有可比较的完整配对运行)" if lang == "zh"
+                    else "(no complete pairs of runs to compare)")
         names = [o for o in outcomes if o in set(self.summary["outcome"])]
         return compare.text_summary(self.summary, names, window=self.window,
-                                    horizon=self.horizon)
+                                    horizon=self.horizon, lang=lang)
 
 
 def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | None = None,

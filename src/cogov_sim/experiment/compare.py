@@ -722,44 +722,56 @@ def markdown_summary(table: pd.DataFrame, outcomes: Sequence[str], lang: str = "
 
 
 def text_summary(table: pd.DataFrame, outcomes: Sequence[str], measure: str = "end",
-                 window: Window | None = None, horizon: pd.DataFrame | None = None) -> str:
+                 window: Window | None = None, horizon: pd.DataFrame | None = None,
+                 lang: str = "en") -> str:
     """A short plain-text summary for the terminal: per scenario (display names), the
     difference from the reference in display units with its interval, P(better) and the
-    better/worse marker, rounded as in the tables; † where still changing at the horizon."""
+    better/worse marker, rounded as in the tables; † where still changing at the horizon.
+    In English or Chinese (``lang``)."""
+    zh = lang == "zh"
     sub = table[(table["measure"] == measure) & table["outcome"].isin(outcomes)]
     if sub.empty:
-        return "(no complete pairs of runs to compare)"
-    labels = {n: with_unit(outcome_label(n), unit_label(display(n).difference))
+        return "(没有可比较的完整配对运行)" if zh else "(no complete pairs of runs to compare)"
+    labels = {n: with_unit(outcome_label(n, lang), unit_label(display(n).difference, lang), lang)
               for n in outcomes}
-    width = max(len(v) for v in labels.values()) + 2
+    width = max(_text_width(v) for v in labels.values()) + 2
     level = window.level if window else 0.95
-    what = window.text(measure) if window else MEASURES[measure]
-    ref = scenario_label(str(sub["reference"].iloc[0]))
-    lines = [f"Difference from {ref} ({what}; {_n_text(sub['n'])} paired replications; "
+    what = window.text(measure, lang) if window else MEASURES[measure]
+    ref = scenario_label(str(sub["reference"].iloc[0]), lang)
+    lines = [f"与{ref}的差值({what}; {_n_text(sub['n'])}对配对重复; 差值[{_pct(level)}置信区间], "
+             f"P(更好)):" if zh else
+             f"Difference from {ref} ({what}; {_n_text(sub['n'])} paired replications; "
              f"difference [{_pct(level)} CI], P(better)):"]
     flagged = _flagged(horizon) if measure == "end" else set()
     costed = "cost_verdict" in sub.columns and sub["cost_difference"].notna().any()
     for scenario, rows in sub.groupby("scenario", sort=False):
-        lines.append(f"  {scenario_label(str(scenario))}")
+        lines.append(f"  {scenario_label(str(scenario), lang)}")
         if costed:
             first = rows.iloc[0]
             lines.append("    " + spending_text(first["cost_difference"], first["cost_low"],
-                                               first["cost_high"]))
+                                               first["cost_high"], lang))
         for r in rows.itertuples():
             s = shown(r.outcome, r.difference, r.ci_low, r.ci_high)
             pb = p_better(r.outcome, r.p_higher, r.p_higher_low, r.p_higher_high)[0]
-            p_text = f"P(better)={pb:.2f}" if np.isfinite(pb) else ""
-            mark = _WORDS["en"]["verdict"][verdict(r.outcome, r.ci_low, r.ci_high)]
+            p_text = (f"P({'更好' if zh else 'better'})={pb:.2f}" if np.isfinite(pb) else "")
+            mark = _WORDS[lang]["verdict"][verdict(r.outcome, r.ci_low, r.ci_high)]
             dagger = "  †" if (str(scenario), r.outcome) in flagged else ""
             per_unit = ""
             if costed and better_of(r.outcome) is not None and r.outcome != COST:
                 per_unit = "  " + cost_cell(r.outcome, r.cost_verdict, r.marginal_cost,
-                                            r.marginal_cost_low, r.marginal_cost_high)
-            lines.append(f"    {labels[r.outcome].ljust(width)}{s.difference:>9} {s.interval}  "
+                                            r.marginal_cost_low, r.marginal_cost_high, lang)
+            label = labels[r.outcome] + " " * (width - _text_width(labels[r.outcome]))
+            lines.append(f"    {label}{s.difference:>9} {s.interval}  "
                          f"{p_text:<15}{mark}{dagger}{per_unit}")
     if flagged & {(str(s), o) for s, o in zip(sub["scenario"], sub["outcome"], strict=True)}:
-        lines.append(f"† {_WORDS['en']['changing']} (see tables/summary.md)")
+        see = "(见 tables/summary.zh.md)" if zh else "(see tables/summary.md)"
+        lines.append(f"† {_WORDS[lang]['changing']} {see}")
     return "\n".join(lines)
+
+
+def _text_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (CJK characters take two)."""
+    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
 
 
 __all__ = ["ANNOTATIONS", "COST", "COST_VERDICTS", "MARGINAL_COLUMNS", "MEASURES", "VERDICTS",

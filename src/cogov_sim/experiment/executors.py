@@ -81,6 +81,8 @@ class Executor(ABC):
     """
 
     workers: int = 1
+    on_this_machine: bool = True
+    """Whether the workers run on this machine (their memory is this machine's)."""
 
     @abstractmethod
     def map_unordered(self, fn: WorkFn, items: Iterable[Any],
@@ -316,6 +318,10 @@ class DaskExecutor(Executor):
             cluster, self.cluster = self.cluster, None
             with contextlib.suppress(Exception):
                 cluster.close(timeout=CONNECT_TIMEOUT)
+
+    @property
+    def on_this_machine(self) -> bool:  # type: ignore[override]
+        return self.cluster is not None
 
     def describe(self) -> str:
         where = "local Dask cluster" if self.cluster is not None else "Dask scheduler"

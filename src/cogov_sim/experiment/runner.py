@@ -27,6 +27,7 @@ never mixed in.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -38,8 +39,10 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
+from .. import memory
 from .. import spinup as spinups
 from ..params import Params
+from ..progress import _progress_log, progress_lines
 from ..provenance import command_line, environment, now
 from ..runner import simulate
 from ..spinup import SpinUp, SpinUpError
@@ -232,6 +235,8 @@ def _prepare_spinups(plan: dict[str, str], todo: Sequence[Task], folder: Path,
     if missing:
         bar = tqdm(total=len(missing), disable=None if progress is None else not progress,
                    unit="spin-up", desc=f"{folder.name} spin-ups", dynamic_ncols=True)
+        log = _progress_log(progress, f"{folder.name} spin-ups", len(missing), runner.workers,
+                            "spin-ups")
         results = runner.map_unordered(_spin_up_item, missing, context)
         try:
             for item, result in results:
@@ -243,6 +248,8 @@ def _prepare_spinups(plan: dict[str, str], todo: Sequence[Task], folder: Path,
                 except Exception:  # noqa: BLE001 - its runs simulate their own spin-up
                     failed.add(item[0])
                 bar.update(1)
+                if log is not None:
+                    log.update(bar.n - len(failed), len(failed))
         finally:
             getattr(results, "close", lambda: None)()
             bar.close()
@@ -277,7 +284,10 @@ def run_tasks(tasks: Sequence[Task], folder: Path, *, workers: int = 1,
         "spec": {...}}``). They are compared on resume, so put only what defines the
         runs there, nothing that changes between calls.
     progress
-        Progress bar with ETA on stderr: ``None`` shows it only on a terminal.
+        Progress bar with ETA on stderr: ``None`` shows it only on a terminal. Inside
+        :func:`progress_lines` (the command line, when its output is not a terminal) plain
+        progress lines are written too, the first with the time left estimated from the
+        first runs; ``False`` turns both off.
     run_fn
         ``(params, seed) -> frame``; module-level (picklable) when ``workers > 1``.
     reduce_fn
@@ -305,14 +315,15 @@ def run_tasks(tasks: Sequence[Task], folder: Path, *, workers: int = 1,
     caller = dict(manifest or {})
     extra = dict(info or {})
     points = _check_tasks(tasks, caller, extra)
+    shared_spinup = shared_spinup and run_fn is simulate
+    _check_memory(tasks, points, workers, executor, shared_spinup)  # before anything is written
     full = _manifest(tasks, points, caller)
     current = store.open_folder(folder, {**full, **extra}, identity=full["identity"])
     current.update(extra)
     try:
         return _run_locked(tasks, folder, current, full, workers=workers, progress=progress,
                            run_fn=run_fn, reduce_fn=reduce_fn, executor=executor,
-                           batch_seconds=batch_seconds,
-                           shared_spinup=shared_spinup and run_fn is simulate)
+                           batch_seconds=batch_seconds, shared_spinup=shared_spinup)
     finally:
         store.release_folder(folder)
 
@@ -353,6 +364,7 @@ def _run_locked(tasks: list[Task], folder: Path, current: dict[str, Any],
             items = [(t.run_id, t.point_id, t.seed, plan.get(t.run_id)) for t in todo]
             bar = tqdm(total=len(todo), disable=None if progress is None else not progress,
                        unit="run", desc=folder.name, dynamic_ncols=True, smoothing=0.05)
+            log = _progress_log(progress, folder.name, len(todo), runner.workers)
             results = runner.map_unordered(_execute, items, context) if items else iter(())
             for item, result in results:
                 task = by_id[item[0]]
@@ -366,6 +378,8 @@ def _run_locked(tasks: list[Task], folder: Path, current: dict[str, Any],
                 bar.update(1)
                 if failed:
                     bar.set_postfix(failed=len(failed), refresh=False)
+                if log is not None:
+                    log.update(len(done), len(failed))
     except BaseException:
         session["interrupted"] = True
         raise
@@ -447,6 +461,23 @@ def _check_tasks(tasks: Sequence[Task], caller: dict[str, Any],
         if clash_labels:
             raise ValueError(f"label(s) {sorted(clash_labels)} are reserved column names")
     return points
+
+
+def _check_memory(tasks: Sequence[Task], points: dict[int, Task], workers: int,
+                  executor: Executor | None, shared_spinup: bool) -> None:
+    """Refuse a sweep that needs more memory than this machine has
+    (:func:`cogov_sim.memory.check`; constants measured by ``benchmarks/bench_memory.py``)."""
+    if executor is not None:
+        count, local = executor.workers, executor.on_this_machine
+    else:
+        count, local = (workers or os.cpu_count() or 1), True
+    if not all(isinstance(t.params, Params) for t in points.values()):
+        return  # a run function of its own: nothing known about its memory
+    seeds = {t.seed for t in tasks if shared_spinup and spinups.shares_spinup(t.params)}
+    estimate = memory.estimate_sweep((t.params for t in points.values()), len(tasks), count,
+                                     local_workers=local,
+                                     snapshots=min(CACHED_SPINUPS, len(seeds)))
+    memory.check(estimate, "this sweep")
 
 
 def _manifest(tasks: Sequence[Task], points: dict[int, Task],
@@ -571,4 +602,4 @@ def model_fingerprint() -> str:
 
 
 __all__ = ["RunReport", "Task", "derive_seed", "load_outcomes", "load_status",
-           "model_fingerprint", "run_tasks"]
+           "model_fingerprint", "progress_lines", "run_tasks"]

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..provenance import fingerprint
 from ..store import RESULTS
+from ..viz.labels import outcome_label
 from .estimate import EventStudy, check_extra, event_study
 from .rollout import RolloutSpec, assemble_panel, load_rollout, run_rollout
 
@@ -20,21 +21,42 @@ class RolloutResult:
     study: EventStudy
     report: object
 
-    def text(self) -> str:
-        """The summary: how far each estimator is from the true effect."""
+    def text(self, lang: str = "en") -> str:
+        """The summary: how far each estimator is from the true effect, outcomes by their
+        display names, in ``lang``."""
+        zh = lang == "zh"
         s = self.study.summary()
-        lines = ["Effect of adoption: pooled over treated township-years (95 % CI), and by "
-                 "years since adoption", f"{'outcome':<22}{'estimator':<8}{'estimate':>10}"
-                 f"{'truth':>10}{'error':>10}  CI covers truth  mean |gap| by event time"]
+        names = {o: outcome_label(o, lang) for o in s["outcome"].unique()}
+        width = max([_cols(n) for n in names.values()] + [20]) + 2
+        head = ("采纳效应: 在处理镇-年上合并(95%置信区间), 以及按采纳后年数",
+                ("指标", "估计量", "估计值", "真值", "误差", "区间覆盖真值", "按事件时间的平均|偏差|"),
+                ("是", "否"), "覆盖") if zh else (
+                "Effect of adoption: pooled over treated township-years (95 % CI), and by "
+                "years since adoption",
+                ("outcome", "estimator", "estimate", "truth", "error", "CI covers truth",
+                 "mean |gap| by event time"), ("yes", "NO "), "covered")
+        cols = head[1]
+        lines = [head[0], f"{_pad(cols[0], width)}{_pad(cols[1], 8)}{cols[2]:>10}{cols[3]:>10}"
+                 f"{cols[4]:>10}  {cols[5]}  {cols[6]}"]
         pooled = self.study.pooled.set_index(["outcome", "estimator"])
         for r in s.itertuples():
             p = pooled.loc[(r.outcome, r.estimator)]
-            lines.append(f"{r.outcome:<22}{r.estimator:<8}{r.pooled_estimate:>10.4f}"
-                         f"{r.pooled_truth:>10.4f}{r.pooled_error:>+10.4f}  "
-                         f"{'yes' if r.pooled_covers else 'NO ':<3} [{p.ci_low:.4f}, "
+            lines.append(f"{_pad(names[r.outcome], width)}{r.estimator:<8}"
+                         f"{r.pooled_estimate:>10.4f}{r.pooled_truth:>10.4f}"
+                         f"{r.pooled_error:>+10.4f}  "
+                         f"{head[2][0] if r.pooled_covers else head[2][1]:<3} [{p.ci_low:.4f}, "
                          f"{p.ci_high:.4f}]  {r.event_mean_abs_error:.4f} "
-                         f"(covered {r.event_coverage:.0%})")
+                         f"({head[3]} {r.event_coverage:.0%})")
         return "\n".join(lines)
+
+
+def _cols(text: str) -> int:
+    """Columns ``text`` takes in a terminal (CJK characters take two)."""
+    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _cols(text))
 
 
 def default_folder(spec: RolloutSpec) -> Path:

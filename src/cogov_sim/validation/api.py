@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..discovery.rules import lever_name
 from ..experiment import store
 from ..experiment.design import design_rows
 from ..experiment.executors import Executor
@@ -186,6 +187,32 @@ def robustness_table(per_rep: pd.DataFrame, labels: pd.DataFrame,
     return pd.DataFrame(rows)
 
 
+_VALIDATION_WORDS = {
+    "en": {"pattern": "pattern", "role": "role", "band": "band", "model": "model mean (95 % CI)",
+           "verdict": "verdict", "falsifier": "falsifier: value there", "evidence": "evidence",
+           "to": "to", "pass": "pass", "fail": "FAIL", "counted": "counted", "none": "none",
+           "roles": {},
+           "counted_line": "counted as evidence (held out, pass, fail under their falsifier): {p}",
+           "all_pass": "all patterns pass", "failing": "failing: {p}"},
+    "zh": {"pattern": "模式", "role": "角色", "band": "区间", "model": "模型均值(95%置信区间)",
+           "verdict": "判定", "falsifier": "证伪条件: 该处的值", "evidence": "证据",
+           "to": "至", "pass": "通过", "fail": "未通过", "counted": "计入", "none": "无",
+           "roles": {"held out": "留出检验", "calibration": "校准目标",
+                     "calibrated earlier": "此前已校准", "imposed": "设定", "identity": "恒等式"},
+           "counted_line": "计为证据(留出检验、通过、在其证伪条件下未通过): {p}",
+           "all_pass": "所有模式均通过", "failing": "未通过: {p}"},
+}
+
+
+def _cols(text: str) -> int:
+    """Columns ``text`` takes in a terminal (CJK characters take two)."""
+    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _cols(text))
+
+
 @dataclass(frozen=True)
 class ValidationResult:
     spec: ValidationSpec
@@ -199,21 +226,25 @@ class ValidationResult:
     def all_pass(self) -> bool:
         return bool(len(self.verdicts)) and bool(self.verdicts["passes"].all())
 
-    def text(self) -> str:
-        lines = [f"{'pattern':<8}{'role':<20}{'band':>14}  {'model mean (95 % CI)':<30}"
-                 f"{'verdict':<9}{'falsifier: value there':<40}evidence"]
+    def text(self, lang: str = "en") -> str:
+        """The verdicts as aligned text in ``lang``: pattern, role, band, the model's mean,
+        pass or fail, the falsifier's value, whether it counts as evidence."""
+        w = _VALIDATION_WORDS[lang]
+        head = [_pad(w["pattern"], 8), _pad(w["role"], 20), " " * max(0, 14 - _cols(w["band"]))
+                + w["band"], "  ", _pad(w["model"], 30), _pad(w["verdict"], 9),
+                _pad(w["falsifier"], 40), w["evidence"]]
+        lines = ["".join(head)]
         for r in self.verdicts.itertuples():
-            model = f"{r.mean:.4g} ({r.ci_low:.4g} to {r.ci_high:.4g})"
+            model = f"{r.mean:.4g} ({r.ci_low:.4g} {w['to']} {r.ci_high:.4g})"
             there = (f"{r.falsifier}: {r.falsifier_mean:.4g}" if r.falsifier
                      and np.isfinite(r.falsifier_mean) else r.falsifier or "—")
-            lines.append(f"{r.pattern:<8}{r.role:<20}{r.band:>14}  {model:<30}"
-                         f"{'pass' if r.passes else 'FAIL':<9}{there:<40}"
-                         f"{'counted' if r.counted else '—'}")
+            lines.append(f"{r.pattern:<8}{_pad(w['roles'].get(r.role, r.role), 20)}{r.band:>14}  "
+                         f"{model:<30}{_pad(w['pass'] if r.passes else w['fail'], 9)}"
+                         f"{there:<40}{w['counted'] if r.counted else '—'}")
         failed = self.verdicts.loc[~self.verdicts["passes"], "pattern"].tolist()
         counted = self.verdicts.loc[self.verdicts["counted"], "pattern"].tolist()
-        lines.append(f"counted as evidence (held out, pass, fail under their falsifier): "
-                     f"{', '.join(counted) or 'none'}")
-        lines.append("all patterns pass" if not failed else f"failing: {', '.join(failed)}")
+        lines.append(w["counted_line"].format(p=", ".join(counted) or w["none"]))
+        lines.append(w["all_pass"] if not failed else w["failing"].format(p=", ".join(failed)))
         return "\n".join(lines)
 
 
@@ -334,13 +365,26 @@ class CalibrationResult:
     def accepted(self) -> pd.DataFrame:
         return self.samples[self.samples["accepted"]]
 
-    def text(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        """Accepted samples and each parameter's prior and accepted range (display names),
+        in ``lang``."""
+        targets = ", ".join(self.spec.targets)
+        names = {r.parameter: lever_name(r.parameter, lang) for r in self.posterior.itertuples()}
+        width = max((_cols(n) for n in names.values()), default=20) + 2
+        if lang == "zh":
+            lines = [f"{len(self.samples)}个先验样本中接受{len(self.accepted)}个"
+                     f"({targets}全部落在其区间内)"]
+            for r in self.posterior.itertuples():
+                lines.append(f"{_pad(names[r.parameter], width)}先验 {r.prior_low:g}–"
+                             f"{r.prior_high:g}   接受 {r.accepted_min:.4g}–"
+                             f"{r.accepted_max:.4g}   中位数 {r.median:.4g}")
+            return "\n".join(lines)
         lines = [f"{len(self.accepted)} of {len(self.samples)} prior samples accepted "
-                 f"(all of {', '.join(self.spec.targets)} inside their bands)"]
+                 f"(all of {targets} inside their bands)"]
         for r in self.posterior.itertuples():
-            lines.append(f"{r.parameter:<22} prior {r.prior_low:g}–{r.prior_high:g}   "
-                         f"accepted {r.accepted_min:.4g}–{r.accepted_max:.4g}   "
-                         f"median {r.median:.4g}")
+            lines.append(f"{_pad(names[r.parameter], width)}prior {r.prior_low:g}–"
+                         f"{r.prior_high:g}   accepted {r.accepted_min:.4g}–"
+                         f"{r.accepted_max:.4g}   median {r.median:.4g}")
         return "\n".join(lines)
 
 

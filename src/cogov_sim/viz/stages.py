@@ -15,9 +15,16 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import FormatStrFormatter, MaxNLocator  # noqa: E402
 
 from ..outcomes import SUMMARY_OUTCOMES  # noqa: E402
-from .labels import language_style, outcome_label  # noqa: E402
+from .labels import (  # noqa: E402
+    language_style,
+    outcome_axis_label,
+    outcome_label,
+    scenario_label,
+)
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from ..params import Params
 
 
@@ -31,7 +38,18 @@ def timeline_figure(frame: pd.DataFrame, path: Path, params: Params,
                     outcomes: Sequence[str] = SUMMARY_OUTCOMES, lang: str = "en",
                     title: str | None = None) -> None:
     """Key outcomes of one timeline run by calendar time (or reported year), each stage
-    change a dashed line labelled with what was adopted."""
+    change a dashed line labelled with what was adopted (its display name), each panel's
+    values in the outcome's unit on the y axis; saved as PNG."""
+    with plt.rc_context(language_style(lang)):
+        fig = draw_timeline(frame, params, outcomes, lang, title)
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+
+
+def draw_timeline(frame: pd.DataFrame, params: Params,
+                  outcomes: Sequence[str] = SUMMARY_OUTCOMES, lang: str = "en",
+                  title: str | None = None) -> Figure:
+    """The figure of :func:`timeline_figure`, not saved (the caller closes it)."""
     from ..timeline import describe
 
     info = describe(params)
@@ -39,25 +57,25 @@ def timeline_figure(frame: pd.DataFrame, path: Path, params: Params,
     # month m (1-based) of a dated run starts at start_year + (m - 1) / 12: January of the
     # first year sits on the tick of that year; undated runs show years since the start
     x = month_position(frame["month"], start_year)
-    with plt.rc_context(language_style(lang)):
-        fig, axes = plt.subplots(2, 3, figsize=(12, 6.5), constrained_layout=True)
-        for ax, name in zip(axes.flat, outcomes, strict=False):
-            ax.plot(x, frame[name], color="#2a6f97", lw=1.6)
-            for change in info.get("changes", []):
-                at = month_position(change["month"], start_year)
-                ax.axvline(at, color="#9b2226", ls="--", lw=0.9)
-                ax.text(at, 0.98, f" {change['label']}", transform=ax.get_xaxis_transform(),
-                        rotation=90, va="top", ha="left", fontsize=7, color="#9b2226")
-            ax.set_title(outcome_label(name, lang), fontsize=10)
-            ax.set_xlabel(("年份" if lang == "zh" else "calendar year") if start_year
-                          else ("年" if lang == "zh" else "year"))
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
-            ax.grid(alpha=0.3)
-        if title:
-            fig.suptitle(title)
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
+    fig, axes = plt.subplots(2, 3, figsize=(12, 6.5), constrained_layout=True)
+    for ax, name in zip(axes.flat, outcomes, strict=False):
+        ax.plot(x, frame[name], color="#2a6f97", lw=1.6)
+        for change in info.get("changes", []):
+            at = month_position(change["month"], start_year)
+            ax.axvline(at, color="#9b2226", ls="--", lw=0.9)
+            ax.text(at, 0.98, f" {scenario_label(change['label'], lang)}",
+                    transform=ax.get_xaxis_transform(), rotation=90, va="top", ha="left",
+                    fontsize=7, color="#9b2226")
+        ax.set_title(outcome_label(name, lang), fontsize=10)
+        ax.set_ylabel(outcome_axis_label(name, lang))
+        ax.set_xlabel(("年份" if lang == "zh" else "calendar year") if start_year
+                      else ("年" if lang == "zh" else "year"))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
+        ax.grid(alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    return fig
 
 
 ESTIMATOR_STYLE = {"twfe": ("#bc6c25", "two-way fixed effects"),

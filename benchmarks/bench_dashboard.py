@@ -10,7 +10,7 @@ Chromium (Debian's ``/usr/bin/chromium``, through Playwright) at 1280×800, in E
 1. **Step latency** — clicks Step ``--steps`` times; each time, the milliseconds from the
    click until the month shown on the page has advanced *and* every chart on the page has
    been redrawn (a server-drawn PNG: its ``src`` changed and the image is decoded; a chart
-   drawn in the browser: Vega has put a new SVG in its place). Also the time until the
+   drawn in the browser: the SVG Vega draws has changed). Also the time until the
    charts visible in the 1280×800 window are redrawn, and how many are visible.
 2. **Play** — presses ▶ and reads the month shown every half second for ``--play`` seconds
    (or until the run stops): months per second over that time, from the first month shown
@@ -51,7 +51,7 @@ CELL = ".vue-grid-item, .cogov-chart"
 # JavaScript run in the page: give every chart a mark, then wait until none is left
 MARK = """(sel) => {
   const els = [...document.querySelectorAll(sel)];
-  window.__benchMarks = els.map(e => e.tagName === 'IMG' ? e.src : e);
+  window.__benchMarks = els.map(e => e.tagName === 'IMG' ? e.src : e.innerHTML);
   window.__benchItems = els.map(e => e.closest('CELL') || e.parentElement);
   return els.length;
 }"""
@@ -68,7 +68,7 @@ REDRAWN = """([sel, visibleOnly]) => {
     if (!el) return false;  // between two drawings
     if (el.tagName === 'IMG') {
       if (el.src === old[i] || !el.complete) return false;
-    } else if (el === old[i]) return false;
+    } else if (el.innerHTML === old[i]) return false;
   }
   return true;
 }"""

@@ -3,10 +3,12 @@
 Serve with ``cogov-sim dashboard`` (or ``solara run cogov_sim.dashboard.app``). The page
 holds no model logic: the model is built with keyword parameters as Mesa expects, the
 sliders come from :func:`cogov_sim.params.param_specs`, every label from the metadata in
-the chosen language. The charts are drawn in the browser (Vega-Lite): Mesa's Altair plot
-component (``make_plot_component(..., backend="altair")``) hands each chart the recorded
-months and :func:`cogov_sim.viz.live.altair_chart` draws them; a step sends the server's
-data, not pictures, so a Step redraws every chart in a fraction of a second.
+the chosen language. The charts are drawn in the browser by Vega-Lite: each chart's spec
+(:func:`cogov_sim.viz.live.chart_spec`) is sent once, and a step sends only the recorded
+numbers, which the browser swaps into the chart it has (:mod:`cogov_sim.dashboard.vega`).
+Mesa's Altair plot component was tried first: it sends and redraws every chart whole at
+each step, 0.3 s of the server's and 0.5 s of the browser's time a step, so Play showed
+about one month a second (benchmarks/README.md).
 
 SolaraViz gives the side panel (Controls, Play Interval, Step, Reset, Model Parameters),
 which keeps Mesa's English wording; the page lays out its own header and charts (two rows
@@ -16,16 +18,17 @@ of three charts fit a 1280×800 window), and everything it adds switches languag
 from __future__ import annotations
 
 import atexit
+import contextlib
 import math
 import os
 import shutil
 import tempfile
-from functools import partial
+import threading
 from pathlib import Path
 from typing import Any
 
 import solara
-from mesa.visualization import Slider, SolaraViz, make_plot_component
+from mesa.visualization import Slider, SolaraViz
 from mesa.visualization.utils import update_counter
 
 from ..communities import DEFAULT
@@ -35,6 +38,7 @@ from ..presets import preset_names, preset_values
 from ..viz import live
 from ..viz.labels import param_label, scenario_description, scenario_label, unit_label
 from . import LANG_ENV
+from .vega import VegaView
 
 SIZES: dict[str, int | str] = {"n_residents": 20_000, "communities": DEFAULT,
                                "residents_per_agent": 10, "spinup_months": 36, "months": 240}
@@ -43,12 +47,14 @@ communities of unequal sizes (:data:`cogov_sim.communities.DEFAULT`) scaled to 2
 residents, 2,000 resident agents, a three-year spin-up, twenty reported years at most."""
 START_PRESET = "taicang_1_0"
 SEED = 42
-PLAY_INTERVAL = 1
-"""Milliseconds Play waits between two renders (Mesa's slider starts at 1): the server's
-drawing, not a pause, sets the pace."""
+PLAY_INTERVAL = 31
+"""Milliseconds Play waits between two months (on the grid of Mesa's slider: 1, 11, 21,
+...): the pace of Play, at most about 25 months a second when a month and its drawing
+take a few milliseconds (benchmarks/README.md has what was measured)."""
 RENDER_INTERVAL = 1
-"""Months Play runs between two renders of the charts (Mesa's "Render Interval"; Step
-runs this many months too)."""
+"""Months Step runs (Mesa's "Render Interval"). Play draws in a thread of its own (Mesa's
+"Use Threads", on): the months go on at Play's pace while the page is redrawn as often as
+the machine allows, showing the latest month each time."""
 TEXT = {
     "title": ("Community co-governance (政社互动): what if?", "政社互动社区共治模拟: 如果……会怎样?"),
     "scenario": ("Scenario", "情景"),
@@ -84,21 +90,27 @@ def value_text(value: float, unit: str, lang: str) -> str:
 
 
 class DashboardModel(CoGovModel):
-    """The model as the dashboard runs it: a step past the horizon does nothing.
+    """The model as the dashboard runs it: a step past the horizon does nothing, and a
+    step and the drawing of the page never overlap (Mesa's Play steps the model in one
+    thread while the page is drawn in another; a chart read halfway through a month's
+    row failed and blanked the page).
 
     Mesa's Step and Play run ``render_interval`` months before they look at ``running``;
-    without this guard a render interval above 1 ran the model past its horizon (to month
-    300 of 240). Mesa's Reset builds the next model with ``type(model)``, so the guard
-    stays. The model's rules are :class:`CoGovModel`'s, untouched.
+    without the guard a render interval above 1 ran the model past its horizon (to month
+    300 of 240). ``lock`` is held for a month and while the page reads the model. Mesa's
+    Reset builds the next model with ``type(model)``, so both stay. The model's rules are
+    :class:`CoGovModel`'s, untouched.
     """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.lock = threading.RLock()
         mesa_step = self.step  # Mesa's wrapper: advances model.time, then one month
 
         def step() -> None:
-            if self.running:
-                mesa_step()
+            with self.lock:
+                if self.running:
+                    mesa_step()
 
         self.step = step  # type: ignore[method-assign]
 
@@ -167,21 +179,36 @@ def RunCard(model: CoGovModel, lang: str) -> None:
     """The run in one line (scenario, month of the horizon), the levers changed from the
     preset with their units, and a banner once the run has finished."""
     update_counter.get()  # redrawn after every Step and Play frame, as Mesa's components
-    changed = changed_levers(model)
+    with _lock(model):
+        changed, months, running = changed_levers(model), model.recorder.n, model.running
     horizon = model.policy.months
     listed = "; ".join(f"{param_label(name, lang)}: {value_text(value, _unit(name), lang)}"
                        for name, value in changed.items()) or t("none", lang)
     with solara.Column(classes=["cogov-run"], gap="0px"):
         solara.Text(f"{t('run', lang)}: {scenario_label(model.preset or '', lang)} · "
-                    f"{month_text(model.recorder.n, horizon, lang)}")
+                    f"{month_text(months, horizon, lang)}")
         solara.Text(f"{t('changed', lang)}: {listed}")
-        if not model.running:
+        if not running:
             solara.Success(t("finished", lang).format(horizon=horizon), dense=True,
                            classes=["cogov-finished"])
 
 
+def _lock(model: CoGovModel) -> Any:
+    return getattr(model, "lock", contextlib.nullcontext())
+
+
 def _unit(name: str) -> str:
     return next(s.unit for s in param_specs("lever") if s.name == name)
+
+
+@solara.component
+def LiveChart(model: CoGovModel, chart: str, lang: str) -> None:
+    """One live chart (:func:`cogov_sim.viz.live.chart_spec`): drawn once, its data
+    replaced after every Step and Play frame."""
+    update_counter.get()
+    with _lock(model):
+        columns, months = live.chart_columns(model, chart, lang), model.recorder.n
+    VegaView(live.chart_spec(chart, lang), columns, live.chart_signals(months))
 
 
 @solara.component
@@ -193,25 +220,19 @@ def Communities(model: CoGovModel, lang: str, colour_by: solara.Reactive[str]) -
         solara.ToggleButtonsSingle(
             value=names[colour_by.value], values=list(names.values()), dense=True,
             on_value=lambda label: colour_by.set(next(k for k, v in names.items() if v == label)))
-        values = live.community_values(model, colour_by.value)
-        solara.FigureAltair(live.community_chart(values, colour_by.value, lang))
-
-
-def _draw(chart: str, lang: str, mesa_chart: Any) -> Any:
-    """Mesa's ``post_process``: the chart drawn from the months Mesa's component collected."""
-    return live.altair_chart(mesa_chart.data, chart, lang)
+        with _lock(model):
+            values = live.community_values(model, colour_by.value)
+        VegaView(live.community_spec(colour_by.value, lang),
+                 live.community_columns(values, colour_by.value))
 
 
 @solara.component
 def Charts(model: CoGovModel, lang: str, colour_by: solara.Reactive[str]) -> None:
-    """Every live chart (Mesa's Altair plot component, drawn by :mod:`cogov_sim.viz.live`)
-    and the picture of the communities, in a grid."""
+    """Every live chart and the picture of the communities, in a grid."""
     with solara.Div(classes=["cogov-charts"]):
-        for name, measures in live.CHARTS.items():
-            component, _ = make_plot_component(list(measures), backend="altair",
-                                               post_process=partial(_draw, name, lang))
+        for name in live.CHARTS:
             with solara.Div(classes=["cogov-chart"]):
-                component(model)
+                LiveChart(model, name, lang)
         with solara.Div(classes=["cogov-chart"]):
             Communities(model, lang, colour_by)
 
@@ -295,7 +316,7 @@ def Page() -> None:
     # components: the page lays out its charts itself (above).
     SolaraViz(model, components=[], model_params=model_params(model.value, lang),
               name=t("title", lang), play_interval=PLAY_INTERVAL,
-              render_interval=RENDER_INTERVAL).key(f"viz-{lang}-{preset.value}")
+              render_interval=RENDER_INTERVAL, use_threads=True).key(f"viz-{lang}-{preset.value}")
 
 
 page = Page

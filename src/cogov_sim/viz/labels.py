@@ -103,7 +103,7 @@ WORDS = {
     "unit": ("unit", "单位"), "kind": ("kind", "类别"), "lever": ("lever", "政策杠杆"),
     "context": ("context", "情境"), "size": ("size", "规模"), "scenario": ("scenario", "情景"),
     "seed": ("seed", "随机种子"), "residents": ("residents", "居民"),
-    "months": ("months", "个月"),
+    "months": ("months", "个月"), "community": ("community", "社区"),
 }
 """Small words of tables and figures, English and Chinese."""
 
@@ -194,6 +194,28 @@ def scenario_label(name: str, lang: str = "en") -> str:
     stops = ":：(" if lang == "en" else ":： ("
     cut = min((i for i in (text.find(c) for c in stops) if i > 0), default=len(text))
     return text[:cut].strip() + (f" | {rest}" if sep else "")
+
+
+def scenario_description(name: str, lang: str = "en") -> str:
+    """One line saying what a scenario is: its preset's description after the display name
+    (:func:`scenario_label`), e.g. ``taicang_1_0`` → ``two lists, access system, ...``;
+    the whole description when it has no name in front, "" for names that are not presets.
+
+    >>> scenario_description("baseline", "zh")
+    '行政化管理, 政府随意下派任务并单向考核居委会'
+    """
+    check_language(lang)
+    from ..presets import preset, preset_names
+
+    if name not in preset_names():
+        return ""
+    p = preset(name)
+    text = p.description_zh if lang == "zh" and p.description_zh else p.description
+    head = scenario_label(name, lang)
+    rest = text[len(head):] if text.startswith(head) else text
+    if lang == "en" and rest.startswith(" ("):  # the dates after the name: "(2008-)"
+        rest = rest[rest.find(")") + 1:]
+    return rest.lstrip(" :：").strip()
 
 
 def study_title(scenarios: Sequence[str], lang: str = "en", title: str = "",

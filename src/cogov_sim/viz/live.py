@@ -9,7 +9,8 @@ what the model recorded, or a per-community average of its residents' state.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -42,8 +43,23 @@ TITLES = {
     "burden": ("Committee time: government tasks and outreach", "居委会时间: 政府事务与走访协商"),
     "trust": ("Trust", "信任"),
     "organizations": ("Social organizations", "社会组织"),
-    "spending": ("Government community spending", "政府社区支出"),
+    "spending": ("Government community spending per resident", "人均政府社区支出"),
 }
+SERIES = {
+    "participation_young": ("young (18-39)", "青年(18-39)"),
+    "participation_middle": ("middle-aged (40-59)", "中年(40-59)"),
+    "participation_elderly": ("elderly (60+)", "老年(60+)"),
+    "sat_belonging": ("belonging", "归属感"), "sat_service": ("service", "服务获得感"),
+    "sat_harmony": ("harmony", "邻里和谐感"), "sat_convenience": ("convenience", "生活便利感"),
+    "sat_safety": ("safety", "安全感"), "sat_environment": ("environment", "环境舒适感"),
+    "admin_burden": ("government tasks", "政府事务"),
+    "outreach_share": ("out with residents", "走访与协商"),
+    "trust_committee": ("in the committee", "居委会"),
+    "trust_government": ("in the government", "政府"),
+    "trust_so": ("in social organizations", "社会组织"),
+}
+"""Short legend entries of the live charts (the chart's title says the rest): the full
+labels of the metadata do not fit a legend beside a small chart."""
 MEASURES = {
     "satisfaction": ("Happiness index by community", "各社区幸福指数", "0-100"),
     "participation": ("Participation by community (12 months)", "各社区参与率(12个月)", "share"),
@@ -131,3 +147,143 @@ def _style(lang: str):  # noqa: ANN202 - a context manager
     import matplotlib
 
     return matplotlib.rc_context(language_style(lang))
+
+
+# -- the same charts drawn in the browser (Vega-Lite specs from Altair), for the dashboard --
+
+CHART_HEIGHT = 120
+"""Height in pixels of a browser chart's plot area (title, axes and legend come on top):
+small enough that two rows of charts fit a 1280×800 window under the dashboard's header."""
+DATASET = "table"
+"""The name of a browser chart's data set: the spec is sent once, the rows at each step."""
+AUTOSIZE = {"type": "fit-x", "contains": "padding", "resize": True}
+"""The chart fills its cell's width and lays itself out again when new data widen the
+axis labels (otherwise they were cut off at the left)."""
+MIN_MONTHS = 12
+"""The month axis is at least a year wide, then grows with the run."""
+
+
+def _short(name: str, lang: str) -> str:
+    return _text(SERIES[name], lang) if name in SERIES else outcome_label(name, lang)
+
+
+def _title(text: str):  # noqa: ANN202 - altair is imported lazily
+    import altair as alt
+
+    return alt.TitleParams(text, anchor="start", fontSize=12, fontWeight="bold", offset=4)
+
+
+@cache
+def chart_spec(chart: str, lang: str = "en", height: int = CHART_HEIGHT) -> dict[str, Any]:
+    """One live chart (a key of :data:`CHARTS`) as a Vega-Lite spec drawn in the browser.
+
+    Its data are the named data set :data:`DATASET`, rows of ``month`` (1 = the first
+    reported month), ``series`` (the short legend entry) and ``value``, as
+    :func:`chart_columns` gives them; the parameter ``xmax`` is the end of the month axis
+    (:func:`chart_signals`). Lines, a dot at each line's latest month, short legend
+    entries below the plot; the title, axis titles with units, legend and tooltips in
+    ``lang``.
+    """
+    import altair as alt
+
+    names = CHARTS[chart]
+    unit = outcome(names[0]).unit
+    share = unit == "share"
+    note = _month_note(lang)
+    month_title = f"{word('month', lang)} ({note})" if lang == "en" else f"{word('month', lang)}({note})"
+    value_title = unit_label(unit, lang)
+    xmax = alt.param(name="xmax", value=MIN_MONTHS)
+    x = alt.X("month:Q", title=month_title,
+              scale=alt.Scale(domainMin=1, domainMax=alt.ExprRef("xmax"), nice=False),
+              axis=alt.Axis(format="d", tickMinStep=1, labelFontSize=10, titleFontSize=10))
+    y = alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False),
+              axis=alt.Axis(format=".0%" if share else "~g", labelFontSize=10,
+                            titleFontSize=10, tickCount=4))
+    tooltip = [alt.Tooltip("month:Q", title=word("month", lang)),
+               alt.Tooltip("series:N", title=word("outcome", lang)),
+               alt.Tooltip("value:Q", title=value_title, format=".1%" if share else ".3~f")]
+    order = [_short(n, lang) for n in names]
+    if len(names) > 1:
+        color: Any = alt.Color("series:N", sort=order, scale=alt.Scale(domain=order),
+                               legend=alt.Legend(title=None, orient="bottom", columns=3,
+                                                 direction="horizontal", labelFontSize=10,
+                                                 labelLimit=130, symbolSize=60,
+                                                 columnPadding=8, padding=0, offset=4))
+    else:
+        color = alt.value("#4c78a8")
+    base = alt.Chart().encode(x=x, y=y, color=color, tooltip=tooltip)
+    lines = base.mark_line(strokeWidth=1.6)
+    latest = (base.mark_point(filled=True, size=28, opacity=1)
+              .transform_joinaggregate(latest="max(month)")
+              .transform_filter("datum.month == datum.latest"))
+    chart_ = (alt.layer(lines, latest, data=alt.Data(name=DATASET))
+              .add_params(xmax)
+              .properties(title=_title(_text(TITLES[chart], lang)), width="container",
+                          height=height, autosize=AUTOSIZE)
+              .configure_view(strokeWidth=0))
+    return chart_.to_dict()
+
+
+def chart_columns(model: CoGovModel, chart: str, lang: str = "en") -> dict[str, list[Any]]:
+    """The rows of :func:`chart_spec`'s data set for the months ``model`` has recorded, as
+    columns (``month``, ``series``, ``value``; one row per month and outcome)."""
+    from ..outcomes import OUTCOME_NAMES
+
+    rec = model.recorder
+    n = rec.n
+    months = list(range(1, n + 1))
+    out: dict[str, list[Any]] = {"month": [], "series": [], "value": []}
+    for name in CHARTS[chart]:
+        out["month"] += months
+        out["series"] += [_short(name, lang)] * n
+        out["value"] += rec.values[:n, OUTCOME_NAMES.index(name)].tolist()
+    return out
+
+
+def chart_signals(months: int) -> dict[str, int]:
+    """The parameters of :func:`chart_spec` after ``months`` recorded months."""
+    return {"xmax": max(MIN_MONTHS, months)}
+
+
+@cache
+def community_spec(measure: str, lang: str = "en",
+                   height: int = CHART_HEIGHT + 40) -> dict[str, Any]:
+    """The communities as tiles coloured by a measure (as :func:`community_figure`), as a
+    Vega-Lite spec over the named data set :data:`DATASET` (:func:`community_columns`):
+    each tile shows its number and value."""
+    import altair as alt
+
+    title_en, title_zh, unit = MEASURES[measure]
+    low, high = (0.0, 100.0) if unit == "0-100" else (0.0, 1.0)
+    name = word("community", lang)
+    base = alt.Chart().encode(x=alt.X("col:O", axis=None), y=alt.Y("row:O", axis=None))
+    tiles = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("value:Q", scale=alt.Scale(scheme="viridis", domain=[low, high]),
+                        legend=alt.Legend(title=unit_label(unit, lang),
+                                          format="~g" if unit == "0-100" else ".0%",
+                                          gradientLength=height - 30, titleFontSize=10,
+                                          labelFontSize=10)),
+        tooltip=[alt.Tooltip("community:Q", title=name),
+                 alt.Tooltip("value:Q", title=unit_label(unit, lang),
+                             format=".1f" if unit == "0-100" else ".1%")])
+    labels = base.mark_text(fontSize=10).encode(
+        text="text:N",
+        color=alt.condition("datum.dark", alt.value("white"), alt.value("black")))
+    return (alt.layer(tiles, labels, data=alt.Data(name=DATASET))
+            .properties(title=_title(title_en if lang == "en" else title_zh),
+                        width="container", height=height, autosize=AUTOSIZE)
+            .configure_view(strokeWidth=0)).to_dict()
+
+
+def community_columns(values: Sequence[float] | np.ndarray, measure: str) -> dict[str, list[Any]]:
+    """The rows of :func:`community_spec`'s data set: per community its number, place in
+    the grid of tiles, value, the value's text and whether the tile is dark."""
+    values = np.asarray(values, dtype=float)
+    n = values.size
+    cols = int(np.ceil(np.sqrt(n * 3)))
+    unit = MEASURES[measure][2]
+    low, high = (0.0, 100.0) if unit == "0-100" else (0.0, 1.0)
+    return {"community": list(range(1, n + 1)), "row": [i // cols for i in range(n)],
+            "col": [i % cols for i in range(n)], "value": values.tolist(),
+            "text": [f"{v:.0f}" if unit == "0-100" else f"{v:.0%}" for v in values],
+            "dark": (values < low + 0.6 * (high - low)).tolist()}

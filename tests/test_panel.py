@@ -147,3 +147,43 @@ def test_cli_rollout_writes_panel_tables_and_figure(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "[[adoption]] #1: share = 2" in err[0]
     assert not (tmp_path / "bad").exists()
+
+
+def _replicated(reps: int) -> pd.DataFrame:
+    """``reps`` replications of one 40-township synthetic panel: the same townships and
+    adoption dates, each replication with its own small noise (as a rollout's are)."""
+    base = synthetic_panel(effect=1.0, noise=0.3, seed=4)
+    rng = np.random.default_rng(9)
+    frames = []
+    for r in range(reps):
+        f = base.rename(columns={"unit": "township"}).copy()
+        f["replication"] = r
+        f["unit"] = f.township.astype(str) + "-" + str(r)
+        f["y"] += rng.normal(0.0, 0.01, len(f))
+        frames.append(f)
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_replications_are_clustered_on_townships_not_on_township_replications():
+    # 10 replications of the same 40 townships carry (almost) no more information about
+    # the adoption of those townships than one: clustered on the 40 townships the interval
+    # keeps its width; clustered on the 400 township-replications it shrank by ~sqrt(10)
+    one = event_study(_replicated(1), ["y"]).pooled.set_index("estimator")
+    ten = event_study(_replicated(10), ["y"]).pooled.set_index("estimator")
+    for est in ("twfe", "did2s"):
+        ratio = ((ten.loc[est, "ci_high"] - ten.loc[est, "ci_low"])
+                 / (one.loc[est, "ci_high"] - one.loc[est, "ci_low"]))
+        assert 0.85 < ratio < 1.15, (est, ratio)
+        assert ten.loc[est, "clusters"] == 40 == one.loc[est, "clusters"]
+
+
+def test_cli_rollout_with_replications_clusters_on_townships(tmp_path, capsys):
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(TINY_TOML.replace("townships = 5", "townships = 5\nreplications = 2"))
+    out = tmp_path / "out"
+    assert main(["rollout", str(spec), "--out", str(out)]) == 0
+    assert "clustered on 5 townships" in capsys.readouterr().out
+    panel = pd.read_parquet(out / "panel.parquet")
+    assert panel.unit.nunique() == 10 and panel.township.nunique() == 5
+    pooled = pd.read_csv(out / "tables" / "pooled.csv")
+    assert (pooled.clusters == 5).all()

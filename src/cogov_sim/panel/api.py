@@ -23,8 +23,10 @@ class RolloutResult:
     def text(self) -> str:
         """The summary: how far each estimator is from the true effect."""
         s = self.study.summary()
-        lines = ["Effect of adoption: pooled over treated township-years (95 % CI), and by "
-                 "years since adoption", f"{'outcome':<22}{'estimator':<8}{'estimate':>10}"
+        clusters = int(self.study.pooled.clusters.iloc[0]) if "clusters" in self.study.pooled else 0
+        lines = ["Effect of adoption: pooled over treated township-years (95 % CI, errors "
+                 f"clustered on {clusters} townships), and by years since adoption",
+                 f"{'outcome':<22}{'estimator':<8}{'estimate':>10}"
                  f"{'truth':>10}{'error':>10}  CI covers truth  mean |gap| by event time"]
         pooled = self.study.pooled.set_index(["outcome", "estimator"])
         for r in s.itertuples():

@@ -105,6 +105,11 @@ def test_jiangsu_rollout_follows_seed_003():
     ({"ranges": {"list_strictness": [0, 1]}}, "levers are set by 'before' and 'adopt'"),
     ({"adopt": "taicang_4_0"}, "unknown preset 'taicang_4_0'"),
     ({"townshipz": 3}, "did you mean 'townships'"),
+    ({"adoption_order": "admin_task_load descending"},
+     "adoption_order: 'admin_task_load descending'; allowed: random or '<parameter> "
+     "descending|ascending' with a parameter of [ranges] (n_residents, share_elderly)"),
+    ({"adoption_order": "n_residents down"}, "adoption_order: 'n_residents down'"),
+    ({"adoption_order": 3}, "adoption_order: 3; allowed: random"),
 ])
 def test_bad_rollouts_are_refused(change, message):
     with pytest.raises(SpecError) as err:
@@ -187,3 +192,24 @@ def test_cli_rollout_with_replications_clusters_on_townships(tmp_path, capsys):
     assert panel.unit.nunique() == 10 and panel.township.nunique() == 5
     pooled = pd.read_csv(out / "tables" / "pooled.csv")
     assert (pooled.clusters == 5).all()
+
+
+def test_adoption_order_times_adoption_on_a_township_parameter():
+    # a rollout that breaks the ideal: the largest townships adopt first (issue 19)
+    spec = load_rollout(spec_path("jiangsu_rollout"))
+    timed = parse_rollout({**__import__("tomllib").loads(spec_path("jiangsu_rollout").read_text()),
+                           "adoption_order": "n_residents descending"})
+    frame, shipped = townships(timed), townships(spec)
+    assert timed.adoption_order == "n_residents descending"
+    assert (frame.adoption_year.value_counts(dropna=False).sort_index()
+            == shipped.adoption_year.value_counts(dropna=False).sort_index()).all()
+    never = frame.adoption_year.fillna(9999)  # never-adopters last, the smallest
+    assert never.is_monotonic_increasing is False  # townships are not listed by size...
+    by_size = frame.sort_values("n_residents", ascending=False).adoption_year.fillna(9999)
+    assert by_size.is_monotonic_increasing  # ...but adopt in order of size
+    assert not shipped.sort_values("n_residents", ascending=False).adoption_year.fillna(
+        9999).is_monotonic_increasing  # the shipped order is random
+    assert "adoption_order" in timed.to_dict() and "adoption_order" not in spec.to_dict()
+    up = parse_rollout({**SMALL, "adoption_order": "share_elderly ascending"})
+    f = townships(up).sort_values("share_elderly").adoption_year.fillna(9999)
+    assert f.is_monotonic_increasing

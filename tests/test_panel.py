@@ -68,11 +68,12 @@ def test_true_effect_is_the_paired_difference(tiny):
 def test_estimator_recovers_a_known_constant_effect():
     study = event_study(synthetic_panel(effect=2.0, seed=3), ["y"])
     pooled = study.pooled.set_index("estimator")
-    for est in ("did2s", "twfe"):
+    for est in ("did2s", "twfe", "cs"):
         assert pooled.loc[est, "ci_low"] <= 2.0 <= pooled.loc[est, "ci_high"]
         assert pooled.loc[est, "ci_high"] - pooled.loc[est, "ci_low"] < 0.5
-    post = study.by_event[(study.by_event.estimator == "did2s") & (study.by_event.event_time >= 0)]
-    assert ((post.ci_low <= 2.0) & (2.0 <= post.ci_high)).mean() >= 0.8
+    for est in ("did2s", "cs"):
+        post = study.by_event[(study.by_event.estimator == est) & (study.by_event.event_time >= 0)]
+        assert len(post) == 6 and ((post.ci_low <= 2.0) & (2.0 <= post.ci_high)).mean() >= 0.8
     truth = study.by_event[study.by_event.estimator == "truth"]
     assert (truth[truth.event_time >= 0].estimate == 2.0).all()
 
@@ -84,7 +85,7 @@ def test_static_twfe_is_biased_by_growing_effects_and_did2s_is_not():
     panel["y"] += grow
     panel["true_y"] = grow
     pooled = event_study(panel, ["y"]).pooled.set_index("estimator")
-    assert abs(pooled.loc["did2s", "error"]) < 0.1
+    assert abs(pooled.loc["did2s", "error"]) < 0.1 and abs(pooled.loc["cs", "error"]) < 0.1
     assert abs(pooled.loc["twfe", "error"]) > 3 * abs(pooled.loc["did2s", "error"])
 
 
@@ -145,7 +146,7 @@ def test_cli_rollout_writes_panel_tables_and_figure(tmp_path, capsys):
     assert len(panel) == 5 * 4 and {"true_admin_burden", "adoption_year"} <= set(panel.columns)
     assert (out / "figures" / "event_study.png").stat().st_size > 0
     summary = pd.read_csv(out / "tables" / "summary.csv")
-    assert set(summary.estimator) == {"twfe", "did2s"}
+    assert set(summary.estimator) == {"twfe", "did2s", "cs"}
     bad = tmp_path / "bad.toml"
     bad.write_text(TINY_TOML.replace("share = 0.6", "share = 2"))
     assert main(["rollout", str(bad), "--out", str(tmp_path / "bad")]) == 2
@@ -175,7 +176,7 @@ def test_replications_are_clustered_on_townships_not_on_township_replications():
     # keeps its width; clustered on the 400 township-replications it shrank by ~sqrt(10)
     one = event_study(_replicated(1), ["y"]).pooled.set_index("estimator")
     ten = event_study(_replicated(10), ["y"]).pooled.set_index("estimator")
-    for est in ("twfe", "did2s"):
+    for est in ("twfe", "did2s", "cs"):
         ratio = ((ten.loc[est, "ci_high"] - ten.loc[est, "ci_low"])
                  / (one.loc[est, "ci_high"] - one.loc[est, "ci_low"]))
         assert 0.85 < ratio < 1.15, (est, ratio)

@@ -1,6 +1,6 @@
 """Event-study estimates from a township x year panel, held against the true effect.
 
-Two estimators of the effect of adoption, each by event time (years since adoption,
+Three estimators of the effect of adoption, each by event time (years since adoption,
 reference year -1) and pooled over treated township-years:
 
 ``twfe``
@@ -16,9 +16,15 @@ reference year -1) and pooled over treated township-years:
     doi:10.1093/restud/rdae007): township and year effects are fitted on untreated
     township-years only, then the residuals of treated ones are the effects. Standard
     errors account for the first stage.
+``cs``
+    Callaway and Sant'Anna's group-time effects (2021, doi:10.1016/j.jeconom.2020.12.001),
+    each a two-by-two difference in differences of a cohort against the townships not
+    yet treated, aggregated over treated township-years (``simple``) and by event time
+    (``dynamic``, reference year -1), analytic errors from the influence function.
 
-Both come from :mod:`pyfixest` (the ``[panel]`` extra; docs/timelines.md says why this
-library). Errors are clustered on the **township**, the unit that adoption is assigned to
+The first two come from :mod:`pyfixest`, the third from :mod:`moderndid` (both in the
+``[panel]`` extra; docs/timelines.md says why these libraries; ``cs`` is left out when
+moderndid is not installed). Errors are clustered on the **township**, the unit that adoption is assigned to
 (:func:`cluster_column`), never on a township's replications: replications of a rollout
 re-run the same townships with the same adoption dates on other seeds, so they add
 observations, not independent assignments. The *truth* is the mean over treated
@@ -36,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-ESTIMATORS = ("twfe", "did2s")
+ESTIMATORS = ("twfe", "did2s", "cs")
 REFERENCE = -1
 
 
@@ -121,8 +127,17 @@ def cluster_column(panel: pd.DataFrame) -> str:
     return "township" if "township" in panel.columns else "unit"
 
 
+def available_estimators() -> tuple[str, ...]:
+    """:data:`ESTIMATORS` whose library is installed (``cs`` needs moderndid)."""
+    try:
+        import moderndid  # noqa: F401
+    except ImportError:  # pragma: no cover - moderndid is in the [panel] and [test] extras
+        return tuple(e for e in ESTIMATORS if e != "cs")
+    return ESTIMATORS
+
+
 def event_study(panel: pd.DataFrame, outcomes: Sequence[str],
-                estimators: Sequence[str] = ESTIMATORS) -> EventStudy:
+                estimators: Sequence[str] | None = None) -> EventStudy:
     """Estimate the effect of adoption on each outcome with each estimator.
 
     ``panel`` has one row per unit and year: ``unit``, ``calendar_year``,
@@ -131,6 +146,7 @@ def event_study(panel: pd.DataFrame, outcomes: Sequence[str],
     (:func:`cluster_column`). ``pooled`` reports the number of clusters (``clusters``).
     """
     pf = _pyfixest()
+    estimators = available_estimators() if estimators is None else tuple(estimators)
     data = prepare(panel)
     cluster = cluster_column(data)
     clusters = int(data[cluster].nunique())
@@ -171,6 +187,8 @@ def _fit(pf, data: pd.DataFrame, y: str, est: str,  # noqa: ANN001
     """(by event time, pooled) estimates of one estimator for outcome ``y``, errors
     clustered on ``cluster``."""
     dynamic_rhs, static_rhs = f"i(rel, ref={float(REFERENCE)})", "treat"
+    if est == "cs":
+        return _fit_cs(data, y, cluster)
     if est == "twfe":
         def fit(rhs: str):  # noqa: ANN202
             return pf.feols(f"{y} ~ {rhs} | unit + calendar_year", data, vcov={"CRV1": cluster})
@@ -181,6 +199,31 @@ def _fit(pf, data: pd.DataFrame, y: str, est: str,  # noqa: ANN001
     else:
         raise ValueError(f"estimator {est!r}; allowed: {', '.join(ESTIMATORS)}")
     return _tidy(fit(dynamic_rhs).tidy()), _tidy(fit(static_rhs).tidy(), static=True)
+
+
+def _fit_cs(data: pd.DataFrame, y: str, cluster: str) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Callaway-Sant'Anna with not-yet-treated controls (moderndid): group-time effects by
+    outcome regression (no covariates), aggregated; errors clustered on ``cluster``."""
+    import moderndid
+    from scipy.stats import norm
+
+    z = float(norm.ppf(0.975))
+    d = data.assign(_id=pd.factorize(data["unit"])[0] + 1,
+                    _g=data["adoption_year"].fillna(0).astype(int))
+    fit = moderndid.att_gt(d, yname=y, tname="calendar_year", idname="_id", gname="_g",
+                           control_group="notyettreated", est_method="reg",
+                           base_period="universal", boot=False, cband=False,
+                           clustervars=None if cluster == "unit" else [cluster])
+    simple = moderndid.aggte(fit, type="simple", cband=False)
+    att, se = float(simple.overall_att), float(simple.overall_se)
+    static = {"estimate": att, "ci_low": att - z * se, "ci_high": att + z * se}
+    dyn = moderndid.aggte(fit, type="dynamic", cband=False)
+    e = np.asarray(dyn.event_times, dtype=int)
+    est, err = np.asarray(dyn.att_by_event, dtype=float), np.asarray(dyn.se_by_event, dtype=float)
+    keep = e != REFERENCE
+    dynamic = pd.DataFrame({"estimate": est[keep], "ci_low": est[keep] - z * err[keep],
+                            "ci_high": est[keep] + z * err[keep]}, index=e[keep])
+    return dynamic, static
 
 
 _EVENT = re.compile(r"rel::(-?\d+(?:\.\d+)?)")
@@ -218,5 +261,6 @@ def synthetic_panel(effect: float, units: int = 40, years: Sequence[int] = range
     return pd.DataFrame(rows)
 
 
-__all__ = ["ESTIMATORS", "EventStudy", "MissingExtraError", "check_extra", "cluster_column",
+__all__ = ["ESTIMATORS", "EventStudy", "MissingExtraError", "available_estimators", "check_extra",
+           "cluster_column",
            "event_study", "prepare", "synthetic_panel"]

@@ -68,11 +68,12 @@ def test_true_effect_is_the_paired_difference(tiny):
 def test_estimator_recovers_a_known_constant_effect():
     study = event_study(synthetic_panel(effect=2.0, seed=3), ["y"])
     pooled = study.pooled.set_index("estimator")
-    for est in ("did2s", "twfe"):
+    for est in ("did2s", "twfe", "cs"):
         assert pooled.loc[est, "ci_low"] <= 2.0 <= pooled.loc[est, "ci_high"]
         assert pooled.loc[est, "ci_high"] - pooled.loc[est, "ci_low"] < 0.5
-    post = study.by_event[(study.by_event.estimator == "did2s") & (study.by_event.event_time >= 0)]
-    assert ((post.ci_low <= 2.0) & (2.0 <= post.ci_high)).mean() >= 0.8
+    for est in ("did2s", "cs"):
+        post = study.by_event[(study.by_event.estimator == est) & (study.by_event.event_time >= 0)]
+        assert len(post) == 6 and ((post.ci_low <= 2.0) & (2.0 <= post.ci_high)).mean() >= 0.8
     truth = study.by_event[study.by_event.estimator == "truth"]
     assert (truth[truth.event_time >= 0].estimate == 2.0).all()
 
@@ -84,7 +85,7 @@ def test_static_twfe_is_biased_by_growing_effects_and_did2s_is_not():
     panel["y"] += grow
     panel["true_y"] = grow
     pooled = event_study(panel, ["y"]).pooled.set_index("estimator")
-    assert abs(pooled.loc["did2s", "error"]) < 0.1
+    assert abs(pooled.loc["did2s", "error"]) < 0.1 and abs(pooled.loc["cs", "error"]) < 0.1
     assert abs(pooled.loc["twfe", "error"]) > 3 * abs(pooled.loc["did2s", "error"])
 
 
@@ -105,6 +106,11 @@ def test_jiangsu_rollout_follows_seed_003():
     ({"ranges": {"list_strictness": [0, 1]}}, "levers are set by 'before' and 'adopt'"),
     ({"adopt": "taicang_4_0"}, "unknown preset 'taicang_4_0'"),
     ({"townshipz": 3}, "did you mean 'townships'"),
+    ({"adoption_order": "admin_task_load descending"},
+     "adoption_order: 'admin_task_load descending'; allowed: random or '<parameter> "
+     "descending|ascending' with a parameter of [ranges] (n_residents, share_elderly)"),
+    ({"adoption_order": "n_residents down"}, "adoption_order: 'n_residents down'"),
+    ({"adoption_order": 3}, "adoption_order: 3; allowed: random"),
 ])
 def test_bad_rollouts_are_refused(change, message):
     with pytest.raises(SpecError) as err:
@@ -142,10 +148,71 @@ def test_cli_rollout_writes_panel_tables_and_figure(tmp_path, capsys):
     assert len(panel) == 5 * 4 and {"true_admin_burden", "adoption_year"} <= set(panel.columns)
     assert (out / "figures" / "event_study.png").stat().st_size > 0
     summary = pd.read_csv(out / "tables" / "summary.csv")
-    assert set(summary.estimator) == {"twfe", "did2s"}
+    assert set(summary.estimator) == {"twfe", "did2s", "cs"}
     bad = tmp_path / "bad.toml"
     bad.write_text(TINY_TOML.replace("share = 0.6", "share = 2"))
     assert main(["rollout", str(bad), "--out", str(tmp_path / "bad")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "[[adoption]] #1: share = 2" in err[0]
     assert not (tmp_path / "bad").exists()
+
+
+def _replicated(reps: int) -> pd.DataFrame:
+    """``reps`` replications of one 40-township synthetic panel: the same townships and
+    adoption dates, each replication with its own small noise (as a rollout's are)."""
+    base = synthetic_panel(effect=1.0, noise=0.3, seed=4)
+    rng = np.random.default_rng(9)
+    frames = []
+    for r in range(reps):
+        f = base.rename(columns={"unit": "township"}).copy()
+        f["replication"] = r
+        f["unit"] = f.township.astype(str) + "-" + str(r)
+        f["y"] += rng.normal(0.0, 0.01, len(f))
+        frames.append(f)
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_replications_are_clustered_on_townships_not_on_township_replications():
+    # 10 replications of the same 40 townships carry (almost) no more information about
+    # the adoption of those townships than one: clustered on the 40 townships the interval
+    # keeps its width; clustered on the 400 township-replications it shrank by ~sqrt(10)
+    one = event_study(_replicated(1), ["y"]).pooled.set_index("estimator")
+    ten = event_study(_replicated(10), ["y"]).pooled.set_index("estimator")
+    for est in ("twfe", "did2s", "cs"):
+        ratio = ((ten.loc[est, "ci_high"] - ten.loc[est, "ci_low"])
+                 / (one.loc[est, "ci_high"] - one.loc[est, "ci_low"]))
+        assert 0.85 < ratio < 1.15, (est, ratio)
+        assert ten.loc[est, "clusters"] == 40 == one.loc[est, "clusters"]
+
+
+def test_cli_rollout_with_replications_clusters_on_townships(tmp_path, capsys):
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(TINY_TOML.replace("townships = 5", "townships = 5\nreplications = 2"))
+    out = tmp_path / "out"
+    assert main(["rollout", str(spec), "--out", str(out)]) == 0
+    assert "clustered on 5 townships" in capsys.readouterr().out
+    panel = pd.read_parquet(out / "panel.parquet")
+    assert panel.unit.nunique() == 10 and panel.township.nunique() == 5
+    pooled = pd.read_csv(out / "tables" / "pooled.csv")
+    assert (pooled.clusters == 5).all()
+
+
+def test_adoption_order_times_adoption_on_a_township_parameter():
+    # a rollout that breaks the ideal: the largest townships adopt first (issue 19)
+    spec = load_rollout(spec_path("jiangsu_rollout"))
+    timed = parse_rollout({**__import__("tomllib").loads(spec_path("jiangsu_rollout").read_text()),
+                           "adoption_order": "n_residents descending"})
+    frame, shipped = townships(timed), townships(spec)
+    assert timed.adoption_order == "n_residents descending"
+    assert (frame.adoption_year.value_counts(dropna=False).sort_index()
+            == shipped.adoption_year.value_counts(dropna=False).sort_index()).all()
+    never = frame.adoption_year.fillna(9999)  # never-adopters last, the smallest
+    assert never.is_monotonic_increasing is False  # townships are not listed by size...
+    by_size = frame.sort_values("n_residents", ascending=False).adoption_year.fillna(9999)
+    assert by_size.is_monotonic_increasing  # ...but adopt in order of size
+    assert not shipped.sort_values("n_residents", ascending=False).adoption_year.fillna(
+        9999).is_monotonic_increasing  # the shipped order is random
+    assert "adoption_order" in timed.to_dict() and "adoption_order" not in spec.to_dict()
+    up = parse_rollout({**SMALL, "adoption_order": "share_elderly ascending"})
+    f = townships(up).sort_values("share_elderly").adoption_year.fillna(9999)
+    assert f.is_monotonic_increasing

@@ -26,13 +26,14 @@ class RolloutResult:
         display names, in ``lang``."""
         zh = lang == "zh"
         s = self.study.summary()
+        clusters = int(self.study.pooled.clusters.iloc[0]) if "clusters" in self.study.pooled else 0
         names = {o: outcome_label(o, lang) for o in s["outcome"].unique()}
         width = max([_cols(n) for n in names.values()] + [20]) + 2
-        head = ("采纳效应: 在处理镇-年上合并(95%置信区间), 以及按采纳后年数",
+        head = (f"采纳效应: 在处理镇-年上合并(95%置信区间, 标准误按{clusters}个镇聚类), 以及按采纳后年数",
                 ("指标", "估计量", "估计值", "真值", "误差", "区间覆盖真值", "按事件时间的平均|偏差|"),
                 ("是", "否"), "覆盖") if zh else (
-                "Effect of adoption: pooled over treated township-years (95 % CI), and by "
-                "years since adoption",
+                "Effect of adoption: pooled over treated township-years (95 % CI, errors "
+                f"clustered on {clusters} townships), and by years since adoption",
                 ("outcome", "estimator", "estimate", "truth", "error", "CI covers truth",
                  "mean |gap| by event time"), ("yes", "NO "), "covered")
         cols = head[1]

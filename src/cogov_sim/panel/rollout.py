@@ -35,7 +35,7 @@ from ..timeline import YEARS, build_timeline
 
 TOP_KEYS = ("name", "description", "root_seed", "replications", "townships", "residents_per_agent",
             "spinup_months", "residents_per_community", "start_year", "end_year", "before", "adopt",
-            "outcomes", "ranges", "adoption")
+            "outcomes", "ranges", "adoption", "adoption_order")
 DEFAULT_OUTCOMES = ("participation_rate", "happiness_index", "admin_burden")
 ARMS = ("adopt", "never")
 DESIGN_KEY = 9  # seed-tree node of the township draws: keyed_seed(root, 9, 9, 9, k)
@@ -60,6 +60,10 @@ class RolloutSpec:
     before: str = "baseline"
     adopt: str = "taicang_1_0"
     outcomes: tuple[str, ...] = DEFAULT_OUTCOMES
+    adoption_order: str = "random"
+    """Who adopts first: ``random`` (the default: parallel trends hold by design) or
+    ``"<ranged parameter> descending|ascending"`` (e.g. ``"n_residents descending"``: the
+    largest townships first), a rollout timed on what townships are."""
     source: str = "<rollout>"
     why: dict[int, str] = field(default_factory=dict, compare=False)
 
@@ -71,7 +75,10 @@ class RolloutSpec:
                 "replications": self.replications, "residents_per_agent": self.residents_per_agent,
                 "spinup_months": self.spinup_months,
                 "residents_per_community": self.residents_per_community, "before": self.before,
-                "adopt": self.adopt, "outcomes": list(self.outcomes)}
+                "adopt": self.adopt, "outcomes": list(self.outcomes),
+                # only when set, so that the results folders of random rollouts keep their hash
+                **({"adoption_order": self.adoption_order}
+                   if self.adoption_order != "random" else {})}
 
 
 def load_rollout(path: str | Path) -> RolloutSpec:
@@ -114,6 +121,8 @@ def parse_rollout(data: Mapping[str, Any], source: str = "<rollout>",
         outcomes=_outcomes(data.get("outcomes", list(DEFAULT_OUTCOMES)), fail),
         ranges=_ranges(data.get("ranges", {}), fail),
         adoption=(), source=source)
+    spec = RolloutSpec(**{**spec.__dict__, "adoption_order": _order(
+        data.get("adoption_order", "random"), spec.ranges, fail)})
     adoption, why = _adoption(data["adoption"], start, end, fail)
     never = spec.townships - int(round(adoption[-1][1] * spec.townships))
     if never < 2:
@@ -190,6 +199,29 @@ def _ranges(table: Any, fail: Any) -> dict[str, tuple[float, float]]:
     return out
 
 
+def _order(value: Any, ranges: Mapping[str, tuple[float, float]], fail: Any) -> str:
+    allowed = ("random or '<parameter> descending|ascending' with a parameter of [ranges]"
+               f" ({', '.join(ranges) or 'none'})")
+    words = value.split() if isinstance(value, str) else []
+    if words == ["random"]:
+        return "random"
+    if len(words) != 2 or words[0] not in ranges or words[1] not in ("descending", "ascending"):
+        raise fail("adoption_order", f"{value!r}; allowed: {allowed}")
+    return " ".join(words)
+
+
+def adoption_rank(spec: RolloutSpec, frame: pd.DataFrame) -> np.ndarray:
+    """Townships in the order they adopt: a seeded random permutation, or sorted by a
+    ranged parameter (``adoption_order``; ties keep the random order)."""
+    order = np.random.default_rng(keyed_seed(spec.root_seed, DESIGN_KEY, DESIGN_KEY,
+                                             DESIGN_KEY, 1)).permutation(len(frame))
+    if spec.adoption_order == "random":
+        return order
+    name, direction = spec.adoption_order.split()
+    values = frame[name].to_numpy(dtype=float)[order]
+    return order[np.argsort(-values if direction == "descending" else values, kind="stable")]
+
+
 def _adoption(entries: Any, start: int, end: int, fail: Any) -> tuple[tuple[tuple[int, float], ...],
                                                                      dict[int, str]]:
     if not isinstance(entries, list) or not entries:
@@ -219,7 +251,8 @@ def _adoption(entries: Any, start: int, end: int, fail: Any) -> tuple[tuple[tupl
 def townships(spec: RolloutSpec, validate: bool = True) -> pd.DataFrame:
     """One row per township: its size and context draws, communities and adoption year
     (NaN: has not adopted by ``end_year``). Adoption order is a random permutation, so
-    adoption is as good as random given the township (parallel trends hold by design)."""
+    adoption is as good as random given the township (parallel trends hold by design),
+    unless ``adoption_order`` times it on a township parameter (:func:`adoption_rank`)."""
     n = spec.townships
     rows: dict[str, Any] = {"township": np.arange(n)}
     if spec.ranges:
@@ -237,8 +270,7 @@ def townships(spec: RolloutSpec, validate: bool = True) -> pd.DataFrame:
         frame["n_residents"] = 100_000
     frame["n_communities"] = np.maximum(1, np.round(frame.n_residents / spec.residents_per_community)
                                         ).astype(int)
-    order = np.random.default_rng(keyed_seed(spec.root_seed, DESIGN_KEY, DESIGN_KEY,
-                                             DESIGN_KEY, 1)).permutation(n)
+    order = adoption_rank(spec, frame)
     adoption = np.full(n, np.nan)
     done = 0
     for year, share in spec.adoption:
@@ -335,5 +367,5 @@ def adoption_share(frame: pd.DataFrame, years: Sequence[int]) -> pd.Series:
     return pd.Series({y: float((frame.adoption_year <= y).mean()) for y in years})
 
 
-__all__ = ["AnnualMeans", "RolloutSpec", "adoption_share", "assemble_panel", "load_rollout",
+__all__ = ["AnnualMeans", "RolloutSpec", "adoption_rank", "adoption_share", "assemble_panel", "load_rollout",
            "make_tasks", "parse_rollout", "run_rollout", "townships"]

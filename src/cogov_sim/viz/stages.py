@@ -79,7 +79,8 @@ def draw_timeline(frame: pd.DataFrame, params: Params,
 
 
 ESTIMATOR_STYLE = {"twfe": ("#bc6c25", "two-way fixed effects"),
-                   "did2s": ("#2a6f97", "did2s (Gardner; = imputation)")}
+                   "did2s": ("#2a6f97", "did2s (Gardner; = imputation)"),
+                   "cs": ("#6a994e", "Callaway-Sant'Anna (not yet treated)")}
 
 
 def event_study_figure(by_event: pd.DataFrame, path: Path, lang: str = "en",
@@ -97,7 +98,7 @@ def event_study_figure(by_event: pd.DataFrame, path: Path, lang: str = "en",
                     label="true effect (paired)" if lang == "en" else "真实效应(配对)")
             for k, (est, (color, label)) in enumerate(ESTIMATOR_STYLE.items()):
                 e = sub[sub.estimator == est]
-                x = e.event_time + (k - 0.5) * 0.22
+                x = e.event_time + (k - (len(ESTIMATOR_STYLE) - 1) / 2) * 0.22
                 ax.errorbar(x, e.estimate, yerr=[e.estimate - e.ci_low, e.ci_high - e.estimate],
                             fmt="o", ms=3.5, color=color, capsize=2, lw=1, label=label)
             ax.axhline(0, color="grey", lw=0.6)

@@ -371,20 +371,16 @@ class CalibrationResult:
         targets = ", ".join(self.spec.targets)
         names = {r.parameter: lever_name(r.parameter, lang) for r in self.posterior.itertuples()}
         width = max((_cols(n) for n in names.values()), default=20) + 2
-        if lang == "zh":
-            lines = [f"{len(self.samples)}个先验样本中接受{len(self.accepted)}个"
-                     f"({targets}全部落在其区间内)"]
-            for r in self.posterior.itertuples():
-                lines.append(f"{_pad(names[r.parameter], width)}先验 {r.prior_low:g}–"
-                             f"{r.prior_high:g}   接受 {r.accepted_min:.4g}–"
-                             f"{r.accepted_max:.4g}   中位数 {r.median:.4g}")
-            return "\n".join(lines)
-        lines = [f"{len(self.accepted)} of {len(self.samples)} prior samples accepted "
+        zh = lang == "zh"
+        words = ("先验", "接受", "中位数") if zh else ("prior", "accepted", "median")
+        lines = [f"{len(self.samples)}个先验样本中接受{len(self.accepted)}个"
+                 f"({targets}全部落在其区间内)" if zh else
+                 f"{len(self.accepted)} of {len(self.samples)} prior samples accepted "
                  f"(all of {targets} inside their bands)"]
         for r in self.posterior.itertuples():
-            lines.append(f"{_pad(names[r.parameter], width)}prior {r.prior_low:g}–"
-                         f"{r.prior_high:g}   accepted {r.accepted_min:.4g}–"
-                         f"{r.accepted_max:.4g}   median {r.median:.4g}")
+            lines.append(f"{_pad(names[r.parameter], width)}{words[0]} {r.prior_low:g}–"
+                         f"{r.prior_high:g}   {words[1]} {r.accepted_min:.4g}–"
+                         f"{r.accepted_max:.4g}   {words[2]} {r.median:.4g}")
         return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _signals import CTRL_C_REACHES_CHILD
 
 from cogov_sim.cli import main
 from cogov_sim.experiment import executors, store
@@ -296,7 +297,7 @@ def _start_sweep(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[bytes], P
     command = ["experiment", str(_spec(tmp_path, LONG, "long")), "--out", str(out), *args]
     proc = subprocess.Popen([sys.executable, "-m", "cogov_sim", *command],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+                            start_new_session=True, **CTRL_C_REACHES_CHILD)
     deadline = time.monotonic() + 120
     while not ((out / store.LEDGER).is_file() and _done_entries(out)):
         assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
@@ -367,10 +368,6 @@ def test_every_local_worker_killed_is_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no process-group SIGINT on Windows")
-@pytest.mark.xfail(strict=False, reason="passes alone, in its file and with the full collection "
-                   "filtered to the files before it, but in four full-suite runs the sweep "
-                   "exited 0 with nothing on stderr, as if the Ctrl-C never arrived; cause not "
-                   "found (issue 22, item 7, left open)")
 def test_ctrl_c_under_dask_local_is_one_line_exit_130(tmp_path: Path) -> None:
     proc, out, _ = _start_sweep(tmp_path, "--executor", "dask-local", "--workers", "2")
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal does: the whole process group

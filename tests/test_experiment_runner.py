@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _signals import CTRL_C_REACHES_CHILD
 
 from cogov_sim.experiment import runner as runner_mod
 from cogov_sim.experiment.design import make_tasks
@@ -266,7 +267,8 @@ def test_keyboard_interrupt_keeps_finished_runs(tmp_path: Path, clean: pd.DataFr
 def test_sigint_to_a_parallel_sweep_keeps_finished_runs(tmp_path: Path) -> None:
     folder = tmp_path / "sigint"
     proc = subprocess.Popen([sys.executable, "-c", KILLED_SWEEP.format(spec=BIG), str(folder)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            **CTRL_C_REACHES_CHILD)
     deadline = time.monotonic() + 120
     while len(done_ids(folder)) < 2 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)

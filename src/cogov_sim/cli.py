@@ -22,6 +22,7 @@ import click
 import numpy as np
 
 from . import presets as presets_mod
+from .constants import coerce_constant
 from .experiment.executors import (
     EXECUTORS,
     ClusterLostError,
@@ -32,7 +33,7 @@ from .experiment.executors import (
 from .experiment.spec import SpecError
 from .memory import MemoryEstimateError, check, estimate_run, estimate_sweep, unchecked
 from .outcomes import SUMMARY_OUTCOMES
-from .params import ParameterError, coerce, param_specs
+from .params import ParameterError, coerce, param_specs, suggest
 from .progress import progress_lines
 from .provenance import command_line, environment, now, set_command
 from .sensitivity.problem import SensitivityError
@@ -79,7 +80,8 @@ SIZE_OPTIONS = {"months": "--months", "n_residents": "--residents",
 
 
 def parse_sets(items: Sequence[str]) -> dict[str, float | int]:
-    """``NAME=VALUE`` strings to typed parameter values (one-line errors).
+    """``NAME=VALUE`` strings to typed parameter values (one-line errors); a dotted name
+    (``consultation.MOBILISE``) is a rule constant (:mod:`cogov_sim.constants`).
 
     A parameter set twice to different values is refused rather than resolved silently.
     """
@@ -90,7 +92,7 @@ def parse_sets(items: Sequence[str]) -> dict[str, float | int]:
         name = name.strip()
         if not sep or not name:
             raise ParameterError(f"--set {item!r}: expected NAME=VALUE")
-        number = coerce(name, value.strip())
+        number = coerce_constant(name, value.strip()) if "." in name else coerce(name, value.strip())
         if name in out and out[name] != number:
             raise ParameterError(f"--set {given[name]} and --set {item.strip()} conflict; "
                                  f"give {name} once")
@@ -237,9 +239,13 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
     """Run one simulation and write manifest, time series and a summary figure."""
     check_figure_language(lang)  # one line now, not a figure of empty boxes later
     given = parse_sets(sets)
+    rule_constants = {k: given.pop(k) for k in [k for k in given if "." in k]}
     count, table = communities_option(communities, given)
     values = merge_overrides(given, size_overrides(months, residents, count))
     params = load_scenario(scenario, **values, **({"communities": table} if table else {}))
+    if rule_constants:
+        params = params.with_constants(rule_constants)
+    values = {**values, **rule_constants}  # echoed and recorded with the overrides
     seed = resolve_seed(seed)
     with unchecked(force):
         check(estimate_run(params))  # one line now, not a MemoryError after minutes
@@ -265,6 +271,7 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
         "kind": "run", **environment(), "command": command_line(), "started": started,
         "finished": now(), "seconds": round(elapsed, 3), "scenario": scenario,
         "overrides": values, "seed": seed, "parameters": params.to_dict(),
+        "constants": dict(params.constants),
         "communities": params.communities.describe() if params.communities else None,
         **describe(params),
         "outputs": {"timeseries.parquet": "one row per month, one column per outcome",
@@ -376,6 +383,24 @@ def specs_copy(name: str, folder: Path) -> None:
 
     target = copy_spec(name, folder)
     click.echo(f"{target}  (run it with `cogov-sim {COMMANDS[name]} {target}`)")
+
+
+@cli.command("constants")
+@click.argument("modules", nargs=-1, metavar="[MODULE]...")
+def constants_command(modules: tuple[str, ...]) -> None:
+    """List the rules' named constants (module.NAME, value, meaning), all or of MODULEs;
+    `run --set module.NAME=VALUE` runs with one set otherwise."""
+    from .constants import registry
+
+    known = sorted({c.module for c in registry().values()})
+    for name in modules:
+        if name not in known:
+            raise ParameterError(f"unknown rule module '{name}'{suggest(name, known)}; "
+                                 f"allowed: {', '.join(known)}")
+    rows = [c for c in registry().values() if not modules or c.module in modules]
+    width = max(len(c.key) for c in rows) + 2
+    for c in rows:
+        click.echo(f"{c.key:<{width}}{c.value!s:>10}  {c.doc}")
 
 
 @cli.command()

@@ -128,3 +128,19 @@ def test_the_constants_command_lists_them(capsys: pytest.CaptureFixture[str]) ->
     assert any(line.startswith("consultation.MOBILISE") and "0.5" in line for line in lines)
     assert main(["constants", "consultatio"]) == 2
     assert "did you mean 'consultation'" in capsys.readouterr().err
+
+
+def test_every_constant_says_what_it_is_and_is_read_when_used() -> None:
+    """A constant without a docstring cannot be judged by a reader, and one bound as a
+    function's default argument at import would ignore a run's override (trust.RELAX_RATE
+    was): every registered constant has a docstring, and no function signature of the
+    model's code uses a constant as a default."""
+    assert not [k for k, c in registry().items() if not c.doc]
+    package = RULES.parent
+    for path in [*RULES.glob("*.py"), *package.glob("*.py"), *(package / "agents").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                for default in [*node.args.defaults, *node.args.kw_defaults]:
+                    name = getattr(default, "id", getattr(default, "attr", ""))
+                    assert not (name and name.isupper() and any(
+                        k.endswith(f".{name}") for k in registry())), (path.name, node.name, name)

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..experiment.store import read_manifest
 from ..provenance import fingerprint
 from ..store import RESULTS
+from ..viz import brief as page
 from ..viz.labels import outcome_label
+from . import brief
 from .estimate import EventStudy, check_extra, event_study
 from .rollout import RolloutSpec, assemble_panel, load_rollout, run_rollout
 
@@ -68,7 +71,8 @@ def run_rollout_study(spec: RolloutSpec | str | Path, out: Path | None = None, w
                       progress: bool | None = None, figures: bool = True) -> RolloutResult:
     """Run (or resume) the rollout's runs, then write ``panel.parquet``,
     ``tables/event_study.csv``, ``tables/pooled.csv``, ``tables/summary.csv``,
-    ``figures/event_study.png`` and ``summary.txt`` into the folder."""
+    ``figures/event_study.png`` (``.zh.png``), ``summary.txt``, ``summary.md``
+    (``summary.zh.md``) and ``brief.html`` (``brief.zh.html``) into the folder."""
     from ..experiment.runner import load_outcomes
 
     if not isinstance(spec, RolloutSpec):
@@ -88,10 +92,19 @@ def run_rollout_study(spec: RolloutSpec | str | Path, out: Path | None = None, w
     study.pooled.to_csv(folder / "tables" / "pooled.csv", index=False)
     study.summary().to_csv(folder / "tables" / "summary.csv", index=False)
     (folder / "summary.txt").write_text(result.text() + "\n", "utf-8")
+    for lang in ("en", "zh"):
+        path = folder / ("summary.md" if lang == "en" else "summary.zh.md")
+        path.write_text(brief.markdown(spec, study, panel, lang, figures=figures), "utf-8")
     if figures:
+        from ..viz.labels import cjk_font
         from ..viz.stages import event_study_figure
 
         (folder / "figures").mkdir(exist_ok=True)
-        event_study_figure(study.by_event, folder / "figures" / "event_study.png",
-                           title=f"{spec.name}: estimators vs the true effect")
+        for lang in ["en", "zh"] if cjk_font() else ["en"]:
+            event_study_figure(study.by_event, folder / "figures" /
+                               f"event_study{'' if lang == 'en' else '.zh'}.png", lang=lang,
+                               title=brief.title(spec, lang))
+        manifest = read_manifest(folder)
+        page.write(folder, {lang: brief.build(spec, study, panel, folder, manifest, lang)
+                            for lang in ("en", "zh")})
     return result

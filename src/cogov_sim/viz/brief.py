@@ -37,6 +37,7 @@ TEMPLATE = """<!DOCTYPE html>
   th, td { border-bottom: 1px solid #ccc; padding: 2pt 3pt; text-align: left;
            vertical-align: top; }
   td.num { text-align: right; white-space: nowrap; }
+  :lang(zh) td, :lang(zh) th { word-break: keep-all; }
   figure { margin: 8pt 0; page-break-inside: avoid; }
   img { max-width: 100%; height: auto; }
   .caption, figcaption, .small { font-size: 8.5pt; color: #333; }
@@ -61,7 +62,8 @@ TEMPLATE = """<!DOCTYPE html>
 <thead><tr>{% for h in t.head %}<th>{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>
 {% for row in t.rows %}<tr>{% for cell in row %}
-  <td{% if loop.index0 in t.numeric %} class="num"{% endif %}>{{ cell }}</td>{% endfor %}</tr>
+  <td{% if loop.index0 in t.numeric %} class="num"{% endif %}
+    {%- if loop.index0 in t.quoted %} lang="en"{% endif %}>{{ cell }}</td>{% endfor %}</tr>
 {% endfor %}</tbody>
 </table>
 {% if t.notes %}<p class="small">{{ t.notes }}</p>{% endif %}
@@ -96,7 +98,7 @@ WORDS = {
            "where": "({residents}名居民, {communities}个社区)",
            "model": "这些是模型结果而非预测: 它们在模型假设下比较政策(docs/ODD.md 说明了这些假设"
                     "及模型未包含的内容)。",
-           "line": "cogov-sim {version}, 提交 {commit}{dirty}; 实验 {name}, 根随机种子 "
+           "line": "cogov-sim {version}, 提交 {commit}{dirty}; 规格 {name}, 根随机种子 "
                    "{seed}, {runs}, 生成于 {created}。"},
 }
 """The interface words every brief shares, English and Chinese."""
@@ -115,7 +117,8 @@ class Item:
 @dataclass(frozen=True)
 class Table:
     """A table of text cells with its heading, caption (what the numbers are) and notes;
-    ``numeric``: the 0-based columns set right-aligned."""
+    ``numeric``: the 0-based columns set right-aligned; ``quoted``: the columns that quote
+    English sources whatever the page's language (marked ``lang="en"``)."""
 
     title: str
     head: Sequence[str]
@@ -123,6 +126,7 @@ class Table:
     caption: str = ""
     notes: str = ""
     numeric: frozenset[int] = frozenset()
+    quoted: frozenset[int] = frozenset()
 
     def markdown(self, level: int = 2) -> list[str]:
         """The table as Markdown lines: its heading (``level`` #s; none if 0), caption,

@@ -37,14 +37,6 @@ FIGURES = {"en": {"differences": "Differences from the reference with their 95% 
 """The figures a brief embeds (stem → caption), in its languages."""
 
 
-def render(folder: Path, manifest: Mapping[str, Any], summary: pd.DataFrame,
-           outcomes: Sequence[str], order: Sequence[str], window: compare.Window,
-           horizon: pd.DataFrame | None, lang: str = "en") -> str:
-    """The brief of experiment ``folder`` in ``lang`` as one HTML page."""
-    return page.render(build(folder, manifest, summary, outcomes, order, window, horizon, lang),
-                       lang)
-
-
 def build(folder: Path, manifest: Mapping[str, Any], summary: pd.DataFrame,
           outcomes: Sequence[str], order: Sequence[str], window: compare.Window,
           horizon: pd.DataFrame | None, lang: str = "en") -> page.Page:
@@ -82,4 +74,4 @@ def build(folder: Path, manifest: Mapping[str, Any], summary: pd.DataFrame,
                                    w["runs"].format(replications=spec.get("replications", "?"))))
 
 
-__all__ = ["FIGURES", "WORDS", "build", "render"]
+__all__ = ["FIGURES", "WORDS", "build"]

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..experiment.store import read_manifest
+from ..experiment.store import read_manifest, update_manifest
+from ..outcomes import outcome
 from ..provenance import fingerprint
 from ..store import RESULTS
 from ..viz import brief as page
 from ..viz.labels import outcome_label
+from ..viz.numbers import display
 from . import brief
 from .estimate import EventStudy, check_extra, event_study
 from .rollout import RolloutSpec, assemble_panel, load_rollout, run_rollout
@@ -54,6 +56,26 @@ class RolloutResult:
         return "\n".join(lines)
 
 
+OUTPUTS = {
+    "panel.parquet": "one row per township, replication and year: observed outcomes, adoption "
+                     "year, treated flag, true effects (stored units)",
+    "tables/event_study.csv": "per outcome, estimator and year since adoption: estimate, 95 % "
+                              "CI, and the true effect (estimator truth); stored units",
+    "tables/pooled.csv": "per outcome and estimator: the effect pooled over treated "
+                         "township-years, 95 % CI, clusters, truth, error, whether the CI "
+                         "covers the truth; stored units",
+    "tables/summary.csv": "per outcome and estimator: pooled estimate, truth and error, "
+                          "coverage, mean absolute gap and coverage by event time; unit as "
+                          "stored, display_unit and display_scale (shown = stored × scale)",
+    "summary.txt": "the terminal's summary",
+    "summary.md": "the summary table with its caption (years, townships, adopters, "
+                  "replications, clusters, interval) in display units; summary.zh.md in Chinese",
+}
+"""What a rollout folder holds (the manifest's ``outputs``)."""
+FIGURE_OUTPUT = ("the true effect by years since adoption and each estimator with its 95 % CI, "
+                 "in display units; event_study.zh.png in Chinese")
+
+
 def _cols(text: str) -> int:
     """Columns ``text`` takes in a terminal (CJK characters take two)."""
     return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
@@ -90,7 +112,11 @@ def run_rollout_study(spec: RolloutSpec | str | Path, out: Path | None = None, w
     (folder / "tables").mkdir(exist_ok=True)
     study.by_event.to_csv(folder / "tables" / "event_study.csv", index=False)
     study.pooled.to_csv(folder / "tables" / "pooled.csv", index=False)
-    study.summary().to_csv(folder / "tables" / "summary.csv", index=False)
+    summary = study.summary()
+    summary["unit"] = [outcome(o).unit for o in summary["outcome"]]  # as stored
+    summary["display_unit"] = [display(o).difference for o in summary["outcome"]]
+    summary["display_scale"] = [display(o).scale for o in summary["outcome"]]
+    summary.to_csv(folder / "tables" / "summary.csv", index=False)
     (folder / "summary.txt").write_text(result.text() + "\n", "utf-8")
     for lang in ("en", "zh"):
         path = folder / ("summary.md" if lang == "en" else "summary.zh.md")
@@ -104,7 +130,12 @@ def run_rollout_study(spec: RolloutSpec | str | Path, out: Path | None = None, w
             event_study_figure(study.by_event, folder / "figures" /
                                f"event_study{'' if lang == 'en' else '.zh'}.png", lang=lang,
                                title=brief.title(spec, lang))
-        manifest = read_manifest(folder)
+    manifest = read_manifest(folder)
+    if figures:
         page.write(folder, {lang: brief.build(spec, study, panel, folder, manifest, lang)
                             for lang in ("en", "zh")})
+    manifest["outputs"] = {**manifest.get("outputs", {}), **OUTPUTS,
+                           **({"figures/event_study.png": FIGURE_OUTPUT,
+                               "brief.html": page.BRIEF_OUTPUT} if figures else {})}
+    update_manifest(folder, manifest)
     return result

@@ -101,7 +101,7 @@ WORDS = {
                      "no falsifier": "不计入: 未给出证伪条件",
                      "cannot fail": "不计入: 在证伪条件下也通过"},
         "robustness": "稳健性",
-        "no_robustness": "检验规格未设稳健性规模(`[robustness]`): 只有主运行。",
+        "no_robustness": "检验配置未设稳健性规模(`[robustness]`): 只有主运行。",
         "robust_caption": "各规模与抽样比例下统计量落在区间内的种子比例, 以及对均值的判定"
                           "(变体0为主运行)。",
         "variant": "{v}: {r:,}人, {c}个社区, 1:{k}, {n}个种子",

@@ -98,7 +98,7 @@ WORDS = {
            "where": "({residents}名居民, {communities}个社区)",
            "model": "这些是模型结果而非预测: 它们在模型假设下比较政策(docs/ODD.md 说明了这些假设"
                     "及模型未包含的内容)。",
-           "line": "cogov-sim {version}, 提交 {commit}{dirty}; 规格 {name}, 根随机种子 "
+           "line": "cogov-sim {version}, 提交 {commit}{dirty}; 配置文件 {name}, 根随机种子 "
                    "{seed}, {runs}, 生成于 {created}。"},
 }
 """The interface words every brief shares, English and Chinese."""

@@ -21,9 +21,10 @@ CJK_FONT_PACKAGE = "fonts-wqy-microhei"
 """The Debian/Ubuntu package the README and the "no font" note recommend (one name, here)."""
 
 
-NO_FONT = ("Chinese figures need a font with Chinese glyphs and none is installed: on Debian "
-           f"or Ubuntu apt-get install {CJK_FONT_PACKAGE} (Windows has Microsoft YaHei), or use "
-           "--lang en")
+NO_FONT = (f"中文图需要含中文字形的字体, 但未安装: 在 Debian 或 Ubuntu 上 apt-get install "
+           f"{CJK_FONT_PACKAGE}(Windows 自带 Microsoft YaHei), 或使用 --lang en")
+"""Said (in Chinese: only ``--lang zh`` asks for it; a terminal shows Chinese without the
+font that figures need) when Chinese figures were asked for and no CJK font is installed."""
 
 
 class MissingFontError(RuntimeError):

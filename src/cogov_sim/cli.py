@@ -545,8 +545,9 @@ def _run_sa(spec: SASpec, out: Path | None, executor: Executor, lang: str,
     except RunsFailedError as exc:
         for run_id, error in exc.failed.items():
             last = error.strip().splitlines()[-1] if error.strip() else "unknown error"
-            click.echo(f"failed: {run_id}: {last}", err=True)
-        click.echo(f"error: {exc} (tracebacks in {exc.folder / 'ledger.jsonl'})", err=True)
+            click.echo(f"{line('failed', lang)}: {run_id}: {last}", err=True)
+        click.echo(f"{line('error', lang)}: {exc} (tracebacks in {exc.folder / 'ledger.jsonl'})",
+                   err=True)
         return 1
     click.echo(result.text_table())
     if result.second_order_text():
@@ -557,7 +558,7 @@ def _run_sa(spec: SASpec, out: Path | None, executor: Executor, lang: str,
         shares = ", ".join(f"{r.output} {r.noise_share_of_means:.0%}" for r in noise.itertuples())
         click.echo(f"seed-noise share of the replicate means: {shares}")
     for text in result.warnings:
-        click.echo(f"warning: {text}", err=True)
+        click.echo(f"{line('warning', lang)}: {text}", err=True)
     click.echo(f"{result.runs:,} runs → {folder}")
     return 0
 

@@ -38,7 +38,7 @@ WORDS = {
                     "interval covers the truth.",
            "ran": "Regimes", "before": "before adoption", "adopt": "after adoption",
            "schedule": "Share of townships that have adopted by January: {s}. Townships "
-                       "differ in {ranges} (Latin hypercube); adoption order: {order}.",
+                       "differ (Latin hypercube) in {ranges}. Adoption order: {order}.",
            "random": "random",
            "figure": "Effect by years since adoption: the truth (black) and each estimator "
                      "with its 95% interval",
@@ -60,7 +60,7 @@ WORDS = {
            "notes": "平均|偏差|: 推行后各年估计值与真值之差的绝对值的均值, 括号内为这些年份中"
                     "置信区间覆盖真值的比例。",
            "ran": "体制", "before": "推行前", "adopt": "推行后",
-           "schedule": "每年1月前已推行的镇的比例: {s}。各镇在{ranges}上各不相同(拉丁超立方); "
+           "schedule": "每年1月前已推行的镇的比例: {s}。各镇(拉丁超立方抽取)不同之处: {ranges}。"
                        "推行顺序: {order}。",
            "random": "随机",
            "figure": "按推行后年数的效应: 真值(黑色)与各估计量及其95%置信区间",
@@ -128,8 +128,8 @@ def build(spec: RolloutSpec, study: EventStudy, panel: pd.DataFrame, folder: Pat
     w = WORDS[lang]
     before, adopt = (page.scenario_items([s], lang)[0] for s in (spec.before, spec.adopt))
     shares = ", ".join(f"{year} {share:.0%}" for year, share in spec.adoption)
-    ranges = ", ".join(f"{param_label(k, lang)} {number(lo, 2)}–{number(hi, 2)}"
-                       .replace(".00", "") for k, (lo, hi) in spec.ranges.items())
+    ranges = "; ".join(f"{param_label(k, lang)}: {lo:g}–{hi:g}"
+                       for k, (lo, hi) in spec.ranges.items())
     order = w["random"] if spec.adoption_order == "random" else spec.adoption_order
     params_k = spec.residents_per_agent
     return page.Page(

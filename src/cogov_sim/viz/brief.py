@@ -86,6 +86,7 @@ WORDS = {
            "reference": "reference", "caveats": "Caveats", "provenance": "Provenance",
            "dirty": " (uncommitted changes)",
            "sample": "Sample rate: one simulated agent stands for {k} residents{where}.",
+           "sample_one": "Sample rate: every resident is simulated (one agent each){where}.",
            "where": " ({residents} residents in {communities} communities)",
            "model": "These are results of a model, not forecasts: they compare policies under "
                     "the model's assumptions (docs/ODD.md states them and what the model "
@@ -95,6 +96,7 @@ WORDS = {
     "zh": {"question": "问题", "ran": "运行内容", "scenarios": "情景", "reference": "参照情景",
            "caveats": "注意事项", "provenance": "来源", "dirty": "(有未提交修改)",
            "sample": "抽样比例: 每个模拟智能体代表{k}名居民{where}。",
+           "sample_one": "抽样比例: 每名居民都被模拟(各为一个智能体){where}。",
            "where": "({residents}名居民, {communities}个社区)",
            "model": "这些是模型结果而非预测: 它们在模型假设下比较政策(docs/ODD.md 说明了这些假设"
                     "及模型未包含的内容)。",
@@ -196,7 +198,7 @@ def sample_caveat(k: object, lang: str, residents: int | None = None,
     w = WORDS[lang]
     where = (w["where"].format(residents=f"{residents:,}", communities=communities)
              if residents else "")
-    return w["sample"].format(k=k, where=where)
+    return w["sample_one" if k == 1 else "sample"].format(k=k, where=where)
 
 
 def model_caveat(lang: str) -> str:

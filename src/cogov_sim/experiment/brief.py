@@ -21,12 +21,13 @@ from ..viz.labels import scenario_label, study_title
 from . import compare
 
 WORDS = {
-    "en": {"question": "How do {others} compare with {ref} on the outcomes below?",
+    "en": {"question": "How do the scenarios below compare with {ref}, the reference, on the "
+                       "outcomes of the table?",
            "results": "Results",
            "stationary": "Horizon check: no reported difference is still changing by more "
                          "than {tol} of itself per year over the last {years} reported years.",
            "runs": "{replications} replications per scenario"},
-    "zh": {"question": "在下列指标上, {others}与{ref}相比如何?", "results": "结果",
+    "zh": {"question": "下列情景在表中各指标上与参照情景{ref}相比如何?", "results": "结果",
            "stationary": "期末检查: 最后{years}个报告年份中, 没有差值每年的变化超过其自身的{tol}。",
            "runs": "每个情景{replications}次重复"},
 }
@@ -61,12 +62,10 @@ def build(folder: Path, manifest: Mapping[str, Any], summary: pd.DataFrame,
                                   first.get("n_residents"), first.get("n_communities", "?")),
                page.model_caveat(lang)]
     spec = manifest.get("spec", {})
-    names = [scenario_label(s, lang) for s in order]
     return page.Page(
         title=study_title(order, lang, manifest.get("title", ""), manifest.get("title_zh", "")),
         description=manifest.get("description", "") if lang == "en" else "",
-        question=w["question"].format(others=("、" if lang == "zh" else ", ").join(names[1:]),
-                                      ref=names[0]),
+        question=w["question"].format(ref=scenario_label(order[0], lang)),
         ran_title=page.WORDS[lang]["scenarios"],
         ran=page.scenario_items(order, lang, reference=order[0]),
         tables=tables, figures=page.figures(folder, FIGURES[lang], lang), caveats=caveats,

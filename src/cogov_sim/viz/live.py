@@ -123,7 +123,7 @@ def community_figure(values: Sequence[float] | np.ndarray, measure: str, lang: s
     rows = int(np.ceil(n / cols))
     grid = np.full((rows, cols), np.nan)
     grid.flat[:n] = values
-    title_en, title_zh, unit = MEASURES[measure]
+    unit = MEASURES[measure][2]
     low, high = (0.0, 100.0) if unit == "0-100" else (0.0, 1.0)
     with _style(lang):
         fig = Figure(figsize=size, layout="constrained")
@@ -136,7 +136,7 @@ def community_figure(values: Sequence[float] | np.ndarray, measure: str, lang: s
                     color="white" if v < low + 0.6 * (high - low) else "black")
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title(title_en if lang == "en" else title_zh, fontsize=10)
+        ax.set_title(measure_title(measure, lang), fontsize=10)
         bar = fig.colorbar(image, ax=ax, shrink=0.85)
         bar.set_label(unit_label(unit, lang), fontsize=8.5)
     return fig
@@ -163,8 +163,22 @@ MIN_MONTHS = 12
 """The month axis is at least a year wide, then grows with the run."""
 
 
-def _short(name: str, lang: str) -> str:
+def series_label(name: str, lang: str = "en") -> str:
+    """An outcome's short legend entry on its live chart (:data:`SERIES`, else its label)."""
     return _text(SERIES[name], lang) if name in SERIES else outcome_label(name, lang)
+
+
+def chart_title(chart: str, lang: str = "en") -> str:
+    return _text(TITLES[chart], lang)
+
+
+def measure_title(measure: str, lang: str = "en") -> str:
+    """The title of the picture of the communities coloured by ``measure``."""
+    return _text(MEASURES[measure][:2], lang)
+
+
+def measure_unit(measure: str, lang: str = "en") -> str:
+    return unit_label(MEASURES[measure][2], lang)
 
 
 def _title(text: str):  # noqa: ANN202 - altair is imported lazily
@@ -173,16 +187,28 @@ def _title(text: str):  # noqa: ANN202 - altair is imported lazily
     return alt.TitleParams(text, anchor="start", fontSize=12, fontWeight="bold", offset=4)
 
 
+RUNS = ("run", "reference")
+"""The ``run`` column of a live chart's rows: this run (solid lines) or the reference run
+on the same seed (dashed lines)."""
+BAND = "band"
+"""The name of a live chart's second data set: the band of an ensemble of seeds."""
+LEGEND_ROW_CHARACTERS = 40
+"""A legend row of three entries fits a chart 300 pixels wide when the three labels have
+at most this many characters together; longer ones go two to a row."""
+
+
 @cache
 def chart_spec(chart: str, lang: str = "en", height: int = CHART_HEIGHT) -> dict[str, Any]:
     """One live chart (a key of :data:`CHARTS`) as a Vega-Lite spec drawn in the browser.
 
     Its data are the named data set :data:`DATASET`, rows of ``month`` (1 = the first
-    reported month), ``series`` (the short legend entry) and ``value``, as
-    :func:`chart_columns` gives them; the parameter ``xmax`` is the end of the month axis
-    (:func:`chart_signals`). Lines, a dot at each line's latest month, short legend
-    entries below the plot; the title, axis titles with units, legend and tooltips in
-    ``lang``.
+    reported month), ``series`` (the short legend entry), ``value``, ``run`` (a key of
+    :data:`RUNS`) and ``scenario`` (the run's display name), as :func:`chart_columns`
+    gives them, and the data set :data:`BAND`, rows of ``month``, ``series``, ``low`` and
+    ``high`` (an ensemble's band, shaded in the series' colour); the parameter ``xmax`` is
+    the end of the month axis (:func:`chart_signals`). This run's lines are solid with a
+    dot at the latest month, the reference's dashed; short legend entries below the plot;
+    the title, axis titles with units, legend and tooltips in ``lang``.
     """
     import altair as alt
 
@@ -196,52 +222,73 @@ def chart_spec(chart: str, lang: str = "en", height: int = CHART_HEIGHT) -> dict
     x = alt.X("month:Q", title=month_title,
               scale=alt.Scale(domainMin=1, domainMax=alt.ExprRef("xmax"), nice=False),
               axis=alt.Axis(format="d", tickMinStep=1, labelFontSize=10, titleFontSize=10))
-    y = alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False),
-              axis=alt.Axis(format=".0%" if share else "~g", labelFontSize=10,
-                            titleFontSize=10, tickCount=4))
-    tooltip = [alt.Tooltip("month:Q", title=word("month", lang)),
+    y_scale = alt.Scale(zero=False)
+    y_axis = alt.Axis(format=".0%" if share else ".4~r", labelFontSize=10, titleFontSize=10,
+                      tickCount=4)
+    y = alt.Y("value:Q", title=value_title, scale=y_scale, axis=y_axis)
+    number = ".1%" if share else ".3~f"
+    tooltip = [alt.Tooltip("scenario:N", title=word("scenario", lang)),
+               alt.Tooltip("month:Q", title=word("month", lang)),
                alt.Tooltip("series:N", title=word("outcome", lang)),
-               alt.Tooltip("value:Q", title=value_title, format=".1%" if share else ".3~f")]
-    order = [_short(n, lang) for n in names]
+               alt.Tooltip("value:Q", title=value_title, format=number)]
+    order = [series_label(n, lang) for n in names]
     if len(names) > 1:
+        columns = 3 if sum(map(len, order)) <= LEGEND_ROW_CHARACTERS else 2
         color: Any = alt.Color("series:N", sort=order, scale=alt.Scale(domain=order),
-                               legend=alt.Legend(title=None, orient="bottom", columns=3,
+                               legend=alt.Legend(title=None, orient="bottom", columns=columns,
+                                                 symbolOpacity=1, symbolType="circle",
                                                  direction="horizontal", labelFontSize=10,
                                                  labelLimit=130, symbolSize=60,
                                                  columnPadding=8, padding=0, offset=4))
     else:
         color = alt.value("#4c78a8")
+    dash = alt.StrokeDash("run:N", scale=alt.Scale(domain=list(RUNS), range=[[1, 0], [5, 3]]),
+                          legend=None)
+    band = (alt.Chart(alt.Data(name=BAND)).mark_area(opacity=0.2, interpolate="linear")
+            .encode(x=x, y=alt.Y("low:Q", title=value_title, scale=y_scale, axis=y_axis),
+                    y2="high:Q", color=color))
     base = alt.Chart().encode(x=x, y=y, color=color, tooltip=tooltip)
-    lines = base.mark_line(strokeWidth=1.6)
+    lines = base.mark_line(strokeWidth=1.6).encode(strokeDash=dash, detail="run:N")
     latest = (base.mark_point(filled=True, size=28, opacity=1)
+              .transform_filter(f"datum.run == '{RUNS[0]}'")
               .transform_joinaggregate(latest="max(month)")
               .transform_filter("datum.month == datum.latest"))
-    chart_ = (alt.layer(lines, latest, data=alt.Data(name=DATASET))
+    chart_ = (alt.layer(band, alt.layer(lines, latest, data=alt.Data(name=DATASET)))
               .add_params(xmax)
-              .properties(title=_title(_text(TITLES[chart], lang)), width="container",
+              .properties(title=_title(chart_title(chart, lang)), width="container",
                           height=height, autosize=AUTOSIZE)
               .configure_view(strokeWidth=0))
     return chart_.to_dict()
 
 
-def chart_columns(model: CoGovModel, chart: str, lang: str = "en") -> dict[str, list[Any]]:
-    """The rows of :func:`chart_spec`'s data set for the months ``model`` has recorded, as
-    columns (``month``, ``series``, ``value``; one row per month and outcome)."""
+def chart_columns(model: CoGovModel, chart: str, lang: str = "en",
+                  reference: CoGovModel | None = None) -> dict[str, list[Any]]:
+    """The rows of :func:`chart_spec`'s data set for the months ``model`` (and the
+    ``reference`` run, if given) have recorded, as columns (``month``, ``series``,
+    ``value``, ``run``, ``scenario``; one row per run, month and outcome)."""
     from ..outcomes import OUTCOME_NAMES
+    from .labels import scenario_label
 
-    rec = model.recorder
-    n = rec.n
-    months = list(range(1, n + 1))
-    out: dict[str, list[Any]] = {"month": [], "series": [], "value": []}
-    for name in CHARTS[chart]:
-        out["month"] += months
-        out["series"] += [_short(name, lang)] * n
-        out["value"] += rec.values[:n, OUTCOME_NAMES.index(name)].tolist()
+    out: dict[str, list[Any]] = {"month": [], "series": [], "value": [], "run": [],
+                                 "scenario": []}
+    for run, m in zip(RUNS, (model, reference), strict=True):
+        if m is None:
+            continue
+        rec = m.recorder
+        n = rec.n
+        months = list(range(1, n + 1))
+        name_ = scenario_label(m.preset or "", lang)
+        for name in CHARTS[chart]:
+            out["month"] += months
+            out["series"] += [series_label(name, lang)] * n
+            out["value"] += rec.values[:n, OUTCOME_NAMES.index(name)].tolist()
+            out["run"] += [run] * n
+            out["scenario"] += [name_] * n
     return out
 
 
 def chart_signals(months: int) -> dict[str, int]:
-    """The parameters of :func:`chart_spec` after ``months`` recorded months."""
+    """The parameters of :func:`chart_spec` when ``months`` months are shown."""
     return {"xmax": max(MIN_MONTHS, months)}
 
 
@@ -253,14 +300,14 @@ def community_spec(measure: str, lang: str = "en",
     each tile shows its number and value."""
     import altair as alt
 
-    title_en, title_zh, unit = MEASURES[measure]
+    unit = MEASURES[measure][2]
     low, high = (0.0, 100.0) if unit == "0-100" else (0.0, 1.0)
     name = word("community", lang)
     base = alt.Chart().encode(x=alt.X("col:O", axis=None), y=alt.Y("row:O", axis=None))
     tiles = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("value:Q", scale=alt.Scale(scheme="viridis", domain=[low, high]),
                         legend=alt.Legend(title=unit_label(unit, lang),
-                                          format="~g" if unit == "0-100" else ".0%",
+                                          format="d" if unit == "0-100" else ".0%",
                                           gradientLength=height - 30, titleFontSize=10,
                                           labelFontSize=10)),
         tooltip=[alt.Tooltip("community:Q", title=name),
@@ -270,7 +317,7 @@ def community_spec(measure: str, lang: str = "en",
         text="text:N",
         color=alt.condition("datum.dark", alt.value("white"), alt.value("black")))
     return (alt.layer(tiles, labels, data=alt.Data(name=DATASET))
-            .properties(title=_title(title_en if lang == "en" else title_zh),
+            .properties(title=_title(measure_title(measure, lang)),
                         width="container", height=height, autosize=AUTOSIZE)
             .configure_view(strokeWidth=0)).to_dict()
 

@@ -45,7 +45,7 @@ def test_the_band_spans_every_seed_and_the_csv_has_the_rows_on_screen() -> None:
         assert "# " in text and str(dash.SEED) in text.splitlines()[1]
         assert str(ens.seeds[0]) in text
         table = pd.read_csv(io.StringIO(text), comment="#")
-        lines = table[table[month] <= 5].dropna(subset=[table.columns[5]])
+        lines = table[table[month] <= 5].dropna(subset=[table.columns[6]])
         # every outcome of every chart: months 1-5 of the band, months 1-2 of both runs
         n_outcomes = sum(len(v) for v in live.CHARTS.values())
         assert len(table) == n_outcomes * 5 + 4  # and the four communities

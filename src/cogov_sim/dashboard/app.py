@@ -50,9 +50,10 @@ from .vega import VegaView
 
 START_PRESET = "taicang_1_0"
 PLAY_INTERVAL = 0.03
-"""Seconds Play waits between two months: at most about 30 months a second. The page is
-redrawn in a thread of its own as often as the machine allows, showing the latest month
-(benchmarks/README.md has what was measured)."""
+"""Seconds between two months of Play, on the clock (the time a month takes is part of
+it): at most about 33 months a second. The page is redrawn in a thread of its own as
+often as the machine allows, showing the latest month (benchmarks/README.md has what was
+measured)."""
 TEXT = {
     "title": ("Community co-governance (政社互动): what if?", "政社互动社区共治模拟: 如果……会怎样?"),
     "scenario": ("Scenario", "情景"),
@@ -163,10 +164,11 @@ def _lock(runs: Runs) -> Any:
 
 
 @solara.component
-def RunCard(runs: Runs, ensemble: Ensemble | None, lang: str, tick: int) -> None:
+def RunCard(runs: Runs, ensemble: Ensemble | None, lang: str, tick: solara.Reactive[int]) -> None:
     """The run in one line (scenario, month of the horizon), the levers changed from the
     preset with their units, the key to the lines and bands, and a banner once the run
     has finished."""
+    tick.get()  # redrawn at every Step and Play frame
     with _lock(runs):
         levers, months, running = runs.levers(), runs.months, runs.running
     horizon = runs.horizon
@@ -190,9 +192,11 @@ def RunCard(runs: Runs, ensemble: Ensemble | None, lang: str, tick: int) -> None
 
 
 @solara.component
-def LiveChart(runs: Runs, chart: str, lang: str, ensemble: Ensemble | None, tick: int) -> None:
+def LiveChart(runs: Runs, chart: str, lang: str, ensemble: Ensemble | None,
+              tick: solara.Reactive[int]) -> None:
     """One live chart (:func:`cogov_sim.viz.live.chart_spec`): drawn once, its data
     replaced after every Step and Play frame; the ensemble's band sent when it changes."""
+    tick.get()
     band = solara.use_memo(lambda: band_columns(ensemble, chart, lang), [ensemble, chart, lang])
     with _lock(runs):
         columns = live.chart_columns(runs.model, chart, lang, runs.reference)
@@ -203,8 +207,10 @@ def LiveChart(runs: Runs, chart: str, lang: str, ensemble: Ensemble | None, tick
 
 
 @solara.component
-def Communities(runs: Runs, lang: str, colour_by: solara.Reactive[str], tick: int) -> None:
+def Communities(runs: Runs, lang: str, colour_by: solara.Reactive[str],
+                tick: solara.Reactive[int]) -> None:
     """The picture of the communities, coloured by happiness or participation."""
+    tick.get()
     names = {key: t(key, lang) for key in live.MEASURES}
     with solara.Column(gap="0px"):
         solara.ToggleButtonsSingle(
@@ -218,7 +224,7 @@ def Communities(runs: Runs, lang: str, colour_by: solara.Reactive[str], tick: in
 
 @solara.component
 def Charts(runs: Runs, ensemble: Ensemble | None, lang: str,
-           colour_by: solara.Reactive[str], tick: int) -> None:
+           colour_by: solara.Reactive[str], tick: solara.Reactive[int]) -> None:
     """Every live chart and the picture of the communities, in a grid."""
     shown = ensemble if matches(ensemble, runs) else None
     with solara.Div(classes=["cogov-charts"]):
@@ -230,9 +236,10 @@ def Charts(runs: Runs, ensemble: Ensemble | None, lang: str,
 
 
 @solara.component
-def Controls(runs: Runs, lang: str, playing: solara.Reactive[bool], tick: int,
+def Controls(runs: Runs, lang: str, playing: solara.Reactive[bool], tick: solara.Reactive[int],
              on_reset: Any, on_step: Any) -> None:
     """Reset, Step and Play/Pause; Step and Play are off once the run has finished."""
+    tick.get()
     running = runs.running
     with solara.Row(classes=["cogov-buttons"], gap="6px"):
         solara.Button(t("reset", lang), color="primary", on_click=on_reset,
@@ -246,8 +253,9 @@ def Controls(runs: Runs, lang: str, playing: solara.Reactive[bool], tick: int,
 
 @solara.component
 def Uncertainty(runs: Runs, ensemble: Ensemble | None, lang: str, progress: int,
-                on_ensemble: Any, measure: str, tick: int) -> None:
+                on_ensemble: Any, measure: str, tick: solara.Reactive[int]) -> None:
     """The ensemble's button (with its progress while it runs) and the CSV download."""
+    tick.get()
     busy = progress >= 0
     label = (t("ensemble_running", lang).format(done=progress, n=ENSEMBLE_SEEDS) if busy
              else t("ensemble", lang).format(n=ENSEMBLE_SEEDS))
@@ -399,9 +407,12 @@ def Page() -> None:
     def play(cancel: threading.Event) -> None:
         """Months at Play's pace until Pause, the horizon or a new run."""
         current = runs.value
+        due = time.monotonic()
         try:
             while playing.value and current.running and not cancel.is_set():
-                time.sleep(PLAY_INTERVAL)
+                due += PLAY_INTERVAL  # a month every PLAY_INTERVAL on the clock, however
+                time.sleep(max(0.0, due - time.monotonic()))  # long the months take
+                due = max(due, time.monotonic() - PLAY_INTERVAL)  # no rush after a stall
                 current.step()
                 drawn.set()
         finally:
@@ -442,11 +453,11 @@ def Page() -> None:
     with solara.Div(classes=["cogov-app"]):
         with solara.Column(classes=["cogov-side"], gap="4px"):
             Heading(t("controls", lang))
-            Controls(runs.value, lang, playing, tick.value,
+            Controls(runs.value, lang, playing, tick,
                      on_reset=lambda: restart(preset.value, levers.value, reference.value),
                      on_step=step)
             Uncertainty(runs.value, ensemble.value, lang, progress.value,
-                        lambda: asked.set(asked.value + 1), colour_by.value, tick.value)
+                        lambda: asked.set(asked.value + 1), colour_by.value, tick)
             Heading(t("levers", lang))
             solara.Text(t("pending", lang), style={"font-size": "12px", "color": "#555"})
             Sliders(levers, lang)
@@ -468,8 +479,8 @@ def Page() -> None:
                 solara.Button(t("info", lang), on_click=lambda: info_open.set(True), text=True,
                               classes=["cogov-info-button"])
             solara.Text(t("how", lang), style={"font-size": "13px"})
-            RunCard(runs.value, ensemble.value, lang, tick.value)
-            Charts(runs.value, ensemble.value, lang, colour_by, tick.value)
+            RunCard(runs.value, ensemble.value, lang, tick)
+            Charts(runs.value, ensemble.value, lang, colour_by, tick)
     Info(lang, info_open)
 
 

@@ -179,7 +179,8 @@ def band_columns(ensemble: Ensemble | None, chart: str, lang: str = "en") -> dic
 # -- the numbers on screen as a table --------------------------------------------------------
 
 COLUMNS = {
-    "chart": ("chart", "图表"), "outcome": ("outcome", "指标"), "unit": ("unit", "单位"),
+    "chart": ("chart", "图表"), "outcome": ("outcome", "指标"), "legend": ("legend", "图例"),
+    "unit": ("unit", "单位"),
     "month": ("month", "月份"), "run": ("this run", "本次运行"), "reference": ("reference", "参照"),
     "low": ("lowest of {n} seeds", "{n}个随机种子的最低值"),
     "high": ("highest of {n} seeds", "{n}个随机种子的最高值"),
@@ -230,7 +231,7 @@ def table_rows(runs: Runs, ensemble: Ensemble | None, lang: str = "en",
     """The numbers the charts show, one row per chart, outcome and month: this run's value,
     the reference's and the band's lowest and highest (empty where the chart shows none),
     then the picture of the communities (one row per community, this month). Outcomes
-    under their full display names, with their units."""
+    under their full display names and their legend entries on the chart, with units."""
     n_seeds = len(ensemble.seeds) if ensemble is not None else ENSEMBLE_SEEDS
     names = [_pick(COLUMNS[k], lang).format(n=n_seeds) for k in COLUMNS]
     rows: list[list[Any]] = []
@@ -248,13 +249,14 @@ def table_rows(runs: Runs, ensemble: Ensemble | None, lang: str = "en",
             j = OUTCOME_NAMES.index(name)
             unit = unit_label(outcome(name).unit, lang)
             for m in range(1, last + 1):
-                rows.append([title, outcome_label(name, lang), unit, m,
+                rows.append([title, outcome_label(name, lang), live.series_label(name, lang),
+                             unit, m,
                              _cell(run_values, m, j), _cell(ref_values, m, j),
                              _cell(low, m, j), _cell(high, m, j)])
     title, unit = live.measure_title(measure, lang), live.measure_unit(measure, lang)
     for i, value in enumerate(communities, 1):
-        rows.append([title, f"{word('community', lang)} {i}", unit, shown, float(value),
-                     "", "", ""])
+        community = f"{word('community', lang)} {i}"
+        rows.append([title, community, community, unit, shown, float(value), "", "", ""])
     return names, rows
 
 

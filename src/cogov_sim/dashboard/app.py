@@ -54,6 +54,10 @@ PLAY_INTERVAL = 0.03
 it): at most about 33 months a second. The page is redrawn in a thread of its own as
 often as the machine allows, showing the latest month (benchmarks/README.md has what was
 measured)."""
+FRAME_INTERVAL = 0.1
+"""Seconds at least between two redraws of the page while Play runs (at most ten a
+second): the months go on between them, and a redraw costs the server more than a month
+does, so drawing less often lets Play run more months a second on a busy machine."""
 TEXT = {
     "title": ("Community co-governance (政社互动): what if?", "政社互动社区共治模拟: 如果……会怎样?"),
     "scenario": ("Scenario", "情景"),
@@ -164,11 +168,10 @@ def _lock(runs: Runs) -> Any:
 
 
 @solara.component
-def RunCard(runs: Runs, ensemble: Ensemble | None, lang: str, tick: solara.Reactive[int]) -> None:
+def RunCard(runs: Runs, ensemble: Ensemble | None, lang: str, tick: int) -> None:
     """The run in one line (scenario, month of the horizon), the levers changed from the
     preset with their units, the key to the lines and bands, and a banner once the run
     has finished."""
-    tick.get()  # redrawn at every Step and Play frame
     with _lock(runs):
         levers, months, running = runs.levers(), runs.months, runs.running
     horizon = runs.horizon
@@ -193,24 +196,24 @@ def RunCard(runs: Runs, ensemble: Ensemble | None, lang: str, tick: solara.React
 
 @solara.component
 def LiveChart(runs: Runs, chart: str, lang: str, ensemble: Ensemble | None,
-              tick: solara.Reactive[int]) -> None:
+              tick: int) -> None:
     """One live chart (:func:`cogov_sim.viz.live.chart_spec`): drawn once, its data
     replaced after every Step and Play frame; the ensemble's band sent when it changes."""
-    tick.get()
     band = solara.use_memo(lambda: band_columns(ensemble, chart, lang), [ensemble, chart, lang])
     with _lock(runs):
         columns = live.chart_columns(runs.model, chart, lang, runs.reference)
         months = runs.months
-    shown = max(months, ensemble.months if ensemble is not None else 0)
-    VegaView(live.chart_spec(chart, lang), {live.DATASET: columns}, live.chart_signals(shown),
-             fixed={live.BAND: band})
+    signals = live.chart_signals(months, runs.horizon)
+    if ensemble is not None:  # the band spans the horizon
+        signals["xmax"] = max(signals["xmax"], ensemble.months)
+    VegaView(live.chart_spec(chart, lang), {live.DATASET: columns}, signals,
+             fixed={live.BAND: band}, grows="month", stream=f"{id(runs)}-{lang}")
 
 
 @solara.component
 def Communities(runs: Runs, lang: str, colour_by: solara.Reactive[str],
-                tick: solara.Reactive[int]) -> None:
+                tick: int) -> None:
     """The picture of the communities, coloured by happiness or participation."""
-    tick.get()
     names = {key: t(key, lang) for key in live.MEASURES}
     with solara.Column(gap="0px"):
         solara.ToggleButtonsSingle(
@@ -224,7 +227,7 @@ def Communities(runs: Runs, lang: str, colour_by: solara.Reactive[str],
 
 @solara.component
 def Charts(runs: Runs, ensemble: Ensemble | None, lang: str,
-           colour_by: solara.Reactive[str], tick: solara.Reactive[int]) -> None:
+           colour_by: solara.Reactive[str], tick: int) -> None:
     """Every live chart and the picture of the communities, in a grid."""
     shown = ensemble if matches(ensemble, runs) else None
     with solara.Div(classes=["cogov-charts"]):
@@ -236,10 +239,9 @@ def Charts(runs: Runs, ensemble: Ensemble | None, lang: str,
 
 
 @solara.component
-def Controls(runs: Runs, lang: str, playing: solara.Reactive[bool], tick: solara.Reactive[int],
+def Controls(runs: Runs, lang: str, playing: solara.Reactive[bool], tick: int,
              on_reset: Any, on_step: Any) -> None:
     """Reset, Step and Play/Pause; Step and Play are off once the run has finished."""
-    tick.get()
     running = runs.running
     with solara.Row(classes=["cogov-buttons"], gap="6px"):
         solara.Button(t("reset", lang), color="primary", on_click=on_reset,
@@ -253,9 +255,8 @@ def Controls(runs: Runs, lang: str, playing: solara.Reactive[bool], tick: solara
 
 @solara.component
 def Uncertainty(runs: Runs, ensemble: Ensemble | None, lang: str, progress: int,
-                on_ensemble: Any, measure: str, tick: solara.Reactive[int]) -> None:
+                on_ensemble: Any, measure: str, tick: int) -> None:
     """The ensemble's button (with its progress while it runs) and the CSV download."""
-    tick.get()
     busy = progress >= 0
     label = (t("ensemble_running", lang).format(done=progress, n=ENSEMBLE_SEEDS) if busy
              else t("ensemble", lang).format(n=ENSEMBLE_SEEDS))
@@ -425,7 +426,9 @@ def Page() -> None:
         while playing.value and not cancel.is_set():
             if drawn.wait(0.25):
                 drawn.clear()
+                started = time.monotonic()
                 tick.set(tick.value + 1)
+                time.sleep(max(0.0, FRAME_INTERVAL - (time.monotonic() - started)))
             if not current.running:
                 playing.set(False)
                 tick.set(tick.value + 1)
@@ -453,11 +456,11 @@ def Page() -> None:
     with solara.Div(classes=["cogov-app"]):
         with solara.Column(classes=["cogov-side"], gap="4px"):
             Heading(t("controls", lang))
-            Controls(runs.value, lang, playing, tick,
+            Controls(runs.value, lang, playing, tick.value,
                      on_reset=lambda: restart(preset.value, levers.value, reference.value),
                      on_step=step)
             Uncertainty(runs.value, ensemble.value, lang, progress.value,
-                        lambda: asked.set(asked.value + 1), colour_by.value, tick)
+                        lambda: asked.set(asked.value + 1), colour_by.value, tick.value)
             Heading(t("levers", lang))
             solara.Text(t("pending", lang), style={"font-size": "12px", "color": "#555"})
             Sliders(levers, lang)
@@ -479,8 +482,8 @@ def Page() -> None:
                 solara.Button(t("info", lang), on_click=lambda: info_open.set(True), text=True,
                               classes=["cogov-info-button"])
             solara.Text(t("how", lang), style={"font-size": "13px"})
-            RunCard(runs.value, ensemble.value, lang, tick)
-            Charts(runs.value, ensemble.value, lang, colour_by, tick)
+            RunCard(runs.value, ensemble.value, lang, tick.value)
+            Charts(runs.value, ensemble.value, lang, colour_by, tick.value)
     Info(lang, info_open)
 
 

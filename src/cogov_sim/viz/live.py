@@ -160,7 +160,9 @@ AUTOSIZE = {"type": "fit-x", "contains": "padding", "resize": True}
 """The chart fills its cell's width and lays itself out again when new data widen the
 axis labels (otherwise they were cut off at the left)."""
 MIN_MONTHS = 12
-"""The month axis is at least a year wide, then grows with the run."""
+"""The month axis is at least a year wide, then grows with the run: it doubles when the
+run reaches its end (12, 24, 48, ... months, at most the horizon), so that most steps
+only add a point to each line and the browser need not place every point anew."""
 
 
 def series_label(name: str, lang: str = "en") -> str:
@@ -205,8 +207,9 @@ def chart_spec(chart: str, lang: str = "en", height: int = CHART_HEIGHT) -> dict
     reported month), ``series`` (the short legend entry), ``value``, ``run`` (a key of
     :data:`RUNS`) and ``scenario`` (the run's display name), as :func:`chart_columns`
     gives them, and the data set :data:`BAND`, rows of ``month``, ``series``, ``low`` and
-    ``high`` (an ensemble's band, shaded in the series' colour); the parameter ``xmax`` is
-    the end of the month axis (:func:`chart_signals`). This run's lines are solid with a
+    ``high`` (an ensemble's band, shaded in the series' colour); the parameters ``xmax``
+    (the end of the month axis) and ``latest`` (the latest month) come from
+    :func:`chart_signals`. This run's lines are solid with a
     dot at the latest month, the reference's dashed; short legend entries below the plot;
     the title, axis titles with units, legend and tooltips in ``lang``.
     """
@@ -219,6 +222,7 @@ def chart_spec(chart: str, lang: str = "en", height: int = CHART_HEIGHT) -> dict
     month_title = f"{word('month', lang)} ({note})" if lang == "en" else f"{word('month', lang)}({note})"
     value_title = unit_label(unit, lang)
     xmax = alt.param(name="xmax", value=MIN_MONTHS)
+    latest_month = alt.param(name="latest", value=0)
     x = alt.X("month:Q", title=month_title,
               scale=alt.Scale(domainMin=1, domainMax=alt.ExprRef("xmax"), nice=False),
               axis=alt.Axis(format="d", tickMinStep=1, labelFontSize=10, titleFontSize=10))
@@ -251,10 +255,9 @@ def chart_spec(chart: str, lang: str = "en", height: int = CHART_HEIGHT) -> dict
     lines = base.mark_line(strokeWidth=1.6).encode(strokeDash=dash, detail="run:N")
     latest = (base.mark_point(filled=True, size=28, opacity=1)
               .transform_filter(f"datum.run == '{RUNS[0]}'")
-              .transform_joinaggregate(latest="max(month)")
-              .transform_filter("datum.month == datum.latest"))
+              .transform_filter("datum.month == latest"))
     chart_ = (alt.layer(band, alt.layer(lines, latest, data=alt.Data(name=DATASET)))
-              .add_params(xmax)
+              .add_params(xmax, latest_month)
               .properties(title=_title(chart_title(chart, lang)), width="container",
                           height=height, autosize=AUTOSIZE)
               .configure_view(strokeWidth=0))
@@ -287,9 +290,20 @@ def chart_columns(model: CoGovModel, chart: str, lang: str = "en",
     return out
 
 
-def chart_signals(months: int) -> dict[str, int]:
-    """The parameters of :func:`chart_spec` when ``months`` months are shown."""
-    return {"xmax": max(MIN_MONTHS, months)}
+def chart_signals(months: int, horizon: int | None = None) -> dict[str, int]:
+    """The parameters of :func:`chart_spec` when the run has recorded ``months`` months:
+    the axis's end (:data:`MIN_MONTHS` doubled until it holds them, at most ``horizon``
+    if that is larger than ``months``) and the latest month.
+
+    >>> [chart_signals(m, 240)["xmax"] for m in (0, 12, 13, 100, 200, 240)]
+    [12, 12, 24, 192, 240, 240]
+    """
+    end = MIN_MONTHS
+    while end < months:
+        end *= 2
+    if horizon is not None and horizon >= months:
+        end = min(end, horizon)
+    return {"xmax": end, "latest": months}
 
 
 @cache

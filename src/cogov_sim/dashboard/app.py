@@ -30,7 +30,7 @@ import solara
 from ..params import ParamSpec, param_specs
 from ..presets import preset_names
 from ..viz import live
-from ..viz.labels import param_label, scenario_description, scenario_label
+from ..viz.labels import param_label, pick, scenario_description, scenario_label
 from . import LANG_ENV
 from .info import info_html
 from .runs import (
@@ -96,7 +96,7 @@ Chinese; Chinese is 中文 on both)."""
 
 
 def t(key: str, lang: str) -> str:
-    return TEXT[key][0 if lang == "en" else 1]
+    return pick(TEXT[key], lang)
 
 
 def month_text(n: int, horizon: int, lang: str) -> str:
@@ -392,7 +392,7 @@ def Page() -> None:
         playing.set(False)
         runs.set(Runs(name, values, ref or None))
 
-    def pick(name: str) -> None:
+    def pick_scenario(name: str) -> None:
         preset.set(name)
         levers.set(lever_values(name))
         restart(name, lever_values(name), reference.value)
@@ -467,7 +467,7 @@ def Page() -> None:
         with solara.Column(classes=["cogov-page"], gap="4px"):
             with solara.Row(classes=["cogov-header"]):
                 solara.v.Select(label=t("scenario", lang), items=scenario_items(lang),
-                                v_model=preset.value, on_v_model=pick, dense=True,
+                                v_model=preset.value, on_v_model=pick_scenario, dense=True,
                                 hide_details=True, class_="cogov-scenario",
                                 style_="max-width: 440px; min-width: 280px")
                 solara.v.Select(label=t("reference", lang), items=reference_items(lang),
@@ -475,8 +475,8 @@ def Page() -> None:
                                 hide_details=True, class_="cogov-reference",
                                 style_="max-width: 180px; min-width: 140px")
                 solara.ToggleButtonsSingle(
-                    value=names[lang][0 if lang == "en" else 1],
-                    values=[names["en"][0 if lang == "en" else 1], names["zh"][0]], dense=True,
+                    value=pick(names[lang], lang),
+                    values=[pick(names["en"], lang), names["zh"][0]], dense=True,
                     on_value=lambda label: lang_state.set("zh" if label == names["zh"][0] else "en"),
                     classes=["cogov-language"])
                 solara.Button(t("info", lang), on_click=lambda: info_open.set(True), text=True,

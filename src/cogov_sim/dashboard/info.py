@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from html import escape
 
+from ..viz.labels import pick
+
 SECTIONS = ("what", "how_it_works", "how_to_use", "notice", "try", "credits")
 """The sections of the panel, in order."""
 
@@ -121,6 +123,5 @@ BODY = {
 def info_html(lang: str = "en") -> str:
     """The panel's text in ``lang`` as HTML: a heading and a paragraph per section (plain
     HTML: Solara's Markdown would fetch a maths renderer from a CDN, offline in vain)."""
-    i = 0 if lang == "en" else 1
-    return "\n".join(f"<h3>{escape(HEADINGS[key][i])}</h3>\n<p>{escape(BODY[key][i])}</p>"
-                     for key in SECTIONS)
+    return "\n".join(f"<h3>{escape(pick(HEADINGS[key], lang))}</h3>\n"
+                     f"<p>{escape(pick(BODY[key], lang))}</p>" for key in SECTIONS)

@@ -25,7 +25,7 @@ from ..outcomes import OUTCOME_NAMES, outcome
 from ..params import param_specs
 from ..presets import preset_values
 from ..viz import live
-from ..viz.labels import outcome_label, param_label, scenario_label, unit_label, word
+from ..viz.labels import outcome_label, param_label, pick, scenario_label, unit_label, word
 
 SIZES: dict[str, int | str] = {"n_residents": 20_000, "communities": DEFAULT,
                                "residents_per_agent": 10, "spinup_months": 36, "months": 240}
@@ -197,10 +197,6 @@ HEADER = {
 }
 
 
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if lang == "en" else pair[1]
-
-
 def header_lines(runs: Runs, ensemble: Ensemble | None, lang: str = "en") -> list[str]:
     """The comment lines above the table: scenario, seed, every lever's value with its unit,
     the size, the reference, the ensemble's seeds."""
@@ -209,19 +205,19 @@ def header_lines(runs: Runs, ensemble: Ensemble | None, lang: str = "en") -> lis
                        for s in param_specs("lever"))
     sizes = ", ".join(f"{k}={v}" for k, v in runs.sizes.items())
     reference = (f"{scenario_label(runs.reference_name, lang)} ({runs.reference_name})"
-                 if runs.reference_name else _pick(HEADER["none"], lang))
+                 if runs.reference_name else pick(HEADER["none"], lang))
     ens = (f"{len(ensemble.seeds)} × {scenario_label(ensemble.preset, lang)}, "
            f"{word('seed', lang)} {', '.join(map(str, ensemble.seeds))}"
-           if ensemble is not None else _pick(HEADER["none"], lang))
+           if ensemble is not None else pick(HEADER["none"], lang))
     lines = [
-        _pick(HEADER["title"], lang),
-        f"{_pick(HEADER['scenario'], lang)}{sep}{scenario_label(runs.preset, lang)} "
+        pick(HEADER["title"], lang),
+        f"{pick(HEADER['scenario'], lang)}{sep}{scenario_label(runs.preset, lang)} "
         f"({runs.preset}); {word('seed', lang)} {runs.seed}",
-        f"{_pick(HEADER['levers'], lang)}{sep}{levers}",
-        f"{_pick(HEADER['sizes'], lang)}{sep}{sizes}",
-        f"{_pick(HEADER['reference'], lang)}{sep}{reference}; {word('seed', lang)} {runs.seed}",
-        f"{_pick(HEADER['ensemble'], lang)}{sep}{ens}",
-        f"{_pick(HEADER['months'], lang)}{sep}{runs.months}; {_pick(HEADER['month_note'], lang)}",
+        f"{pick(HEADER['levers'], lang)}{sep}{levers}",
+        f"{pick(HEADER['sizes'], lang)}{sep}{sizes}",
+        f"{pick(HEADER['reference'], lang)}{sep}{reference}; {word('seed', lang)} {runs.seed}",
+        f"{pick(HEADER['ensemble'], lang)}{sep}{ens}",
+        f"{pick(HEADER['months'], lang)}{sep}{runs.months}; {pick(HEADER['month_note'], lang)}",
     ]
     return [f"# {line}" for line in lines]
 
@@ -233,7 +229,7 @@ def table_rows(runs: Runs, ensemble: Ensemble | None, lang: str = "en",
     then the picture of the communities (one row per community, this month). Outcomes
     under their full display names and their legend entries on the chart, with units."""
     n_seeds = len(ensemble.seeds) if ensemble is not None else ENSEMBLE_SEEDS
-    names = [_pick(COLUMNS[k], lang).format(n=n_seeds) for k in COLUMNS]
+    names = [pick(COLUMNS[k], lang).format(n=n_seeds) for k in COLUMNS]
     rows: list[list[Any]] = []
     with runs.lock:
         shown = runs.months

@@ -20,7 +20,7 @@ from ..outcomes import outcome
 from ..rules.common import group_sum, safe_div
 from ..rules.participation import AGE_GROUPS
 from ..rules.requests import DIMENSIONS
-from .labels import language_style, outcome_label, unit_label, word
+from .labels import language_style, outcome_label, pick, unit_label, word
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,10 +67,6 @@ MEASURES = {
 """What the picture of the communities can be coloured by: title en, zh, unit."""
 
 
-def _text(pair: tuple[str, ...], lang: str) -> str:
-    return pair[0] if lang == "en" else pair[1]
-
-
 def chart_figure(frame: pd.DataFrame, chart: str, lang: str = "en",
                  size: tuple[float, float] = (5.2, 3.2)) -> Figure:
     """One live chart (a key of :data:`CHARTS`) over the months recorded so far."""
@@ -82,12 +78,12 @@ def chart_figure(frame: pd.DataFrame, chart: str, lang: str = "en",
             x = frame["month"].to_numpy() if len(frame) else np.array([])
             y = frame[name].to_numpy() if len(frame) else np.array([])
             ax.plot(x, y, lw=1.5, label=outcome_label(name, lang) if len(names) > 1 else None)
-        ax.set_title(_text(TITLES[chart], lang), fontsize=10)
+        ax.set_title(pick(TITLES[chart], lang), fontsize=10)
         ax.set_xlabel(f"{word('month', lang)} ({_month_note(lang)})", fontsize=8.5)
         ax.set_ylabel(unit_label(outcome(names[0]).unit, lang), fontsize=8.5)
         if len(frame) == 0:
             ax.set_xlim(0, 12)
-            ax.text(0.5, 0.5, _text(("press Step or Play", "请点击 Step 或 Play"), lang),
+            ax.text(0.5, 0.5, pick(("press Step or Play", "请点击 Step 或 Play"), lang),
                     ha="center", va="center", transform=ax.transAxes, color="0.4")
         elif len(names) > 1:
             ax.legend(fontsize=7, frameon=False)
@@ -167,16 +163,16 @@ only add a point to each line and the browser need not place every point anew.""
 
 def series_label(name: str, lang: str = "en") -> str:
     """An outcome's short legend entry on its live chart (:data:`SERIES`, else its label)."""
-    return _text(SERIES[name], lang) if name in SERIES else outcome_label(name, lang)
+    return pick(SERIES[name], lang) if name in SERIES else outcome_label(name, lang)
 
 
 def chart_title(chart: str, lang: str = "en") -> str:
-    return _text(TITLES[chart], lang)
+    return pick(TITLES[chart], lang)
 
 
 def measure_title(measure: str, lang: str = "en") -> str:
     """The title of the picture of the communities coloured by ``measure``."""
-    return _text(MEASURES[measure][:2], lang)
+    return pick(MEASURES[measure][:2], lang)
 
 
 def measure_unit(measure: str, lang: str = "en") -> str:

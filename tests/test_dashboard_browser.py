@@ -257,9 +257,11 @@ def test_play_stops_at_the_horizon_and_says_it_has_finished(server: tuple[str, P
 
 
 def test_ensemble_bands_and_csv_download(server: tuple[str, Path], page) -> None:  # noqa: ANN001
-    """The ensemble's button runs ten seeds in the background and every live chart shades
-    their band; the CSV has the parameters and seeds in its header and the rows on screen:
-    this run's months, the reference's and the band's, with the values the charts show."""
+    """The ensemble's button runs ten seeds (and the reference on the same seeds) in the
+    background: every live chart shades their band and the page gives the marginal cost
+    against the reference; the CSV has the parameters, seeds and that cost in its header
+    and the rows on screen: this run's months, the reference's and the band's, with the
+    values the charts show."""
     url, _ = server
     page.set_viewport_size({"width": 1280, "height": 800})
     step = _open(page, url)
@@ -273,6 +275,10 @@ def test_ensemble_bands_and_csv_download(server: tuple[str, Path], page) -> None
         "'.mark-area path')].some(p => (p.getAttribute('d') || '').length > 100))",
         arg=CHARTS, timeout=20_000)
     page.wait_for_timeout(500)
+    # the reference ran on the same seeds: the marginal cost, paired, never level/spend
+    page.get_by_text(re.compile(r"^Against Before 2008, 10 paired seeds, last 12 months.*"
+                                r"Extra spending .* yuan per resident a year; Happiness index"
+                                )).wait_for(timeout=10_000)
     page.screenshot(path=str(ARTEFACTS / "6-ensemble.png"))
     shown = page.evaluate("(sel) => [...document.querySelector(sel).querySelectorAll("
                           "'.mark-symbol.role-mark path')].map(e => e.getAttribute('aria-label'))",
@@ -287,6 +293,7 @@ def test_ensemble_bands_and_csv_download(server: tuple[str, Path], page) -> None
     assert any(line.startswith("# levers:") and "Structured resident consultations" in line
                for line in header)
     assert any(line.startswith("# ensemble: 10 × Taicang 1.0") for line in header)
+    assert any(line.startswith("# Against Before 2008, 10 paired seeds") for line in header)
     rows = list(csv.DictReader(io.StringIO("\n".join(
         line for line in text.splitlines() if not line.startswith("#")))))
     outcomes = {r["outcome"] for r in rows if r["chart"] != "Happiness index by community"}

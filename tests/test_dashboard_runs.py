@@ -55,3 +55,16 @@ def test_the_band_spans_every_seed_and_the_csv_has_the_rows_on_screen() -> None:
         row = table[(table[table.columns[1]] == outcome_label("trust_so", lang))
                     & (table[month] == 2)]
         assert row[this].iloc[0] == pytest.approx(r.model.recorder.values[1, j])
+
+
+def test_the_marginal_cost_is_paired_against_the_reference() -> None:
+    ens = dash.run_ensemble("taicang_3_0", dash.lever_values("taicang_3_0"), n=3, sizes=TINY,
+                            reference="baseline")
+    assert ens.reference_values.shape == ens.values.shape
+    assert dash.ensemble_runs(3, "baseline") == 6 and dash.ensemble_runs(3, None) == 3
+    en, zh = dash.marginal_text(ens, "en"), dash.marginal_text(ens, "zh")
+    assert en.startswith("Against Before 2008, 3 paired seeds, last 12 months")
+    assert "Extra spending" in en and "yuan per resident a year" in en
+    assert zh.startswith("相对2008年前, 3对配对随机种子") and "追加支出" in zh
+    alone = dash.run_ensemble("taicang_3_0", dash.lever_values("taicang_3_0"), n=2, sizes=TINY)
+    assert dash.marginal_text(alone, "en") is None

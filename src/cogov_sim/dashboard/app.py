@@ -42,7 +42,9 @@ from .runs import (
     changed_levers,
     csv_filename,
     csv_text,
+    ensemble_runs,
     lever_values,
+    marginal_text,
     run_ensemble,
     value_text,
 )
@@ -81,7 +83,7 @@ TEXT = {
     "controls": ("Run", "运行控制"), "levers": ("Policy levers", "政策杠杆"),
     "pending": ("Slider changes apply at Reset.", "滑块的改动在点击\"重置\"后生效。"),
     "ensemble": ("Run {n} seeds", "运行{n}个随机种子"),
-    "ensemble_running": ("Running seeds: {done} of {n}", "正在运行随机种子: {done}/{n}"),
+    "ensemble_running": ("Running: {done} of {n} runs", "正在运行: 第{done}/{n}次"),
     "download": ("Download the numbers (CSV)", "下载数据(表格)"),
     "info": ("Info", "说明"), "close": ("Close", "关闭"),
     "key_run": ("solid: this run", "实线: 本次运行"),
@@ -189,6 +191,9 @@ def RunCard(runs: Runs, ensemble: Ensemble | None, lang: str, tick: int) -> None
                     f"{month_text(months, horizon, lang)}")
         solara.Text(f"{t('changed', lang)}: {listed}")
         solara.Text(" · ".join(key), classes=["cogov-key"])
+        marginal = marginal_text(ensemble, lang) if matches(ensemble, runs) else None
+        if marginal and ensemble is not None and ensemble.reference == runs.reference_name:
+            solara.Text(marginal, classes=["cogov-marginal"])
         if not running:
             solara.Success(t("finished", lang).format(horizon=horizon), dense=True,
                            classes=["cogov-finished"])
@@ -258,7 +263,8 @@ def Uncertainty(runs: Runs, ensemble: Ensemble | None, lang: str, progress: int,
                 on_ensemble: Any, measure: str, tick: int) -> None:
     """The ensemble's button (with its progress while it runs) and the CSV download."""
     busy = progress >= 0
-    label = (t("ensemble_running", lang).format(done=progress, n=ENSEMBLE_SEEDS) if busy
+    total = ensemble_runs(ENSEMBLE_SEEDS, runs.reference_name)
+    label = (t("ensemble_running", lang).format(done=progress, n=total) if busy
              else t("ensemble", lang).format(n=ENSEMBLE_SEEDS))
     solara.Button(label, on_click=on_ensemble, disabled=busy, outlined=True,
                   classes=["cogov-ensemble"], style={"width": "100%"})
@@ -440,7 +446,8 @@ def Page() -> None:
         progress.set(0)
         try:
             result = run_ensemble(current.preset, current.levers(), sizes=current.sizes,
-                                  on_run=progress.set, cancelled=cancel.is_set)
+                                  on_run=progress.set, cancelled=cancel.is_set,
+                                  reference=current.reference_name)
             if result is not None:
                 ensemble.set(result)
         finally:

@@ -68,14 +68,18 @@ BODY = {
         "▶ Play runs month after month until ❚❚ Pause or the horizon (240 months), where the "
         "page says the run has finished. \"Run 10 seeds\" runs the scenario ten times with "
         "other seeds, in the background, and shades the range they span: how much of what "
-        "you see is chance. \"Download the numbers\" saves every number on the charts, with "
-        "the parameters and seeds, as a table.",
+        "you see is chance; it runs the reference on the same seeds too and says what the "
+        "scenario's extra spending buys: yuan per point of the happiness index gained. "
+        "\"Download the numbers\" saves every number on the charts, with the parameters "
+        "and seeds, as a table.",
         "选择一个情景(改革各阶段、上海模式、成都模式)以及用来比较的参照情景: 参照以虚线显示, "
         "使用相同的随机种子, 因此两次运行在规则不同之前拥有同一个乡镇和同样的随机事件。调整"
         "政策滑块后点击\"重置\", 按新设置开始运行。\"单步\"运行一个月; \"▶ 运行\"逐月运行, "
         "直到点击\"❚❚ 暂停\"或到达终点(240个月), 届时页面会提示运行已结束。\"运行10个随机"
         "种子\"在后台用其他随机种子把该情景再运行十次, 并以阴影显示结果的范围: 你看到的变化"
-        "有多少是偶然。\"下载数据\"把图上的全部数字连同参数和随机种子保存为表格。"),
+        "有多少是偶然; 它也用同样的随机种子运行参照情景, 并给出该情景的追加支出换来了什么: "
+        "幸福指数每提高一点花费多少元。\"下载数据\"把图上的全部数字连同参数和随机种子"
+        "保存为表格。"),
     "notice": (
         "The gap between the solid line (this run) and the dashed line (the reference): "
         "the first months after the rules change, and where the two settle. Which lines "

@@ -25,7 +25,15 @@ from ..outcomes import OUTCOME_NAMES, outcome
 from ..params import param_specs
 from ..presets import preset_values
 from ..viz import live
-from ..viz.labels import outcome_label, param_label, pick, scenario_label, unit_label, word
+from ..viz.labels import (
+    outcome_label,
+    param_label,
+    pick,
+    scenario_label,
+    tidy_zh,
+    unit_label,
+    word,
+)
 
 SIZES: dict[str, int | str] = {"n_residents": 20_000, "communities": DEFAULT,
                                "residents_per_agent": 10, "spinup_months": 36, "months": 240}
@@ -116,12 +124,15 @@ class Runs:
 class Ensemble:
     """The recorded outcomes of one scenario over several seeds (``values``: seeds ×
     months × outcomes, as the recorder stores them), and the band drawn from them: the
-    lowest and highest value of any seed, month by month."""
+    lowest and highest value of any seed, month by month. With a ``reference``, its runs
+    on the same seeds (``reference_values``), for paired differences."""
 
     preset: str
     levers: dict[str, float]
     seeds: list[int]
     values: np.ndarray = field(repr=False)
+    reference: str | None = None
+    reference_values: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def months(self) -> int:
@@ -141,22 +152,71 @@ def ensemble_seeds(n: int = ENSEMBLE_SEEDS, seed: int = SEED) -> list[int]:
 def run_ensemble(preset: str, levers: dict[str, float], n: int = ENSEMBLE_SEEDS,
                  seed: int = SEED, sizes: dict[str, Any] | None = None,
                  on_run: Callable[[int], None] | None = None,
-                 cancelled: Callable[[], bool] = lambda: False) -> Ensemble | None:
+                 cancelled: Callable[[], bool] = lambda: False,
+                 reference: str | None = None) -> Ensemble | None:
     """``n`` runs of ``preset`` with ``levers`` to the horizon, one per seed of
-    :func:`ensemble_seeds`; ``on_run(done)`` after each, None if ``cancelled()``."""
+    :func:`ensemble_seeds`, and as many of preset ``reference`` on the same seeds if
+    given; ``on_run(done)`` after each run, None if ``cancelled()``."""
     sizes = dict(SIZES if sizes is None else sizes)
     seeds = ensemble_seeds(n, seed)
-    runs = []
-    for done, s in enumerate(seeds, 1):
-        model = CoGovModel(preset=preset, rng=s, **sizes, **levers)
-        while model.running:
-            if cancelled():
-                return None
-            model.step()
-        runs.append(model.recorder.values[:model.recorder.n].copy())
-        if on_run is not None:
-            on_run(done)
-    return Ensemble(preset, dict(levers), seeds, np.stack(runs))
+    plan = [(preset, levers), *([(reference, {})] if reference else [])]
+    runs: list[list[np.ndarray]] = [[] for _ in plan]
+    done = 0
+    for s in seeds:
+        for k, (name, values) in enumerate(plan):
+            model = CoGovModel(preset=name, rng=s, **sizes, **values)
+            while model.running:
+                if cancelled():
+                    return None
+                model.step()
+            runs[k].append(model.recorder.values[:model.recorder.n].copy())
+            done += 1
+            if on_run is not None:
+                on_run(done)
+    return Ensemble(preset, dict(levers), seeds, np.stack(runs[0]), reference,
+                    np.stack(runs[1]) if reference else None)
+
+
+def ensemble_runs(n: int = ENSEMBLE_SEEDS, reference: str | None = REFERENCE) -> int:
+    """How many runs :func:`run_ensemble` makes."""
+    return n * (2 if reference else 1)
+
+
+HEADLINE = "happiness_index"
+"""The outcome whose marginal cost against the reference the page shows."""
+LAST_MONTHS = 12
+"""A run's value for the comparison: the mean of its last twelve months."""
+MARGINAL = {
+    "en": "Against {ref}, {n} paired seeds, last {months} months (95% intervals): {spending}; "
+          "{outcome}: {cost}",
+    "zh": "相对{ref}, {n}对配对随机种子, 最后{months}个月(95%置信区间): {spending}; {outcome}: {cost}",
+}
+
+
+def marginal_text(ensemble: Ensemble | None, lang: str = "en") -> str | None:
+    """The marginal cost of the ensemble's scenario against its reference on the same
+    seeds (:func:`cogov_sim.experiment.compare.marginal_cost`: extra spending per unit of
+    improvement of :data:`HEADLINE`, paired, never a level divided by spending), in words;
+    None without a reference."""
+    from ..experiment.compare import COST, cost_cell, marginal_cost, spending_text
+
+    if ensemble is None or ensemble.reference is None or ensemble.reference_values is None:
+        return None
+
+    def last(values: np.ndarray, name: str) -> np.ndarray:
+        return values[:, -LAST_MONTHS:, OUTCOME_NAMES.index(name)].mean(axis=1)
+
+    this, ref = ensemble.values, ensemble.reference_values
+    m = marginal_cost(HEADLINE, last(this, COST) - last(ref, COST),
+                      last(this, HEADLINE) - last(ref, HEADLINE))
+    spending = spending_text(float(m["cost_difference"]), float(m["cost_low"]),
+                             float(m["cost_high"]), lang)
+    cost = cost_cell(HEADLINE, m["cost_verdict"], float(m["marginal_cost"]),
+                     float(m["marginal_cost_low"]), float(m["marginal_cost_high"]), lang)
+    text = MARGINAL[lang].format(ref=scenario_label(ensemble.reference, lang),
+                                 n=len(ensemble.seeds), months=LAST_MONTHS, spending=spending,
+                                 outcome=outcome_label(HEADLINE, lang), cost=cost)
+    return tidy_zh(text) if lang == "zh" else text
 
 
 def band_columns(ensemble: Ensemble | None, chart: str, lang: str = "en") -> dict[str, list[Any]]:
@@ -219,6 +279,9 @@ def header_lines(runs: Runs, ensemble: Ensemble | None, lang: str = "en") -> lis
         f"{pick(HEADER['ensemble'], lang)}{sep}{ens}",
         f"{pick(HEADER['months'], lang)}{sep}{runs.months}; {pick(HEADER['month_note'], lang)}",
     ]
+    marginal = marginal_text(ensemble, lang)
+    if marginal and ensemble is not None and ensemble.reference == runs.reference_name:
+        lines.append(marginal)
     return [f"# {line}" for line in lines]
 
 

@@ -62,9 +62,12 @@ def test_the_marginal_cost_is_paired_against_the_reference() -> None:
                             reference="baseline")
     assert ens.reference_values.shape == ens.values.shape
     assert dash.ensemble_runs(3, "baseline") == 6 and dash.ensemble_runs(3, None) == 3
-    en, zh = dash.marginal_text(ens, "en"), dash.marginal_text(ens, "zh")
+    runs = dash.Runs("taicang_3_0", dash.lever_values("taicang_3_0"), "baseline", sizes=TINY)
+    en, zh = dash.marginal_text(ens, runs, "en"), dash.marginal_text(ens, runs, "zh")
     assert en.startswith("Against Before 2008, 3 paired seeds, last 12 months")
     assert "Extra spending" in en and "yuan per resident a year" in en
     assert zh.startswith("相对2008年前, 3对配对随机种子") and "追加支出" in zh
     alone = dash.run_ensemble("taicang_3_0", dash.lever_values("taicang_3_0"), n=2, sizes=TINY)
-    assert dash.marginal_text(alone, "en") is None
+    assert dash.marginal_text(alone, runs, "en") is None
+    other = dash.Runs("taicang_3_0", dash.lever_values("taicang_3_0"), "chengdu", sizes=TINY)
+    assert dash.marginal_text(ens, other, "en") is None  # another reference: not this one

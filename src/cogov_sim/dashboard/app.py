@@ -18,6 +18,7 @@ language.
 from __future__ import annotations
 
 import html
+import math
 import os
 import threading
 import time
@@ -45,6 +46,7 @@ from .runs import (
     ensemble_runs,
     lever_values,
     marginal_text,
+    matches,
     run_ensemble,
     value_text,
 )
@@ -112,8 +114,6 @@ def slider_step(spec: ParamSpec) -> float:
     Reset without touching a slider rebuilds the preset exactly."""
     if spec.is_integer:
         return 1
-    import math
-
     return float(10.0 ** math.floor(math.log10((spec.high - spec.low) / 100)))
 
 
@@ -132,12 +132,6 @@ def reference_items(lang: str) -> list[dict[str, str]]:
     """The reference picker's entries: no reference, or a scenario by its display name."""
     return [{"text": t("no_reference", lang), "value": ""},
             *({"text": scenario_label(n, lang), "value": n} for n in preset_names())]
-
-
-def matches(ensemble: Ensemble | None, runs: Runs) -> bool:
-    """Whether ``ensemble`` is of the scenario of ``runs`` (same preset, same levers)."""
-    return ensemble is not None and ensemble.preset == runs.preset \
-        and ensemble.levers == runs.levers()
 
 
 CSS = """
@@ -161,12 +155,8 @@ CSS = """
 .cogov-info { font-size: 14px; line-height: 1.5; }
 """
 """A side column (controls, sliders with their labels above them, wrapped: the metadata's
-labels are sentences) beside the page; the charts in a grid of equal columns (two at
+labels are sentences) beside the page; the charts in a grid of equal columns (three at
 1280×800)."""
-
-
-def _lock(runs: Runs) -> Any:
-    return runs.lock
 
 
 @solara.component
@@ -174,7 +164,7 @@ def RunCard(runs: Runs, ensemble: Ensemble | None, lang: str, tick: int) -> None
     """The run in one line (scenario, month of the horizon), the levers changed from the
     preset with their units, the key to the lines and bands, and a banner once the run
     has finished."""
-    with _lock(runs):
+    with runs.lock:
         levers, months, running = runs.levers(), runs.months, runs.running
     horizon = runs.horizon
     changed = changed_levers(runs.preset, levers)
@@ -191,8 +181,8 @@ def RunCard(runs: Runs, ensemble: Ensemble | None, lang: str, tick: int) -> None
                     f"{month_text(months, horizon, lang)}")
         solara.Text(f"{t('changed', lang)}: {listed}")
         solara.Text(" · ".join(key), classes=["cogov-key"])
-        marginal = marginal_text(ensemble, lang) if matches(ensemble, runs) else None
-        if marginal and ensemble is not None and ensemble.reference == runs.reference_name:
+        marginal = marginal_text(ensemble, runs, lang)
+        if marginal:
             solara.Text(marginal, classes=["cogov-marginal"])
         if not running:
             solara.Success(t("finished", lang).format(horizon=horizon), dense=True,
@@ -205,7 +195,7 @@ def LiveChart(runs: Runs, chart: str, lang: str, ensemble: Ensemble | None,
     """One live chart (:func:`cogov_sim.viz.live.chart_spec`): drawn once, its data
     replaced after every Step and Play frame; the ensemble's band sent when it changes."""
     band = solara.use_memo(lambda: band_columns(ensemble, chart, lang), [ensemble, chart, lang])
-    with _lock(runs):
+    with runs.lock:
         columns = live.chart_columns(runs.model, chart, lang, runs.reference)
         months = runs.months
     signals = live.chart_signals(months, runs.horizon)
@@ -224,7 +214,7 @@ def Communities(runs: Runs, lang: str, colour_by: solara.Reactive[str],
         solara.ToggleButtonsSingle(
             value=names[colour_by.value], values=list(names.values()), dense=True,
             on_value=lambda label: colour_by.set(next(k for k, v in names.items() if v == label)))
-        with _lock(runs):
+        with runs.lock:
             values = live.community_values(runs.model, colour_by.value)
         VegaView(live.community_spec(colour_by.value, lang),
                  {live.DATASET: live.community_columns(values, colour_by.value)})

@@ -146,6 +146,13 @@ class Ensemble:
         return np.nanmax(self.values, axis=0)
 
 
+def matches(ensemble: Ensemble | None, runs: Runs) -> bool:
+    """Whether ``ensemble`` is of the scenario of ``runs`` (same preset, same levers): only
+    then are its bands drawn."""
+    return ensemble is not None and ensemble.preset == runs.preset \
+        and ensemble.levers == runs.levers()
+
+
 def ensemble_seeds(n: int = ENSEMBLE_SEEDS, seed: int = SEED) -> list[int]:
     return [keyed_seed(seed, r) for r in range(n)]
 
@@ -194,14 +201,15 @@ MARGINAL = {
 }
 
 
-def marginal_text(ensemble: Ensemble | None, lang: str = "en") -> str | None:
+def marginal_text(ensemble: Ensemble | None, runs: Runs, lang: str = "en") -> str | None:
     """The marginal cost of the ensemble's scenario against its reference on the same
     seeds (:func:`cogov_sim.experiment.compare.marginal_cost`: extra spending per unit of
     improvement of :data:`HEADLINE`, paired, never a level divided by spending), in words;
-    None without a reference."""
+    None unless the ensemble is of ``runs``'s scenario and reference."""
     from ..experiment.compare import COST, cost_cell, marginal_cost, spending_text
 
-    if ensemble is None or ensemble.reference is None or ensemble.reference_values is None:
+    if not matches(ensemble, runs) or ensemble.reference is None \
+            or ensemble.reference != runs.reference_name or ensemble.reference_values is None:
         return None
 
     def last(values: np.ndarray, name: str) -> np.ndarray:
@@ -280,8 +288,8 @@ def header_lines(runs: Runs, ensemble: Ensemble | None, lang: str = "en") -> lis
         f"{pick(HEADER['ensemble'], lang)}{sep}{ens}",
         f"{pick(HEADER['months'], lang)}{sep}{runs.months}; {pick(HEADER['month_note'], lang)}",
     ]
-    marginal = marginal_text(ensemble, lang)
-    if marginal and ensemble is not None and ensemble.reference == runs.reference_name:
+    marginal = marginal_text(ensemble, runs, lang)
+    if marginal:
         lines.append(marginal)
     return [f"# {line}" for line in lines]
 

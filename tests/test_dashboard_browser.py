@@ -262,7 +262,7 @@ def test_ensemble_bands_and_csv_download(server: tuple[str, Path], page) -> None
     against the reference; the CSV has the parameters, seeds and that cost in its header
     and the rows on screen: this run's months, the reference's and the band's, with the
     values the charts show."""
-    url, _ = server
+    url, log_path = server
     page.set_viewport_size({"width": 1280, "height": 800})
     step = _open(page, url)
     _steps(page, step, 2)
@@ -311,6 +311,7 @@ def test_ensemble_bands_and_csv_download(server: tuple[str, Path], page) -> None
         row = next(r for r in this if r["month"] == "2" and r["legend"] == series)
         assert round(float(row["this run"]) * 100) == percent, (label, row)
     assert page.js_errors == [], page.js_errors
+    _check_log(log_path)  # the ensemble's worker processes said nothing either
 
 
 def test_title_picker_and_layout_at_1280x800(server: tuple[str, Path], page) -> None:  # noqa: ANN001

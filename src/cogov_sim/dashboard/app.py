@@ -36,6 +36,7 @@ from . import LANG_ENV
 from .info import info_html
 from .runs import (
     ENSEMBLE_SEEDS,
+    ENSEMBLE_WORKERS,
     REFERENCE,
     Ensemble,
     Runs,
@@ -437,7 +438,8 @@ def Page() -> None:
         try:
             result = run_ensemble(current.preset, current.levers(), sizes=current.sizes,
                                   on_run=progress.set, cancelled=cancel.is_set,
-                                  reference=current.reference_name)
+                                  reference=current.reference_name,
+                                  workers=ENSEMBLE_WORKERS)
             if result is not None:
                 ensemble.set(result)
         finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,7 +50,10 @@ ENSEMBLE_SEEDS = 10
 """Seeds of the ensemble behind the bands: replications 0–9 of the package's seed tree
 below :data:`SEED` (:func:`~cogov_sim.experiment.seeds.keyed_seed`). A run of the
 dashboard's size takes about 0.7 s of one core, so the ensemble (the scenario and the
-reference on every seed) takes about 14 s."""
+reference on every seed) takes about 14 s of one core, shared among
+:data:`ENSEMBLE_WORKERS` processes."""
+ENSEMBLE_WORKERS = max(1, min(4, os.cpu_count() or 1))
+"""Worker processes for the dashboard's ensemble: the machine's cores, at most four."""
 
 
 BARE_UNITS = frozenset({"share", "0-1", "share of budget", "probability", "strength", "weight"})
@@ -161,28 +165,49 @@ def run_ensemble(preset: str, levers: dict[str, float], n: int = ENSEMBLE_SEEDS,
                  seed: int = SEED, sizes: dict[str, Any] | None = None,
                  on_run: Callable[[int], None] | None = None,
                  cancelled: Callable[[], bool] = lambda: False,
-                 reference: str | None = None) -> Ensemble | None:
+                 reference: str | None = None, workers: int = 1) -> Ensemble | None:
     """``n`` runs of ``preset`` with ``levers`` to the horizon, one per seed of
     :func:`ensemble_seeds`, and as many of preset ``reference`` on the same seeds if
-    given; ``on_run(done)`` after each run, None if ``cancelled()``."""
+    given; ``on_run(done)`` after each run, None if ``cancelled()``. With ``workers``
+    above 1 the runs go to local worker processes (the package's
+    :func:`~cogov_sim.experiment.executors.make_executor`), which leaves the page's
+    process free to draw."""
+    from ..experiment.executors import make_executor
+
     sizes = dict(SIZES if sizes is None else sizes)
     seeds = ensemble_seeds(n, seed)
-    plan = [(preset, levers), *([(reference, {})] if reference else [])]
-    runs: list[list[np.ndarray]] = [[] for _ in plan]
-    done = 0
-    for s in seeds:
-        for k, (name, values) in enumerate(plan):
-            model = CoGovModel(preset=name, rng=s, **sizes, **values)
-            while model.running:
+    plan = [(preset, dict(levers)), *([(reference, {})] if reference else [])]
+    items = [(k, i) for i in range(len(seeds)) for k in range(len(plan))]
+    found: dict[tuple[int, int], np.ndarray] = {}
+    with make_executor(workers) as executor:
+        results = executor.map_unordered(_ensemble_run, items, (plan, seeds, sizes))
+        try:
+            for item, result in results:
+                if isinstance(result, BaseException):
+                    raise result
+                found[item] = result
+                if on_run is not None:
+                    on_run(len(found))
                 if cancelled():
                     return None
-                model.step()
-            runs[k].append(model.recorder.values[:model.recorder.n].copy())
-            done += 1
-            if on_run is not None:
-                on_run(done)
-    return Ensemble(preset, dict(levers), seeds, np.stack(runs[0]), reference,
-                    np.stack(runs[1]) if reference else None)
+        finally:
+            results.close()  # stops the workers if the loop ended early
+    values = [np.stack([found[(k, i)] for i in range(len(seeds))]) for k in range(len(plan))]
+    return Ensemble(preset, dict(levers), seeds, values[0], reference,
+                    values[1] if reference else None)
+
+
+def _ensemble_run(shared: tuple[list[tuple[str, dict[str, float]]], list[int], dict[str, Any]],
+                  item: tuple[int, int]) -> np.ndarray:
+    """One run of the ensemble: scenario ``k`` of the plan on seed ``i``, its recorded
+    outcomes (months × outcomes)."""
+    plan, seeds, sizes = shared
+    k, i = item
+    name, values = plan[k]
+    model = CoGovModel(preset=name, rng=seeds[i], **sizes, **values)
+    while model.running:
+        model.step()
+    return model.recorder.values[:model.recorder.n].copy()
 
 
 def ensemble_runs(n: int = ENSEMBLE_SEEDS, reference: str | None = REFERENCE) -> int:

@@ -71,3 +71,11 @@ def test_the_marginal_cost_is_paired_against_the_reference() -> None:
     assert dash.marginal_text(alone, runs, "en") is None
     other = dash.Runs("taicang_3_0", dash.lever_values("taicang_3_0"), "chengdu", sizes=TINY)
     assert dash.marginal_text(ens, other, "en") is None  # another reference: not this one
+
+
+def test_the_ensemble_in_worker_processes_is_the_same_as_in_one() -> None:
+    args = ("taicang_3_0", dash.lever_values("taicang_3_0"), 2)
+    one = dash.run_ensemble(*args, sizes=TINY, reference="baseline")
+    two = dash.run_ensemble(*args, sizes=TINY, reference="baseline", workers=2)
+    assert np.array_equal(one.values, two.values)
+    assert np.array_equal(one.reference_values, two.reference_values)

@@ -810,7 +810,8 @@ def ablate(show_list: bool, scenarios: tuple[str, ...], mechanisms: tuple[str, .
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language the page starts in (switchable on the page).")
 def dashboard(host: str, port: int, lang: str) -> int:
-    """Serve the interactive dashboard (Mesa SolaraViz) until interrupted; works offline.
+    """Serve the interactive dashboard (a Solara page, English/Chinese) until interrupted;
+    works offline.
     Needs the optional extra: pip install "cogov-sim[dashboard]"."""
     from .dashboard import (
         AddressError,

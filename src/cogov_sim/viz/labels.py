@@ -109,6 +109,12 @@ WORDS = {
 """Small words of tables and figures, English and Chinese."""
 
 
+def pick(pair: tuple[str, ...], lang: str = "en") -> str:
+    """The text in ``lang`` of an (English, Chinese) pair, as the catalogues hold them."""
+    check_language(lang)
+    return pair[LANGUAGES.index(lang)]
+
+
 def word(key: str, lang: str = "en") -> str:
     check_language(lang)
     return WORDS[key][LANGUAGES.index(lang)]

@@ -23,13 +23,13 @@
 # (`01_quickstart.ipynb`) and Chinese (`01_quickstart.zh.ipynb`), built from one source.
 
 # %% [markdown] lang="zh"
-# # 01 · 快速入门: 运行一个预设情景, 查看结果, 检视智能体
+# # 01 · 快速入门：运行预设情景、查看结果、检视智能体
 #
-# cogov-sim 模拟一个推行太仓政社互动改革的镇(街道): 一个镇政府, 每个社区一个居民委员会
-# (居委会), 若干社会组织和居民. 模型每一步代表一个月.
+# cogov-sim 模拟一个推行太仓政社互动改革的镇（街道）：一个镇政府、每个社区一个居民委员会
+# （居委会）、若干社会组织和居民。模型每一步代表一个月。
 #
-# 本笔记本只调用软件包, 不包含任何模型逻辑. 它有英文版(`01_quickstart.ipynb`)和中文版
-# (`01_quickstart.zh.ipynb`), 由同一个源文件生成.
+# 本笔记本只调用软件包，不包含任何模型逻辑。它有英文版（`01_quickstart.ipynb`）和中文版
+# （`01_quickstart.zh.ipynb`），由同一个源文件生成。
 
 # %%
 # %matplotlib inline
@@ -56,8 +56,8 @@ SIZES = dict(n_residents=10_000, n_communities=4, residents_per_agent=10, spinup
 
 # %% [markdown] lang="zh"
 # ## 预设情景
-# 每个预设情景是一组政策杠杆的取值: 改革前的镇街, 太仓改革的三个阶段, 以及另外两个城市的
-# 模式, 供比较之用.
+# 每个预设情景是一组政策杠杆的取值：改革前的镇街、太仓改革的三个阶段，以及另外两个城市的
+# 模式，供比较之用。
 
 # %%
 for name in preset_names():
@@ -70,8 +70,8 @@ for name in preset_names():
 # Below: the last year's means of a few outcomes of Taicang 2.0, each with its unit.
 
 # %% [markdown] lang="zh"
-# ## 一次运行: 每月一行, 每个结果指标一列的数据表
-# 下表是太仓2.0最后一年若干指标的均值, 每个指标都标有单位.
+# ## 一次运行：每月一行，每个结果指标一列的数据表
+# 下表是太仓2.0最后一年若干指标的均值，每个指标都标有单位。
 
 # %%
 params = load_preset("taicang_2_0", **SIZES)
@@ -93,10 +93,10 @@ fig
 # `model.datacollector` is a Mesa `DataCollector` holding every outcome.
 
 # %% [markdown] lang="zh"
-# ## Mesa 的用法: 关键字参数, `rng`, 数据收集器
+# ## Mesa 的用法：关键字参数、`rng`、数据收集器
 #
-# `CoGovModel` 可以像 Mesa 的 SolaraViz 和 `mesa.batch_run` 那样构建, `model.datacollector`
-# 是一个 Mesa `DataCollector`, 记录所有结果指标.
+# `CoGovModel` 可以像 Mesa 的 SolaraViz 和 `mesa.batch_run` 那样构建，`model.datacollector`
+# 是一个 Mesa `DataCollector`，记录所有结果指标。
 
 # %%
 model = CoGovModel(preset="taicang_3_0", rng=1, **SIZES)
@@ -108,14 +108,14 @@ model.datacollector.get_model_vars_dataframe()[["participation_rate", "happiness
 # ## Inside the model: a resident, a committee, the social organizations
 
 # %% [markdown] lang="zh"
-# ## 模型内部: 一位居民, 一个居委会, 社会组织
+# ## 模型内部：一位居民、一个居委会、社会组织
 
 # %%
 print(model.resident(10).state())
 print(model.committee(0).state())
 n_orgs = len(model.organizations())
 print(f"{n_orgs} social organizations alive after two reported years" if LANG == "en"
-      else f"运行两年后, 仍在活动的社会组织有{n_orgs}个")
+      else f"运行两年后，仍在活动的社会组织有{n_orgs}个")
 
 # %%
 fig = community_figure(community_values(model, "participation"), "participation", LANG)
@@ -139,16 +139,26 @@ fig
 
 # %% [markdown] lang="zh"
 # ## 值得注意的现象
-# - 每个数字都有单位: 比例在0到1之间, 幸福指数在0到100之间, 支出以元/人·年计.
-# - 四个社区的政策杠杆相同, 规模也相同, 但参与率各不相同: 偶然因素和邻里关系都有影响.
-# - 每位居民都是一个 Mesa 智能体, 可以按编号查看: 年龄组, 信任, 六个维度的满意度,
-#   尚未解决的诉求.
+# - 每个数字都有单位：比例在0到1之间，幸福指数在0到100之间，支出以元/人·年计。
+# - 四个社区的政策杠杆相同，规模也相同，但参与率各不相同：偶然因素和邻里关系都有影响。
+# - 每位居民都是一个 Mesa 智能体，可以按编号查看：年龄组、信任、六个维度的满意度、
+#   尚未解决的诉求。
 #
 # ## 动手试一试
-# - 把上面运行中的 `"taicang_2_0"` 换成 `"baseline"`: 表中哪些数字变化最大?
-# - 把 `seed=1` 改为 `seed=2`: 表中有多少差异是偶然造成的?
-# - 比较 `model.resident(10).state()` 和 `model.resident(500).state()`: 老年居民和
-#   中年居民有什么不同?
+# - 把上面运行中的 `"taicang_2_0"` 换成 `"baseline"`：表中哪些数字变化最大？
+# - 把 `seed=1` 改为 `seed=2`：表中有多少差异是偶然造成的？
+# - 比较 `model.resident(10).state()` 和 `model.resident(500).state()`：老年居民和
+#   中年居民有什么不同？
+
+# %% [markdown] lang="en"
+# ## Checks
+# The claims above, checked on this run. After you change a setting, a failing check is a
+# finding, not a fault: that claim does not hold there.
+
+# %% [markdown] lang="zh"
+# ## 检查
+# 上面的说法在本次运行中逐条检查。修改设置后若某项检查失败，这是一个发现而不是故障：
+# 该说法在新的设置下不成立。
 
 # %%
 assert model.recorder.n == 24 and len(model.datacollector.model_vars["happiness_index"]) == 24

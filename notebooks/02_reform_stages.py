@@ -26,15 +26,15 @@
 # each stage costs. The experiment runner is the same one `cogov-sim experiment` uses.
 
 # %% [markdown] lang="zh"
-# # 02 · 改革阶段: 基线 → 太仓1.0 → 2.0 → 3.0
+# # 02 · 改革阶段：基线 → 太仓1.0 → 2.0 → 3.0
 #
-# 每个阶段都在前一阶段的基础上增加政策杠杆: 1.0 是两份清单, 准入制, 费随事转和双向评估;
-# 2.0 是三社联动(政府购买服务, 社会组织孵化, 社会工作者); 3.0 是协商能动(居民小组协商,
-# 网格走访).
+# 每个阶段都在前一阶段的基础上增加政策杠杆：1.0 是两份清单、准入制、费随事转和双向评估；
+# 2.0 是三社联动（政府购买服务、社会组织孵化、社会工作者）；3.0 是协商能动（居民小组协商、
+# 网格走访）。
 #
-# 所有阶段都用同一组随机种子运行(共同随机数), 因此每个阶段的每次重复都与基线的同一次重复
-# 配对. 我们读取带95%置信区间的**配对差值**, 用色带表示各次重复之间的离散程度, 并看每个
-# 阶段的成本. 这里用的实验运行器与 `cogov-sim experiment` 相同.
+# 所有阶段都用同一组随机种子运行（共同随机数），因此每个阶段的每次重复都与基线的同一次重复
+# 配对。我们读取带95%置信区间的**配对差值**，用色带表示各次重复之间的离散程度，并看每个
+# 阶段的成本。这里用的实验运行器与 `cogov-sim experiment` 相同。
 
 # %%
 import tempfile
@@ -63,8 +63,8 @@ print(f"{len(result.report.done)} runs" if LANG == "en" else f"共{len(result.re
 # Lines are means over replications, bands the middle 95 % of replications.
 
 # %% [markdown] lang="zh"
-# ## 不确定性色带: 各次重复的轨迹汇总
-# 线是各次重复的均值, 色带是居中95%的重复所覆盖的范围.
+# ## 不确定性色带：各次重复的轨迹汇总
+# 线是各次重复的均值，色带是居中95%的重复所覆盖的范围。
 
 # %%
 suffix = "" if LANG == "en" else ".zh"
@@ -74,7 +74,7 @@ display(Image(filename=str(result.folder / "figures" / f"outcomes{suffix}.png"),
 # ## Paired differences from the baseline (last 12 months)
 
 # %% [markdown] lang="zh"
-# ## 与基线的配对差值(最后12个月)
+# ## 与基线的配对差值（最后12个月）
 
 # %%
 end = result.summary.query("measure == 'end'")
@@ -98,11 +98,11 @@ display(Image(filename=str(result.folder / "figures" / f"differences{suffix}.png
 # dear. `marginal_cost` is empty where the gain is not distinguishable from zero.
 
 # %% [markdown] lang="zh"
-# ## 各阶段的收益要花多少钱(政策成本)
-# 与基线相比: 每个阶段每位居民每年多花的钱, 以及每多得一个幸福指数点所多花的钱, 都在
-# 共同随机数上配对计算, 并给出95%置信区间(比值用 Fieller 区间). 这是边际成本, 不是幸福
-# 指数除以总支出: 一个阶段按水平值算每元很便宜, 它带来的增量幸福却可能很贵. 若收益与零
-# 无法区分, `marginal_cost` 为空.
+# ## 各阶段的收益要花多少钱（政策成本）
+# 与基线相比：每个阶段每位居民每年多花的钱，以及每多得一个幸福指数点所多花的钱，都在
+# 共同随机数上配对计算，并给出95%置信区间（比值用 Fieller 区间）。这是边际成本，不是幸福
+# 指数除以总支出：一个阶段按水平值算每元很便宜，它带来的增量幸福却可能很贵。若收益与零
+# 无法区分，`marginal_cost` 为空。
 
 # %%
 happy = end.query("outcome == 'happiness_index'").set_index("scenario")
@@ -126,16 +126,26 @@ cost.round(1)
 
 # %% [markdown] lang="zh"
 # ## 值得注意的现象
-# - 每个阶段各有分工: 1.0 减少居委会用于政府事务的时间, 2.0 培育社会组织, 3.0 对居民
-#   参与的提升最大.
-# - 区间不跨过零, 说明差值不是运气造成的, 但这只在*这些随机种子和这个规模下*成立;
-#   色带显示单次重复之间的离散程度.
-# - 最新的阶段并不是每多一个幸福指数点最便宜的阶段.
+# - 每个阶段各有分工：1.0 减少居委会用于政府事务的时间，2.0 培育社会组织，3.0 对居民
+#   参与的提升最大。
+# - 区间不跨过零，说明差值不是运气造成的，但这只在*这些随机种子和这个规模下*成立；
+#   色带显示单次重复之间的离散程度。
+# - 最新的阶段并不是每多一个幸福指数点最便宜的阶段。
 #
 # ## 动手试一试
-# - 设 `"replications": 12`: 区间大约缩小为原来的 1/√2; 有没有哪个结论改变?
-# - 设 `"months": 96`: 再过四年, 效果是增强, 保持, 还是减弱?
-# - 在 `STAGES` 中加入 `"shanghai"` 或 `"chengdu"`.
+# - 设 `"replications": 12`：区间大约缩小为原来的 1/√2；有没有哪个结论改变？
+# - 设 `"months": 96`：再过四年，效果是增强、保持还是减弱？
+# - 在 `STAGES` 中加入 `"shanghai"` 或 `"chengdu"`。
+
+# %% [markdown] lang="en"
+# ## Checks
+# The claims above, checked on this run. After you change a setting, a failing check is a
+# finding, not a fault: that claim does not hold there.
+
+# %% [markdown] lang="zh"
+# ## 检查
+# 上面的说法在本次运行中逐条检查。修改设置后若某项检查失败，这是一个发现而不是故障：
+# 该说法在新的设置下不成立。
 
 # %%
 diff = end.pivot(index="outcome", columns="scenario", values="difference")

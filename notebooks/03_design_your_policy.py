@@ -21,11 +21,11 @@
 # or staff time, and spending is capped by the budget.
 
 # %% [markdown] lang="zh"
-# # 03 · 设计你自己的政策, 并与参照情景比较
+# # 03 · 设计你自己的政策，并与参照情景比较
 #
-# 组合政策杠杆(见 `cogov-sim params --kind lever`, 每个杠杆都有单位), 在**共同随机数**
-# 上运行你的政策和参照情景(同一组随机种子, 所以差值不是运气), 既看它的效果, 也看它的
-# **成本**: 每个杠杆都要花钱或占用工作人员的时间, 支出受预算上限约束.
+# 组合政策杠杆（见 `cogov-sim params --kind lever`，每个杠杆都有单位），在**共同随机数**
+# 上运行你的政策和参照情景（同一组随机种子，所以差值不是运气），既看它的效果，也看它的
+# **成本**：每个杠杆都要花钱或占用工作人员的时间，支出受预算上限约束。
 
 # %%
 import tempfile
@@ -60,8 +60,8 @@ levers
 # Change the numbers and rerun. The reference is Taicang 3.0.
 
 # %% [markdown] lang="zh"
-# ## 你的政策: 太仓1.0, 加上协商和网格走访, 但不要2.0的政府购买服务
-# 修改数字后重新运行. 参照情景是太仓3.0.
+# ## 你的政策：太仓1.0，加上协商和网格走访，但不要2.0的政府购买服务
+# 修改数字后重新运行。参照情景是太仓3.0。
 
 # %%
 my_policy = {"preset": "taicang_1_0", "consultations_per_year": 6, "random_seat_share": 0.5,
@@ -91,12 +91,12 @@ table.round(3)
 # ## The cost: spending by item (yuan a month) and per resident
 
 # %% [markdown] lang="zh"
-# `mean_a` 是你的政策, `mean_b` 是参照情景(太仓3.0), `difference` 是两者的配对差值
-# (你的政策减去参照)及其95%置信区间; `p_better` 是你的政策表现更好的配对重复所占比例
-# (对行政负担而言越低越好); 当区间完全落在零的某一侧时, `verdict` 给出 *better*(更好)
-# 或 *worse*(更差).
+# `mean_a` 是你的政策，`mean_b` 是参照情景（太仓3.0），`difference` 是两者的配对差值
+# （你的政策减去参照）及其95%置信区间；`p_better` 是你的政策表现更好的配对重复所占比例
+# （对行政负担而言越低越好）；当区间完全落在零的某一侧时，`verdict` 给出 *better*（更好）
+# 或 *worse*（更差）。
 #
-# ## 成本: 按支出项目(元/月)和按人均
+# ## 成本：按支出项目（元/月）和按人均
 
 # %%
 data = result.outcomes()
@@ -128,11 +128,11 @@ per_resident.round(2)
 # cheaper, *unclear* where the outcome's difference includes zero.
 
 # %% [markdown] lang="zh"
-# ## 你的政策的收益要花多少钱(边际成本, 相对太仓3.0)
-# `cost_difference` 是你的政策每位居民每年多花的钱(负值表示省钱); `marginal_cost` 是每多
-# 得一个单位收益(每个百分点, 每个指数点, 0-1标度上的每1.0)多花的钱, 附 Fieller 95%区间.
-# `cost_verdict`: *dominant* 表示更好且更便宜, *dominated* 表示更差且不便宜, *saving*
-# 表示更差但更便宜, *unclear* 表示结果差值的区间包含零.
+# ## 你的政策的收益要花多少钱（边际成本，相对太仓3.0）
+# `cost_difference` 是你的政策每位居民每年多花的钱（负值表示省钱）；`marginal_cost` 是每多
+# 得一个单位收益（每个百分点、每个指数点、0-1标度上的每1.0）多花的钱，附 Fieller 95%区间。
+# `cost_verdict`：*dominant* 表示更好且更便宜，*dominated* 表示更差且不便宜，*saving*
+# 表示更差但更便宜，*unclear* 表示结果差值的区间包含零。
 
 # %%
 marginal = end.loc[key, ["cost_difference", "cost_low", "cost_high", "marginal_cost",
@@ -157,16 +157,26 @@ marginal.round(2)
 
 # %% [markdown] lang="zh"
 # ## 值得注意的现象
-# - 去掉2.0的政府购买服务, 比太仓3.0省钱, 但原本由此资助的社会组织也少了.
-# - 差值为 *unclear* 时, 政策未必没有作用: 在这个规模下六次重复还分辨不出来.
-# - 更便宜但更差的政策(*saving*)是一种权衡, 而不是失败: 比值说明每放弃一个单位的结果能
-#   省下多少钱.
+# - 去掉2.0的政府购买服务，比太仓3.0省钱，但原本由此资助的社会组织也少了。
+# - 差值为 *unclear* 时，政策未必没有作用：在这个规模下六次重复还分辨不出来。
+# - 更便宜但更差的政策（*saving*）是一种权衡，而不是失败：比值说明每放弃一个单位的结果能
+#   省下多少钱。
 #
 # ## 动手试一试
-# - 在 `my_policy` 中设置 `"purchase_share"` 或 `"incubation_rate"`(见杠杆表): 能否既保住社会
-#   组织, 又省钱?
-# - 设 `"common_random_numbers": False`: 区间会变宽多少?
-# - 把参照情景改为 `"baseline"`: 与什么都不做相比, 你的政策值不值它的成本?
+# - 在 `my_policy` 中设置 `"purchase_share"` 或 `"incubation_rate"`（见杠杆表）：能否既保住社会
+#   组织，又省钱？
+# - 设 `"common_random_numbers": False`：区间会变宽多少？
+# - 把参照情景改为 `"baseline"`：与什么都不做相比，你的政策值不值它的成本？
+
+# %% [markdown] lang="en"
+# ## Checks
+# The claims above, checked on this run. After you change a setting, a failing check is a
+# finding, not a fault: that claim does not hold there.
+
+# %% [markdown] lang="zh"
+# ## 检查
+# 上面的说法在本次运行中逐条检查。修改设置后若某项检查失败，这是一个发现而不是故障：
+# 该说法在新的设置下不成立。
 
 # %%
 assert set(data["scenario"]) == {"taicang_3_0", "my_policy"}

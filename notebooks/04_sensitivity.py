@@ -33,19 +33,19 @@
 # %% [markdown] lang="zh"
 # # 04 · 解读敏感性分析
 #
-# 哪些政策杠杆重要, 对哪个结果重要? 全局敏感性分析让所有杠杆在各自范围内同时变化. 这里
-# 在小规模下对全部政策杠杆做 **Morris 筛选**(基本效应法), 流程与
-# `cogov-sim sa sa_morris_quick` 相同.
+# 哪些政策杠杆重要，对哪个结果重要？全局敏感性分析让所有杠杆在各自范围内同时变化。这里
+# 在小规模下对全部政策杠杆做 **Morris 筛选**（基本效应法），流程与
+# `cogov-sim sa sa_morris_quick` 相同。
 #
-# 怎么读:
-# - **μ\***(mu_star): 杠杆在其范围内移动一步时, 结果变化的绝对值的平均. μ\* 大 = 这个
-#   杠杆重要.
-# - **σ**(sigma): 这一效应随其他杠杆变化的程度. σ 与 μ\* 相比很大 = 存在交互作用或
-#   非线性.
-# - **随机种子噪声占比**: 结果的离散有多少来自随机种子而不是杠杆. 比噪声还小的指数不能
-#   作为证据.
-# - 轨迹很少时(这里3条, 每条运行两次), 小效应的排序并不可靠; 先筛选, 再把运行次数
-#   (Sobol' 方法)花在筛选后留下的杠杆上.
+# 怎么读：
+# - **μ\***（mu_star）：杠杆在其范围内移动一步时，结果变化的绝对值的平均。μ\* 大 = 这个
+#   杠杆重要。
+# - **σ**（sigma）：这一效应随其他杠杆变化的程度。σ 与 μ\* 相比很大 = 存在交互作用或
+#   非线性。
+# - **随机种子噪声占比**：结果的离散有多少来自随机种子而不是杠杆。比噪声还小的指数不能
+#   作为证据。
+# - 轨迹很少时（这里3条，每条运行两次），小效应的排序并不可靠；先筛选，再把运行次数
+#   （Sobol' 方法）花在筛选后留下的杠杆上。
 
 # %%
 import tempfile
@@ -81,7 +81,7 @@ labelled(result.indices[["output", "parameter", "index", "value", "low", "high"]
 # ## The levers ranked by μ\* for each outcome (with the lever's meaning)
 
 # %% [markdown] lang="zh"
-# ## 各结果指标下按 μ\* 排序的政策杠杆(附杠杆含义)
+# ## 各结果指标下按 μ\* 排序的政策杠杆（附杠杆含义）
 
 # %%
 mu_star = result.table("mu_star")
@@ -109,7 +109,7 @@ plt.show()
 # ## How much is seed noise?
 
 # %% [markdown] lang="zh"
-# ## 随机种子噪声有多大?
+# ## 随机种子噪声有多大？
 
 # %%
 labelled(result.noise[["output", "noise_share", "replications_for_10pct"]])
@@ -131,16 +131,26 @@ labelled(result.noise[["output", "noise_share", "replications_for_10pct"]])
 
 # %% [markdown] lang="zh"
 # ## 值得注意的现象
-# - 对居委会用于政府事务的时间比例, 有一个杠杆远远领先于其他所有杠杆: 两份清单的严格程度.
-# - 居民参与对直接触及居民的杠杆(协商, 志愿积分)有反应, 对清单则没有.
-# - 在幸福指数的离散中, 随机种子噪声所占比例比参与率更大: 在这个规模下, 幸福指数排名
-#   靠前的几个杠杆彼此接近, 其先后顺序不可信.
+# - 对居委会用于政府事务的时间比例，有一个杠杆远远领先于其他所有杠杆：两份清单的严格程度。
+# - 居民参与对直接触及居民的杠杆（协商、志愿积分）有反应，对清单则没有。
+# - 在幸福指数的离散中，随机种子噪声所占比例比参与率更大：在这个规模下，幸福指数排名
+#   靠前的几个杠杆彼此接近，其先后顺序不可信。
 #
 # ## 动手试一试
-# - 设 `"n": 6`: 哪些排名保持不变, 哪些互换了?
-# - 设 `"scenario": "taicang_3_0"`: 在已经改革的镇街附近, 这些杠杆是否和在基线附近
-#   一样重要?
-# - 设 `"replications": 4`: 随机种子噪声占比下降多少?
+# - 设 `"n": 6`：哪些排名保持不变，哪些互换了？
+# - 设 `"scenario": "taicang_3_0"`：在已经改革的镇街附近，这些杠杆是否和在基线附近
+#   一样重要？
+# - 设 `"replications": 4`：随机种子噪声占比下降多少？
+
+# %% [markdown] lang="en"
+# ## Checks
+# The claims above, checked on this run. After you change a setting, a failing check is a
+# finding, not a fault: that claim does not hold there.
+
+# %% [markdown] lang="zh"
+# ## 检查
+# 上面的说法在本次运行中逐条检查。修改设置后若某项检查失败，这是一个发现而不是故障：
+# 该说法在新的设置下不成立。
 
 # %%
 # things to notice: the lists drive committee time on government tasks more than any other lever

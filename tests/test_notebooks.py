@@ -137,9 +137,17 @@ def test_lab_answer_key_is_computed_not_written() -> None:
         assert [line[:3] for line in printed.splitlines()] == ["Q1:", "Q2:", "Q3:", "Q4:"], printed
 
 
+LAB_OUTCOMES = ("admin_burden", "participation_young", "participation_elderly",
+                "happiness_index", "trust_so", "so_per_10k")
+
+
 def _means(**columns: dict[str, float]) -> pd.DataFrame:
-    frame = pd.DataFrame(columns).reindex(list(LAB_SCENARIOS))
-    return frame.fillna(0.5)
+    """Last-year means by scenario: 0.5 everywhere but where given."""
+    frame = pd.DataFrame(0.5, index=list(LAB_SCENARIOS), columns=list(LAB_OUTCOMES))
+    for name, values in columns.items():
+        for scenario, value in values.items():
+            frame.loc[scenario, name] = value
+    return frame
 
 
 def _summary(costs: dict[str, tuple[float, float, str]]) -> pd.DataFrame:
@@ -155,13 +163,13 @@ def test_q2_reports_ratio_and_gap_each_in_its_own_direction() -> None:
     elderly = dict.fromkeys(LAB_SCENARIOS, 0.28) | {"taicang_3_0": 0.38}
     means = _means(admin_burden=dict.fromkeys(LAB_SCENARIOS, 0.4) | {"baseline": 0.8},
                    participation_young=young, participation_elderly=elderly,
-                   happiness_index={"chengdu": 52.0}, trust_so={"chengdu": 0.36},
+                   happiness_index={"chengdu": 52.0}, trust_so={"chengdu": 0.6},
                    so_per_10k={"chengdu": 26.0})
     key = answer_key(means, _summary({"taicang_1_0": (2.0, 12.0, "cost")}))
     q2 = key[1]
     assert q2.facts["ratio_narrower"] and not q2.facts["gap_narrower"]
     assert "(narrower)" in q2.en and "0.210 → 0.250 (wider)" in q2.en
-    assert "(缩小)" in q2.zh and "0.210 → 0.250 (扩大)" in q2.zh
+    assert "（缩小）" in q2.zh and "0.210 → 0.250（扩大）" in q2.zh
     assert key[0].facts["cut"] == pytest.approx(0.5) and "50%" in key[0].en and "50%" in key[0].zh
     assert key[2].facts["cheapest"] == "taicang_1_0" and "6 yuan" in key[2].en
     assert key[2].facts["same"] is False and "否" in key[2].zh

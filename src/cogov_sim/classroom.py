@@ -41,7 +41,7 @@ def last_year_means(data: pd.DataFrame, scenarios: tuple[str, ...] | list[str] =
 
 
 def _name(s: str, lang: str) -> str:
-    return f"{scenario_label(s, lang)} ({s})"
+    return f"{scenario_label(s, lang)}（{s}）" if lang == "zh" else f"{scenario_label(s, lang)} ({s})"
 
 
 def answer_key(means: pd.DataFrame, summary: pd.DataFrame) -> list[Answer]:
@@ -88,14 +88,14 @@ def answer_key(means: pd.DataFrame, summary: pd.DataFrame) -> list[Answer]:
         en = lang == "en"
         if "cheapest" not in q3:
             return ("no scenario raises happiness distinguishably from the baseline at this size"
-                    if en else "在这一规模下, 没有哪个情景的幸福指数能与基线区分开")
+                    if en else "在这一规模下，没有哪个情景的幸福指数能与基线区分开")
         if en:
             return (f"cheapest extra index point: {_name(q3['cheapest'], lang)}, "
                     f"{q3['cheapest_cost']:.0f} yuan per resident a year; happiest: "
                     f"{_name(happiest, lang)}; the same scenario: {yes(en, q3['same'])}")
-        return (f"每提高1个指数点最便宜的是{_name(q3['cheapest'], lang)}, 每位居民每年"
-                f"{q3['cheapest_cost']:.0f}元; 幸福指数最高的是{_name(happiest, lang)}; "
-                f"是同一个情景吗: {yes(en, q3['same'])}")
+        return (f"每提高1个指数点最便宜的是{_name(q3['cheapest'], lang)}，每位居民每年"
+                f"{q3['cheapest_cost']:.0f}元；幸福指数最高的是{_name(happiest, lang)}；"
+                f"是同一个情景吗：{yes(en, q3['same'])}")
 
     answers = []
     for lang in ("en", "zh"):
@@ -103,25 +103,25 @@ def answer_key(means: pd.DataFrame, summary: pd.DataFrame) -> list[Answer]:
         texts = [
             (f"smallest burden: {_name(q1['smallest'], lang)} ({q1['smallest_value']:.2f}); "
              f"Taicang 1.0 cuts it by {cut:.0%} relative to the baseline") if en else
-            (f"居委会用于政府事务的时间比例最小的是{_name(q1['smallest'], lang)} "
-             f"({q1['smallest_value']:.2f}); 太仓1.0比基线减少{cut:.0%}"),
+            (f"居委会用于政府事务的时间比例最小的是{_name(q1['smallest'], lang)}"
+             f"（{q1['smallest_value']:.2f}）；太仓1.0比基线减少{cut:.0%}"),
             (f"the elderly take part most in every scenario: {yes(en, q2['elderly_most_everywhere'])}; "
              f"elderly/young ratio baseline {q2['ratio_baseline']:.1f}, Taicang 3.0 "
              f"{q2['ratio_3_0']:.1f} ({words(en, q2['ratio_narrower'])}); absolute gap "
              f"{q2['gap_baseline']:.3f} → {q2['gap_3_0']:.3f} ({words(en, q2['gap_narrower'])}): "
              "a ratio and a difference can move in opposite directions") if en else
-            (f"每个情景中老年人参与都最多: {yes(en, q2['elderly_most_everywhere'])}; 老年/青年"
-             f"参与率之比: 基线{q2['ratio_baseline']:.1f}, 太仓3.0 {q2['ratio_3_0']:.1f} "
-             f"({words(en, q2['ratio_narrower'])}); 绝对差距{q2['gap_baseline']:.3f} → "
-             f"{q2['gap_3_0']:.3f} ({words(en, q2['gap_narrower'])}): 比值和差值可以朝相反方向变化"),
+            (f"每个情景中都是老年人参与最多：{yes(en, q2['elderly_most_everywhere'])}；老年与青年"
+             f"参与率之比：基线{q2['ratio_baseline']:.1f}，太仓3.0为{q2['ratio_3_0']:.1f}"
+             f"（{words(en, q2['ratio_narrower'])}）；绝对差距{q2['gap_baseline']:.3f} → "
+             f"{q2['gap_3_0']:.3f}（{words(en, q2['gap_narrower'])}）：比值和差值可以朝相反方向变化"),
             q3_text(lang),
             (f"highest trust in social organizations: {_name(top, lang)} "
              f"({q4['highest_value']:.2f}, baseline {q4['baseline_value']:.2f}), with "
              f"{q4['so_per_10k']:.1f} organizations per 10,000 residents (baseline "
              f"{q4['so_per_10k_baseline']:.1f}): residents trust what they have met") if en else
-            (f"对社会组织信任最高的是{_name(top, lang)} ({q4['highest_value']:.2f}, 基线"
-             f"{q4['baseline_value']:.2f}), 每万人有{q4['so_per_10k']:.1f}个社会组织 (基线"
-             f"{q4['so_per_10k_baseline']:.1f}): 居民信任的是他们接触过的组织"),
+            (f"对社会组织信任最高的是{_name(top, lang)}（{q4['highest_value']:.2f}，基线"
+             f"{q4['baseline_value']:.2f}），每万人有{q4['so_per_10k']:.1f}个社会组织（基线"
+             f"{q4['so_per_10k_baseline']:.1f}）：居民信任的是他们接触过的组织"),
         ]
         answers.append(texts)
     facts = [q1, q2, q3, q4]

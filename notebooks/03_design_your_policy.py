@@ -74,6 +74,15 @@ spec = parse_spec({
 })
 result = run_experiment(spec, out=tempfile.mkdtemp(prefix="cogov-policy-"), progress=True,
                         figures=False)
+
+
+def label(scenario: str) -> str:
+    """A scenario's display name in LANG; "my policy" for yours."""
+    if scenario == "my_policy":
+        return "my policy" if LANG == "en" else "我的政策"
+    return scenario_label(scenario, LANG)
+
+
 end = result.summary.query("measure == 'end'").set_index("outcome")
 key = ["participation_rate", "consultation_rate", "happiness_index", "admin_burden",
        "trust_committee", "so_per_10k"]
@@ -105,7 +114,7 @@ items = [o.name for o in OUTCOMES if o.name.startswith("spend_") and o.name not 
          ("spend_total", "spend_per_resident")]
 spend = last.groupby("scenario")[items].mean().T
 spend.index = [outcome_label(n, LANG) for n in spend.index]
-spend.columns = [scenario_label(c, LANG) for c in spend.columns]
+spend.columns = [label(c) for c in spend.columns]
 ax = spend.plot.barh(figsize=(8, 4.5))
 ax.set_xlabel(unit_label(outcome("spend_total").unit, LANG))
 ax.set_title(outcome_label("spend_total", LANG))
@@ -114,7 +123,7 @@ plt.show()
 
 # %%
 per_resident = last.groupby("scenario")[["spend_per_resident", "budget_scale"]].mean()
-per_resident.index = [scenario_label(s, LANG) for s in per_resident.index]
+per_resident.index = [label(s) for s in per_resident.index]
 per_resident.columns = [f"{outcome_label(c, LANG)} ({unit_label(outcome(c).unit, LANG)})"
                         for c in per_resident.columns]
 per_resident.round(2)

@@ -214,7 +214,10 @@ gap = means["participation_elderly"] - means["participation_young"]
 assert key[1].facts["gap_narrower"] == bool(gap["taicang_3_0"] < gap["baseline"])
 assert key[3].facts["highest"] == means["trust_so"].idxmax()
 assert [a.question for a in key] == ["Q1", "Q2", "Q3", "Q4"]
-# things to notice: the lists move the burden (relatively) more than happiness or participation
+# things to notice: Question 2's two measures disagree; the happiest is not the cheapest gain
+assert key[1].facts["ratio_narrower"] and not key[1].facts["gap_narrower"]
+assert key[2].facts.get("same") is False
+# the lists move the burden (relatively) more than happiness or participation
 change = (means.loc["taicang_1_0"] / means.loc["baseline"] - 1).abs()
 assert change["admin_burden"] > max(change["happiness_index"], change["participation_rate"])
 plt.close("all")

@@ -64,6 +64,8 @@ def notebook(source: Path, lang: str) -> nbformat.NotebookNode:
         cells.append(cell)
     if not set_lang:
         raise ValueError(f'{source.name}: no code cell starts a line with LANG = "en"')
+    for i, cell in enumerate(cells):
+        cell.id = f"cell-{i:02d}"  # stable, so that a rebuild changes only what changed
     nb.cells = cells
     nb.metadata.pop("jupytext", None)
     nb.metadata["cogov_sim"] = {"source": source.name, "lang": lang}

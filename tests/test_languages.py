@@ -85,7 +85,7 @@ def test_no_cjk_font_gives_one_line_and_writes_nothing(
         code = main(["run", "--lang", "zh", "--seed", "1", *SMALL, "--out", str(out)])
     err = capsys.readouterr().err
     assert code == 2 and not out.exists()
-    assert err.count("\n") == 1 and err.startswith("error: Chinese figures need a font")
+    assert err.count("\n") == 1 and err.startswith("错误: 中文图需要含中文字形的字体")
     assert "apt-get install fonts-wqy-microhei" in err
     assert [w for w in caught if "Glyph" in str(w.message)] == []
     frame = simulate(load_preset("baseline", n_residents=400, n_communities=2, months=13,

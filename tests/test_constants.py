@@ -123,9 +123,12 @@ def test_run_sets_a_constant_and_records_it(tmp_path: Path,
 
 def test_the_constants_command_lists_them(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["constants", "consultation"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    head, *lines = capsys.readouterr().out.splitlines()
+    assert head.split() == ["constant", "value", "meaning"]
     assert len(lines) == sum(c.module == "consultation" for c in constants.registry().values())
     assert any(line.startswith("consultation.MOBILISE") and "0.5" in line for line in lines)
+    assert main(["constants", "trust", "--lang", "zh"]) == 0
+    assert capsys.readouterr().out.split()[:2] == ["常数", "取值"]
     assert main(["constants", "consultatio"]) == 2
     assert "did you mean 'consultation'" in capsys.readouterr().err
 

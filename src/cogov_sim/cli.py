@@ -387,9 +387,11 @@ def specs_copy(name: str, folder: Path) -> None:
 
 @cli.command("constants")
 @click.argument("modules", nargs=-1, metavar="[MODULE]...")
-def constants_command(modules: tuple[str, ...]) -> None:
+@lang_option
+def constants_command(modules: tuple[str, ...], lang: str) -> None:
     """List the rules' named constants (module.NAME, value, meaning), all or of MODULEs;
-    `run --set module.NAME=VALUE` runs with one set otherwise."""
+    `run --set module.NAME=VALUE` runs with one set otherwise. The meanings are the
+    constants' docstrings, in English."""
     from .constants import registry
 
     known = sorted({c.module for c in registry().values()})
@@ -399,6 +401,8 @@ def constants_command(modules: tuple[str, ...]) -> None:
                                  f"allowed: {', '.join(known)}")
     rows = [c for c in registry().values() if not modules or c.module in modules]
     width = max(len(c.key) for c in rows) + 2
+    head = ("常数", "取值", "含义(源代码中的英文说明)") if lang == "zh" else ("constant", "value", "meaning")
+    click.echo(f"{_pad(head[0], width)}{' ' * max(0, 10 - _width(head[1]))}{head[1]}  {head[2]}")
     for c in rows:
         click.echo(f"{c.key:<{width}}{c.value!s:>10}  {c.doc}")
 

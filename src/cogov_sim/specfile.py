@@ -1,4 +1,7 @@
-"""Reading TOML spec files with one-line errors (shared by experiment and sensitivity specs)."""
+"""Reading TOML spec files with one-line errors, and the constants every spec kind shares.
+
+No pydantic here: runs import this module, spec loading alone imports :mod:`cogov_sim.schema`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,12 @@ from pathlib import Path
 from typing import Any
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32 LE starts like UTF-16 LE
+MAX_SEED = 2**63 - 1
+MAX_REPLICATIONS = 100_000
+SIZE_KEYS = {"months": "months", "residents": "n_residents", "communities": "n_communities",
+             "residents_per_agent": "residents_per_agent", "spinup_months": "spinup_months"}
+"""Top-level spec keys that set run sizes, and the ``Params`` names they set (every kind's
+sizes; the schema in :mod:`cogov_sim.schema` declares their values)."""
 
 
 def read_toml(path: str | Path, error: type[Exception]) -> dict[str, Any]:

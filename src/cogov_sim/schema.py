@@ -52,10 +52,11 @@ NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 _KIND_WORDS = {"lever": "lever", "context": "context parameter", "size": "size parameter"}
 
 
-def problem(message: str, table: bool = False) -> PydanticCustomError:
+def problem(message: str, table: bool = False, place: str = "") -> PydanticCustomError:
     """A problem a validator finds, already worded: about the key it is raised at, or
-    (``table``) about the table it is raised at."""
-    return PydanticCustomError("spec_table" if table else "spec", "{message}", {"message": message})
+    (``table``) about the table it is raised at, or about the table ``place`` names."""
+    return PydanticCustomError("spec_table" if table else "spec", "{message}",
+                               {"message": message, "place": place})
 
 
 # -- building blocks ----------------------------------------------------------------------
@@ -412,12 +413,6 @@ class Experiment(Sizes, Seeded, Labels):
 
 # -- sensitivity analysis -----------------------------------------------------------------
 
-def _methods() -> tuple[str, ...]:
-    from .sensitivity.methods import METHODS
-
-    return tuple(METHODS)
-
-
 def _explored(kinds: tuple[str, ...]) -> Any:
     """The parameters ``sa`` and ``discover`` vary: a list of names (over their bounds) or a
     table of name = [] | [low, high] | value (held fixed); default: every lever."""
@@ -436,8 +431,8 @@ class Sensitivity(Sizes, Labels):
     """``cogov-sim sa``: global sensitivity indices of the model's outcomes."""
 
     root_seed: Seed
-    method: Annotated[str, Names("method", _methods), Field(description="the estimator of the "
-                                                            "indices")] = "sobol"
+    method: Annotated[str, Names("method", ".sensitivity.methods:METHODS"),
+                      Field(description="the estimator of the indices")] = "sobol"
     n: Annotated[Positive, Field(description="sample size (Sobol: a power of 2)")] | None = None
     n_start: Annotated[Positive, Field(description="first sample size when growing to a "
                                                    "tolerance")] | None = None
@@ -475,6 +470,11 @@ class Condition(Table):
     def _bounded(self) -> Condition:
         if self.at_least is None and self.at_most is None:
             raise problem(f"{self.outcome}: expected 'at_least' and/or 'at_most'", table=True)
+        for key, bound in (("at_least", self.at_least), ("at_most", self.at_most)):
+            if self.relative_to is not None and bound is not None and bound <= 0:
+                raise problem(f"{self.outcome}: {key} = {bound:g} with relative_to: expected a "
+                              f"factor above 0 (e.g. 1.2 = 20 % more than {self.relative_to})",
+                              table=True)
         return self
 
 
@@ -544,7 +544,7 @@ class Discovery(Sizes, Seeded, Labels):
     """``cogov-sim discover``: which policies meet a goal, and the trade-offs."""
 
     n: Annotated[int, Field(ge=2, le=100_000, description="policies: Latin hypercube points "
-                                                          "over the levers")]
+                            "over the levers", json_schema_extra={"x-unit": "policies"})]
     scenario: Annotated[ScenarioName, Field(description="the preset giving every value the "
                                                         "levers do not vary")] = "baseline"
     common_random_numbers: Paired = True
@@ -598,8 +598,8 @@ class Validation(EqualSizes, Labels):
             raise problem("calibrated_on lists every pattern; hold at least one out")
         for pid in self.falsifiers:
             if pid not in patterns:
-                raise problem(f"[falsifiers]: '{pid}' is not a pattern of this spec"
-                              f"{suggest(pid, patterns)}; allowed: {', '.join(patterns)}")
+                raise problem(f"'{pid}' is not a pattern of this spec{suggest(pid, patterns)}; "
+                              f"allowed: {', '.join(patterns)}", place="[falsifiers]")
         return self
 
 
@@ -627,12 +627,12 @@ class Calibration(EqualSizes, Labels):
     @model_validator(mode="after")
     def _consistent(self) -> Calibration:
         if not self.parameters.model_fields_set:
-            raise problem("[parameters]: expected a table of context parameters with [low, "
-                          "high] ranges, e.g. admin_task_load = [60, 300]")
+            raise problem("expected a table of context parameters with [low, high] ranges, e.g. "
+                          "admin_task_load = [60, 300]", place="[parameters]")
         for key in self.bands:
             if key not in self.targets:
-                raise problem(f"[bands]: '{key}' is not one of the targets; allowed: "
-                              f"{', '.join(self.targets)}")
+                raise problem(f"'{key}' is not one of the targets; allowed: "
+                              f"{', '.join(self.targets)}", place="[bands]")
         clash = sorted(self.context.model_fields_set & self.parameters.model_fields_set)
         if clash:
             raise problem(f"'{clash[0]}' is both calibrated ([parameters]) and fixed "
@@ -965,8 +965,8 @@ def one_line(model: type[Table], err: Mapping[str, Any], source: str, options: s
     loc = [p for p in full if not (isinstance(p, str) and p.startswith("<"))]
     kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
     blame = f"--{loc[0].replace('_', '-')}" if loc and loc[0] in options else None
-    if kind == "spec_table":
-        return f"{source}, {blame or _place(loc)}: {ctx['message']}"
+    if kind == "spec_table" or ctx.get("place"):
+        return f"{source}, {blame or ctx.get('place') or _place(loc)}: {ctx['message']}"
     item = bool(loc) and isinstance(loc[-1], int)
     table, key = (loc[:-2], loc[-2]) if item else (loc[:-1], loc[-1] if loc else "")
     at = f"{source}, {blame or _place(table)}: "
@@ -974,7 +974,8 @@ def one_line(model: type[Table], err: Mapping[str, Any], source: str, options: s
         return at + ctx["message"]
     if kind == "extra_forbidden":
         return at + _unknown_key(_walk(schema, full[:-1]), str(loc[-1]))
-    node = _walk(schema, full[:-1] if full and str(full[-1]).startswith("<") else full)
+    union = kind != "expected" and full and str(full[-1]).startswith("<")  # about the union itself
+    node = _walk(schema, full[:-1] if union else full)
     if kind == "missing":
         if node.get("type") == "object" and "properties" in node:
             return at + f"missing table [{'.'.join(map(str, loc))}]"

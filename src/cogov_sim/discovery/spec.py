@@ -218,12 +218,6 @@ def _node(value: Any, where: str, depth: int) -> Node:
         if depth >= MAX_DEPTH:
             raise SpecError(f"{where}: conditions nested deeper than {MAX_DEPTH} levels")
         return Combination(op, tuple(_node(item, where, depth + 1) for item in getattr(value, op)))
-    for key in ("at_least", "at_most"):
-        bound = getattr(value, key)
-        if value.relative_to is not None and bound is not None and bound <= 0:
-            raise SpecError(f"{where}: {value.outcome}: {key} = {bound:g} with relative_to: "
-                            f"expected a factor above 0 (e.g. 1.2 = 20 % more than "
-                            f"{value.relative_to})")
     return Condition(value.outcome, value.at_least, value.at_most, value.relative_to)
 
 

@@ -210,8 +210,8 @@ def timelines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
 
 
 @pytest.mark.parametrize(("content", "allowed"), [
-    (TIMELINE.encode("utf-16"), "UTF-16 text; allowed: TOML in UTF-8"),
-    (b"\x80\x81 not text", "not UTF-8 text; allowed: TOML in UTF-8"),
+    (TIMELINE.encode("utf-16"), "saved as UTF-16 text; TOML files must be UTF-8"),
+    (b"\x80\x81 not text", "not UTF-8 text (byte 0x80 at position 0)"),
     (b'description = "mine"\nstart = baseline\n', "not valid TOML (Invalid value (at line 2"),
 ])
 @pytest.mark.parametrize("command", [["scenarios"], ["run", "--scenario", "mine"]])

@@ -37,9 +37,7 @@ timeline is built, never by a run. Bad timelines raise
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -49,6 +47,7 @@ from typing import Any
 
 from .params import ParameterError, Params, suggest
 from .presets import preset_names, preset_values
+from .specfile import read_toml
 
 CHANGE_KEYS = ("month", "year", "month_of_year", "preset", "why")
 YEARS = (1949, 2100)
@@ -169,20 +168,8 @@ def timeline_data(name: str) -> dict[str, Any]:
     if name not in names:
         raise ParameterError(f"unknown timeline '{name}'{suggest(name, names)}; "
                              f"allowed: {', '.join(names) or '(none)'}")
-    path = timelines_folder().joinpath(f"{name}.toml")
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")  # a byte-order mark, as Notepad writes, is harmless
-    except UnicodeDecodeError:
-        utf16 = raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-        what = "UTF-16 text" if utf16 else "not UTF-8 text"
-        raise ParameterError(f"timeline file {path}: {what}; allowed: TOML in UTF-8 "
-                             "(save it again as UTF-8)") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"timeline file {path}: not valid TOML ({exc}); allowed: the "
-                             "format of docs/timelines.md") from None
+    return read_toml(timelines_folder().joinpath(f"{name}.toml"), ParameterError,
+                     what="timeline file ")
 
 
 def load_scenario(name: str, **overrides: Any) -> Params:

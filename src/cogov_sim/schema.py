@@ -65,7 +65,8 @@ class Table(BaseModel):
     """A TOML table: only its declared keys, values of the types TOML gave (``"2"`` is not
     2, ``true`` is not 1), no NaN or infinity."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False,
+                              defer_build=True)  # built when a kind is first read
 
 
 class Names:
@@ -726,12 +727,19 @@ def check(model: type[Table], data: Any, *, source: str, error: type[Exception],
     if not _mapping(data):
         raise error(f"{source}: expected a table of keys, got {type(data).__name__}")
     try:
-        return model.model_validate(data, context={"folder": folder})
+        return model.model_validate(_as_toml(data), context={"folder": folder})
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         # a misspelt key is also a missing one: its name and suggestion say more
         first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         raise error(one_line(model, first, source, set(options))) from None
+
+
+def _as_toml(value: Any) -> Any:
+    """A spec given from Python as TOML would give it: tuples as arrays."""
+    if isinstance(value, Mapping):
+        return {k: _as_toml(v) for k, v in value.items()}
+    return [_as_toml(v) for v in value] if isinstance(value, list | tuple) else value
 
 
 def check_option(model: type[Table], key: str, value: Any, *, source: str,

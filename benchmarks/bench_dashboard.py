@@ -15,6 +15,8 @@ Chromium (Debian's ``/usr/bin/chromium``, through Playwright) at 1280×800, in E
 2. **Play** — presses ▶ and reads the month shown every half second for ``--play`` seconds
    (or until the run stops): months per second over that time, from the first month shown
    after the press to the last.
+3. **Step later in the run** — where Play was paused (unless the run has finished), Step
+   latency again: the charts then draw months of lines, not a few points.
 
 Works on any version of the page that shows ``· month N`` (``N`` the reported month) and
 puts its charts in Mesa's grid as ``<img>`` or anywhere as Vega SVG, so the same script measures the
@@ -25,6 +27,7 @@ for machine-readable output) and copied by hand into ``benchmarks/README.md``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -125,7 +128,29 @@ def month(page) -> int:  # noqa: ANN001
     return int(found[0]) if found else -1
 
 
+def step_latency(page, step, steps: int) -> tuple[list[float], list[float], list[float]]:  # noqa: ANN001
+    """Milliseconds from each of ``steps`` Step clicks to the month label's change, to the
+    visible charts' redrawing and to every chart's."""
+    all_ms, visible_ms, label_ms = [], [], []
+    for _ in range(steps):
+        before = month(page)
+        page.evaluate(MARK, CHARTS)
+        t0 = time.perf_counter()
+        step.click()
+        page.wait_for_function(
+            "(m) => { const f = document.body.innerText.match(/· month (\\d+)/);"
+            " return f && +f[1] > m; }", arg=before, timeout=60_000, polling=10)
+        label_ms.append((time.perf_counter() - t0) * 1000)
+        page.wait_for_function(REDRAWN, arg=[CHARTS, True], timeout=60_000, polling=10)
+        visible_ms.append((time.perf_counter() - t0) * 1000)
+        page.wait_for_function(REDRAWN, arg=[CHARTS, False], timeout=60_000, polling=10)
+        all_ms.append((time.perf_counter() - t0) * 1000)
+        page.wait_for_timeout(300)
+    return all_ms, visible_ms, label_ms
+
+
 def measure(url: str, steps: int, play_seconds: float) -> dict[str, object]:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     profile = tempfile.mkdtemp(prefix="chromium-profile-")
@@ -143,21 +168,7 @@ def measure(url: str, steps: int, play_seconds: float) -> dict[str, object]:
             page.wait_for_timeout(2000)  # every chart drawn once
             n_charts = page.evaluate(MARK, CHARTS)
             visible = page.evaluate(VISIBLE, CHARTS)
-            all_ms, visible_ms, label_ms = [], [], []
-            for _ in range(steps):
-                before = month(page)
-                page.evaluate(MARK, CHARTS)
-                t0 = time.perf_counter()
-                step.click()
-                page.wait_for_function(
-                    "(m) => { const f = document.body.innerText.match(/· month (\\d+)/);"
-                    " return f && +f[1] > m; }", arg=before, timeout=60_000, polling=10)
-                label_ms.append((time.perf_counter() - t0) * 1000)
-                page.wait_for_function(REDRAWN, arg=[CHARTS, True], timeout=60_000, polling=10)
-                visible_ms.append((time.perf_counter() - t0) * 1000)
-                page.wait_for_function(REDRAWN, arg=[CHARTS, False], timeout=60_000, polling=10)
-                all_ms.append((time.perf_counter() - t0) * 1000)
-                page.wait_for_timeout(300)
+            all_ms, visible_ms, label_ms = step_latency(page, step, steps)
             play = page.get_by_role("button", name="▶")
             m0 = month(page)
             play.click()
@@ -178,6 +189,15 @@ def measure(url: str, steps: int, play_seconds: float) -> dict[str, object]:
                 pause.click()
             rate = ((last[0] - first[0]) / (last[1] - first[1])
                     if first is not None and last is not None else 0.0)
+            late_month, late = month(page), ([], [], [])
+            page.wait_for_timeout(1500)
+            with contextlib.suppress(PlaywrightTimeout):  # Pause takes effect at the next frame
+                page.wait_for_function("() => [...document.querySelectorAll('button')].some("
+                                       "b => b.textContent.trim() === 'Step' && !b.disabled)",
+                                       timeout=10_000)
+            if step.is_enabled():  # Step again where Play stopped: longer lines to draw
+                late_month = month(page)
+                late = step_latency(page, step, steps)
             ctx.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
@@ -189,13 +209,17 @@ def measure(url: str, steps: int, play_seconds: float) -> dict[str, object]:
             "all_charts_ms_max": max(all_ms),
             "play_months_per_s": round(rate, 2),
             "play_from_month": m0, "play_to_month": last[0] if last else m0,
+            "late_from_month": late_month,
+            "late_all_charts_ms_median": statistics.median(late[0]) if late[0] else None,
+            "late_all_charts_ms_max": max(late[0]) if late[0] else None,
+            "late_label_ms_median": statistics.median(late[2]) if late[2] else None,
             "load_average": os.getloadavg()[0]}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--steps", type=int, default=8)
-    ap.add_argument("--play", type=float, default=10.0, help="seconds of Play")
+    ap.add_argument("--play", type=float, default=5.0, help="seconds of Play")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     if not os.path.exists(CHROMIUM):
@@ -216,6 +240,11 @@ def main() -> None:
           f"{result['visible_charts_ms_max']:.0f}), every chart redrawn "
           f"{result['all_charts_ms_median']:.0f} ms (max {result['all_charts_ms_max']:.0f})"
           " [medians]")
+    if result["late_all_charts_ms_median"] is not None:
+        print(f"Step from month {result['late_from_month']}, {args.steps} clicks: month label "
+              f"{result['late_label_ms_median']:.0f} ms, every chart redrawn "
+              f"{result['late_all_charts_ms_median']:.0f} ms (max "
+              f"{result['late_all_charts_ms_max']:.0f}) [median]")
     print(f"Play: {result['play_months_per_s']} months/s (month {result['play_from_month']} "
           f"-> {result['play_to_month']}); load average {result['load_average']:.2f}")
 

@@ -33,15 +33,11 @@ many hours on one core (``--jobs 2`` halves it on an idle machine).
 from __future__ import annotations
 
 import argparse
-import ast
 import concurrent.futures
 import datetime as dt
 import hashlib
-import importlib
-import inspect
 import json
 import os
-import pkgutil
 import subprocess
 import sys
 import time
@@ -72,37 +68,42 @@ class Mutant:
     def value(self, inert: bool = False) -> float | int:
         if self.kind == "x1.5":
             return int(self.original * 1.5 + 0.5) if isinstance(self.original, int) else self.original * 1.5
-        if inert:
-            return self.original * TINY
+        if inert:  # a whole-number constant's least inert value is 1
+            return max(1, int(self.original * TINY)) if isinstance(self.original, int) \
+                else self.original * TINY
         return 0 if isinstance(self.original, int) else 0.0
 
 
 def constants(only: list[str] | None = None) -> list[tuple[str, str, float | int]]:
-    """(module, name, value) of every scalar constant defined in a module of rules/."""
-    import cogov_sim.rules as rules
+    """(module, name, value) of every scalar constant defined in a module of rules/: the
+    package's own list, :func:`cogov_sim.constants.registry`."""
+    from cogov_sim.constants import registry
 
-    found = []
-    for info in sorted(pkgutil.iter_modules(rules.__path__), key=lambda i: i.name):
-        if only and info.name not in only:
-            continue
-        module = importlib.import_module(f"cogov_sim.rules.{info.name}")
-        defined = set()
-        for node in ast.parse(inspect.getsource(module)).body:
-            targets = node.targets if isinstance(node, ast.Assign) else (
-                [node.target] if isinstance(node, ast.AnnAssign) else [])
-            defined |= {t.id for t in targets if isinstance(t, ast.Name)}
-        for name, value in vars(module).items():
-            if name in defined and isinstance(value, int | float) and not isinstance(value, bool):
-                found.append((info.name, name, value))
-    return found
+    return [(c.module, c.name, c.value) for c in registry().values()
+            if not only or c.module in only]
+
+
+NOT_MODEL = ("dashboard", "viz", "discovery", "sensitivity", "validation", "panel", "experiment",
+             "schemas", "cli.py", "specs.py", "specfile.py", "schema.py", "memory.py", "progress.py",
+             "provenance.py", "ema.py", "_version.py")
+"""Parts of the package the model's runs do not execute (the command line, specs, reports,
+the dashboard, the analyses): a change there leaves the stored results of the audit valid,
+so work on them does not restart an audit of many hours."""
+
+
+def _model_source(path: Path) -> bool:
+    parts = path.relative_to(ROOT / "src" / "cogov_sim").parts
+    return parts[0] not in NOT_MODEL
 
 
 def fingerprint(deselect: list[str]) -> str:
-    """Hash of the package sources, the test files the audit runs and the deselected tests."""
+    """Hash of the model's sources (not :data:`NOT_MODEL`), the test files the audit runs
+    and the deselected tests."""
     h = hashlib.sha256()
     for nodeid in deselect:
         h.update(f"deselect {nodeid}".encode())
-    files = sorted((ROOT / "src" / "cogov_sim").rglob("*.py")) + [ROOT / f for f in TEST_FILES] + [
+    files = sorted(f for f in (ROOT / "src" / "cogov_sim").rglob("*.py") if _model_source(f)) + [
+        ROOT / f for f in TEST_FILES] + [
         ROOT / "tests" / "conftest.py", ROOT / "tests" / "_paired.py"]
     for f in files:
         if f.exists():

@@ -10,16 +10,15 @@ The mutant comes from the environment variable ``COGOV_MUTANT`` as ``module:NAME
   presets; exit status 0 if they finish with finite outcomes, 1 (and the reason on the
   last line of stderr) if the mutant crashes the model or makes an outcome NaN or infinite.
 
-The constant is replaced in its module and in every loaded ``cogov_sim`` module that
-imported it by name (``from .access import TASK_PRICE``); modules imported later read it
-from its module. Values computed from a constant at import time are not recomputed (none
-of the scalar constants of ``rules/`` feeds one today).
+The constant is replaced in its module and in every module of the package that imports
+it by name (``from .access import TASK_PRICE``), by :func:`cogov_sim.constants.applied`.
+Values computed from a constant at import time are not recomputed (none of the scalar
+constants of ``rules/`` feeds one today).
 """
 
 from __future__ import annotations
 
 import ast
-import importlib
 import os
 import sys
 
@@ -32,22 +31,20 @@ def parse(spec: str) -> tuple[str, str, float | int]:
     return module, name, ast.literal_eval(value)
 
 
-def apply(spec: str) -> str:
-    """Replace the constant; return a description for logs."""
-    module, name, value = parse(spec)
-    import cogov_sim.model  # noqa: F401 - load the modules that import constants by name
+_HELD: list[object] = []
 
-    mod = importlib.import_module(f"cogov_sim.rules.{module}")
-    original = getattr(mod, name)
-    if isinstance(original, bool) or not isinstance(original, int | float):
-        raise TypeError(f"{module}.{name} is not a scalar constant: {original!r}")
-    rebound = []
-    for mname, m in list(sys.modules.items()):
-        if (mname == "cogov_sim" or mname.startswith("cogov_sim.")) and m is not None:
-            if m is mod or getattr(m, name, None) is original:  # the same object: imported by name
-                setattr(m, name, value)
-                rebound.append(mname)
-    return f"{module}.{name}: {original!r} -> {value!r} (in {', '.join(sorted(rebound))})"
+
+def apply(spec: str) -> str:
+    """Replace the constant for the rest of the process (through the package's own
+    :func:`cogov_sim.constants.applied`, entered and never left); return a description."""
+    module, name, value = parse(spec)
+    from cogov_sim import constants
+
+    key = f"{module}.{name}"
+    original = constants.registry()[key].value
+    _HELD.append(constants.applied(constants.check({key: value})))
+    _HELD[-1].__enter__()  # kept referenced: a collected context would put the value back
+    return f"{key}: {original!r} -> {value!r}"
 
 
 _DESCRIPTION = apply(os.environ[ENV]) if os.environ.get(ENV) else None

@@ -119,6 +119,24 @@ def test_scenarios_and_params_listings(capsys: pytest.CaptureFixture[str]) -> No
     assert "list_strictness" in text and "两份清单" in text and "n_residents" not in text
 
 
+def test_the_command_lines_own_lines_follow_lang(capsys: pytest.CaptureFixture[str]) -> None:
+    """Under --lang zh the tags and the lines the command line writes itself are Chinese
+    (issue 26); what the spec parsers say stays English."""
+    from cogov_sim.cli import Terminated, interrupted_line, lang_of
+
+    assert main(["rollout", "jiangsu_rollout", "--workers", "-1", "--lang", "zh"]) == 2
+    assert capsys.readouterr().err == "错误: --workers -1: 应为 0(每核一个)或更大\n"
+    assert main(["rollout", "jiangsu_rollout", "--workers", "-1"]) == 2
+    assert capsys.readouterr().err == ("error: --workers -1: expected 0 (one per core) or "
+                                       "more\n")
+    assert main(["scenarios", "--lang", "zh"]) == 0
+    assert "taicang_history [时间线] 太仓2005-2020" in capsys.readouterr().out
+    assert [lang_of(a) for a in (["x", "--lang", "zh"], ["x", "--lang=zh"], ["x", "zh"],
+                                 ["--lang", "zh", "--lang", "en"])] == ["zh", "zh", "en", "en"]
+    assert interrupted_line(KeyboardInterrupt(), "zh") == ("错误: 已中断", 130)
+    assert interrupted_line(Terminated(), "zh") == ("错误: 被 SIGTERM 终止", 143)
+
+
 def test_console_script_exit_status() -> None:
     proc = subprocess.run([sys.executable, "-m", "cogov_sim.cli", "run", "--scenario", "nope"],
                           capture_output=True, text=True, check=False)

@@ -1,15 +1,18 @@
 """The dashboard end to end in a real browser: headless Debian Chromium driven by Playwright.
 
 Starts ``cogov-sim dashboard`` on 127.0.0.1, moves a policy slider, resets, steps, checks
-that the charts changed, plays a run to its horizon, switches to Chinese and checks that
-what the page adds has no English words left, and saves screenshots
-under ``test-artefacts/dashboard/`` (or ``$COGOV_TEST_ARTEFACTS``). Uses /usr/bin/chromium
-(Debian's package ``chromium``); never downloads a browser. Without it the test skips,
+that every chart changed, plays a run to its horizon and sees it finished, runs the
+ensemble and sees its bands, downloads the CSV and finds the rows on screen in it, opens
+the Info panel, switches to Chinese and checks that no English interface word is left,
+and saves screenshots under ``test-artefacts/dashboard/`` (or ``$COGOV_TEST_ARTEFACTS``).
+Uses /usr/bin/chromium (Debian's package ``chromium``); never downloads a browser. Without it the test skips,
 except under ``CI=true``, where it fails.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import shutil
@@ -35,9 +38,9 @@ CHARTS = ".cogov-chart svg.marks"  # the charts Vega draws in the browser, in th
 CHART = CHARTS  # the first: participation by age group
 TITLE_EN = "Community co-governance (政社互动): what if?"
 TITLE_ZH = "政社互动社区共治模拟: 如果……会怎样?"
-MESA_WORDS = {"Reset", "Step", "Play"}
-"""English words the Chinese page may still show: the names of Mesa's buttons, which the
-page's instructions refer to (Mesa's side panel is not translated yet)."""
+NAMES = {"Mesa", "Solara", "Vega", "Lite"}
+"""Latin words the Chinese page may show: the names of the software it is built with, in the
+Info panel's credits (names, not interface words)."""
 
 
 def _require(what: str, present: bool) -> None:
@@ -131,7 +134,7 @@ def page() -> Iterator:
 
 def _open(page, url: str):  # noqa: ANN001, ANN202
     page.goto(url, wait_until="networkidle")
-    step = page.get_by_role("button", name="Step", exact=True)
+    step = page.locator(".cogov-step")
     step.wait_for(timeout=60_000)
     page.locator(CHART).first.wait_for(timeout=30_000)
     page.wait_for_function("(sel) => document.querySelectorAll(sel).length >= 7",
@@ -158,6 +161,22 @@ def _wait_new_chart(page, old: str | None) -> None:  # noqa: ANN001
     page.wait_for_timeout(300)  # let the browser paint
 
 
+def _steps(page, step, n: int, lang: str = "en") -> None:  # noqa: ANN001
+    for _ in range(n):
+        step.click()
+    shown = rf"· month {n} of 240$" if lang == "en" else rf"· 第{n}个月\(共240个月\)$"
+    page.get_by_text(re.compile(shown)).wait_for(timeout=20_000)
+
+
+def _check_log(log_path: Path) -> None:
+    log = log_path.read_text(errors="replace")
+    shutil.copy(log_path, ARTEFACTS / "server.log")
+    # every front-end file came from solara-assets, none from the (unreachable) CDN
+    assert "Could not load URL" not in log
+    assert "Traceback" not in log, log[-3000:]
+    assert "samesite" not in log, log[-3000:]  # Solara's per-page-load warning is gone
+
+
 def test_slider_reset_step_language(server: tuple[str, Path], page) -> None:  # noqa: ANN001
     url, log_path = server
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
@@ -166,52 +185,46 @@ def test_slider_reset_step_language(server: tuple[str, Path], page) -> None:  # 
     src0, px0 = _chart(page)
     page.screenshot(path=str(ARTEFACTS / "0-start.png"), full_page=True)
 
-    # a slider generated from the metadata: consultations per neighbourhood per year
+    # a slider generated from the metadata, its value and unit in its label
     slider = page.get_by_role("slider", name=re.compile("^Structured resident consultations"))
     slider.focus()
     slider.press("End")
     assert slider.get_attribute("aria-valuenow") == "12"
-    page.get_by_role("button", name="Reset").click()
+    page.get_by_text(re.compile(r"^Structured resident consultations.*: 12 per neighbourhood "
+                                r"per year$")).wait_for(timeout=20_000)
+    page.locator(".cogov-reset").click()
     page.get_by_text(re.compile(r"Structured resident consultations[^;]*: 12 per neighbourhood "
-                                r"per year")).wait_for(timeout=20_000)
+                                r"per year")).nth(1).wait_for(timeout=20_000)
 
-    for _ in range(3):
-        step.click()
-    page.get_by_text(re.compile(r"· month 3 of 240$")).wait_for(timeout=20_000)
+    _steps(page, step, 3)
     _wait_new_chart(page, src0)
     src1, px1 = _chart(page)
     assert px1 != px0, "the participation chart did not change after three steps"
     page.screenshot(path=str(ARTEFACTS / "1-after-steps.png"), full_page=True)
 
-    page.get_by_role("button", name="ZH").click()
+    page.get_by_role("button", name="中文").click()
     page.get_by_text("相对预设调整的政策杠杆:").wait_for(timeout=20_000)
     assert page.get_by_text("情景").count() >= 1
     zh_slider = page.get_by_role("slider", name=re.compile("^每个居民小组"))
     assert zh_slider.get_attribute("aria-valuenow") == "12"  # the run's value, kept
-    assert page.get_by_text("本次运行: 太仓1.0 · 第3个月(共240个月)").count() == 1  # the model was kept
+    assert page.get_by_text("本次运行: 太仓1.0 · 第3个月(共240个月)").count() == 1  # the run was kept
     _wait_new_chart(page, src1)
     _, px2 = _chart(page)
     assert px2 != px1, "the chart was not redrawn in Chinese"
     assert "分年龄组参与率" in page.locator(CHART).first.text_content()
     page.screenshot(path=str(ARTEFACTS / "2-chinese.png"), full_page=True)
-
     assert page.js_errors == [], page.js_errors
-    log = log_path.read_text(errors="replace")
-    shutil.copy(log_path, ARTEFACTS / "server.log")
-    # every front-end file came from solara-assets, none from the (unreachable) CDN
-    assert "Could not load URL" not in log
-    assert "Traceback" not in log, log[-3000:]
+    _check_log(log_path)
 
 
 def test_a_step_redraws_every_chart(server: tuple[str, Path], page) -> None:  # noqa: ANN001
     """One Step: the month shown advances and every chart draws the new month (a dot at
-    the latest month of each line)."""
+    the latest month of each of this run's lines; the reference's are dashed, no dots)."""
     url, _ = server
     step = _open(page, url)
     before = _svgs(page)
     assert len(before) == 7  # six live charts and the picture of the communities
-    step.click()
-    page.get_by_text(re.compile(r"· month 1 of 240$")).wait_for(timeout=20_000)
+    _steps(page, step, 1)
     page.wait_for_function(
         "([sel, old]) => [...document.querySelectorAll(sel)].every((e, i) => e.innerHTML !== old[i])",
         arg=[CHARTS, before], timeout=10_000)
@@ -219,28 +232,86 @@ def test_a_step_redraws_every_chart(server: tuple[str, Path], page) -> None:  # 
     dots = page.evaluate("(sel) => [...document.querySelectorAll(sel)].slice(0, 6).map("
                          "e => e.querySelectorAll('.mark-symbol.role-mark path').length)", CHARTS)
     assert dots == [3, 6, 2, 3, 1, 1]
+    # this run and the reference (Before 2008, dashed): two lines per outcome
+    lines = page.evaluate("(sel) => [...document.querySelectorAll(sel)].slice(0, 6).map("
+                          "e => e.querySelectorAll('.mark-line.role-mark path').length)", CHARTS)
+    assert lines == [6, 12, 4, 6, 2, 2]
     assert page.js_errors == [], page.js_errors
 
 
 def test_play_stops_at_the_horizon_and_says_it_has_finished(server: tuple[str, Path],
                                                            page) -> None:  # noqa: ANN001
-    """Play with a render interval that does not divide the horizon (7 months a step):
-    the run stops at month 240, not 245, and the page says it has finished."""
+    """Play runs to month 240, not beyond, and the page says the run has finished."""
     url, _ = server
     _open(page, url)
-    render = page.get_by_role("slider", name=re.compile("^Render Interval"))
-    render.focus()
-    for _ in range(3):
-        render.press("ArrowRight")  # 1 → 3 → 5 → 7 (Mesa's slider moves by 2)
-    assert render.get_attribute("aria-valuenow") == "7"
-    page.get_by_role("button", name="▶").click()
+    page.locator(".cogov-play").click()
+    page.get_by_role("button", name="❚❚ Pause").wait_for(timeout=10_000)
     finished = page.get_by_text("Finished: the run has reached its horizon, month 240.")
-    finished.wait_for(timeout=120_000)
+    finished.wait_for(timeout=180_000)
     page.wait_for_timeout(1500)  # Play would have gone on by now
     assert page.get_by_text(re.compile(r"· month 240 of 240$")).count() == 1
-    assert page.get_by_role("button", name="Step", exact=True).is_disabled()
+    assert page.locator(".cogov-step").is_disabled()
+    assert page.locator(".cogov-play").is_disabled()
     page.screenshot(path=str(ARTEFACTS / "3-finished.png"), full_page=True)
     assert page.js_errors == [], page.js_errors
+
+
+def test_ensemble_bands_and_csv_download(server: tuple[str, Path], page) -> None:  # noqa: ANN001
+    """The ensemble's button runs ten seeds (and the reference on the same seeds) in the
+    background: every live chart shades their band and the page gives the marginal cost
+    against the reference; the CSV has the parameters, seeds and that cost in its header
+    and the rows on screen: this run's months, the reference's and the band's, with the
+    values the charts show."""
+    url, log_path = server
+    page.set_viewport_size({"width": 1280, "height": 800})
+    step = _open(page, url)
+    _steps(page, step, 2)
+    assert page.evaluate("(sel) => document.querySelectorAll(sel + ' .mark-area path').length",
+                         CHARTS) == 0
+    page.locator(".cogov-ensemble").click()
+    page.get_by_text(re.compile(r"shaded: lowest to highest of 10 seeds")).wait_for(timeout=180_000)
+    page.wait_for_function(
+        "(sel) => [...document.querySelectorAll(sel)].slice(0, 6).every(e => [...e.querySelectorAll("
+        "'.mark-area path')].some(p => (p.getAttribute('d') || '').length > 100))",
+        arg=CHARTS, timeout=20_000)
+    page.wait_for_timeout(500)
+    # the reference ran on the same seeds: the marginal cost, paired, never level/spend
+    page.get_by_text(re.compile(r"^Against Before 2008, 10 paired seeds, last 12 months.*"
+                                r"Extra spending .* yuan per resident a year; Happiness index"
+                                )).wait_for(timeout=10_000)
+    page.screenshot(path=str(ARTEFACTS / "6-ensemble.png"))
+    shown = page.evaluate("(sel) => [...document.querySelector(sel).querySelectorAll("
+                          "'.mark-symbol.role-mark path')].map(e => e.getAttribute('aria-label'))",
+                          CHART)
+
+    with page.expect_download() as download:
+        page.locator("text=Download the numbers (CSV)").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    (ARTEFACTS / "numbers.csv").write_text(text, encoding="utf-8")
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert any("seed 42" in line for line in header)
+    assert any(line.startswith("# levers:") and "Structured resident consultations" in line
+               for line in header)
+    assert any(line.startswith("# ensemble: 10 × Taicang 1.0") for line in header)
+    assert any(line.startswith("# Against Before 2008, 10 paired seeds") for line in header)
+    rows = list(csv.DictReader(io.StringIO("\n".join(
+        line for line in text.splitlines() if not line.startswith("#")))))
+    outcomes = {r["outcome"] for r in rows if r["chart"] != "Happiness index by community"}
+    assert len(outcomes) == 16
+    this = [r for r in rows if r["this run"] and r["chart"] != "Happiness index by community"]
+    ref = [r for r in rows if r["reference"]]
+    band = [r for r in rows if r["lowest of 10 seeds"]]
+    assert {int(r["month"]) for r in this} == {1, 2} and len(this) == len(ref) == 16 * 2
+    assert len(band) == 16 * 240
+    assert sum(r["chart"] == "Happiness index by community" for r in rows) == 20
+    # the dots of the first chart (month 2) against the CSV's values
+    for label in shown:
+        series = re.search(r"series: ([^;]+)", label).group(1)
+        percent = int(re.search(r"share: (\d+)%", label).group(1))
+        row = next(r for r in this if r["month"] == "2" and r["legend"] == series)
+        assert round(float(row["this run"]) * 100) == percent, (label, row)
+    assert page.js_errors == [], page.js_errors
+    _check_log(log_path)  # the ensemble's worker processes said nothing either
 
 
 def test_title_picker_and_layout_at_1280x800(server: tuple[str, Path], page) -> None:  # noqa: ANN001
@@ -262,33 +333,64 @@ def test_title_picker_and_layout_at_1280x800(server: tuple[str, Path], page) -> 
                              "  return r.left < box.left - 1 || r.right > box.right + 1; }); }).length",
                              CHARTS)
     assert overflow == 0
+    # no legend entry cut short (Vega ends a label that does not fit with "…")
+    cut = page.evaluate("(sel) => [...document.querySelectorAll(sel + ' .role-legend-label text')]"
+                        ".filter(t => t.textContent.includes('…')).length", CHARTS)
+    assert cut == 0
     # the scenario picker: display names with a one-line description
-    page.locator(".cogov-header .v-select").click()
+    page.locator(".cogov-scenario").click()
     page.get_by_text("Chengdu — all community services outsourced to social organizations",
                      exact=False).wait_for(timeout=10_000)
     assert page.get_by_text("taicang_1_0", exact=True).count() == 0
     page.screenshot(path=str(ARTEFACTS / "4-1280x800.png"))
     page.keyboard.press("Escape")
-    page.get_by_role("button", name="ZH").click()
+    page.get_by_role("button", name="中文").click()
     page.wait_for_function("(t) => document.title === t", arg=TITLE_ZH, timeout=20_000)
 
 
-def test_chinese_page_has_no_english_words(server: tuple[str, Path], page) -> None:  # noqa: ANN001
-    """Everything the page adds to Mesa's panel (header, picker, run, charts' titles, axes
-    and legends, the communities' toggle) in Chinese, after a step."""
+def test_info_panel_in_both_languages(server: tuple[str, Path], page) -> None:  # noqa: ANN001
     url, _ = server
+    page.set_viewport_size({"width": 1280, "height": 800})
+    _open(page, url)
+    page.locator(".cogov-info-button").click()
+    for heading in ("What is it?", "How it works", "How to use it", "Things to notice",
+                    "Things to try", "Credits and sources"):
+        page.get_by_role("heading", name=heading).wait_for(timeout=10_000)
+    page.wait_for_timeout(600)  # the dialog's fade-in
+    page.screenshot(path=str(ARTEFACTS / "7-info.png"))
+    page.locator(".cogov-info-close").click()
+    page.get_by_role("button", name="中文").click()
+    page.locator(".cogov-info-button").click()
+    for heading in ("这是什么?", "模型如何运作", "如何使用", "值得留意", "不妨试试", "致谢与资料来源"):
+        page.get_by_role("heading", name=heading).wait_for(timeout=10_000)
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(ARTEFACTS / "8-info-zh.png"))
+
+
+def test_chinese_page_has_no_english_words(server: tuple[str, Path], page) -> None:  # noqa: ANN001
+    """Every word of the Chinese page in Chinese, after a step: the side panel (buttons,
+    sliders, the ensemble's button, the download), the header (pickers, language switch,
+    Info), the run, the charts' titles, axes and legends, the communities' toggle, the
+    scenario menu and the Info panel. Only software names (:data:`NAMES`) are Latin."""
+    url, _ = server
+    page.set_viewport_size({"width": 1280, "height": 800})
     step = _open(page, url)
-    step.click()
-    page.get_by_text(re.compile(r"· month 1 of 240$")).wait_for(timeout=20_000)
-    page.get_by_role("button", name="ZH").click()
+    _steps(page, step, 1)
+    page.get_by_role("button", name="中文").click()
     page.get_by_text("本次运行: 太仓1.0 · 第1个月(共240个月)").wait_for(timeout=20_000)
     page.wait_for_function("(sel) => document.querySelector(sel).textContent.includes('分年龄组')",
                            arg=CHART, timeout=20_000)
-    page.locator(".cogov-header .v-select").click()
+    page.screenshot(path=str(ARTEFACTS / "5-chinese.png"))
+    page.locator(".cogov-scenario").click()
     page.get_by_text("成都模式 — 社区服务全部外包给社会组织", exact=False).wait_for(timeout=10_000)
-    text = page.evaluate("() => [document.querySelector('.cogov-page').innerText,"
-                         " ...[...document.querySelectorAll('.cogov-page svg, .v-menu__content')]"
-                         ".map(e => e.textContent)].join(' ')")
-    english = set(re.findall(r"[A-Za-z]{2,}", text)) - MESA_WORDS - {"EN", "ZH"}
+    menu = page.evaluate("() => [...document.querySelectorAll('.v-menu__content')]"
+                         ".map(e => e.innerText).join(' ')")
+    page.keyboard.press("Escape")
+    page.locator(".cogov-info-button").click()
+    page.get_by_role("heading", name="这是什么?").wait_for(timeout=10_000)
+    text = page.evaluate("() => [document.body.innerText, document.title,"
+                         " ...[...document.querySelectorAll('svg')].map(e => e.textContent)]"
+                         ".join(' ')")
+    english = set(re.findall(r"[A-Za-z]{2,}", f"{text} {menu}")) - NAMES
     assert english == set(), sorted(english)
-    page.screenshot(path=str(ARTEFACTS / "5-chinese-menu.png"))
+    assert page.js_errors == [], page.js_errors

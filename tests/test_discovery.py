@@ -20,6 +20,7 @@ from cogov_sim.discovery.spec import parse_spec
 from cogov_sim.discovery.tradeoffs import dominated_by, pareto_mask, robustness
 from cogov_sim.experiment.spec import SpecError
 from cogov_sim.outcomes import OUTCOME_NAMES
+from cogov_sim.viz.labels import outcome_label
 
 SMALL_SPEC = """
 name = "tiny_discovery"
@@ -247,9 +248,20 @@ def test_cli_end_to_end_then_unmet_goal_reuses_runs(tmp_path: Path,
     assert policies["on_front"].any()
     presets = pd.read_csv(out / "tables" / "presets.csv")
     assert set(presets["name"]) == {"baseline", "taicang_1_0"}
-    for name in ("summary.md", "summary.zh.md", "figures/tradeoffs.png"):
+    for name in ("summary.md", "summary.zh.md", "figures/tradeoffs.png", "brief.html",
+                 "brief.zh.html"):
         assert (out / name).is_file(), name
-    assert "Every sampled policy meets the goal" in (out / "summary.md").read_text()
+    summary = (out / "summary.md").read_text()
+    assert "Every sampled policy meets the goal" in summary
+    # captions say what the numbers are (issue 26); presets by display name, units in heads
+    caption = ("Each policy's outcomes averaged over months 4–6 of 6 simulated (the goal's "
+               "horizon), then over its 2 seed(s); 24 policies drawn by Latin hypercube, "
+               "starting from Taicang 1.0.")
+    assert summary.count(caption) >= 2 and "| Before 2008 |" in summary
+    assert f"{outcome_label('participation_rate')} (%)" in summary
+    zh = (out / "summary.zh.md").read_text()
+    assert "模拟6个月中第4–6个月(目标期)的均值, 再取其2个随机种子的均值" in zh
+    assert "| 2008年前 |" in zh and "baseline" not in zh
 
     # the same runs, a goal nobody meets: reported, not a crash, nothing rerun
     unmet = write_spec(tmp_path, SMALL_SPEC.replace("{threshold}", "0.999"), "unmet.toml")
@@ -258,6 +270,8 @@ def test_cli_end_to_end_then_unmet_goal_reuses_runs(tmp_path: Path,
     assert f"0 run(s) done, {runs} already done" in captured.out
     assert "0 of 24 sampled policies meet it" in captured.out
     assert "note: no sampled policy meets the goal" in captured.err
+    assert main(["discover", str(unmet), "--out", str(out), "--lang", "zh"]) == 0
+    assert "注意: 没有抽样政策达到目标" in capsys.readouterr().err
     summary = (out / "summary.md").read_text()
     assert "No sampled policy meets the goal" in summary
     conditions = pd.read_csv(out / "tables" / "conditions.csv")

@@ -85,7 +85,7 @@ def test_no_cjk_font_gives_one_line_and_writes_nothing(
         code = main(["run", "--lang", "zh", "--seed", "1", *SMALL, "--out", str(out)])
     err = capsys.readouterr().err
     assert code == 2 and not out.exists()
-    assert err.count("\n") == 1 and err.startswith("error: Chinese figures need a font")
+    assert err.count("\n") == 1 and err.startswith("错误: 中文图需要含中文字形的字体")
     assert "apt-get install fonts-wqy-microhei" in err
     assert [w for w in caught if "Glyph" in str(w.message)] == []
     frame = simulate(load_preset("baseline", n_residents=400, n_communities=2, months=13,
@@ -170,20 +170,27 @@ def test_dashboard_sliders_come_from_the_metadata() -> None:
     pytest.importorskip("solara")
     from cogov_sim.dashboard import app
 
-    levers = [s.name for s in param_specs("lever")]
-    values = {s.name: s.default for s in param_specs()}
-    en, zh = app.sliders(values, "en"), app.sliders(values, "zh")
-    assert list(en) == list(zh) == levers
     for spec in param_specs("lever"):
-        assert (en[spec.name].min, en[spec.name].max) == (spec.low, spec.high)
-        assert en[spec.name].label.startswith(spec.en) and spec.unit in en[spec.name].label
-        assert _cjk(zh[spec.name].label)
+        en = app.slider_label(spec, spec.default, "en")
+        zh = app.slider_label(spec, spec.default, "zh")
+        assert en.startswith(spec.en) and spec.unit in en
+        assert zh.startswith(spec.zh) and _cjk(zh)
     # every preset's values lie on the sliders' grids, so Reset rebuilds a preset exactly
+    steps = {s.name: app.slider_step(s) for s in param_specs("lever")}
     for name in preset_names():
         for lever, value in preset_values(name).items():
-            if lever in en:
-                step = en[lever].step
+            if lever in steps:
+                step = steps[lever]
                 assert abs(value / step - round(value / step)) < 1e-9, (name, lever, value)
+
+
+def test_dashboard_info_panel_has_the_same_sections_in_both_languages() -> None:
+    from cogov_sim.dashboard import info
+
+    for key in info.SECTIONS:
+        en, zh = info.BODY[key]
+        assert en and _cjk(zh) and _cjk(info.HEADINGS[key][1])
+    assert info.info_html("en").count("<h3>") == info.info_html("zh").count("<h3>") == 6
 
 
 def test_thin_bands_are_detected_for_the_caption() -> None:

@@ -149,6 +149,15 @@ def test_cli_rollout_writes_panel_tables_and_figure(tmp_path, capsys):
     assert (out / "figures" / "event_study.png").stat().st_size > 0
     summary = pd.read_csv(out / "tables" / "summary.csv")
     assert set(summary.estimator) == {"twfe", "did2s", "cs"}
+    assert set(summary.display_unit) <= {"pp", "index points"}  # with unit and display_scale
+    # the Markdown summaries explain themselves (issue 26): caption, units, display names
+    text = (out / "summary.md").read_text()
+    assert "Effect of adopting Taicang 1.0 instead of staying with Before 2008" in text
+    assert "× 1 replication(s); 95% intervals, errors clustered on 5 townships" in text
+    assert "| Share of committee hours on government tasks | pp | two-way fixed effects |" in text
+    zh = (out / "summary.zh.md").read_text()
+    assert "推行太仓1.0(相对于保持2008年前)的效应" in zh and "| 个百分点 | 双向固定效应 |" in zh
+    assert (out / "brief.html").is_file() and (out / "brief.zh.html").is_file()
     bad = tmp_path / "bad.toml"
     bad.write_text(TINY_TOML.replace("share = 0.6", "share = 2"))
     assert main(["rollout", str(bad), "--out", str(tmp_path / "bad")]) == 2

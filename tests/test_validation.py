@@ -125,6 +125,13 @@ def test_report_generator_on_a_stored_result(validated) -> None:
     passed = int(result.verdicts["passes"].sum())
     assert f"{passed} of {len(PATTERN_IDS)} patterns pass" in text
     assert (folder / "figures" / "validation.png").stat().st_size > 10_000
+    # the verdict table's caption says what the numbers are (issue 26), in both languages
+    assert ("averaged over 3 seeds per scenario (12,000 residents in 12 communities, one "
+            "agent per 10; root seed 3, common random numbers); static presets read on their "
+            "last two reported years (months 25–48 of 48)") in text
+    zh = (folder / "report.zh.md").read_text(encoding="utf-8")
+    assert "再取每个情景3个随机种子的均值" in zh and "| 留出检验 |" in zh and "| 通过 |" in zh
+    assert (folder / "brief.html").is_file() and (folder / "brief.zh.html").is_file()
     table = pd.read_csv(folder / "tables" / "verdicts.csv")
     assert set(table.columns) >= {"pattern", "source", "mean", "ci_low", "ci_high", "passes",
                                   "role"}

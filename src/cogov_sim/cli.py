@@ -22,6 +22,7 @@ import click
 import numpy as np
 
 from . import presets as presets_mod
+from .constants import coerce_constant
 from .experiment.executors import (
     EXECUTORS,
     ClusterLostError,
@@ -79,7 +80,8 @@ SIZE_OPTIONS = {"months": "--months", "n_residents": "--residents",
 
 
 def parse_sets(items: Sequence[str]) -> dict[str, float | int]:
-    """``NAME=VALUE`` strings to typed parameter values (one-line errors).
+    """``NAME=VALUE`` strings to typed parameter values (one-line errors); a dotted name
+    (``consultation.MOBILISE``) is a rule constant (:mod:`cogov_sim.constants`).
 
     A parameter set twice to different values is refused rather than resolved silently.
     """
@@ -90,7 +92,7 @@ def parse_sets(items: Sequence[str]) -> dict[str, float | int]:
         name = name.strip()
         if not sep or not name:
             raise ParameterError(f"--set {item!r}: expected NAME=VALUE")
-        number = coerce(name, value.strip())
+        number = coerce_constant(name, value.strip()) if "." in name else coerce(name, value.strip())
         if name in out and out[name] != number:
             raise ParameterError(f"--set {given[name]} and --set {item.strip()} conflict; "
                                  f"give {name} once")
@@ -237,9 +239,13 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
     """Run one simulation and write manifest, time series and a summary figure."""
     check_figure_language(lang)  # one line now, not a figure of empty boxes later
     given = parse_sets(sets)
+    rule_constants = {k: given.pop(k) for k in [k for k in given if "." in k]}
     count, table = communities_option(communities, given)
     values = merge_overrides(given, size_overrides(months, residents, count))
     params = load_scenario(scenario, **values, **({"communities": table} if table else {}))
+    if rule_constants:
+        params = params.with_constants(rule_constants)
+    values = {**values, **rule_constants}  # echoed and recorded with the overrides
     seed = resolve_seed(seed)
     with unchecked(force):
         check(estimate_run(params))  # one line now, not a MemoryError after minutes
@@ -265,6 +271,7 @@ def run(scenario: str, sets: tuple[str, ...], seed: int | None, months: int | No
         "kind": "run", **environment(), "command": command_line(), "started": started,
         "finished": now(), "seconds": round(elapsed, 3), "scenario": scenario,
         "overrides": values, "seed": seed, "parameters": params.to_dict(),
+        "constants": dict(params.constants),
         "communities": params.communities.describe() if params.communities else None,
         **describe(params),
         "outputs": {"timeseries.parquet": "one row per month, one column per outcome",
@@ -347,7 +354,7 @@ def scenarios(lang: str) -> None:
         data = timeline_data(name)
         text = data.get("description_zh") if lang == "zh" and data.get("description_zh") \
             else data.get("description", "")
-        click.echo(f"{name:<16}[timeline] {text}")
+        click.echo(f"{name:<16}[{'时间线' if lang == 'zh' else 'timeline'}] {text}")
 
 
 
@@ -394,6 +401,24 @@ def specs_copy(name: str, folder: Path) -> None:
 
     target = copy_spec(name, folder)
     click.echo(f"{target}  (run it with `cogov-sim {COMMANDS[name]} {target}`)")
+
+
+@cli.command("constants")
+@click.argument("modules", nargs=-1, metavar="[MODULE]...")
+def constants_command(modules: tuple[str, ...]) -> None:
+    """List the rules' named constants (module.NAME, value, meaning), all or of MODULEs;
+    `run --set module.NAME=VALUE` runs with one set otherwise."""
+    from .constants import registry
+
+    known = sorted({c.module for c in registry().values()})
+    for name in modules:
+        if name not in known:
+            raise ParameterError(f"unknown rule module '{name}'{suggest(name, known)}; "
+                                 f"allowed: {', '.join(known)}")
+    rows = [c for c in registry().values() if not modules or c.module in modules]
+    width = max(len(c.key) for c in rows) + 2
+    for c in rows:
+        click.echo(f"{c.key:<{width}}{c.value!s:>10}  {c.doc}")
 
 
 @cli.command()
@@ -452,6 +477,46 @@ def sa(spec_file: str, n: int | None, replications: int | None, months: int | No
 
 
 RESUME_HINT = "finished runs are kept; run the same command again to resume"
+LINES = {
+    "error": ("error", "错误"), "warning": ("warning", "警告"), "note": ("note", "注意"),
+    "failed": ("failed", "失败"), "interrupted": ("interrupted", "已中断"),
+    "stopped by SIGTERM": ("stopped by SIGTERM", "被 SIGTERM 终止"),
+    "resume": (RESUME_HINT, "已完成的运行已保留; 再次运行同一命令即可继续"),
+    "runs failed": ("{n} run(s) failed (tracebacks in {ledger}); rerun the command to retry them",
+                    "{n} 次运行失败(错误追踪见 {ledger}); 再次运行该命令即可重试"),
+    "workers": ("--workers {n}: expected 0 (one per core) or more",
+                "--workers {n}: 应为 0(每核一个)或更大"),
+    "kept": ("finished runs are kept; ", "已完成的运行已保留; "),
+    "free": (FREE_SPACE, "请腾出空间或用 --out 指定另一块磁盘, 然后再次运行同一命令"),
+    "to resume": (" to resume", "以继续"),
+    "no space": ("no space left on device{where}", "设备空间不足{where}"),
+}
+"""The command line's own tags and lines, English and Chinese (``--lang``): what the
+spec and parameter checks say stays English (their parsers write it)."""
+
+
+def line(key: str, lang: str = "en", **values: object) -> str:
+    """One of :data:`LINES` in ``lang``."""
+    return LINES[key][lang == "zh"].format(**values)
+
+
+def brief_name(lang: str = "en") -> str:
+    """The file name of a study's one-file brief in ``lang``."""
+    return "brief.zh.html" if lang == "zh" else "brief.html"
+
+
+def echo_brief(folder: Path, lang: str = "en") -> None:
+    """Say where the study's brief is (if it was written)."""
+    if (folder / brief_name(lang)).is_file():
+        click.echo(f"{'简报' if lang == 'zh' else 'brief'}: {folder / brief_name(lang)}")
+
+
+def lang_of(args: Sequence[str]) -> str:
+    """The ``--lang`` of a command line (``en`` unless it says ``zh``)."""
+    args = list(args)
+    given = [b for a, b in zip(args, args[1:], strict=False) if a == "--lang"]
+    given += [a.removeprefix("--lang=") for a in args if a.startswith("--lang=")]
+    return "zh" if given and given[-1] == "zh" else "en"
 
 
 @contextmanager
@@ -471,13 +536,14 @@ def report_sweep(result: Any, text: str, lang: str = "en") -> int:
     report = result.report
     click.echo(text)
     for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"{line('note', lang)}: {note}", err=True)
     click.echo("\n" + runs_line(report, result.folder, lang))
     if lang == "zh":
         click.echo(f"表格: {result.folder / 'tables'}   图: {result.folder / 'figures'}")
     else:
         click.echo(f"tables: {result.folder / 'tables'}   figures: {result.folder / 'figures'}")
-    return 1 if echo_failures(report.failed, result.folder) else 0
+    echo_brief(result.folder, lang)
+    return 1 if echo_failures(report.failed, result.folder, lang) else 0
 
 
 def runs_line(report: Any, folder: Path, lang: str = "en", failed: bool = True) -> str:
@@ -491,15 +557,16 @@ def runs_line(report: Any, folder: Path, lang: str = "en", failed: bool = True) 
             f"{report.seconds:.1f} s → {folder}")
 
 
-def echo_failures(failed: dict[str, str], folder: Path) -> bool:
+def echo_failures(failed: dict[str, str], folder: Path, lang: str = "en") -> bool:
     """Print each failed run's last error line and one summary line; True if any failed."""
     if not failed:
         return False
     for run_id, error in failed.items():
         last = error.strip().splitlines()[-1] if error.strip() else "unknown error"
-        click.echo(f"failed: {run_id}: {last}", err=True)
-    click.echo(f"error: {len(failed)} run(s) failed (tracebacks in {folder / 'ledger.jsonl'}); "
-               "rerun the command to retry them", err=True)
+        click.echo(f"{line('failed', lang)}: {run_id}: {last}", err=True)
+    click.echo(f"{line('error', lang)}: "
+               + line("runs failed", lang, n=len(failed), ledger=folder / "ledger.jsonl"),
+               err=True)
     return True
 
 
@@ -521,8 +588,9 @@ def _run_sa(spec: SASpec, out: Path | None, executor: Executor, lang: str,
     except RunsFailedError as exc:
         for run_id, error in exc.failed.items():
             last = error.strip().splitlines()[-1] if error.strip() else "unknown error"
-            click.echo(f"failed: {run_id}: {last}", err=True)
-        click.echo(f"error: {exc} (tracebacks in {exc.folder / 'ledger.jsonl'})", err=True)
+            click.echo(f"{line('failed', lang)}: {run_id}: {last}", err=True)
+        click.echo(f"{line('error', lang)}: {exc} (tracebacks in {exc.folder / 'ledger.jsonl'})",
+                   err=True)
         return 1
     click.echo(result.text_table())
     if result.second_order_text():
@@ -533,7 +601,7 @@ def _run_sa(spec: SASpec, out: Path | None, executor: Executor, lang: str,
         shares = ", ".join(f"{r.output} {r.noise_share_of_means:.0%}" for r in noise.itertuples())
         click.echo(f"seed-noise share of the replicate means: {shares}")
     for text in result.warnings:
-        click.echo(f"warning: {text}", err=True)
+        click.echo(f"{line('warning', lang)}: {text}", err=True)
     click.echo(f"{result.runs:,} runs → {folder}")
     return 0
 
@@ -583,7 +651,7 @@ def rollout(spec_file: str, workers: int, out: Path | None, force: bool, lang: s
     from .panel.rollout import load_rollout
 
     if workers < 0:
-        raise SpecError(f"--workers {workers}: expected 0 (one per core) or more")
+        raise SpecError(line("workers", lang, n=workers))
     spec = load_rollout(resolve(spec_file, "rollout"))
     try:
         with keeps_finished_runs(), unchecked(force):
@@ -591,10 +659,11 @@ def rollout(spec_file: str, workers: int, out: Path | None, force: bool, lang: s
     except MissingExtraError as exc:
         raise click.ClickException(str(exc)) from None
     report = result.report
-    if echo_failures(report.failed, result.folder):
+    if echo_failures(report.failed, result.folder, lang):
         return 1
     click.echo(result.text(lang))
     click.echo("\n" + runs_line(report, result.folder, lang, failed=False))
+    echo_brief(result.folder, lang)
     return 0
 
 
@@ -615,7 +684,7 @@ def discover(spec_file: str, workers: int, out: Path | None, shared_spinup: bool
     from .discovery.spec import load_spec
 
     if workers < 0:
-        raise SpecError(f"--workers {workers}: expected 0 (one per core) or more")
+        raise SpecError(line("workers", lang, n=workers))
     spec = load_spec(resolve(spec_file, "discover"))
     try:
         from .discovery.api import run_discovery
@@ -625,13 +694,14 @@ def discover(spec_file: str, workers: int, out: Path | None, shared_spinup: bool
     except MissingExtraError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(result.text(lang))
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+    for note in result.notes_zh if lang == "zh" else result.notes:
+        click.echo(f"{line('note', lang)}: {note}", err=True)
     report = result.report
     click.echo("\n" + runs_line(report, result.folder, lang))
     summary = "summary.zh.md" if lang == "zh" else "summary.md"
     click.echo(f"{'摘要' if lang == 'zh' else 'summary'}: {result.folder / summary}")
-    return 1 if echo_failures(report.failed, result.folder) else 0
+    echo_brief(result.folder, lang)
+    return 1 if echo_failures(report.failed, result.folder, lang) else 0
 
 
 @cli.command()
@@ -655,10 +725,12 @@ def validate(spec_file: str, replications: int | None, executor_kind: str,
     executor = command_executor(executor_kind, workers, scheduler)
     with keeps_finished_runs(), closing(executor), unchecked(force):
         result = run_validation(spec, out=out, executor=executor)
-    if result.report is not None and echo_failures(result.report.failed, result.folder):
+    if result.report is not None and echo_failures(result.report.failed, result.folder, lang):
         return 1
     click.echo(result.text(lang))
-    click.echo(f"{'报告' if lang == 'zh' else 'report'}: {result.folder / 'report.md'}")
+    report = "report.zh.md" if lang == "zh" else "report.md"
+    click.echo(f"{'报告' if lang == 'zh' else 'report'}: {result.folder / report}")
+    echo_brief(result.folder, lang)
     return 0 if result.all_pass else 1
 
 
@@ -680,7 +752,7 @@ def calibrate(spec_file: str, executor_kind: str, workers: int | None, scheduler
     executor = command_executor(executor_kind, workers, scheduler)
     with keeps_finished_runs(), closing(executor), unchecked(force):
         result = run_calibration(spec, out=out, executor=executor)
-    if result.report is not None and echo_failures(result.report.failed, result.folder):
+    if result.report is not None and echo_failures(result.report.failed, result.folder, lang):
         return 1
     click.echo(result.text(lang))
     click.echo(f"{'报告' if lang == 'zh' else 'report'}: {result.folder / 'report.md'}")
@@ -756,7 +828,8 @@ def ablate(show_list: bool, scenarios: tuple[str, ...], mechanisms: tuple[str, .
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language the page starts in (switchable on the page).")
 def dashboard(host: str, port: int, lang: str) -> int:
-    """Serve the interactive dashboard (Mesa SolaraViz) until interrupted; works offline.
+    """Serve the interactive dashboard (a Solara page, English/Chinese) until interrupted;
+    works offline.
     Needs the optional extra: pip install "cogov-sim[dashboard]"."""
     from .dashboard import (
         AddressError,
@@ -870,12 +943,12 @@ def _stdout_is_terminal() -> bool:
         return False
 
 
-def interrupted_line(exc: KeyboardInterrupt) -> tuple[str, int]:
-    """The one line and exit status for Ctrl-C (130) or SIGTERM (143)."""
+def interrupted_line(exc: KeyboardInterrupt, lang: str = "en") -> tuple[str, int]:
+    """The one line and exit status for Ctrl-C (130) or SIGTERM (143), in ``lang``."""
     terminated = isinstance(exc, Terminated)
-    cause = "stopped by SIGTERM" if terminated else "interrupted"
-    kept = f"; {RESUME_HINT}" if getattr(exc, "finished_runs_kept", False) else ""
-    return f"error: {cause}{kept}", 143 if terminated else 130
+    cause = line("stopped by SIGTERM" if terminated else "interrupted", lang)
+    kept = f"; {line('resume', lang)}" if getattr(exc, "finished_runs_kept", False) else ""
+    return f"{line('error', lang)}: {cause}{kept}", 143 if terminated else 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -884,6 +957,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns the exit status (a command returns its own, e.g. 1 when runs failed; 130
     after Ctrl-C and 143 after SIGTERM, each with one line on stderr)."""
     args = list(argv) if argv is not None else sys.argv[1:]
+    lang = lang_of(args)
+    error = line("error", lang)
     survive_any_console()
     _warn_if_console_lacks_chinese(args)
     set_command(["cogov-sim", *args])
@@ -892,29 +967,30 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                         else click.echo):
             rc = _invoke(args)
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (Terminated)
-        line, status = interrupted_line(exc)
-        click.echo(line, err=True)
+        text, status = interrupted_line(exc, lang)
+        click.echo(text, err=True)
         return status
     except click.exceptions.Abort:
-        click.echo("error: interrupted", err=True)
+        click.echo(f"{error}: {line('interrupted', lang)}", err=True)
         return 130
     except click.exceptions.ClickException as exc:
-        click.echo(f"error: {exc.format_message()}", err=True)
+        click.echo(f"{error}: {exc.format_message()}", err=True)
         return 2
     except USER_ERRORS as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"{error}: {exc}", err=True)
         return 2
     except RUN_FAILURES as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"{error}: {exc}", err=True)
         return 1
     except OSError as exc:
         if not is_disk_full(exc):
             raise
         where = f" (writing {exc.filename})" if exc.filename else ""
-        cause = exc.cause if isinstance(exc, DiskFullError) else f"no space left on device{where}"
+        cause = (exc.cause if isinstance(exc, DiskFullError)
+                 else line("no space", lang, where=where))
         kept = getattr(exc, "finished_runs_kept", False)
-        click.echo(f"error: {cause}; " + ("finished runs are kept; " if kept else "")
-                   + FREE_SPACE + (" to resume" if kept else ""), err=True)
+        click.echo(f"{error}: {cause}; " + (line("kept", lang) if kept else "")
+                   + line("free", lang) + (line("to resume", lang) if kept else ""), err=True)
         return 1
     return rc if isinstance(rc, int) else 0  # a command's own exit status, else success
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from . import phases
 from .agents import Committee, Committees, Government, Population, Resident, SocialOrgPool
+from .constants import applied
 from .datacollector import OutcomeCollector
 from .outcomes import Recorder
 from .params import ParameterError, Params, spec
@@ -63,9 +64,11 @@ class CoGovModel(mesa.Model):
                  scenario: Any = None, **overrides: Any) -> None:
         if rng is None and scenario is not None:  # Mesa's Scenario, as SolaraViz's Reset passes
             rng = getattr(scenario, "rng", None)
-        self._build(_resolve_params(params, preset, overrides), _resolve_seed(seed, rng), preset)
-        self._spin_up()
-        self._begin()
+        policy = _resolve_params(params, preset, overrides)
+        with applied(policy.constants):  # rule constants set otherwise (Params.constants)
+            self._build(policy, _resolve_seed(seed, rng), preset)
+            self._spin_up()
+            self._begin()
 
     @classmethod
     def _spun_up(cls, params: Params, seed: Seed) -> CoGovModel:
@@ -73,8 +76,9 @@ class CoGovModel(mesa.Model):
         levers: the state :mod:`cogov_sim.spinup` snapshots (the constructor without
         :meth:`_begin`)."""
         model = cls.__new__(cls)
-        model._build(params, _resolve_seed(seed, None), None)
-        model._spin_up()
+        with applied(params.constants):
+            model._build(params, _resolve_seed(seed, None), None)
+            model._spin_up()
         return model
 
     def _build(self, policy: Params, seed: Seed, preset: str | None) -> None:
@@ -210,12 +214,13 @@ class CoGovModel(mesa.Model):
         """One reported month: a timeline's change dated to this month (adopted first, so
         the month runs under it), the phases of :data:`cogov_sim.phases.ORDER`, then
         December's evaluation, then the month's outcomes are recorded."""
-        levers = self.schedule.get(self.reported_month + 1)
-        if levers is not None:
-            self.adopt(self.params.replace(**dict(levers)))
-        self._advance()
-        self.recorder.record(self)
-        self.datacollector.collect(self)
+        with applied(self.policy.constants):
+            levers = self.schedule.get(self.reported_month + 1)
+            if levers is not None:
+                self.adopt(self.params.replace(**dict(levers)))
+            self._advance()
+            self.recorder.record(self)
+            self.datacollector.collect(self)
         if self.recorder.n >= self.policy.months:
             self.running = False
 

@@ -172,6 +172,11 @@ class Params:
     cuts: frozenset[str] = field(default=frozenset())
     """Registered mechanisms cut from the first reported month on (:mod:`cogov_sim.mechanisms`);
     not a parameter a user varies: ``cogov-sim ablate`` sets it."""
+    constants: tuple[tuple[str, float | int], ...] = field(default=())
+    """Rule constants set otherwise for this run, as ``(("module.NAME", value), ...)``
+    (:mod:`cogov_sim.constants`; any mapping or pairs are accepted and put in that sorted
+    form). Not a parameter: calibration and posterior draws set it. Empty: the package's
+    values."""
     communities: CommunityTable | None = field(default=None)
     """The community table the township is built from (:mod:`cogov_sim.communities`), or
     None for ``n_communities`` communities of equal size. Not a parameter: set it with
@@ -182,6 +187,10 @@ class Params:
         from .mechanisms import NAMES
 
         object.__setattr__(self, "cuts", frozenset(self.cuts))
+        if self.constants:
+            from .constants import check
+
+            object.__setattr__(self, "constants", check(self.constants))
         for name in sorted(self.cuts):
             if name not in NAMES:
                 raise ParameterError(f"unknown mechanism '{name}'{suggest(name, NAMES)}; "
@@ -319,6 +328,14 @@ class Params:
         table = self._community_changes(changes.pop("communities")) if "communities" in changes else {}
         check_names(changes)
         return dataclasses.replace(self, **{**table, **changes})
+
+    def with_constants(self, values: Mapping[str, float] | None = None, /,
+                       **more: float) -> Params:
+        """A copy with rule constants set otherwise (``{"consultation.MOBILISE": 0.3}``;
+        keywords use ``module__NAME``), on top of those already set."""
+        given = {**dict(self.constants), **dict(values or {}),
+                 **{k.replace("__", ".", 1): v for k, v in more.items()}}
+        return dataclasses.replace(self, constants=tuple(given.items()))
 
     def cut(self, *mechanisms: str) -> Params:
         """A copy with ``mechanisms`` (names of :mod:`cogov_sim.mechanisms`) cut as well."""

@@ -23,6 +23,7 @@ recorder and schedule). The key is a SHA-256 over:
   levers at the baseline's values (so a change of the baseline preset changes the key),
   as typed numbers (``4`` and ``4.0`` are different keys; nothing is shared by accident);
 * the community table's content hash and size, if the township is built from one;
+* the rule constants set otherwise (``Params.constants``), if any;
 * :data:`FORMAT`, the model's source hash
   (:func:`cogov_sim.experiment.runner.model_fingerprint`, the one recorded in every
   manifest) and the versions of Python, NumPy, SciPy and Mesa, so that a snapshot is never
@@ -48,6 +49,7 @@ from typing import Any
 
 import numpy as np
 
+from .constants import applied
 from .model import CoGovModel, Seed, spinup_params
 from .params import Params, param_specs
 
@@ -77,7 +79,7 @@ def spinup_policy(params: Params) -> Params:
     base = spinup_params(params)
     values: dict[str, Any] = {s.name: getattr(base, s.name) for s in param_specs()}
     values["months"] = 1
-    return Params(**values, communities=base.communities)
+    return Params(**values, communities=base.communities, constants=base.constants)
 
 
 @lru_cache(maxsize=4096)
@@ -88,6 +90,8 @@ def _fields(params: Params) -> str:
     table = policy.communities
     fields = {"params": {k: v for k, v in policy.to_dict().items() if k not in NOT_READ},
               "communities": None if table is None else table.identity()}
+    if policy.constants:  # absent when empty: the keys of the package's own values stay
+        fields["constants"] = [list(pair) for pair in policy.constants]
     return json.dumps(fields, sort_keys=True)
 
 
@@ -148,7 +152,8 @@ class SpinUp:
                               "parameters and seed")
         model = pickle.loads(self.state)
         model._take_policy(params, preset)
-        model._begin()
+        with applied(params.constants):
+            model._begin()
         return model
 
     def to_bytes(self) -> bytes:

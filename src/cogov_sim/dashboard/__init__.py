@@ -1,4 +1,4 @@
-"""``cogov-sim dashboard``: a Mesa SolaraViz app for what-if exploration, served offline.
+"""``cogov-sim dashboard``: a Solara page for what-if exploration in class, served offline.
 
 The page itself is :mod:`cogov_sim.dashboard.app` (it imports Solara, so only the server
 imports it); this module checks the optional dependencies and starts ``solara run``.

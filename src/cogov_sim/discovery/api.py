@@ -31,6 +31,7 @@ from ..experiment.spec import Design
 from ..params import spec as param_spec
 from ..store import default_folder
 from ..timeline import load_scenario as load_preset
+from ..viz import brief
 from .goal import Goal, ref_column, reference_columns
 from .prim import Box, ema_module, feature_scores, find_boxes
 from .rules import box_sentence, lever_name
@@ -54,7 +55,18 @@ DESCRIPTIONS = {
     "tradeoffs": "figure: spending vs satisfaction, participation as colour, presets placed",
     "peeling": "figure: PRIM peeling trajectory, coverage against density",
     "box_limits": "figure: the levers each PRIM box restricts, against their sampled range",
+    "brief": brief.BRIEF_OUTPUT,
 }
+NOTES = {
+    "en": {"none": "no sampled policy meets the goal ({goal}); see tables/conditions.csv for "
+                   "how close they come",
+           "all": "every sampled policy meets the goal: no lever needs restricting",
+           "failed": "{failed} run(s) not finished or failed; analysed the finished ones"},
+    "zh": {"none": "没有抽样政策达到目标({goal}); 各政策的接近程度见 tables/conditions.csv",
+           "all": "所有抽样政策都达到目标: 无需限制任何杠杆",
+           "failed": "{failed}次运行未完成或失败; 只分析了已完成的运行"},
+}
+"""What the analysis notes (the terminal's ``note:`` lines, the summary's last lines)."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +111,8 @@ class DiscoveryResult:
     summary: str
     files: tuple[Path, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    notes_zh: tuple[str, ...] = field(default_factory=tuple)
+    """:attr:`notes` in Chinese."""
 
     @property
     def n_meeting(self) -> int:
@@ -237,14 +251,12 @@ def analyse(spec: DiscoverySpec, folder: str | Path, report: RunReport,
                                       ("peel_alpha", "mass_min", "min_coverage")},
                              max_boxes=int(spec.prim["max_boxes"])))
     features = feature_scores(x, y, seed=spec.root_seed)
-    if not y.any():
-        notes.append(f"no sampled policy meets the goal ({goal.text()}); see "
-                     "tables/conditions.csv for how close they come")
-    elif y.all():
-        notes.append("every sampled policy meets the goal: no lever needs restricting")
     failed = int((status["status"] != "done").sum())
-    if failed:
-        notes.append(f"{failed} run(s) not finished or failed; analysed the finished ones")
+    said = [key for key, holds in (("none", not y.any()), ("all", bool(y.all()) and y.any()),
+                                   ("failed", failed > 0)) if holds]
+    notes_in = {lang: [NOTES[lang][key].format(goal=goal.text(lang), failed=failed)
+                       for key in said] for lang in NOTES}
+    notes += notes_in["en"]
 
     front = policies[policies["on_front"]].sort_values(objectives[0])
     for name, frame in (("policies", policies), ("presets", presets), ("pareto", front),
@@ -272,20 +284,26 @@ def analyse(spec: DiscoverySpec, folder: str | Path, report: RunReport,
     from .summary import markdown_summary
 
     texts = {lang: markdown_summary(spec, policies, presets, boxes, features, conditions,
-                                    notes, lang, figures=figures)
+                                    notes_in[lang], lang, figures=figures)
              for lang in ("en", "zh")}
     for lang, text in texts.items():
         path = folder / ("summary.md" if lang == "en" else "summary.zh.md")
         store.write_text(path, text)
         files.append(path)
     manifest = store.read_manifest(folder)
+    if figures:
+        from .brief import build
+
+        files += brief.write(folder, {lang: build(spec, folder, manifest, policies, presets,
+                                                  boxes, features, conditions, notes_in[lang],
+                                                  lang) for lang in ("en", "zh")})
     manifest["outputs"] = {**manifest.get("outputs", {}), **{
         str(p.relative_to(folder)): DESCRIPTIONS[p.stem.removesuffix(".zh")]
         for p in files if p.stem.removesuffix(".zh") in DESCRIPTIONS}}
     store.update_manifest(folder, manifest)
     return DiscoveryResult(spec, folder, report, policies.reset_index(drop=True),
                            presets.reset_index(drop=True), boxes, features, texts["en"],
-                           tuple(files), tuple(notes))
+                           tuple(files), tuple(notes), tuple(notes_in["zh"]))
 
 
 def condition_table(policies: pd.DataFrame, goal: Goal) -> pd.DataFrame:

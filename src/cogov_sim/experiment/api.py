@@ -22,6 +22,8 @@ import pandas as pd
 from ..outcomes import OUTCOME_NAMES
 from ..store import default_folder
 from ..viz import experiment_figures as figs
+from ..viz.brief import BRIEF_OUTPUT
+from ..viz.brief import write as write_briefs
 from ..viz.labels import CJK_FONT_PACKAGE, cjk_font, study_title
 from . import brief, compare, horizon, store
 from .design import make_tasks, unique_names
@@ -43,8 +45,7 @@ DESCRIPTIONS = {
     "outcomes": "key outcomes over time by scenario: mean and middle 95 % of replications",
     "happiness": "happiness index and its six dimensions over time by scenario",
     "differences": "paired differences from the reference with 95 % CIs (end values)",
-    "brief": "the study on one self-contained page (figures embedded), printable to A4: "
-             "scenarios, headline table, figures, caveats, provenance",
+    "brief": BRIEF_OUTPUT,
 }
 NO_CJK_FONT = ("no font with Chinese glyphs found: Chinese figures skipped (on Debian or "
                f"Ubuntu: apt-get install {CJK_FONT_PACKAGE}; Windows has Microsoft YaHei)")
@@ -245,11 +246,9 @@ def analyse(folder: str | Path, figures: bool = True) -> Analysis:
     if figures:
         files += _figures(folder, data, summary, order, languages, manifest, notes, window)
         if len(order) >= 2:
-            for lang in ("en", "zh"):
-                path = folder / ("brief.html" if lang == "en" else "brief.zh.html")
-                store.write_text(path, brief.render(folder, manifest, summary, key, order,
-                                                    window, checked, lang))
-                files.append(path)
+            files += write_briefs(folder, {
+                lang: brief.build(folder, manifest, summary, key, order, window, checked, lang)
+                for lang in ("en", "zh")})
     manifest["outputs"] = {**manifest.get("outputs", {}), **{
         str(p.relative_to(folder)): DESCRIPTIONS[p.stem.removesuffix(".zh")]
         for p in files if p.stem.removesuffix(".zh") in DESCRIPTIONS}}

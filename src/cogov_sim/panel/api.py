@@ -7,9 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..experiment.store import read_manifest, update_manifest
+from ..outcomes import outcome
 from ..provenance import fingerprint
 from ..store import RESULTS
+from ..viz import brief as page
 from ..viz.labels import outcome_label
+from ..viz.numbers import display
+from . import brief
 from .estimate import EventStudy, check_extra, event_study
 from .rollout import RolloutSpec, assemble_panel, load_rollout, run_rollout
 
@@ -51,6 +56,26 @@ class RolloutResult:
         return "\n".join(lines)
 
 
+OUTPUTS = {
+    "panel.parquet": "one row per township, replication and year: observed outcomes, adoption "
+                     "year, treated flag, true effects (stored units)",
+    "tables/event_study.csv": "per outcome, estimator and year since adoption: estimate, 95 % "
+                              "CI, and the true effect (estimator truth); stored units",
+    "tables/pooled.csv": "per outcome and estimator: the effect pooled over treated "
+                         "township-years, 95 % CI, clusters, truth, error, whether the CI "
+                         "covers the truth; stored units",
+    "tables/summary.csv": "per outcome and estimator: pooled estimate, truth and error, "
+                          "coverage, mean absolute gap and coverage by event time; unit as "
+                          "stored, display_unit and display_scale (shown = stored × scale)",
+    "summary.txt": "the terminal's summary",
+    "summary.md": "the summary table with its caption (years, townships, adopters, "
+                  "replications, clusters, interval) in display units; summary.zh.md in Chinese",
+}
+"""What a rollout folder holds (the manifest's ``outputs``)."""
+FIGURE_OUTPUT = ("the true effect by years since adoption and each estimator with its 95 % CI, "
+                 "in display units; event_study.zh.png in Chinese")
+
+
 def _cols(text: str) -> int:
     """Columns ``text`` takes in a terminal (CJK characters take two)."""
     return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
@@ -68,7 +93,8 @@ def run_rollout_study(spec: RolloutSpec | str | Path, out: Path | None = None, w
                       progress: bool | None = None, figures: bool = True) -> RolloutResult:
     """Run (or resume) the rollout's runs, then write ``panel.parquet``,
     ``tables/event_study.csv``, ``tables/pooled.csv``, ``tables/summary.csv``,
-    ``figures/event_study.png`` and ``summary.txt`` into the folder."""
+    ``figures/event_study.png`` (``.zh.png``), ``summary.txt``, ``summary.md``
+    (``summary.zh.md``) and ``brief.html`` (``brief.zh.html``) into the folder."""
     from ..experiment.runner import load_outcomes
 
     if not isinstance(spec, RolloutSpec):
@@ -86,12 +112,30 @@ def run_rollout_study(spec: RolloutSpec | str | Path, out: Path | None = None, w
     (folder / "tables").mkdir(exist_ok=True)
     study.by_event.to_csv(folder / "tables" / "event_study.csv", index=False)
     study.pooled.to_csv(folder / "tables" / "pooled.csv", index=False)
-    study.summary().to_csv(folder / "tables" / "summary.csv", index=False)
+    summary = study.summary()
+    summary["unit"] = [outcome(o).unit for o in summary["outcome"]]  # as stored
+    summary["display_unit"] = [display(o).difference for o in summary["outcome"]]
+    summary["display_scale"] = [display(o).scale for o in summary["outcome"]]
+    summary.to_csv(folder / "tables" / "summary.csv", index=False)
     (folder / "summary.txt").write_text(result.text() + "\n", "utf-8")
+    for lang in ("en", "zh"):
+        path = folder / ("summary.md" if lang == "en" else "summary.zh.md")
+        path.write_text(brief.markdown(spec, study, panel, lang, figures=figures), "utf-8")
     if figures:
+        from ..viz.labels import cjk_font
         from ..viz.stages import event_study_figure
 
         (folder / "figures").mkdir(exist_ok=True)
-        event_study_figure(study.by_event, folder / "figures" / "event_study.png",
-                           title=f"{spec.name}: estimators vs the true effect")
+        for lang in ["en", "zh"] if cjk_font() else ["en"]:
+            event_study_figure(study.by_event, folder / "figures" /
+                               f"event_study{'' if lang == 'en' else '.zh'}.png", lang=lang,
+                               title=brief.title(spec, lang))
+    manifest = read_manifest(folder)
+    if figures:
+        page.write(folder, {lang: brief.build(spec, study, panel, folder, manifest, lang)
+                            for lang in ("en", "zh")})
+    manifest["outputs"] = {**manifest.get("outputs", {}), **OUTPUTS,
+                           **({"figures/event_study.png": FIGURE_OUTPUT,
+                               "brief.html": page.BRIEF_OUTPUT} if figures else {})}
+    update_manifest(folder, manifest)
     return result

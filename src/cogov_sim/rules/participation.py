@@ -52,10 +52,17 @@ POINTS_EFFECT = 0.4
 POINTS_EFFECT_EMPLOYED = 1.2
 """Further shift for residents in paid work, whose time points compensate (Chengdu, seed 004)."""
 INTERCEPT = -6.2
+"""Log-odds of taking part in a month for a resident with nothing that raises it (sets the
+overall level; assumed)."""
 EFFICACY_WEIGHT = 2.0
+"""Log-odds shift per unit of political efficacy (assumed)."""
 TRUST_WEIGHT = 1.0
+"""Log-odds shift per unit of trust in the committee (assumed)."""
 NEIGHBOUR_WEIGHT = 2.0
+"""Log-odds shift per unit share of network neighbours who took part last month
+(thresholds and contagion, Granovetter 1978; size assumed)."""
 HABIT_WEIGHT = 0.8
+"""Log-odds shift for having taken part last month (habit; assumed)."""
 SALIENCE_WEIGHT = 0.8
 """Log-odds shift per unit of the salience of one's own open problem (0 if none)."""
 VOLUNTEER_BASE = 0.12
@@ -64,7 +71,10 @@ VOLUNTEER_SO = 0.08
 """Further chance when organizations are dense (30 per 10,000 residents or more), for a
 resident who fully trusts them (joining an organization's activity needs trust in it)."""
 RESOLVED_EFFICACY = 0.10
+"""Share of the distance to full efficacy gained when one's request is resolved
+(assumed)."""
 IGNORED_EFFICACY = 0.01
+"""Share of efficacy lost each month one's request stays unanswered (assumed)."""
 EFFICACY_FADE = 0.02
 """Monthly share of the gap to one's settled efficacy that experience loses (bounded
 memory; without it efficacy only accumulates and the baseline never settles)."""

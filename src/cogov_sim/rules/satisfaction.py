@@ -38,9 +38,16 @@ SO_HALF = 3.0
 OPEN_PROBLEM = 0.35
 """Performance lost on a dimension while one's own problem in it is open."""
 PARTICIPATION_BELONGING = 0.10
+"""Performance added to belonging for a resident who took part recently (assumed)."""
 NEIGHBOUR_HARMONY = 0.15
+"""Performance added to neighbourhood harmony per unit share of neighbours taking part
+(assumed)."""
 PERFORMANCE_WEIGHT = 0.6
+"""Weight of experienced performance in satisfaction (expectation–disconfirmation,
+Van Ryzin 2004; assumed)."""
 DISCONFIRMATION_WEIGHT = 1.0
+"""Weight of performance against expectation in satisfaction (Van Ryzin 2004;
+assumed)."""
 EXPECTATION_RATE = 0.05
 """Monthly adaptation of expectations to experienced performance."""
 SHARED_DECAY = 0.05

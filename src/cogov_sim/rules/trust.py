@@ -19,12 +19,25 @@ from scipy import sparse
 from .common import FloatArray, clip01, safe_div
 
 RESOLVED_GAIN = 0.10
+"""Share of the distance to full trust gained in whoever resolved one's request (the
+committee or the government; assumed)."""
 UNRESOLVED_LOSS = 0.015
+"""Share of trust lost each month one's request stays unresolved with whoever holds it
+(assumed)."""
 ESCALATION_LOSS = 0.10
+"""Share of trust in the committee lost when one's request is escalated past it (assumed)."""
 CONTACT_GAIN = 0.03
+"""Share of the distance to full trust in the committee gained by a home visit (seed 000,
+grid visits; size assumed)."""
 EXPERIENCE_RATE = 0.25
+"""Share of the way trust in organizations moves toward 1 (helped) or 0 (not) after one
+service (experience learning; size assumed)."""
 SOCIAL_RATE = 0.02
+"""Monthly share of the way trust moves toward the network neighbours' mean (word of
+mouth; assumed)."""
 RELAX_RATE = 0.02
+"""Monthly share of the way trust in the committee and in government drifts back to its
+settled level when nothing happens (assumed)."""
 SO_RENEWAL = 0.005
 """Monthly pull of trust in organizations back to the prior: residents move out and
 newcomers arrive with the common distrust (about one in 200 a month, mean tenure ~17
@@ -61,6 +74,8 @@ def government_anchor(initial: float, street_platform: float) -> float:
     return initial + STREET_TRUST_LIFT * street_platform * (1.0 - initial)
 
 
-def relax(trust: FloatArray, anchor: FloatArray | float, rate: float = RELAX_RATE) -> FloatArray:
-    """Drift a share ``rate`` of the way back to ``anchor``."""
+def relax(trust: FloatArray, anchor: FloatArray | float, rate: float | None = None) -> FloatArray:
+    """Drift a share ``rate`` (default :data:`RELAX_RATE`, read when called, so a run that
+    sets the constant otherwise reaches it) of the way back to ``anchor``."""
+    rate = RELAX_RATE if rate is None else rate
     return clip01(trust + rate * (np.asarray(anchor) - trust))

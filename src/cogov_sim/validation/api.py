@@ -29,6 +29,8 @@ from ..experiment.seeds import derive_seed
 from ..experiment.spec import Design
 from ..store import default_folder
 from ..timeline import load_scenario
+from ..viz import brief
+from ..viz.labels import cjk_font
 from .patterns import BY_ID, TIMELINE, YearlyMeans, scenarios_for
 from .spec import CalibrationSpec, Size, ValidationSpec, load_calibration, load_validation
 
@@ -295,23 +297,36 @@ def analyse_validation(spec: ValidationSpec, folder: str | Path,
         path = folder / "tables" / f"{name}.csv"
         store.write_table(path, frame)
         files.append(path)
+    languages = ["en", "zh"] if cjk_font() else ["en"]
     if figures:
-        path = folder / "figures" / "validation.png"
-        store.write_figure(path, lambda p: validation_figure(verdicts, main, p))
+        for lang in languages:
+            path = folder / "figures" / f"validation{'' if lang == 'en' else '.zh'}.png"
+            store.write_figure(path, lambda p, lang=lang: validation_figure(verdicts, main, p,
+                                                                             lang))
+            files.append(path)
+    for lang in ("en", "zh"):
+        path = folder / ("report.md" if lang == "en" else "report.zh.md")
+        store.write_text(path, validation_markdown(spec, verdicts, robust, figures=figures,
+                                                   lang=lang))
         files.append(path)
-    path = folder / "report.md"
-    store.write_text(path, validation_markdown(spec, verdicts, robust, figures=figures))
-    files.append(path)
     manifest = store.read_manifest(folder)
+    if figures:
+        from .brief import build
+
+        files += brief.write(folder, {lang: build(spec, folder, manifest, verdicts, robust, lang)
+                                      for lang in ("en", "zh")})
     manifest["outputs"] = {**manifest.get("outputs", {}),
-                           "report.md": "the validation report (one row per pattern)",
+                           "report.md": "the validation report (one row per pattern); "
+                                        "report.zh.md in Chinese",
+                           **({"brief.html": brief.BRIEF_OUTPUT} if figures else {}),
                            "tables/verdicts.csv": "per pattern: band, source, mean, 95 % CI, "
                                                   "share of seeds in band, verdict, role, "
                                                   "falsifier and the value there, evidence",
                            "tables/robustness.csv": "verdicts per size and sample rate",
                            "tables/replications.csv": "every pattern statistic per seed",
                            **({"figures/validation.png": "model value and CI against each "
-                               "pattern's band"} if figures else {})}
+                               "pattern's band (validation.zh.png in Chinese)"}
+                              if figures else {})}
     store.update_manifest(folder, manifest)
     return ValidationResult(spec, folder, report, verdicts, robust, tuple(files))
 

@@ -19,18 +19,20 @@ import pandas as pd  # noqa: E402
 
 from ..discovery.prim import Box  # noqa: E402
 from ..discovery.rules import lever_name  # noqa: E402
-from .labels import language_style, outcome_label  # noqa: E402
+from .labels import language_style, outcome_label, scenario_label  # noqa: E402
 
 _TITLES = {"en": {"tradeoffs": "Spending, satisfaction and participation of sampled policies",
                   "peeling": "PRIM peeling trajectory", "box_limits": "Where the goal holds",
                   "coverage": "coverage (share of goal-meeting policies inside)",
                   "density": "density (share inside that meet the goal)",
                   "front": "non-dominated", "box": "region {i}", "sampled": "sampled range",
-                  "restricted levers": "restricted levers"},
+                  "restricted levers": "restricted levers", "min": "min", "max": "max",
+                  "limits": "{box}: coverage {c}, density {d}"},
            "zh": {"tradeoffs": "抽样政策的支出、满意度与参与", "peeling": "PRIM 剥离轨迹",
                   "box_limits": "目标成立的区域", "coverage": "覆盖率(区域内达标政策占全部达标政策)",
                   "density": "密度(区域内政策中达标的比例)", "front": "非劣",
-                  "box": "区域 {i}", "sampled": "抽样范围", "restricted levers": "受限杠杆数"}}
+                  "box": "区域{i}", "sampled": "抽样范围", "restricted levers": "受限杠杆数",
+                  "min": "最小值", "max": "最大值", "limits": "{box}: 覆盖率{c}, 密度{d}"}}
 
 
 def _caption(fig: plt.Figure, name: str, lang: str) -> None:
@@ -57,7 +59,7 @@ def tradeoffs(policies: pd.DataFrame, presets: pd.DataFrame, objectives: Mapping
                    linewidths=1.2, label=t["front"])
         ax.scatter(presets[spend], presets[sat], marker="s", s=60, c="black")
         for r in presets.itertuples():
-            ax.annotate(str(r.name), (getattr(r, spend), getattr(r, sat)), fontsize=8,
+            ax.annotate(scenario_label(str(r.name), lang), (getattr(r, spend), getattr(r, sat)), fontsize=8,
                         xytext=(4, 4), textcoords="offset points")
         fig.colorbar(sc, ax=ax, label=outcome_label(part, lang))
         ax.set_xlabel(outcome_label(spend, lang))
@@ -121,9 +123,10 @@ def box_limits(boxes: Sequence[Box], levers: Mapping[str, tuple[float, float]], 
                                fontsize=8)
             ax.set_xlim(0, 1.2)
             ax.set_xticks([0, 1])
-            ax.set_xticklabels([t["sampled"] + " min", "max"], fontsize=7)
-            ax.set_title(f"{t['box'].format(i=box.number)}: coverage {box.coverage:.0%}, "
-                         f"density {box.density:.0%}", fontsize=9)
+            ax.set_xticklabels([f"{t['sampled']} {t['min']}", t["max"]], fontsize=7)
+            ax.set_title(t["limits"].format(box=t["box"].format(i=box.number),
+                                            c=f"{box.coverage:.0%}", d=f"{box.density:.0%}"),
+                         fontsize=9)
         fig.suptitle(t["box_limits"], fontsize=11)
         _caption(fig, "box_limits", lang)
         fig.savefig(path, dpi=110, format="png")

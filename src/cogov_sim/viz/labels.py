@@ -21,9 +21,10 @@ CJK_FONT_PACKAGE = "fonts-wqy-microhei"
 """The Debian/Ubuntu package the README and the "no font" note recommend (one name, here)."""
 
 
-NO_FONT = ("Chinese figures need a font with Chinese glyphs and none is installed: on Debian "
-           f"or Ubuntu apt-get install {CJK_FONT_PACKAGE} (Windows has Microsoft YaHei), or use "
-           "--lang en")
+NO_FONT = (f"中文图需要含中文字形的字体, 但未安装: 在 Debian 或 Ubuntu 上 apt-get install "
+           f"{CJK_FONT_PACKAGE}(Windows 自带 Microsoft YaHei), 或使用 --lang en")
+"""Said (in Chinese: only ``--lang zh`` asks for it; a terminal shows Chinese without the
+font that figures need) when Chinese figures were asked for and no CJK font is installed."""
 
 
 class MissingFontError(RuntimeError):
@@ -108,6 +109,12 @@ WORDS = {
 """Small words of tables and figures, English and Chinese."""
 
 
+def pick(pair: tuple[str, ...], lang: str = "en") -> str:
+    """The text in ``lang`` of an (English, Chinese) pair, as the catalogues hold them."""
+    check_language(lang)
+    return pair[LANGUAGES.index(lang)]
+
+
 def word(key: str, lang: str = "en") -> str:
     check_language(lang)
     return WORDS[key][LANGUAGES.index(lang)]
@@ -176,21 +183,34 @@ def tidy_zh(text: str) -> str:
     return _CJK_SPACE.sub("", text)
 
 
+def _described(name: str, lang: str) -> str | None:
+    """The description of preset or timeline ``name`` in ``lang`` (None for other names)."""
+    from ..presets import preset, preset_names
+
+    if name in preset_names():
+        p = preset(name)
+        return p.description_zh if lang == "zh" and p.description_zh else p.description
+    from ..timeline import timeline_data, timeline_names
+
+    if name in timeline_names():
+        data = timeline_data(name)
+        return str(data.get("description_zh") if lang == "zh" and data.get("description_zh")
+                   else data.get("description", name))
+    return None
+
+
 def scenario_label(name: str, lang: str = "en") -> str:
     """Display name of a scenario: ``taicang_1_0`` → ``Taicang 1.0`` / ``太仓1.0``.
 
-    Read from the head of the preset's description (before ``:`` or ``(``), so a new
-    preset needs no entry here. A design point ``"preset | x=1"`` keeps its suffix;
-    names that are not presets are returned unchanged.
+    Read from the head of the preset's (or timeline's) description (before ``:`` or
+    ``(``), so a new preset needs no entry here. A design point ``"preset | x=1"`` keeps
+    its suffix; other names are returned unchanged.
     """
     check_language(lang)
-    from ..presets import preset, preset_names
-
     head, sep, rest = str(name).partition(" | ")
-    if head not in preset_names():
+    text = _described(head, lang)
+    if text is None:
         return str(name)
-    p = preset(head)
-    text = p.description_zh if lang == "zh" and p.description_zh else p.description
     stops = ":：(" if lang == "en" else ":： ("
     cut = min((i for i in (text.find(c) for c in stops) if i > 0), default=len(text))
     return text[:cut].strip() + (f" | {rest}" if sep else "")
@@ -205,12 +225,9 @@ def scenario_description(name: str, lang: str = "en") -> str:
     '行政化管理, 政府随意下派任务并单向考核居委会'
     """
     check_language(lang)
-    from ..presets import preset, preset_names
-
-    if name not in preset_names():
+    text = _described(name, lang)
+    if text is None:
         return ""
-    p = preset(name)
-    text = p.description_zh if lang == "zh" and p.description_zh else p.description
     head = scenario_label(name, lang)
     rest = text[len(head):] if text.startswith(head) else text
     if lang == "en" and rest.startswith(" ("):  # the dates after the name: "(2008-)"

@@ -20,7 +20,7 @@ from ..outcomes import outcome
 from ..rules.common import group_sum, safe_div
 from ..rules.participation import AGE_GROUPS
 from ..rules.requests import DIMENSIONS
-from .labels import language_style, outcome_label, unit_label, word
+from .labels import language_style, outcome_label, pick, unit_label, word
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,10 +67,6 @@ MEASURES = {
 """What the picture of the communities can be coloured by: title en, zh, unit."""
 
 
-def _text(pair: tuple[str, ...], lang: str) -> str:
-    return pair[0] if lang == "en" else pair[1]
-
-
 def chart_figure(frame: pd.DataFrame, chart: str, lang: str = "en",
                  size: tuple[float, float] = (5.2, 3.2)) -> Figure:
     """One live chart (a key of :data:`CHARTS`) over the months recorded so far."""
@@ -82,12 +78,12 @@ def chart_figure(frame: pd.DataFrame, chart: str, lang: str = "en",
             x = frame["month"].to_numpy() if len(frame) else np.array([])
             y = frame[name].to_numpy() if len(frame) else np.array([])
             ax.plot(x, y, lw=1.5, label=outcome_label(name, lang) if len(names) > 1 else None)
-        ax.set_title(_text(TITLES[chart], lang), fontsize=10)
+        ax.set_title(pick(TITLES[chart], lang), fontsize=10)
         ax.set_xlabel(f"{word('month', lang)} ({_month_note(lang)})", fontsize=8.5)
         ax.set_ylabel(unit_label(outcome(names[0]).unit, lang), fontsize=8.5)
         if len(frame) == 0:
             ax.set_xlim(0, 12)
-            ax.text(0.5, 0.5, _text(("press Step or Play", "请点击 Step 或 Play"), lang),
+            ax.text(0.5, 0.5, pick(("press Step or Play", "请点击 Step 或 Play"), lang),
                     ha="center", va="center", transform=ax.transAxes, color="0.4")
         elif len(names) > 1:
             ax.legend(fontsize=7, frameon=False)
@@ -123,7 +119,7 @@ def community_figure(values: Sequence[float] | np.ndarray, measure: str, lang: s
     rows = int(np.ceil(n / cols))
     grid = np.full((rows, cols), np.nan)
     grid.flat[:n] = values
-    title_en, title_zh, unit = MEASURES[measure]
+    unit = MEASURES[measure][2]
     low, high = (0.0, 100.0) if unit == "0-100" else (0.0, 1.0)
     with _style(lang):
         fig = Figure(figsize=size, layout="constrained")
@@ -136,7 +132,7 @@ def community_figure(values: Sequence[float] | np.ndarray, measure: str, lang: s
                     color="white" if v < low + 0.6 * (high - low) else "black")
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title(title_en if lang == "en" else title_zh, fontsize=10)
+        ax.set_title(measure_title(measure, lang), fontsize=10)
         bar = fig.colorbar(image, ax=ax, shrink=0.85)
         bar.set_label(unit_label(unit, lang), fontsize=8.5)
     return fig
@@ -160,11 +156,27 @@ AUTOSIZE = {"type": "fit-x", "contains": "padding", "resize": True}
 """The chart fills its cell's width and lays itself out again when new data widen the
 axis labels (otherwise they were cut off at the left)."""
 MIN_MONTHS = 12
-"""The month axis is at least a year wide, then grows with the run."""
+"""The month axis is at least a year wide, then grows with the run: it doubles when the
+run reaches its end (12, 24, 48, ... months, at most the horizon), so that most steps
+only add a point to each line and the browser need not place every point anew."""
 
 
-def _short(name: str, lang: str) -> str:
-    return _text(SERIES[name], lang) if name in SERIES else outcome_label(name, lang)
+def series_label(name: str, lang: str = "en") -> str:
+    """An outcome's short legend entry on its live chart (:data:`SERIES`, else its label)."""
+    return pick(SERIES[name], lang) if name in SERIES else outcome_label(name, lang)
+
+
+def chart_title(chart: str, lang: str = "en") -> str:
+    return pick(TITLES[chart], lang)
+
+
+def measure_title(measure: str, lang: str = "en") -> str:
+    """The title of the picture of the communities coloured by ``measure``."""
+    return pick(MEASURES[measure][:2], lang)
+
+
+def measure_unit(measure: str, lang: str = "en") -> str:
+    return unit_label(MEASURES[measure][2], lang)
 
 
 def _title(text: str):  # noqa: ANN202 - altair is imported lazily
@@ -173,16 +185,29 @@ def _title(text: str):  # noqa: ANN202 - altair is imported lazily
     return alt.TitleParams(text, anchor="start", fontSize=12, fontWeight="bold", offset=4)
 
 
+RUNS = ("run", "reference")
+"""The ``run`` column of a live chart's rows: this run (solid lines) or the reference run
+on the same seed (dashed lines)."""
+BAND = "band"
+"""The name of a live chart's second data set: the band of an ensemble of seeds."""
+LEGEND_ROW_CHARACTERS = 40
+"""A legend row of three entries fits a chart 300 pixels wide when the three labels have
+at most this many characters together; longer ones go two to a row."""
+
+
 @cache
 def chart_spec(chart: str, lang: str = "en", height: int = CHART_HEIGHT) -> dict[str, Any]:
     """One live chart (a key of :data:`CHARTS`) as a Vega-Lite spec drawn in the browser.
 
     Its data are the named data set :data:`DATASET`, rows of ``month`` (1 = the first
-    reported month), ``series`` (the short legend entry) and ``value``, as
-    :func:`chart_columns` gives them; the parameter ``xmax`` is the end of the month axis
-    (:func:`chart_signals`). Lines, a dot at each line's latest month, short legend
-    entries below the plot; the title, axis titles with units, legend and tooltips in
-    ``lang``.
+    reported month), ``series`` (the short legend entry), ``value``, ``run`` (a key of
+    :data:`RUNS`) and ``scenario`` (the run's display name), as :func:`chart_columns`
+    gives them, and the data set :data:`BAND`, rows of ``month``, ``series``, ``low`` and
+    ``high`` (an ensemble's band, shaded in the series' colour); the parameters ``xmax``
+    (the end of the month axis) and ``latest`` (the latest month) come from
+    :func:`chart_signals`. This run's lines are solid with a
+    dot at the latest month, the reference's dashed; short legend entries below the plot;
+    the title, axis titles with units, legend and tooltips in ``lang``.
     """
     import altair as alt
 
@@ -193,56 +218,88 @@ def chart_spec(chart: str, lang: str = "en", height: int = CHART_HEIGHT) -> dict
     month_title = f"{word('month', lang)} ({note})" if lang == "en" else f"{word('month', lang)}({note})"
     value_title = unit_label(unit, lang)
     xmax = alt.param(name="xmax", value=MIN_MONTHS)
+    latest_month = alt.param(name="latest", value=0)
     x = alt.X("month:Q", title=month_title,
               scale=alt.Scale(domainMin=1, domainMax=alt.ExprRef("xmax"), nice=False),
               axis=alt.Axis(format="d", tickMinStep=1, labelFontSize=10, titleFontSize=10))
-    y = alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False),
-              axis=alt.Axis(format=".0%" if share else "~g", labelFontSize=10,
-                            titleFontSize=10, tickCount=4))
-    tooltip = [alt.Tooltip("month:Q", title=word("month", lang)),
+    y_scale = alt.Scale(zero=False)
+    y_axis = alt.Axis(format=".0%" if share else ".4~r", labelFontSize=10, titleFontSize=10,
+                      tickCount=4)
+    y = alt.Y("value:Q", title=value_title, scale=y_scale, axis=y_axis)
+    number = ".1%" if share else ".3~f"
+    tooltip = [alt.Tooltip("scenario:N", title=word("scenario", lang)),
+               alt.Tooltip("month:Q", title=word("month", lang)),
                alt.Tooltip("series:N", title=word("outcome", lang)),
-               alt.Tooltip("value:Q", title=value_title, format=".1%" if share else ".3~f")]
-    order = [_short(n, lang) for n in names]
+               alt.Tooltip("value:Q", title=value_title, format=number)]
+    order = [series_label(n, lang) for n in names]
     if len(names) > 1:
+        columns = 3 if sum(map(len, order)) <= LEGEND_ROW_CHARACTERS else 2
         color: Any = alt.Color("series:N", sort=order, scale=alt.Scale(domain=order),
-                               legend=alt.Legend(title=None, orient="bottom", columns=3,
+                               legend=alt.Legend(title=None, orient="bottom", columns=columns,
+                                                 symbolOpacity=1, symbolType="circle",
                                                  direction="horizontal", labelFontSize=10,
                                                  labelLimit=130, symbolSize=60,
                                                  columnPadding=8, padding=0, offset=4))
     else:
         color = alt.value("#4c78a8")
+    dash = alt.StrokeDash("run:N", scale=alt.Scale(domain=list(RUNS), range=[[1, 0], [5, 3]]),
+                          legend=None)
+    band = (alt.Chart(alt.Data(name=BAND)).mark_area(opacity=0.2, interpolate="linear")
+            .encode(x=x, y=alt.Y("low:Q", title=value_title, scale=y_scale, axis=y_axis),
+                    y2="high:Q", color=color))
     base = alt.Chart().encode(x=x, y=y, color=color, tooltip=tooltip)
-    lines = base.mark_line(strokeWidth=1.6)
+    lines = base.mark_line(strokeWidth=1.6).encode(strokeDash=dash, detail="run:N")
     latest = (base.mark_point(filled=True, size=28, opacity=1)
-              .transform_joinaggregate(latest="max(month)")
-              .transform_filter("datum.month == datum.latest"))
-    chart_ = (alt.layer(lines, latest, data=alt.Data(name=DATASET))
-              .add_params(xmax)
-              .properties(title=_title(_text(TITLES[chart], lang)), width="container",
+              .transform_filter(f"datum.run == '{RUNS[0]}'")
+              .transform_filter("datum.month == latest"))
+    chart_ = (alt.layer(band, alt.layer(lines, latest, data=alt.Data(name=DATASET)))
+              .add_params(xmax, latest_month)
+              .properties(title=_title(chart_title(chart, lang)), width="container",
                           height=height, autosize=AUTOSIZE)
               .configure_view(strokeWidth=0))
     return chart_.to_dict()
 
 
-def chart_columns(model: CoGovModel, chart: str, lang: str = "en") -> dict[str, list[Any]]:
-    """The rows of :func:`chart_spec`'s data set for the months ``model`` has recorded, as
-    columns (``month``, ``series``, ``value``; one row per month and outcome)."""
+def chart_columns(model: CoGovModel, chart: str, lang: str = "en",
+                  reference: CoGovModel | None = None) -> dict[str, list[Any]]:
+    """The rows of :func:`chart_spec`'s data set for the months ``model`` (and the
+    ``reference`` run, if given) have recorded, as columns (``month``, ``series``,
+    ``value``, ``run``, ``scenario``; one row per run, month and outcome)."""
     from ..outcomes import OUTCOME_NAMES
+    from .labels import scenario_label
 
-    rec = model.recorder
-    n = rec.n
-    months = list(range(1, n + 1))
-    out: dict[str, list[Any]] = {"month": [], "series": [], "value": []}
-    for name in CHARTS[chart]:
-        out["month"] += months
-        out["series"] += [_short(name, lang)] * n
-        out["value"] += rec.values[:n, OUTCOME_NAMES.index(name)].tolist()
+    out: dict[str, list[Any]] = {"month": [], "series": [], "value": [], "run": [],
+                                 "scenario": []}
+    for run, m in zip(RUNS, (model, reference), strict=True):
+        if m is None:
+            continue
+        rec = m.recorder
+        n = rec.n
+        months = list(range(1, n + 1))
+        name_ = scenario_label(m.preset or "", lang)
+        for name in CHARTS[chart]:
+            out["month"] += months
+            out["series"] += [series_label(name, lang)] * n
+            out["value"] += rec.values[:n, OUTCOME_NAMES.index(name)].tolist()
+            out["run"] += [run] * n
+            out["scenario"] += [name_] * n
     return out
 
 
-def chart_signals(months: int) -> dict[str, int]:
-    """The parameters of :func:`chart_spec` after ``months`` recorded months."""
-    return {"xmax": max(MIN_MONTHS, months)}
+def chart_signals(months: int, horizon: int | None = None) -> dict[str, int]:
+    """The parameters of :func:`chart_spec` when the run has recorded ``months`` months:
+    the axis's end (:data:`MIN_MONTHS` doubled until it holds them, at most ``horizon``
+    if that is larger than ``months``) and the latest month.
+
+    >>> [chart_signals(m, 240)["xmax"] for m in (0, 12, 13, 100, 200, 240)]
+    [12, 12, 24, 192, 240, 240]
+    """
+    end = MIN_MONTHS
+    while end < months:
+        end *= 2
+    if horizon is not None and horizon >= months:
+        end = min(end, horizon)
+    return {"xmax": end, "latest": months}
 
 
 @cache
@@ -253,14 +310,14 @@ def community_spec(measure: str, lang: str = "en",
     each tile shows its number and value."""
     import altair as alt
 
-    title_en, title_zh, unit = MEASURES[measure]
+    unit = MEASURES[measure][2]
     low, high = (0.0, 100.0) if unit == "0-100" else (0.0, 1.0)
     name = word("community", lang)
     base = alt.Chart().encode(x=alt.X("col:O", axis=None), y=alt.Y("row:O", axis=None))
     tiles = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("value:Q", scale=alt.Scale(scheme="viridis", domain=[low, high]),
                         legend=alt.Legend(title=unit_label(unit, lang),
-                                          format="~g" if unit == "0-100" else ".0%",
+                                          format="d" if unit == "0-100" else ".0%",
                                           gradientLength=height - 30, titleFontSize=10,
                                           labelFontSize=10)),
         tooltip=[alt.Tooltip("community:Q", title=name),
@@ -270,7 +327,7 @@ def community_spec(measure: str, lang: str = "en",
         text="text:N",
         color=alt.condition("datum.dark", alt.value("white"), alt.value("black")))
     return (alt.layer(tiles, labels, data=alt.Data(name=DATASET))
-            .properties(title=_title(title_en if lang == "en" else title_zh),
+            .properties(title=_title(measure_title(measure, lang)),
                         width="container", height=height, autosize=AUTOSIZE)
             .configure_view(strokeWidth=0)).to_dict()
 

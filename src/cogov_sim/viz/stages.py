@@ -16,11 +16,13 @@ from matplotlib.ticker import FormatStrFormatter, MaxNLocator  # noqa: E402
 
 from ..outcomes import SUMMARY_OUTCOMES  # noqa: E402
 from .labels import (  # noqa: E402
+    difference_axis_label,
     language_style,
     outcome_axis_label,
     outcome_label,
     scenario_label,
 )
+from .numbers import display  # noqa: E402
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -78,9 +80,15 @@ def draw_timeline(frame: pd.DataFrame, params: Params,
     return fig
 
 
-ESTIMATOR_STYLE = {"twfe": ("#bc6c25", "two-way fixed effects"),
-                   "did2s": ("#2a6f97", "did2s (Gardner; = imputation)"),
-                   "cs": ("#6a994e", "Callaway-Sant'Anna (not yet treated)")}
+ESTIMATOR_STYLE = {"twfe": "#bc6c25", "did2s": "#2a6f97", "cs": "#6a994e"}
+"""Each estimator's colour in the event-study figure."""
+ESTIMATOR_NAMES = {
+    "en": {"twfe": "two-way fixed effects", "did2s": "did2s (Gardner; = imputation)",
+           "cs": "Callaway-Sant'Anna (not yet treated)"},
+    "zh": {"twfe": "双向固定效应", "did2s": "did2s(Gardner两阶段, 即插补估计)",
+           "cs": "Callaway-Sant'Anna(以尚未推行的镇为对照)"},
+}
+"""The estimators' display names (figure legend, tables, brief)."""
 
 
 def event_study_figure(by_event: pd.DataFrame, path: Path, lang: str = "en",
@@ -94,16 +102,21 @@ def event_study_figure(by_event: pd.DataFrame, path: Path, lang: str = "en",
         for ax, name in zip(axes.flat, outcomes, strict=True):
             sub = by_event[by_event.outcome == name]
             truth = sub[sub.estimator == "truth"]
-            ax.plot(truth.event_time, truth.estimate, color="black", lw=1.8, marker="o", ms=3,
+            scale = display(name).scale  # drawn in display units (pp, index points ...)
+            ax.plot(truth.event_time, truth.estimate * scale, color="black", lw=1.8,
+                    marker="o", ms=3,
                     label="true effect (paired)" if lang == "en" else "真实效应(配对)")
-            for k, (est, (color, label)) in enumerate(ESTIMATOR_STYLE.items()):
+            for k, (est, color) in enumerate(ESTIMATOR_STYLE.items()):
                 e = sub[sub.estimator == est]
                 x = e.event_time + (k - (len(ESTIMATOR_STYLE) - 1) / 2) * 0.22
-                ax.errorbar(x, e.estimate, yerr=[e.estimate - e.ci_low, e.ci_high - e.estimate],
-                            fmt="o", ms=3.5, color=color, capsize=2, lw=1, label=label)
+                ax.errorbar(x, e.estimate * scale, yerr=[(e.estimate - e.ci_low) * scale,
+                                                         (e.ci_high - e.estimate) * scale],
+                            fmt="o", ms=3.5, color=color, capsize=2, lw=1,
+                            label=ESTIMATOR_NAMES[lang][est])
             ax.axhline(0, color="grey", lw=0.6)
             ax.axvline(-0.5, color="grey", ls=":", lw=0.8)
             ax.set_title(outcome_label(name, lang), fontsize=10)
+            ax.set_ylabel(difference_axis_label(name, lang))
             ax.set_xlabel("years since adoption" if lang == "en" else "推行后年数")
             ax.grid(alpha=0.3)
         axes.flat[0].legend(fontsize=7, loc="best")

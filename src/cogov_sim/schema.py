@@ -299,6 +299,8 @@ class Sizes(Table):
 
 
 class Seeded(Table):
+    """The seed tree's root and the runs of each point: what makes a study reproducible."""
+
     root_seed: Seed
     replications: Replications
 
@@ -311,8 +313,8 @@ class EqualSizes(Sizes):
 
 Paired = Annotated[bool, Field(description="replication r of every scenario, policy or point "
                                            "shares a seed (paired comparisons)")]
-_ONLY_LEVERS = (("context", "the township's context is the preset's (or the sizes' at the "
-                 "top level)"), ("size", "sizes are set once, at the top level"))
+_SIZES_AT_TOP = ("size", "sizes are set once, at the top level")
+_ONLY_LEVERS = (("context", "the township's context is the preset's"), _SIZES_AT_TOP)
 
 
 def _mapping(value: Any) -> bool:
@@ -321,8 +323,7 @@ def _mapping(value: Any) -> bool:
 
 # -- experiment ---------------------------------------------------------------------------
 
-class ScenarioEntry(parameters(("lever", "context"), _number,
-                               advice=(("size", "sizes are set once, at the top level"),))):
+class ScenarioEntry(parameters(("lever", "context"), _number, advice=(_SIZES_AT_TOP,))):
     preset: ScenarioName | None = Field(None, description="the preset it starts from (default: "
                                         "the scenario's name, if that is a preset)")
 
@@ -561,8 +562,8 @@ class Discovery(Sizes, Seeded, Labels):
 
 ReplicatedTwice = Annotated[Replications, Field(ge=2, description="runs of each scenario (a "
                                                 "confidence interval needs two)")]
-Context = parameters(("context",), _number, advice=(
-    ("lever", "levers belong to the presets"), ("size", "sizes are set at the top level")))
+Context = parameters(("context",), _number, advice=(("lever", "levers belong to the presets"),
+                                                    _SIZES_AT_TOP))
 
 
 class Robustness(Table):

@@ -233,6 +233,8 @@ def test_messages_name_the_key_path_the_value_and_what_is_allowed() -> None:
         "[design.parameters]: list_strictness = [1, 0]: expected [low, high] with low < high": {
             "design": {"type": "lhs", "n": 2, "parameters": {"list_strictness": [1, 0]}}},
         "top level: communities = 0 is out of range; allowed: 1 to 1000": {"communities": 0},
+        "top level: scenarios: 'shanghai' is listed twice": {
+            "scenarios": ["shanghai", "baseline", "shanghai"]},
     }
     for needle, extra in cases.items():
         with pytest.raises(SpecError) as info:

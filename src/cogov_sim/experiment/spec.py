@@ -252,7 +252,10 @@ def _scenarios(value: Any, source: str) -> tuple[Scenario, ...]:
     """The scenarios in the file's order; a list names presets, a table entry is a preset
     name or a table of a preset and parameter values (its preset defaults to its name)."""
     if isinstance(value, list):
-        return tuple(Scenario(name=p, preset=p) for p in dict.fromkeys(value))
+        twice = next((p for i, p in enumerate(value) if p in value[:i]), None)
+        if twice is not None:
+            raise SpecError(f"{source}, top level: scenarios: '{twice}' is listed twice")
+        return tuple(Scenario(name=p, preset=p) for p in value)
     out = []
     for name, entry in value.items():
         if isinstance(entry, str):

@@ -94,33 +94,40 @@ ESTIMATOR_NAMES = {
 def event_study_figure(by_event: pd.DataFrame, path: Path, lang: str = "en",
                        title: str | None = None) -> None:
     """Per outcome: the true effect by years since adoption (black line) and each
-    estimator's estimate with its 95 % interval, side by side."""
-    outcomes = list(dict.fromkeys(by_event.outcome))
+    estimator's estimate with its 95 % interval, side by side; saved as PNG."""
     with plt.rc_context(language_style(lang)):
-        fig, axes = plt.subplots(1, len(outcomes), figsize=(4.6 * len(outcomes), 3.8),
-                                 constrained_layout=True, squeeze=False)
-        for ax, name in zip(axes.flat, outcomes, strict=True):
-            sub = by_event[by_event.outcome == name]
-            truth = sub[sub.estimator == "truth"]
-            scale = display(name).scale  # drawn in display units (pp, index points ...)
-            ax.plot(truth.event_time, truth.estimate * scale, color="black", lw=1.8,
-                    marker="o", ms=3,
-                    label="true effect (paired)" if lang == "en" else "真实效应(配对)")
-            for k, (est, color) in enumerate(ESTIMATOR_STYLE.items()):
-                e = sub[sub.estimator == est]
-                x = e.event_time + (k - (len(ESTIMATOR_STYLE) - 1) / 2) * 0.22
-                ax.errorbar(x, e.estimate * scale, yerr=[(e.estimate - e.ci_low) * scale,
-                                                         (e.ci_high - e.estimate) * scale],
-                            fmt="o", ms=3.5, color=color, capsize=2, lw=1,
-                            label=ESTIMATOR_NAMES[lang][est])
-            ax.axhline(0, color="grey", lw=0.6)
-            ax.axvline(-0.5, color="grey", ls=":", lw=0.8)
-            ax.set_title(outcome_label(name, lang), fontsize=10)
-            ax.set_ylabel(difference_axis_label(name, lang))
-            ax.set_xlabel("years since adoption" if lang == "en" else "推行后年数")
-            ax.grid(alpha=0.3)
-        axes.flat[0].legend(fontsize=7, loc="best")
-        if title:
-            fig.suptitle(title)
+        fig = draw_event_study(by_event, lang, title)
         fig.savefig(path, dpi=110)
         plt.close(fig)
+
+
+def draw_event_study(by_event: pd.DataFrame, lang: str = "en", title: str | None = None) -> Figure:
+    """The figure of :func:`event_study_figure`, not saved (the caller closes it; for
+    Chinese, draw it under ``plt.rc_context(language_style("zh"))``), in display units."""
+    outcomes = list(dict.fromkeys(by_event.outcome))
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(4.6 * len(outcomes), 3.8),
+                             constrained_layout=True, squeeze=False)
+    for ax, name in zip(axes.flat, outcomes, strict=True):
+        sub = by_event[by_event.outcome == name]
+        truth = sub[sub.estimator == "truth"]
+        scale = display(name).scale  # drawn in display units (pp, index points ...)
+        ax.plot(truth.event_time, truth.estimate * scale, color="black", lw=1.8,
+                marker="o", ms=3,
+                label="true effect (paired)" if lang == "en" else "真实效应(配对)")
+        for k, (est, color) in enumerate(ESTIMATOR_STYLE.items()):
+            e = sub[sub.estimator == est]
+            x = e.event_time + (k - (len(ESTIMATOR_STYLE) - 1) / 2) * 0.22
+            ax.errorbar(x, e.estimate * scale, yerr=[(e.estimate - e.ci_low) * scale,
+                                                     (e.ci_high - e.estimate) * scale],
+                        fmt="o", ms=3.5, color=color, capsize=2, lw=1,
+                        label=ESTIMATOR_NAMES[lang][est])
+        ax.axhline(0, color="grey", lw=0.6)
+        ax.axvline(-0.5, color="grey", ls=":", lw=0.8)
+        ax.set_title(outcome_label(name, lang), fontsize=10)
+        ax.set_ylabel(difference_axis_label(name, lang))
+        ax.set_xlabel("years since adoption" if lang == "en" else "推行后年数")
+        ax.grid(alpha=0.3)
+    axes.flat[0].legend(fontsize=7, loc="best")
+    if title:
+        fig.suptitle(title)
+    return fig

@@ -184,7 +184,7 @@ BAD = {
          "did you mean 'list_strictness'"]),
     "unknown design type": (
         GOOD_HEAD + '[design]\ntype = "gird"\n',
-        ["[design]", "type = 'gird'", "did you mean 'grid'"]),
+        ["[design]", "type: unknown design type 'gird'", "did you mean 'grid'"]),
     "scenario and design set the same lever": (
         GOOD_HEAD + '[scenarios]\ns = { preset = "baseline", list_strictness = 0.5 }\n'
         '[design]\ntype = "grid"\nparameters = { list_strictness = [0, 1] }\n',

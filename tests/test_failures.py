@@ -210,8 +210,8 @@ def timelines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
 
 
 @pytest.mark.parametrize(("content", "allowed"), [
-    (TIMELINE.encode("utf-16"), "UTF-16 text; allowed: TOML in UTF-8"),
-    (b"\x80\x81 not text", "not UTF-8 text; allowed: TOML in UTF-8"),
+    (TIMELINE.encode("utf-16"), "saved as UTF-16 text; TOML files must be UTF-8"),
+    (b"\x80\x81 not text", "not UTF-8 text (byte 0x80 at position 0)"),
     (b'description = "mine"\nstart = baseline\n', "not valid TOML (Invalid value (at line 2"),
 ])
 @pytest.mark.parametrize("command", [["scenarios"], ["run", "--scenario", "mine"]])
@@ -505,9 +505,9 @@ def test_progress_lines_come_every_30_seconds_between_tenths(monkeypatch: pytest
 def test_every_command_that_prints_a_summary_takes_lang() -> None:
     from cogov_sim.cli import cli
 
-    # `specs` lists the shipped specs by file name with their own (English) descriptions,
-    # and `specs copy` prints a path: nothing there to translate
-    commands = {name: cmd for name, cmd in cli.commands.items() if name != "specs"}
+    # `schema` prints a JSON Schema for editors: nothing there to translate (`specs` lists
+    # the shipped specs' descriptions in either language since issue 23)
+    commands = {name: cmd for name, cmd in cli.commands.items() if name != "schema"}
     assert {"experiment", "rollout", "discover", "validate", "calibrate"} <= set(commands)
     lacking = [name for name, cmd in commands.items()
                if "--lang" not in [opt for p in cmd.params for opt in p.opts]]
@@ -601,7 +601,8 @@ def test_discover_refuses_n_outside_one_documented_range(n: object) -> None:
     with pytest.raises(SpecError) as caught:
         parse_spec(data, "d.toml")
     message = str(caught.value)
-    assert message.endswith(f"n = {n!r}: expected a whole number of policies from 2 to 100,000")
+    assert message.endswith((f"n = {n!r} is out of range; allowed: 2 to 100,000 (policies)",
+                             f"n = {n!r}: expected a whole number from 2 to 100,000 (policies)"))
     # the range the docs give is the range the spec accepts
     docs = (Path(__file__).parents[1] / "docs" / "discovery.md").read_text("utf-8")
     assert "n = 300" in docs and "(required; 2 to 100,000)" in docs

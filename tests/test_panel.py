@@ -110,7 +110,7 @@ def test_jiangsu_rollout_follows_seed_003():
      "adoption_order: 'admin_task_load descending'; allowed: random or '<parameter> "
      "descending|ascending' with a parameter of [ranges] (n_residents, share_elderly)"),
     ({"adoption_order": "n_residents down"}, "adoption_order: 'n_residents down'"),
-    ({"adoption_order": 3}, "adoption_order: 3; allowed: random"),
+    ({"adoption_order": 3}, "adoption_order = 3: expected random"),
 ])
 def test_bad_rollouts_are_refused(change, message):
     with pytest.raises(SpecError) as err:

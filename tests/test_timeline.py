@@ -60,7 +60,7 @@ def test_taicang_history_dates_and_calendar_columns():
 
 @pytest.mark.parametrize(("data", "message"), [
     ({"start": "baseline", "changes": [{"month": 5, "preset": "taicang_9"}]},
-     "[[changes]] #1: unknown preset 'taicang_9'"),
+     "[[changes]] #1: preset: unknown preset 'taicang_9'"),
     ({"changes": [{"month": 5, "n_residents": 5000}]}, "'n_residents' is a size parameter"),
     ({"changes": [{"month": 5, "admin_task_load": 50}]}, "'admin_task_load' is a context parameter"),
     ({"changes": [{"month": 9, "list_strictness": 0.5}, {"month": 9, "list_strictness": 1.0}]},
@@ -69,7 +69,7 @@ def test_taicang_history_dates_and_calendar_columns():
     ({"changes": [{"year": 2008, "list_strictness": 0.5}]}, "needs start_year"),
     ({"start_year": 2005, "changes": [{"year": 2004, "list_strictness": 0.5}]}, "2004-01 is outside"),
     ({"changes": [{"month": 3, "list_strictness": 2.0}]},
-     "list_strictness = 2.0; allowed: a number from 0 to 1"),
+     "list_strictness = 2.0 is out of range; allowed: 0 to 1 (share)"),
     ({"changes": [{"month": 3, "list_strictnes": 0.5}]}, "did you mean 'list_strictness'"),
     ({"changes": [{"month": 3}]}, "changes nothing"),
     ({"strat": "baseline"}, "unknown key 'strat'"),

@@ -359,8 +359,10 @@ def scenarios(lang: str) -> None:
 
 
 @cli.group(invoke_without_command=True)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the descriptions.")
 @click.pass_context
-def specs(ctx: click.Context) -> None:
+def specs(ctx: click.Context, lang: str) -> None:
     """List the shipped specs (name, the command that runs it, what it does); a spec
     command takes the name or a path to your own file (`cogov-sim specs copy` makes one)."""
     if ctx.invoked_subcommand is not None:
@@ -369,9 +371,25 @@ def specs(ctx: click.Context) -> None:
 
     width = max(len(n) for n in COMMANDS) + 2
     for name, command in COMMANDS.items():
-        click.echo(f"{name:<{width}}{command:<12}{description(name)}")
-    click.echo("\nrun one by name, e.g. `cogov-sim experiment reform_stages`; copy one to edit "
+        click.echo(f"{name:<{width}}{command:<12}{description(name, lang)}")
+    click.echo("\n按名称运行，例如 `cogov-sim experiment reform_stages`；复制一份再编辑："
+               "`cogov-sim specs copy NAME DIR`" if lang == "zh" else
+               "\nrun one by name, e.g. `cogov-sim experiment reform_stages`; copy one to edit "
                "with `cogov-sim specs copy NAME DIR`")
+
+
+@cli.command("schema")
+@click.argument("kind")
+def schema_command(kind: str) -> None:
+    """Print the JSON Schema of a spec file of KIND (experiment, sa, discover, validate,
+    calibrate, rollout, timeline): editors complete and check keys with it (the package
+    ships them in cogov_sim/schemas/, and every shipped spec names its own)."""
+    from .schema import KINDS, dumps
+
+    if kind not in KINDS:
+        raise SpecError(f"unknown kind '{kind}'{suggest(kind, KINDS)}; allowed: "
+                        f"{', '.join(KINDS)}")
+    click.echo(dumps(kind), nl=False)
 
 
 @specs.command("copy")

@@ -9,7 +9,10 @@ as well as by a path to a file of one's own; ``cogov-sim specs`` lists them and
     'reform_stages.toml'
 
 A bare word (no folder separator, no ``.toml`` ending) is a shipped spec's name; anything
-else is a path. Every shipped spec belongs to one command, named in :data:`COMMANDS`.
+else is a path. Every shipped spec belongs to one command, named in :data:`COMMANDS`,
+and its first line names the JSON Schema of its kind (``#:schema ../schemas/KIND.schema.json``,
+the form TOML editors such as Even Better TOML read), so an editor completes and checks
+its keys while the file is edited.
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ COMMANDS: dict[str, str] = {
     "validation": "validate",
     "calibration": "calibrate",
 }
+
+
+SCHEMA_LINE = b"#:schema ../schemas/"
+"""How a shipped spec's first line names its kind's JSON Schema (relative to the spec)."""
 
 
 class SpecNameError(ValueError):
@@ -66,10 +73,12 @@ def spec_path(name: str, command: str | None = None) -> Path:
     return folder() / f"{name}.toml"
 
 
-def description(name: str) -> str:
-    """The shipped spec's one-line ``description``."""
+def description(name: str, lang: str = "en") -> str:
+    """The shipped spec's one-line ``description`` (``description_zh`` for ``lang="zh"``,
+    falling back to the English one)."""
     data = tomllib.loads(spec_path(name).read_text("utf-8"))
-    return str(data.get("description", "")).strip()
+    text = data.get("description_zh") if lang == "zh" else None
+    return str(text or data.get("description", "")).strip()
 
 
 def is_name(text: str) -> bool:
@@ -97,8 +106,16 @@ def resolve(text: str | Path, command: str) -> Path:
 
 def copy_spec(name: str, destination: str | Path) -> Path:
     """Copy the shipped spec ``name`` into the folder ``destination`` (made if missing) as
-    ``NAME.toml`` for editing; an existing file is never overwritten. Returns the new file."""
+    ``NAME.toml`` for editing; an existing file is never overwritten. Returns the new file.
+
+    The copy's ``#:schema`` line names the installed schema file by its full path, so that
+    an editor still finds it from the new folder."""
     source = spec_path(name)
+    text = source.read_bytes()
+    if text.startswith(SCHEMA_LINE):  # the copy names the installed schema, wherever it goes
+        kind = text[len(SCHEMA_LINE):text.index(b"\n")].removesuffix(b".schema.json").decode()
+        schema = folder().parent / "schemas" / f"{kind}.schema.json"
+        text = f"#:schema {schema.as_posix()}".encode() + text[text.index(b"\n"):]
     target_folder = Path(destination)
     if target_folder.exists() and not target_folder.is_dir():
         raise SpecNameError(f"{target_folder}: is a file; give the folder to copy "
@@ -107,7 +124,7 @@ def copy_spec(name: str, destination: str | Path) -> Path:
     try:
         target_folder.mkdir(parents=True, exist_ok=True)
         with open(target, "xb") as handle:  # "x": fails if the file exists
-            handle.write(source.read_bytes())
+            handle.write(text)
     except FileExistsError:
         raise SpecNameError(f"{target}: already exists, not overwritten (remove it or copy "
                             "into another folder)") from None

@@ -29,15 +29,15 @@ are the township's and stay as they are.
 A timeline runs as :class:`ScheduledParams`, a :class:`~cogov_sim.params.Params` that also
 carries its changes, so it goes wherever parameters go (``simulate``, experiments,
 sensitivity base points, workers). Load it with :func:`load_scenario`, which accepts
-preset and timeline names alike. Bad timelines raise
+preset and timeline names alike. The keys of a timeline file are declared in
+:class:`cogov_sim.schema.Timeline` (``cogov-sim schema timeline``), imported only when a
+timeline is built, never by a run. Bad timelines raise
 :class:`~cogov_sim.params.ParameterError` with one line naming the file and the entry.
 """
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -45,12 +45,10 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
-from .params import ParameterError, Params, param_specs, suggest
-from .params import spec as param_spec
+from .params import ParameterError, Params, suggest
 from .presets import preset_names, preset_values
+from .specfile import read_toml
 
-TOP_KEYS = ("description", "description_zh", "start", "start_year", "end_year", "levers",
-            "changes")
 CHANGE_KEYS = ("month", "year", "month_of_year", "preset", "why")
 YEARS = (1949, 2100)
 
@@ -170,20 +168,8 @@ def timeline_data(name: str) -> dict[str, Any]:
     if name not in names:
         raise ParameterError(f"unknown timeline '{name}'{suggest(name, names)}; "
                              f"allowed: {', '.join(names) or '(none)'}")
-    path = timelines_folder().joinpath(f"{name}.toml")
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")  # a byte-order mark, as Notepad writes, is harmless
-    except UnicodeDecodeError:
-        utf16 = raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-        what = "UTF-16 text" if utf16 else "not UTF-8 text"
-        raise ParameterError(f"timeline file {path}: {what}; allowed: TOML in UTF-8 "
-                             "(save it again as UTF-8)") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"timeline file {path}: not valid TOML ({exc}); allowed: the "
-                             "format of docs/timelines.md") from None
+    return read_toml(timelines_folder().joinpath(f"{name}.toml"), ParameterError,
+                     what="timeline file ")
 
 
 def load_scenario(name: str, **overrides: Any) -> Params:
@@ -216,23 +202,14 @@ def build_timeline(data: Mapping[str, Any], *, name: str = "", source: str = "ti
     ParameterError
         One line: ``<source>, <entry>: <problem>; allowed: ...``.
     """
+    from .schema import Timeline, check
+
     def fail(place: str, message: str) -> ParameterError:
         return ParameterError(f"{source}, {place}: {message}")
 
-    if not isinstance(data, Mapping):
-        raise fail("top level", "expected a table")
-    for key in data:
-        if key not in TOP_KEYS:
-            raise fail("top level", f"unknown key '{key}'{suggest(key, TOP_KEYS)}; "
-                                    f"allowed: {', '.join(TOP_KEYS)}")
-    start = data.get("start", "baseline")
-    if start not in preset_names():
-        raise fail("start", f"unknown preset {start!r}{suggest(str(start), preset_names())}; "
-                            f"allowed: {', '.join(preset_names())}")
-    start_year = _year(data.get("start_year"), fail, "start_year")
-    end_year = _year(data.get("end_year"), fail, "end_year")
-    values: dict[str, Any] = {**preset_values(start),
-                              **_levers(data.get("levers", {}), fail, "[levers]")}
+    m = check(Timeline, data, source=source, error=ParameterError)
+    start_year, end_year = m.start_year, m.end_year
+    values: dict[str, Any] = {**preset_values(m.start), **(m.levers.given() if m.levers else {})}
     if end_year is not None:
         if start_year is None:
             raise fail("end_year", "needs start_year")
@@ -244,11 +221,8 @@ def build_timeline(data: Mapping[str, Any], *, name: str = "", source: str = "ti
         base = Params().replace(**values)
     except ParameterError as exc:
         raise fail("start", str(exc)) from None
-    raw = data.get("changes", [])
-    if not isinstance(raw, list):
-        raise fail("changes", "expected [[changes]] tables")
     changes = tuple(_change(entry, i, start_year, base, fail)
-                    for i, entry in enumerate(raw, start=1))
+                    for i, entry in enumerate(m.changes, start=1))
     try:
         return ScheduledParams(**base.to_dict(), communities=base.communities, changes=changes,
                                start_year=start_year, timeline=name)
@@ -256,83 +230,36 @@ def build_timeline(data: Mapping[str, Any], *, name: str = "", source: str = "ti
         raise ParameterError(f"{source}: {exc}") from None
 
 
-def _year(value: Any, fail: Any, key: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not YEARS[0] <= value <= YEARS[1]:
-        raise fail(key, f"{value!r}; allowed: a whole year from {YEARS[0]} to {YEARS[1]}")
-    return value
-
-
-def _levers(table: Any, fail: Any, place: str) -> dict[str, float]:
-    """Named lever values, each checked; a size or context parameter is refused."""
-    if not isinstance(table, Mapping):
-        raise fail(place, "expected a table of lever = value")
-    levers = [s.name for s in param_specs("lever")]
-    out: dict[str, float] = {}
-    for key, value in table.items():
-        if key not in levers:
-            known = [s.name for s in param_specs()]
-            if key in known:
-                raise fail(place, f"'{key}' is a {param_spec(key).kind} parameter; a timeline "
-                                  "changes levers only (sizes and context stay the township's)")
-            raise fail(place, f"unknown lever '{key}'{suggest(key, levers)}; "
-                              "see `cogov-sim params --kind lever`")
-        s = param_spec(key)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != value \
-                or not s.low <= value <= s.high:
-            raise fail(place, f"{key} = {value!r}; allowed: a number from {s.low:g} to "
-                              f"{s.high:g} ({s.unit})")
-        out[key] = float(value)
-    return out
-
-
 def _change(entry: Any, i: int, start_year: int | None, base: Params, fail: Any) -> Change:
+    """One ``[[changes]]`` table (its keys and values checked by the schema) as a dated
+    change of levers."""
     place = f"[[changes]] #{i}"
-    if not isinstance(entry, Mapping):
-        raise fail(place, "expected a table")
-    has_month, has_year = "month" in entry, "year" in entry
-    if has_month == has_year:
+    if (entry.month is None) == (entry.year is None):
         raise fail(place, "give exactly one of 'month' (reported month, from 1) or 'year'")
-    if has_year:
+    if entry.year is not None:
         if start_year is None:
-            raise fail(place, f"year = {entry['year']!r} needs start_year at the top level")
-        year = entry["year"]
-        moy = entry.get("month_of_year", 1)
-        if isinstance(year, bool) or not isinstance(year, int):
-            raise fail(place, f"year = {year!r}; allowed: a whole year")
-        if isinstance(moy, bool) or not isinstance(moy, int) or not 1 <= moy <= 12:
-            raise fail(place, f"month_of_year = {moy!r}; allowed: 1 to 12")
-        month = 12 * (year - start_year) + moy
-        label_date = f"{year}-{moy:02d}"
+            raise fail(place, f"year = {entry.year!r} needs start_year at the top level")
+        moy = entry.month_of_year or 1
+        month = 12 * (entry.year - start_year) + moy
+        label_date = f"{entry.year}-{moy:02d}"
     else:
-        if "month_of_year" in entry:
+        if entry.month_of_year is not None:
             raise fail(place, "month_of_year goes with 'year', not with 'month'")
-        month = entry["month"]
-        if isinstance(month, bool) or not isinstance(month, int):
-            raise fail(place, f"month = {month!r}; allowed: a whole month from 1")
-        label_date = f"month {month}"
+        month, label_date = entry.month, f"month {entry.month}"
     if not 1 <= month <= base.months:
         raise fail(place, f"{label_date} is outside the reported months 1 to {base.months}"
                           + (f" ({start_year}-01 on)" if start_year is not None else ""))
-    preset = entry.get("preset")
+    preset = entry.preset
     levers: dict[str, float] = {}
     if preset is not None:
-        if preset not in preset_names():
-            raise fail(place, f"unknown preset {preset!r}{suggest(str(preset), preset_names())}; "
-                              f"allowed: {', '.join(preset_names())}")
-        full = Params().replace(**preset_values(preset))
-        levers.update(full.levers())
-    named = {k: v for k, v in entry.items() if k not in CHANGE_KEYS}
-    levers.update(_levers(named, fail, place))
+        levers.update(Params().replace(**preset_values(preset)).levers())
+    named = {k: v for k, v in entry.given().items() if k not in CHANGE_KEYS}
+    levers.update(named)
     if not levers:
         raise fail(place, "changes nothing; give 'preset' or named levers")
-    why = entry.get("why", "")
-    if not isinstance(why, str):
-        raise fail(place, f"why = {why!r}; expected a string")
     label = preset if preset is not None and not named else \
         ", ".join([*([preset] if preset else []), *(f"{k}={v:g}" for k, v in named.items())])
-    return Change(month=month, levers=tuple(sorted(levers.items())), label=label, why=why)
+    return Change(month=month, levers=tuple(sorted(levers.items())), label=label, why=entry.why)
 
 
 def with_changes(params: Params, changes: tuple[Change, ...], *, start_year: int | None = None,

@@ -43,58 +43,31 @@ A spec file::
     min_coverage = 0.5                # the box shown: densest with at least this coverage
     max_boxes = 2
 
-Everything is checked before anything runs or is written. Errors are one line naming the
-file, the table and the key, and what is allowed (:class:`~cogov_sim.experiment.SpecError`).
+Everything is checked before anything runs or is written: the keys, types and ranges by
+:class:`cogov_sim.schema.Discovery` (``cogov-sim schema discover``), what needs the model
+(a goal no run can meet, lever bounds invalid with the scenario) here. Errors are one
+line naming the file, the table and the key, and what is allowed
+(:class:`~cogov_sim.experiment.SpecError`).
 Only ``goal``, ``tradeoffs``, ``prim``, ``name`` and ``description`` may change without
 redoing runs: the others define the runs (:meth:`DiscoverySpec.identity`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..communities import CommunityTable
-from ..experiment.spec import (
-    _NAME,
-    SIZE_KEYS,
-    SpecError,
-    _check_bool,
-    _check_keys,
-    _check_str,
-    _check_top_int,
-    _check_value,
-    _optional_int,
-    _type_name,
-    _Where,
-    communities_record,
-    parse_communities,
-    spec_size,
-)
-from ..outcomes import OUTCOME_NAMES
-from ..params import ParameterError, Params, param_specs, suggest
+from ..experiment.spec import SpecError, communities_record, spec_size
+from ..params import ParameterError, Params, param_specs
 from ..params import spec as param_spec
-from ..specfile import read_toml
+from ..specfile import SIZE_KEYS, read_toml
 from ..timeline import load_scenario as load_preset
 from ..timeline import scenario_names as preset_names
 from .goal import Combination, Condition, Goal, Node, outcome_range
 
-TOP_KEYS = ("name", "description", "root_seed", "replications", "n", "scenario", "months",
-            "residents", "communities", "residents_per_agent", "spinup_months",
-            "common_random_numbers", "presets", "levers", "goal", "tradeoffs", "prim")
-GOAL_KEYS = ("description", "horizon", "all", "any")
-CONDITION_KEYS = ("outcome", "at_least", "at_most", "relative_to")
-TRADEOFF_KEYS = ("spending", "satisfaction", "participation")
-PRIM_KEYS = ("peel_alpha", "mass_min", "min_coverage", "max_boxes")
-PRIM_DEFAULTS = {"peel_alpha": 0.05, "mass_min": 0.05, "min_coverage": 0.5, "max_boxes": 2}
-MIN_POINTS = 2
-"""Fewest policies ``n``: PRIM and the trade-offs compare policies with each other."""
-MAX_POINTS = 100_000
-"""Most policies ``n`` (each runs ``replications`` times; the exact non-dominated filter
-compares every policy with the front)."""
 MAX_DEPTH = 4
 
 
@@ -114,6 +87,7 @@ class DiscoverySpec:
     tradeoffs: dict[str, str]
     prim: dict[str, float]
     description: str = ""
+    description_zh: str = ""
     months: int | None = None
     residents: int | None = None
     communities: int | CommunityTable | None = None
@@ -169,48 +143,28 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
                default_name: str | None = None, folder: Path | None = None) -> DiscoverySpec:
     """Validate a spec given as a mapping (the parsed TOML); a community table's path is
     relative to ``folder`` (the spec file's)."""
-    where = _Where(source)
-    top = where.table("top level")
-    _check_keys(top, data, TOP_KEYS)
-    for key in ("root_seed", "replications", "n", "goal"):
-        if key not in data:
-            raise top.error(f"missing key '{key}'")
-    name = _check_str(top, "name", data.get("name", default_name or "discover"))
-    if not _NAME.match(name):
-        raise top.error(f"name = {name!r}: use letters, digits, '_', '-' or '.' "
-                        "(it names the results folder)")
-    presets = preset_names()
-    scenario = _check_str(top, "scenario", data.get("scenario", "baseline"))
-    if scenario not in presets:
-        raise top.error(f"scenario = {scenario!r}: unknown preset{suggest(scenario, presets)}; "
-                        f"allowed: {', '.join(presets)}")
-    n = data["n"]  # its own range, not the experiment design's (1 to 1,000,000 points)
-    if isinstance(n, bool) or not isinstance(n, int) or not MIN_POINTS <= n <= MAX_POINTS:
-        raise top.error(f"n = {n!r}: expected a whole number of policies from {MIN_POINTS} "
-                        f"to {MAX_POINTS:,}")
-    sizes = {k: parse_communities(top, data.get(k), folder) if k == "communities"
-             else _optional_int(top, k, data.get(k)) for k in SIZE_KEYS}
-    levers, fixed = _parse_levers(where, data.get("levers"))
-    base = _base(top, scenario, sizes, fixed)
-    goal = _parse_goal(where, data["goal"], base.months, presets)
-    placed = _parse_presets(top, data.get("presets"), presets)
-    placed = tuple(dict.fromkeys([*placed, *goal.references()]))
+    from ..schema import Discovery, check
+
+    if isinstance(data, Mapping):
+        data = {"name": default_name or "discover", **data}
+    m = check(Discovery, data, source=source, error=SpecError, folder=folder)
+    sizes = {k: getattr(m, k) for k in SIZE_KEYS}
+    levers, fixed = _levers(m.levers, source)
+    base = _base(f"{source}, top level", m.scenario, sizes, fixed)
+    goal = _goal(m.goal, base.months, f"{source}, [goal]")
+    presets = preset_names() if m.presets is None else m.presets
+    placed = tuple(dict.fromkeys([*presets, *goal.references()]))
     spec = DiscoverySpec(
-        name=name, description=_check_str(top, "description", data.get("description", "")),
-        root_seed=_check_top_int(top, "root_seed", data["root_seed"]),
-        replications=_check_top_int(top, "replications", data["replications"]),
-        n=n, scenario=scenario, levers=levers, fixed=fixed, goal=goal, presets=placed,
-        tradeoffs=_parse_tradeoffs(where, data.get("tradeoffs")),
-        prim=_parse_prim(where, data.get("prim")),
-        **sizes,
-        common_random_numbers=_check_bool(top, "common_random_numbers",
-                                          data.get("common_random_numbers", True)),
-        source=source)
-    _check_points(where, spec)
+        name=m.name, description=m.description, description_zh=m.description_zh,
+        root_seed=m.root_seed, replications=m.replications, n=m.n, scenario=m.scenario,
+        levers=levers, fixed=fixed, goal=goal, presets=placed,
+        tradeoffs=m.tradeoffs.model_dump(), prim=m.prim.model_dump(), **sizes,
+        common_random_numbers=m.common_random_numbers, source=source)
+    _check_points(spec)
     return spec
 
 
-def _base(where: _Where, scenario: str, sizes: Mapping[str, int | None],
+def _base(where: str, scenario: str, sizes: Mapping[str, Any],
           fixed: Mapping[str, float | int]) -> Params:
     given = {SIZE_KEYS[k]: v for k, v in sizes.items() if v is not None}
     if isinstance(given.get("n_communities"), CommunityTable):
@@ -218,157 +172,71 @@ def _base(where: _Where, scenario: str, sizes: Mapping[str, int | None],
     try:
         return load_preset(scenario, **given, **fixed)
     except ParameterError as exc:
-        raise where.error(f"{exc} (with scenario '{scenario}')") from None
+        raise SpecError(f"{where}: {exc} (with scenario '{scenario}')") from None
 
 
-def _parse_levers(where: _Where, value: Any) -> tuple[dict[str, tuple[float, float]],
-                                                       dict[str, float | int]]:
-    here = where.table("[levers]")
-    all_levers = [s.name for s in param_specs("lever")]
+def _levers(value: Any, source: str) -> tuple[dict[str, tuple[float, float]], dict[str, float | int]]:
+    """The levers varied (over their bounds, or narrower ones) and those held fixed."""
     if value is None:
-        value = list(all_levers)
-    if isinstance(value, list):
-        for item in value:
-            if not isinstance(item, str):
-                raise here.error(f"{item!r} is not a lever name")
-        value = dict.fromkeys(value, [])
-    if not isinstance(value, Mapping):
-        raise where.error(f"levers = {value!r}: expected a list of lever names or a [levers] "
-                          "table")
+        value = [s.name for s in param_specs("lever")]
+    settings = dict.fromkeys(value, []) if isinstance(value, list) else value.given()
     varied: dict[str, tuple[float, float]] = {}
     fixed: dict[str, float | int] = {}
-    for name, bounds in value.items():
-        if name not in all_levers:
-            raise here.error(f"unknown lever '{name}'{suggest(name, all_levers)}; see "
-                             "`cogov-sim params --kind lever` for the list")
-        s = param_spec(name)
-        if isinstance(bounds, list) and not bounds:
+    for name, setting in settings.items():
+        if isinstance(setting, list):  # []: its whole range
+            s = param_spec(name)
             varied[name] = (float(s.low), float(s.high))
-        elif isinstance(bounds, list) and len(bounds) == 2:
-            low, high = (_check_value(here, name, b, kinds=("lever",)) for b in bounds)
-            if not low < high:
-                raise here.error(f"{name} = {bounds!r}: expected [low, high] with low < high")
-            varied[name] = (float(low), float(high))
-        elif isinstance(bounds, int | float) and not isinstance(bounds, bool):
-            fixed[name] = _check_value(here, name, bounds, kinds=("lever",))
+        elif isinstance(setting, tuple):
+            varied[name] = (float(setting[0]), float(setting[1]))
         else:
-            raise here.error(f"{name} = {bounds!r}: expected [] (its whole range "
-                             f"{s.low:g} to {s.high:g} {s.unit}), [low, high] or a number "
-                             "(held fixed)")
+            fixed[name] = setting
     if not varied:
-        raise here.error("no lever varies (empty lever set); name at least one lever with "
-                         "[] or [low, high]")
+        raise SpecError(f"{source}, [levers]: no lever varies (empty lever set); name at least "
+                        "one lever with [] or [low, high]")
     return varied, fixed
 
 
-def _parse_presets(where: _Where, value: Any, presets: tuple[str, ...]) -> tuple[str, ...]:
-    if value is None:
-        return presets
-    if not isinstance(value, list):
-        raise where.error(f"presets = {value!r}: expected a list of preset names")
-    for item in value:
-        if not isinstance(item, str) or item not in presets:
-            raise where.error(f"presets: unknown preset {item!r}"
-                              f"{suggest(str(item), presets)}; allowed: {', '.join(presets)}")
-    return tuple(dict.fromkeys(value))
-
-
-def _parse_goal(where: _Where, value: Any, months: int, presets: tuple[str, ...]) -> Goal:
-    here = where.table("[goal]")
-    _check_keys(here, value, GOAL_KEYS)
-    ops = [k for k in ("all", "any") if k in value]
-    if len(ops) != 1:
-        raise here.error("expected exactly one of 'all' or 'any' (a list of conditions "
-                         "such as { outcome = \"participation_rate\", at_least = 0.3 })")
-    horizon = _parse_horizon(here, value.get("horizon"), months)
-    root = _parse_node(here, {ops[0]: value[ops[0]]}, presets, depth=0)
-    goal = Goal(root=root, horizon=horizon,
-                description=_check_str(here, "description", value.get("description", "")))
-    _check_possible(here, goal.root)
+def _goal(value: Any, months: int, where: str) -> Goal:
+    if value.horizon is None:
+        horizon = (max(1, months - 11), months)
+    else:
+        horizon = tuple(value.horizon)
+        if not horizon[0] <= horizon[1] <= months:
+            raise SpecError(f"{where}: horizon = {value.horizon!r}: expected 1 <= first <= last "
+                            f"<= {months} (the months each run simulates)")
+    op = "all" if value.all is not None else "any"
+    root = Combination(op, tuple(_node(item, where, 1) for item in getattr(value, op)))
+    goal = Goal(root=root, horizon=horizon, description=value.description)
+    _check_possible(where, goal.root)
     return goal
 
 
-def _parse_horizon(where: _Where, value: Any, months: int) -> tuple[int, int]:
-    if value is None:
-        return (max(1, months - 11), months)
-    ok = (isinstance(value, list) and len(value) == 2
-          and all(isinstance(v, int) and not isinstance(v, bool) for v in value))
-    if not ok:
-        raise where.error(f"horizon = {value!r}: expected [first month, last month], "
-                          f"whole numbers from 1 to {months}")
-    start, end = value
-    if not 1 <= start <= end <= months:
-        raise where.error(f"horizon = {value!r}: expected 1 <= first <= last <= {months} "
-                          "(the months each run simulates)")
-    return (start, end)
-
-
-def _parse_node(where: _Where, value: Any, presets: tuple[str, ...], depth: int) -> Node:
-    if not isinstance(value, Mapping):
-        raise where.error(f"{value!r}: expected a condition table such as "
-                          "{ outcome = \"participation_rate\", at_least = 0.3 }")
-    ops = [k for k in ("all", "any") if k in value]
-    if ops:
-        if len(value) != 1:
-            raise where.error(f"{dict(value)!r}: an 'all' or 'any' table holds nothing else")
-        op = ops[0]
-        items = value[op]
-        if not isinstance(items, list) or not items:
-            raise where.error(f"{op} = {items!r}: expected a non-empty list of conditions")
+def _node(value: Any, where: str, depth: int) -> Node:
+    """A condition tree from the schema's tables (their keys and names already checked)."""
+    op = next((k for k in ("all", "any") if k in type(value).model_fields), None)
+    if op is not None:
         if depth >= MAX_DEPTH:
-            raise where.error(f"conditions nested deeper than {MAX_DEPTH} levels")
-        return Combination(op, tuple(_parse_node(where, item, presets, depth + 1)
-                                     for item in items))
-    return _parse_condition(where, value, presets)
+            raise SpecError(f"{where}: conditions nested deeper than {MAX_DEPTH} levels")
+        return Combination(op, tuple(_node(item, where, depth + 1) for item in getattr(value, op)))
+    return Condition(value.outcome, value.at_least, value.at_most, value.relative_to)
 
 
-def _parse_condition(where: _Where, value: Mapping[str, Any],
-                     presets: tuple[str, ...]) -> Condition:
-    _check_keys(where, value, CONDITION_KEYS)
-    outcome = value.get("outcome")
-    if not isinstance(outcome, str):
-        raise where.error(f"condition {dict(value)!r}: missing 'outcome' (an outcome name)")
-    if outcome not in OUTCOME_NAMES:
-        raise where.error(f"outcome = {outcome!r}: unknown outcome"
-                          f"{suggest(outcome, OUTCOME_NAMES)}; see docs/ODD.md for the list")
-    bounds = {}
-    for key in ("at_least", "at_most"):
-        v = value.get(key)
-        if v is None:
-            continue
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-            raise where.error(f"{outcome}: {key} = {v!r}: expected a finite number")
-        bounds[key] = float(v)
-    if not bounds:
-        raise where.error(f"{outcome}: expected 'at_least' and/or 'at_most'")
-    ref = value.get("relative_to")
-    if ref is not None:
-        if not isinstance(ref, str) or ref not in presets:
-            raise where.error(f"{outcome}: relative_to = {ref!r}: unknown preset"
-                              f"{suggest(str(ref), presets)}; allowed: {', '.join(presets)}")
-        for key, v in bounds.items():
-            if v <= 0:
-                raise where.error(f"{outcome}: {key} = {v:g} with relative_to: expected a "
-                                  f"factor above 0 (e.g. 1.2 = 20 % more than {ref})")
-    return Condition(outcome, bounds.get("at_least"), bounds.get("at_most"), ref)
-
-
-def _check_possible(where: _Where, node: Node) -> None:
+def _check_possible(where: str, node: Node) -> None:
     """Refuse thresholds no run can meet: outside the outcome's range, or, within one
     ``all``, an absolute lower bound above an absolute upper bound on the same outcome."""
     if isinstance(node, Condition):
         low, high = outcome_range(node.outcome)
         if node.at_least is not None and node.at_most is not None \
                 and node.at_least > node.at_most:
-            raise where.error(f"{node.outcome}: at_least = {node.at_least:g} is above at_most "
-                              f"= {node.at_most:g}; impossible threshold")
+            raise SpecError(f"{where}: {node.outcome}: at_least = {node.at_least:g} is above "
+                            f"at_most = {node.at_most:g}; impossible threshold")
         if node.relative_to is None:
             if node.at_least is not None and node.at_least > high:
-                raise where.error(f"{node.outcome}: at_least = {node.at_least:g} is impossible;"
-                                  f" the outcome ranges from {low:g} to {high:g}")
+                raise SpecError(f"{where}: {node.outcome}: at_least = {node.at_least:g} is "
+                                f"impossible; the outcome ranges from {low:g} to {high:g}")
             if node.at_most is not None and node.at_most < low:
-                raise where.error(f"{node.outcome}: at_most = {node.at_most:g} is impossible; "
-                                  f"the outcome ranges from {low:g} to {high:g}")
+                raise SpecError(f"{where}: {node.outcome}: at_most = {node.at_most:g} is "
+                                f"impossible; the outcome ranges from {low:g} to {high:g}")
         return
     for item in node.items:
         _check_possible(where, item)
@@ -378,44 +246,11 @@ def _check_possible(where: _Where, node: Node) -> None:
             lows = [c.at_least for c in absolute if c.outcome == name and c.at_least is not None]
             highs = [c.at_most for c in absolute if c.outcome == name and c.at_most is not None]
             if lows and highs and max(lows) > min(highs):
-                raise where.error(f"{name}: at_least = {max(lows):g} and at_most = "
-                                  f"{min(highs):g} cannot both hold; impossible threshold")
+                raise SpecError(f"{where}: {name}: at_least = {max(lows):g} and at_most = "
+                                f"{min(highs):g} cannot both hold; impossible threshold")
 
 
-def _parse_tradeoffs(where: _Where, value: Any) -> dict[str, str]:
-    here = where.table("[tradeoffs]")
-    spending = [o for o in OUTCOME_NAMES if o.startswith("spend_")]
-    defaults = {"spending": "spend_total" if "spend_total" in spending else spending[0],
-                "satisfaction": "happiness_index", "participation": "participation_rate"}
-    value = {} if value is None else value
-    _check_keys(here, value, TRADEOFF_KEYS)
-    out = {}
-    for key in TRADEOFF_KEYS:
-        name = value.get(key, defaults[key])
-        if not isinstance(name, str) or name not in OUTCOME_NAMES:
-            raise here.error(f"{key} = {name!r}: unknown outcome"
-                             f"{suggest(str(name), OUTCOME_NAMES)}")
-        out[key] = name
-    return out
-
-
-def _parse_prim(where: _Where, value: Any) -> dict[str, float]:
-    here = where.table("[prim]")
-    value = {} if value is None else value
-    _check_keys(here, value, PRIM_KEYS)
-    out: dict[str, float] = dict(PRIM_DEFAULTS)
-    for key, v in value.items():
-        if key == "max_boxes":
-            if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 10:
-                raise here.error(f"max_boxes = {v!r}: expected a whole number from 1 to 10")
-        elif isinstance(v, bool) or not isinstance(v, int | float) or not 0 < v < 1:
-            raise here.error(f"{key} = {v!r}: expected a number between 0 and 1, "
-                             f"got {_type_name(v)}")
-        out[key] = v
-    return out
-
-
-def _check_points(where: _Where, spec: DiscoverySpec) -> None:
+def _check_points(spec: DiscoverySpec) -> None:
     """Every corner of the lever box must be valid with the base (a cheap full check)."""
     base = spec.base_params()
     for name, (low, high) in spec.levers.items():
@@ -423,7 +258,7 @@ def _check_points(where: _Where, spec: DiscoverySpec) -> None:
             try:
                 base.replace(**{name: int(round(v)) if param_spec(name).is_integer else v})
             except ParameterError as exc:
-                raise where.table("[levers]").error(str(exc)) from None
+                raise SpecError(f"{spec.source}, [levers]: {exc}") from None
 
 
 __all__ = ["DiscoverySpec", "SpecError", "load_spec", "parse_spec"]

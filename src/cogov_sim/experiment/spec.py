@@ -4,6 +4,7 @@ An experiment file (shipped ones in ``cogov_sim/specs/``, see :mod:`cogov_sim.sp
 
     name = "reform_stages"            # results go to results/<name>/<run id>/ (default: file name)
     description = "..."
+    description_zh = "..."            # optional: the description in Chinese
     title = "Stages of the reform"    # optional: figure and table titles (default: the
     title_zh = "改革的各阶段"           # scenarios' display names); title_zh for Chinese ones
     root_seed = 20240601              # root of the seed tree (required)
@@ -28,7 +29,9 @@ An experiment file (shipped ones in ``cogov_sim/specs/``, see :mod:`cogov_sim.sp
     type = "grid"                     # "grid" | "rows" | "lhs"
     parameters = { list_strictness = [0.0, 0.5, 1.0] }
 
-Everything is checked before anything runs. A misspelt key, a wrong type or an
+Everything is checked before anything runs. The keys, their types and ranges are declared
+once in :class:`cogov_sim.schema.Experiment` (``cogov-sim schema experiment`` prints its
+JSON Schema; docs/spec-reference.md lists every key). A misspelt key, a wrong type or an
 out-of-range value raises :class:`SpecError` with a one-line message naming the file,
 the table and the key, with a suggestion where one is close (``(did you mean ...?)``).
 
@@ -41,38 +44,21 @@ for the whole experiment).
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..communities import CommunityTable, load_communities
-from ..outcomes import OUTCOME_NAMES
-from ..params import ParameterError, Params, param_specs, suggest
-from ..params import spec as param_spec
-from ..specfile import read_toml
+from ..communities import CommunityTable
+from ..params import ParameterError, Params, suggest
+from ..specfile import MAX_REPLICATIONS, SIZE_KEYS, read_toml
 from ..timeline import scenario_names as preset_names
 
 if TYPE_CHECKING:
     from .design import DesignPoint
 
-TOP_KEYS = ("name", "description", "title", "title_zh", "root_seed", "replications", "months",
-            "residents", "communities", "residents_per_agent", "spinup_months",
-            "common_random_numbers", "shared_spinup", "outcomes", "scenarios", "design")
-LABEL_KEYS = ("name", "description", "title", "title_zh")
+LABEL_KEYS = ("name", "description", "description_zh", "title", "title_zh")
 """Keys that label an experiment without changing its runs."""
-DESIGN_TYPES = ("grid", "rows", "lhs")
-DESIGN_KEYS = {"grid": ("type", "parameters"), "rows": ("type", "rows"),
-               "lhs": ("type", "parameters", "n", "seed")}
-SIZE_KEYS = {"months": "months", "residents": "n_residents", "communities": "n_communities",
-             "residents_per_agent": "residents_per_agent", "spinup_months": "spinup_months"}
-"""Top-level spec keys that set run sizes, and the ``Params`` names they set (shared by the
-experiment, sensitivity and discovery specs)."""
-MAX_REPLICATIONS = 100_000
-MAX_LHS_POINTS = 1_000_000
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 def spec_size(spec: Any) -> dict[str, Any]:
@@ -84,28 +70,6 @@ def spec_size(spec: Any) -> dict[str, Any]:
     if isinstance(out.get("n_communities"), CommunityTable):
         out["communities"] = out.pop("n_communities")
     return out
-
-
-def parse_communities(where: Any, value: Any, folder: Path | None) -> int | CommunityTable | None:
-    """The ``communities`` key: a whole number of equal communities, or a community table
-    (a packaged name or a CSV path, relative to ``folder``: the spec file's). ``where`` has
-    an ``error(message)`` method giving the spec's own error type."""
-    if value is None or isinstance(value, CommunityTable):
-        return value
-    if isinstance(value, str):
-        try:
-            return load_communities(value, base=folder)
-        except ParameterError as exc:
-            raise where.error(f"communities = {value!r}: {exc}") from None
-    s = param_spec("n_communities")
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise where.error(f"communities = {value!r}: expected a whole number of equal communities "
-                          f"from {s.low:g} to {s.high:g} or a community table (a name such as "
-                          f"'taicang_township' or a path to a .csv file)")
-    if not s.low <= value <= s.high:
-        raise where.error(f"communities = {value} is out of range; allowed: {s.low:g} to "
-                          f"{s.high:g} (communities), or a community table")
-    return value
 
 
 def communities_record(value: int | CommunityTable | None, identity: bool = False) -> Any:
@@ -162,6 +126,7 @@ class ExperimentSpec:
     replications: int
     scenarios: tuple[Scenario, ...]
     description: str = ""
+    description_zh: str = ""
     title: str = ""
     """Title of the figures and tables (optional; default: the scenarios' display names)."""
     title_zh: str = ""
@@ -190,14 +155,13 @@ class ExperimentSpec:
     def with_overrides(self, *, replications: int | None = None, months: int | None = None,
                        residents: int | None = None) -> ExperimentSpec:
         """A copy with command-line overrides applied and validated (``--months`` etc.)."""
-        changes: dict[str, Any] = {}
-        where = _Where(self.source)
-        for key, value in (("replications", replications), ("months", months),
-                           ("residents", residents)):
-            if value is not None:
-                changes[key] = _check_top_int(where.option(key), key, value)
+        from ..schema import Experiment, check_option
+
+        changes = {key: check_option(Experiment, key, value, source=self.source, error=SpecError)
+                   for key, value in (("replications", replications), ("months", months),
+                                      ("residents", residents)) if value is not None}
         new = replace(self, **changes)
-        _check_sizes(new, where.option("months/--residents"))
+        _check_sizes(new, f"{self.source}, --months/--residents")
         if new.size() != self.size() or not self.points:  # replications leave points alone
             new = _with_points(replace(new, points=()))
         return new
@@ -223,7 +187,8 @@ class ExperimentSpec:
         """JSON-ready form (recorded in the manifest; equal dicts mean equal runs)."""
         return {
             "name": self.name, "description": self.description,
-            **{k: getattr(self, k) for k in ("title", "title_zh") if getattr(self, k)},
+            **{k: getattr(self, k) for k in ("description_zh", "title", "title_zh")
+               if getattr(self, k)},
             "root_seed": self.root_seed,
             "replications": self.replications, "months": self.months,
             "residents": self.residents, "communities": communities_record(self.communities),
@@ -266,291 +231,83 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
     default) also build every design point (:attr:`ExperimentSpec.points`). A community
     table's path is relative to ``folder`` (the spec file's; default: the working
     directory)."""
-    where = _Where(source)
-    top = where.table("top level")
-    _check_keys(top, data, TOP_KEYS)
-    for key in ("root_seed", "replications"):
-        if key not in data:
-            raise top.error(f"missing key '{key}'")
-    name = data.get("name", default_name)
-    if name is None:
-        raise top.error("missing key 'name'")
-    name = _check_str(top, "name", name)
-    if not _NAME.match(name):
-        raise top.error(f"name = {name!r}: use letters, digits, '_', '-' or '.' "
-                        "(it names the results folder)")
+    from ..schema import Experiment, check
+
+    if default_name is not None and isinstance(data, Mapping):
+        data = {"name": default_name, **data}
+    m = check(Experiment, data, source=source, error=SpecError, folder=folder)
+    if m.name is None:
+        raise SpecError(f"{source}, top level: missing key 'name'")
     spec = ExperimentSpec(
-        name=name,
-        description=_check_str(top, "description", data.get("description", "")),
-        title=_check_str(top, "title", data.get("title", "")),
-        title_zh=_check_str(top, "title_zh", data.get("title_zh", "")),
-        root_seed=_check_top_int(top, "root_seed", data["root_seed"]),
-        replications=_check_top_int(top, "replications", data["replications"]),
-        months=_optional_int(top, "months", data.get("months")),
-        residents=_optional_int(top, "residents", data.get("residents")),
-        communities=parse_communities(top, data.get("communities"), folder),
-        residents_per_agent=_optional_int(top, "residents_per_agent", data.get("residents_per_agent")),
-        spinup_months=_optional_int(top, "spinup_months", data.get("spinup_months")),
-        common_random_numbers=_check_bool(top, "common_random_numbers",
-                                          data.get("common_random_numbers", True)),
-        shared_spinup=_check_bool(top, "shared_spinup", data.get("shared_spinup", True)),
-        outcomes=_check_outcomes(top, data.get("outcomes")),
-        scenarios=_parse_scenarios(where, data.get("scenarios", ["baseline"])),
-        design=_parse_design(where, data.get("design"), default_seed=data["root_seed"]),
-        source=source,
-    )
-    _check_sizes(spec, top)
-    _check_conflicts(where, spec)
+        **{k: getattr(m, k) for k in (*LABEL_KEYS, "root_seed", "replications", *SIZE_KEYS,
+                                      "common_random_numbers", "shared_spinup")},
+        outcomes=tuple(m.outcomes or ()), scenarios=_scenarios(m.scenarios, source),
+        design=_design(m.design, m.root_seed, source), source=source)
+    _check_sizes(spec, f"{source}, top level")
+    _check_conflicts(spec)
     return _with_points(spec) if validate else spec
 
 
-# -- locations and messages -------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class _Where:
-    """A place in the spec file, for messages: ``file, [table]: problem``."""
-
-    source: str
-    place: str = "top level"
-
-    def table(self, place: str) -> _Where:
-        return _Where(self.source, place)
-
-    def option(self, key: str) -> _Where:
-        return _Where(self.source, f"--{key}")
-
-    def error(self, message: str) -> SpecError:
-        return SpecError(f"{self.source}, {self.place}: {message}")
-
-
-def _check_keys(where: _Where, table: Mapping[str, Any], allowed: Sequence[str]) -> None:
-    if not isinstance(table, Mapping):
-        raise where.error(f"expected a table, got {_type_name(table)}")
-    for key in table:
-        if key not in allowed:
-            raise where.error(f"unknown key '{key}'{suggest(key, allowed)}; "
-                              f"allowed: {', '.join(allowed)}")
-
-
-def _type_name(value: Any) -> str:
-    names = {bool: "true/false", int: "a whole number", float: "a number", str: "a string",
-             list: "a list", dict: "a table"}
-    return next((n for t, n in names.items() if isinstance(value, t)), type(value).__name__)
-
-
-def _check_str(where: _Where, key: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise where.error(f"{key} = {value!r}: expected a string, got {_type_name(value)}")
-    return value
-
-
-def _check_bool(where: _Where, key: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise where.error(f"{key} = {value!r}: expected true or false")
-    return value
-
-
-_INT_RANGES = {"root_seed": (0, 2**63 - 1), "replications": (1, MAX_REPLICATIONS),
-               "n": (1, MAX_LHS_POINTS), "seed": (0, 2**63 - 1)}
-
-
-def _check_top_int(where: _Where, key: str, value: Any) -> int:
-    """Whole numbers with their own ranges; size keys use the parameter's range."""
-    if key in SIZE_KEYS:
-        s = param_spec(SIZE_KEYS[key])
-        low, high, unit = int(s.low), int(s.high), f" ({s.unit})"
-    else:
-        (low, high), unit = _INT_RANGES[key], ""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise where.error(f"{key} = {value!r}: expected a whole number from {low} to {high}")
-    if not low <= value <= high:
-        raise where.error(f"{key} = {value} is out of range; allowed: {low} to {high}{unit}")
-    return value
-
-
-def _optional_int(where: _Where, key: str, value: Any) -> int | None:
-    return None if value is None else _check_top_int(where, key, value)
-
-
-def _check_outcomes(where: _Where, value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not value:
-        raise where.error(f"outcomes = {value!r}: expected a non-empty list of outcome names")
-    for name in value:
-        if not isinstance(name, str):
-            raise where.error(f"outcomes: {name!r} is not a string")
-        if name not in OUTCOME_NAMES:
-            raise where.error(f"outcomes: unknown outcome '{name}'"
-                              f"{suggest(name, OUTCOME_NAMES)}")
-    return tuple(dict.fromkeys(value))
-
-
-def _check_value(where: _Where, name: str, value: Any,
-                 kinds: Sequence[str] = ("lever", "context", "size")) -> float | int:
-    """One parameter value: known name, a number, whole if integral, within bounds."""
-    known = [s.name for s in param_specs() if s.kind in kinds]
-    if name not in known:
-        allowed_all = [s.name for s in param_specs()]
-        if name in allowed_all:  # a size parameter where sizes are not allowed
-            size_key = next(k for k, v in SIZE_KEYS.items() if v == name)
-            raise where.error(f"'{name}' cannot be set here; set '{size_key}' at the top level")
-        raise where.error(f"unknown parameter '{name}'{suggest(name, [*known, 'preset'])}; "
-                          "see `cogov-sim params` for the list")
-    s = param_spec(name)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise where.error(f"{name} = {value!r}: expected a number from {s.low:g} to "
-                          f"{s.high:g} ({s.unit}), got {_type_name(value)}")
-    if math.isnan(value) or not s.low <= value <= s.high:
-        raise where.error(f"{name} = {value!r} is out of range; allowed: {s.low:g} to "
-                          f"{s.high:g} ({s.unit})")
-    if s.is_integer:
-        if not float(value).is_integer():
-            raise where.error(f"{name} = {value!r}: expected a whole number")
-        return int(value)
-    return float(value)
-
-
-# -- scenarios ----------------------------------------------------------------------------
-
-def _parse_scenarios(where: _Where, value: Any) -> tuple[Scenario, ...]:
-    presets = preset_names()
+def _scenarios(value: Any, source: str) -> tuple[Scenario, ...]:
+    """The scenarios in the file's order; a list names presets, a table entry is a preset
+    name or a table of a preset and parameter values (its preset defaults to its name)."""
     if isinstance(value, list):
-        if not value:
-            raise where.table("top level").error("scenarios = []: name at least one scenario")
-        table: dict[str, Any] = {}
-        for item in value:
-            if not isinstance(item, str):
-                raise where.error(f"scenarios: {item!r} is not a preset name; "
-                                  "use a [scenarios] table for overrides")
-            if item not in presets:
-                raise where.error(f"scenarios: unknown scenario preset '{item}'"
-                                  f"{suggest(item, presets)}; allowed: {', '.join(presets)}")
-            if item in table:
-                raise where.error(f"scenarios: '{item}' is listed twice")
-            table[item] = item
-        value = table
-    if not isinstance(value, Mapping):
-        raise where.error(f"scenarios = {value!r}: expected a list of preset names or a "
-                          "[scenarios] table")
-    if not value:
-        raise where.table("[scenarios]").error("name at least one scenario")
+        twice = next((p for i, p in enumerate(value) if p in value[:i]), None)
+        if twice is not None:
+            raise SpecError(f"{source}, top level: scenarios: '{twice}' is listed twice")
+        return tuple(Scenario(name=p, preset=p) for p in value)
     out = []
     for name, entry in value.items():
-        here = where.table(f"[scenarios.{name}]")
         if isinstance(entry, str):
-            entry = {"preset": entry}
-        if not isinstance(entry, Mapping):
-            raise here.error(f"expected a preset name or a table, got {_type_name(entry)}")
-        preset = entry.get("preset", name if name in presets else None)
+            out.append(Scenario(name=name, preset=entry))
+            continue
+        presets = preset_names()
+        preset = entry.preset or (name if name in presets else None)
         if preset is None:
-            raise here.error(f"missing key 'preset' ('{name}' is not a preset name)"
-                             f"{suggest(name, presets)}; allowed presets: {', '.join(presets)}")
-        preset = _check_str(here, "preset", preset)
-        if preset not in presets:
-            raise here.error(f"unknown scenario preset '{preset}'{suggest(preset, presets)}; "
-                             f"allowed: {', '.join(presets)}")
-        overrides = {k: _check_value(here, k, v, kinds=("lever", "context"))
-                     for k, v in entry.items() if k != "preset"}
+            raise SpecError(f"{source}, [scenarios.{name}]: missing key 'preset' ('{name}' is not "
+                            f"a preset name){suggest(name, presets)}; allowed presets: "
+                            f"{', '.join(presets)}")
+        overrides = {k: v for k, v in entry.given().items() if k != "preset"}
         out.append(Scenario(name=name, preset=preset, overrides=overrides))
     return tuple(out)
 
 
-# -- design -------------------------------------------------------------------------------
-
-def _parse_design(where: _Where, value: Any, default_seed: int = 0) -> Design:
+def _design(value: Any, default_seed: int, source: str) -> Design:
     if value is None:
         return Design()
-    here = where.table("[design]")
-    if not isinstance(value, Mapping):
-        raise where.error(f"design = {value!r}: expected a [design] table")
-    kind = value.get("type")
-    if kind is None:
-        raise here.error(f"missing key 'type'; allowed: {', '.join(DESIGN_TYPES)}")
-    if kind not in DESIGN_TYPES:
-        raise here.error(f"type = {kind!r}{suggest(str(kind), DESIGN_TYPES)}; "
-                         f"allowed: {', '.join(DESIGN_TYPES)}")
-    for key in value:
-        if key not in DESIGN_KEYS[kind]:
-            other = [t for t in DESIGN_TYPES if key in DESIGN_KEYS[t]]
-            hint = (f" (it belongs to type = {' or '.join(repr(t) for t in other)})" if other
-                    else suggest(key, DESIGN_KEYS[kind]))
-            raise here.error(f"unknown key '{key}' for type = '{kind}'{hint}; "
-                             f"allowed: {', '.join(DESIGN_KEYS[kind])}")
-    if kind == "rows":
-        return Design(type="rows", rows=_parse_rows(where, value.get("rows")))
-    params_here = where.table("[design.parameters]")
-    parameters = value.get("parameters")
-    if parameters is None:
-        raise here.error("missing key 'parameters'")
-    if not isinstance(parameters, Mapping) or not parameters:
-        raise params_here.error("expected a table with at least one parameter")
-    if kind == "grid":
-        return Design(type="grid", parameters={
-            k: _parse_levels(params_here, k, v) for k, v in parameters.items()})
-    if "n" not in value:
-        raise here.error("missing key 'n' (number of Latin hypercube points)")
-    return Design(type="lhs",
-                  parameters={k: _parse_bounds(params_here, k, v) for k, v in parameters.items()},
-                  n=_check_top_int(here, "n", value["n"]),
-                  seed=_check_top_int(here, "seed", value.get("seed", default_seed)))
-
-
-def _parse_levels(where: _Where, name: str, values: Any) -> tuple[float | int, ...]:
-    if not isinstance(values, list) or not values:
-        raise where.error(f"{name} = {values!r}: expected a non-empty list of values")
-    levels = tuple(_check_value(where, name, v) for v in values)
-    if len(set(levels)) != len(levels):
-        raise where.error(f"{name} = {values!r}: values repeat")
-    return levels
-
-
-def _parse_bounds(where: _Where, name: str, values: Any) -> tuple[float | int, ...]:
-    if not (isinstance(values, list) and len(values) == 2):
-        raise where.error(f"{name} = {values!r}: expected [low, high]")
-    low, high = (_check_value(where, name, v) for v in values)
-    if not low < high:
-        raise where.error(f"{name} = {values!r}: expected low < high")
-    return (low, high)
-
-
-def _parse_rows(where: _Where, rows: Any) -> tuple[dict[str, float | int], ...]:
-    if rows is None:
-        raise where.table("[design]").error("missing key 'rows' (use [[design.rows]] tables)")
-    if not isinstance(rows, list) or not rows:
-        raise where.table("[design]").error("rows: expected a non-empty list of tables")
-    out: list[dict[str, Any]] = []
-    for i, row in enumerate(rows, start=1):
-        here = where.table(f"[[design.rows]] #{i}")
-        if not isinstance(row, Mapping) or not row:
-            raise here.error("expected a table with at least one parameter")
-        parsed = {k: _check_value(here, k, v) for k, v in row.items()}
-        for j, earlier in enumerate(out, start=1):
-            if sorted(earlier.items()) == sorted(parsed.items()):
-                raise where.table("[design]").error(
-                    f"[[design.rows]] #{j} and #{i} are the same row "
-                    f"({', '.join(f'{k}={v}' for k, v in parsed.items())}); remove one")
-        out.append(parsed)
-    return tuple(out)
+    if value.type == "rows":
+        rows = tuple(row.given() for row in value.rows)
+        for i, row in enumerate(rows, start=1):
+            j = next((j for j, earlier in enumerate(rows[:i - 1], start=1)
+                      if sorted(earlier.items()) == sorted(row.items())), None)
+            if j is not None:
+                raise SpecError(f"{source}, [design]: [[design.rows]] #{j} and #{i} are the same "
+                                f"row ({', '.join(f'{k}={v}' for k, v in row.items())}); remove one")
+        return Design(type="rows", rows=rows)
+    parameters = value.parameters.given()
+    if value.type == "grid":
+        return Design(type="grid", parameters=parameters)
+    return Design(type="lhs", parameters=parameters, n=value.n,
+                  seed=default_seed if value.seed is None else value.seed)
 
 
 # -- whole-spec checks ----------------------------------------------------------------------
 
-def _check_sizes(spec: ExperimentSpec, where: _Where) -> None:
+def _check_sizes(spec: ExperimentSpec, where: str) -> None:
     try:
         Params().replace(**spec.size())
     except ParameterError as exc:
-        raise where.error(f"{exc} (set by 'residents', 'communities', 'residents_per_agent' "
-                          "and 'spinup_months')") from None
+        raise SpecError(f"{where}: {exc} (set by 'residents', 'communities', "
+                        "'residents_per_agent' and 'spinup_months')") from None
 
 
-def _check_conflicts(where: _Where, spec: ExperimentSpec) -> None:
+def _check_conflicts(spec: ExperimentSpec) -> None:
     varied = set(spec.design.varied)
     for s in spec.scenarios:
         both = sorted(varied & set(s.overrides))
         if both:
-            raise where.table(f"[scenarios.{s.name}]").error(
-                f"sets {both[0]}, which [design] also varies; remove one of the two")
+            raise SpecError(f"{spec.source}, [scenarios.{s.name}]: sets {both[0]}, which "
+                            "[design] also varies; remove one of the two")
 
 
 def _with_points(spec: ExperimentSpec) -> ExperimentSpec:
@@ -560,5 +317,5 @@ def _with_points(spec: ExperimentSpec) -> ExperimentSpec:
     return replace(spec, points=tuple(design_points(spec)))
 
 
-__all__ = ["Design", "ExperimentSpec", "Scenario", "SpecError", "communities_record", "load_spec",
-           "parse_communities", "parse_spec"]
+__all__ = ["MAX_REPLICATIONS", "SIZE_KEYS", "Design", "ExperimentSpec", "Scenario", "SpecError",
+           "communities_record", "load_spec", "parse_spec"]

@@ -26,16 +26,11 @@ from scipy.stats import qmc
 
 from ..experiment.seeds import derive_seed, keyed_seed
 from ..experiment.spec import SpecError
-from ..outcomes import OUTCOME_NAMES
-from ..params import MIN_AGENTS, ParameterError, param_specs, suggest
+from ..params import MIN_AGENTS, ParameterError
 from ..params import spec as param_spec
-from ..presets import preset_names
 from ..specfile import read_toml
-from ..timeline import YEARS, build_timeline
+from ..timeline import build_timeline
 
-TOP_KEYS = ("name", "description", "root_seed", "replications", "townships", "residents_per_agent",
-            "spinup_months", "residents_per_community", "start_year", "end_year", "before", "adopt",
-            "outcomes", "ranges", "adoption", "adoption_order")
 DEFAULT_OUTCOMES = ("participation_rate", "happiness_index", "admin_burden")
 ARMS = ("adopt", "never")
 DESIGN_KEY = 9  # seed-tree node of the township draws: keyed_seed(root, 9, 9, 9, k)
@@ -53,6 +48,7 @@ class RolloutSpec:
     adoption: tuple[tuple[int, float], ...]
     ranges: dict[str, tuple[float, float]]
     description: str = ""
+    description_zh: str = ""
     replications: int = 1
     residents_per_agent: int = 10
     spinup_months: int = 120
@@ -89,47 +85,34 @@ def load_rollout(path: str | Path) -> RolloutSpec:
 def parse_rollout(data: Mapping[str, Any], source: str = "<rollout>",
                   default_name: str = "rollout") -> RolloutSpec:
     """Validate a rollout mapping; every problem is one line naming the key
-    (:class:`~cogov_sim.experiment.spec.SpecError`)."""
+    (:class:`~cogov_sim.experiment.spec.SpecError`). Keys, types and ranges are
+    :class:`cogov_sim.schema.Rollout`'s (``cogov-sim schema rollout``); the calendar, the
+    adoption path and the townships' parameters are checked here."""
+    from ..schema import Rollout, check
+
     def fail(place: str, message: str) -> SpecError:
         return SpecError(f"{source}, {place}: {message}")
 
-    for key in data:
-        if key not in TOP_KEYS:
-            raise fail("top level", f"unknown key '{key}'{suggest(key, TOP_KEYS)}; "
-                                    f"allowed: {', '.join(TOP_KEYS)}")
-    for key in ("root_seed", "townships", "start_year", "end_year", "adoption"):
-        if key not in data:
-            raise fail("top level", f"missing key '{key}'")
-
-    def whole(key: str, low: int, high: int, default: int | None = None) -> int:
-        value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise fail(key, f"{value!r}; allowed: a whole number from {low} to {high}")
-        return value
-
-    start, end = whole("start_year", *YEARS), whole("end_year", *YEARS)
-    if end <= start:
-        raise fail("end_year", f"{end}; allowed: after start_year = {start}")
+    if isinstance(data, Mapping):
+        data = {"name": default_name, **data}
+    m = check(Rollout, data, source=source, error=SpecError)
+    if m.end_year <= m.start_year:
+        raise fail("top level", f"end_year = {m.end_year}; allowed: after start_year = {m.start_year}")
+    ranges = {k: (float(lo), float(hi)) for k, (lo, hi) in (m.ranges.given() if m.ranges else {}).items()}
+    adoption, why = _adoption(m.adoption, m.start_year, m.end_year, fail)
     spec = RolloutSpec(
-        name=str(data.get("name", default_name)), description=str(data.get("description", "")),
-        root_seed=whole("root_seed", 0, 2**63 - 1), townships=whole("townships", 2, 10_000),
-        start_year=start, end_year=end, replications=whole("replications", 1, 1_000, 1),
-        residents_per_agent=whole("residents_per_agent", 1, 1_000, 10),
-        spinup_months=whole("spinup_months", 0, 600, 120),
-        residents_per_community=whole("residents_per_community", 100, 1_000_000, 5_000),
-        before=_preset(data, "before", "baseline", fail), adopt=_preset(data, "adopt", "taicang_1_0", fail),
-        outcomes=_outcomes(data.get("outcomes", list(DEFAULT_OUTCOMES)), fail),
-        ranges=_ranges(data.get("ranges", {}), fail),
-        adoption=(), source=source)
-    spec = RolloutSpec(**{**spec.__dict__, "adoption_order": _order(
-        data.get("adoption_order", "random"), spec.ranges, fail)})
-    adoption, why = _adoption(data["adoption"], start, end, fail)
+        name=m.name, description=m.description, description_zh=m.description_zh,
+        root_seed=m.root_seed, townships=m.townships, start_year=m.start_year,
+        end_year=m.end_year, replications=m.replications, residents_per_agent=m.residents_per_agent,
+        spinup_months=m.spinup_months, residents_per_community=m.residents_per_community,
+        before=m.before, adopt=m.adopt, outcomes=tuple(m.outcomes), ranges=ranges,
+        adoption_order=_order(m.adoption_order, ranges, fail), adoption=adoption, why=why,
+        source=source)
     never = spec.townships - int(round(adoption[-1][1] * spec.townships))
     if never < 2:
         raise fail("[[adoption]]", f"share {adoption[-1][1]:g} of {spec.townships} townships leaves "
                                    f"{never} that never adopt; allowed: at least 2 (the controls "
                                    "of the last years)")
-    spec = RolloutSpec(**{**spec.__dict__, "adoption": adoption, "why": why})
     try:
         townships(spec)  # every township must be a valid parameter set
     except ParameterError as exc:
@@ -161,44 +144,6 @@ def _too_few_residents(spec: RolloutSpec) -> str:
             f"{spec.residents_per_agent})")
 
 
-def _preset(data: Mapping[str, Any], key: str, default: str, fail: Any) -> str:
-    value = data.get(key, default)
-    if value not in preset_names():
-        raise fail(key, f"unknown preset {value!r}{suggest(str(value), preset_names())}; "
-                        f"allowed: {', '.join(preset_names())}")
-    return value
-
-
-def _outcomes(value: Any, fail: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value:
-        raise fail("outcomes", f"{value!r}; expected a non-empty list of outcome names")
-    for name in value:
-        if name not in OUTCOME_NAMES:
-            raise fail("outcomes", f"unknown outcome {name!r}{suggest(str(name), OUTCOME_NAMES)}")
-    return tuple(value)
-
-
-def _ranges(table: Any, fail: Any) -> dict[str, tuple[float, float]]:
-    if not isinstance(table, Mapping):
-        raise fail("[ranges]", "expected a table of parameter = [low, high]")
-    allowed = ["n_residents", *(s.name for s in param_specs("context"))]
-    out = {}
-    for key, value in table.items():
-        if key not in allowed:
-            hint = (" (levers are set by 'before' and 'adopt')"
-                    if key in [s.name for s in param_specs("lever")] else suggest(key, allowed))
-            raise fail("[ranges]", f"'{key}' cannot vary{hint}; allowed: n_residents or a "
-                                   "context parameter")
-        s = param_spec(key)
-        ok = (isinstance(value, list) and len(value) == 2
-              and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value))
-        if not ok or not s.low <= value[0] <= value[1] <= s.high:
-            raise fail("[ranges]", f"{key} = {value!r}; allowed: [low, high] within "
-                                   f"{s.low:g} to {s.high:g} ({s.unit})")
-        out[key] = (float(value[0]), float(value[1]))
-    return out
-
-
 def _order(value: Any, ranges: Mapping[str, tuple[float, float]], fail: Any) -> str:
     allowed = ("random or '<parameter> descending|ascending' with a parameter of [ranges]"
                f" ({', '.join(ranges) or 'none'})")
@@ -224,25 +169,20 @@ def adoption_rank(spec: RolloutSpec, frame: pd.DataFrame) -> np.ndarray:
 
 def _adoption(entries: Any, start: int, end: int, fail: Any) -> tuple[tuple[tuple[int, float], ...],
                                                                      dict[int, str]]:
-    if not isinstance(entries, list) or not entries:
-        raise fail("[[adoption]]", "expected [[adoption]] tables with year and share")
+    """The adoption path: years within the window (two years after its start, so that every
+    township's own level can be estimated), increasing, with shares that never fall."""
     out: list[tuple[int, float]] = []
     why: dict[int, str] = {}
     for i, entry in enumerate(entries, start=1):
-        place = f"[[adoption]] #{i}"
-        if not isinstance(entry, Mapping) or set(entry) - {"year", "share", "why"}:
-            raise fail(place, "expected a table with year, share and why")
-        year, share = entry.get("year"), entry.get("share")
-        if isinstance(year, bool) or not isinstance(year, int) or not start + 2 <= year <= end:
+        place, year, share = f"[[adoption]] #{i}", entry.year, entry.share
+        if not start + 2 <= year <= end:
             raise fail(place, f"year = {year!r}; allowed: {start + 2} to {end} (two years before "
                               "adoption, so that every township's own level can be estimated)")
-        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
-            raise fail(place, f"share = {share!r}; allowed: 0 to 1 (cumulative share adopted)")
         if out and (year <= out[-1][0] or share < out[-1][1]):
             raise fail(place, f"year {year}, share {share:g}: years must increase and shares "
                               "never fall")
         out.append((year, float(share)))
-        why[year] = str(entry.get("why", ""))
+        why[year] = entry.why
     return tuple(out), why
 
 

@@ -30,37 +30,31 @@ A spec file::
     [options]                         # method options
     second_order = false              # sobol; morris: num_levels; efast: M; pawn: slices
 
-``levers`` may also be a list of names. Every key is checked before anything runs; an
-error names the file, the place and the key, with a suggestion where one is close.
+``levers`` may also be a list of names. Every key is checked before anything runs (keys,
+types and ranges by :class:`cogov_sim.schema.Sensitivity`, ``cogov-sim schema sa``; the
+plan, outcomes and budget here); an error names the file, the place and the key, with a
+suggestion where one is close.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..communities import CommunityTable
-from ..experiment.spec import SIZE_KEYS, communities_record, parse_communities, spec_size
-from ..params import ParameterError, suggest
-from ..params import spec as param_spec
-from ..specfile import read_toml
+from ..experiment.spec import communities_record, spec_size
+from ..params import ParameterError
+from ..specfile import SIZE_KEYS, read_toml
 from ..timeline import load_scenario as load_preset
-from ..timeline import scenario_names as preset_names
 from .analysis import TOLERANCE_SCRAMBLINGS, Plan, make_plan
-from .methods import METHODS, make_method
+from .methods import make_method
 from .outcomes import OutcomeSelection, parse_outcomes
 from .problem import Problem, SensitivityError, check_joint_constraints, model_problem
 
-TOP_KEYS = ("name", "description", "method", "n", "n_start", "tolerance", "max_runs",
-            "replications", "scramblings", "root_seed", "scenario", "months", "residents",
-            "communities", "residents_per_agent", "spinup_months", "common_random_numbers",
-            "outcomes", "over_time", "levers", "options")
 #: Spec keys that label an analysis without changing its results.
-IDENTITY_EXCLUDED = ("name", "description")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+IDENTITY_EXCLUDED = ("name", "description", "description_zh")
 
 
 @dataclass(frozen=True)
@@ -71,6 +65,7 @@ class SASpec:
     root_seed: int
     method: str = "sobol"
     description: str = ""
+    description_zh: str = ""
     n: int | None = None
     n_start: int | None = None
     tolerance: float | None = None
@@ -105,6 +100,8 @@ class SASpec:
         (1, or :data:`~.analysis.TOLERANCE_SCRAMBLINGS` with a tolerance)."""
         out = self._raw()
         out["communities"] = communities_record(self.communities)
+        if not out["description_zh"]:  # a label, recorded only when given
+            del out["description_zh"]
         if out["scramblings"] is None:
             out["scramblings"] = TOLERANCE_SCRAMBLINGS if self.tolerance is not None else 1
         return out
@@ -125,7 +122,7 @@ class SASpec:
         results folder refuse to resume."""
         out = self.to_dict()
         for key in IDENTITY_EXCLUDED:
-            out.pop(key)
+            out.pop(key, None)
         out["communities"] = communities_record(self.communities, identity=True)
         return out
 
@@ -191,100 +188,26 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>", default_name: st
     The whole analysis is planned here (problem, outcomes, sample sizes, budget, base
     parameters), so nothing runs from a spec that would fail later.
     """
+    from ..schema import Sensitivity, check
+
     cli = cli or set()
-
-    def where(key: str) -> str:
-        return f"--{key.replace('_', '-')}" if key in cli else f"{source}, {key}"
-
-    def fail(key: str, message: str) -> SensitivityError:
-        return SensitivityError(f"{where(key)}: {message}")
-
-    if not isinstance(data, Mapping):
-        raise SensitivityError(f"{source}: expected a table of keys")
-    for key in data:
-        if key not in TOP_KEYS:
-            raise SensitivityError(f"{source}, top level: unknown key '{key}'"
-                                   f"{suggest(key, TOP_KEYS)}; allowed: {', '.join(TOP_KEYS)}")
-    if "root_seed" not in data:
-        raise SensitivityError(f"{source}, top level: missing key 'root_seed'")
-    name = data.get("name", default_name)
-    if name is None:
+    if default_name is not None and isinstance(data, Mapping):
+        data = {"name": default_name, **data}
+    m = check(Sensitivity, data, source=source, error=SensitivityError, options=cli, folder=folder)
+    if m.name is None:
         raise SensitivityError(f"{source}, top level: missing key 'name'")
-    if not isinstance(name, str) or not _NAME.match(name):
-        raise fail("name", f"{name!r}: use letters, digits, '_', '-' or '.' (it names the "
-                           "results folder)")
-    values: dict[str, Any] = {"name": name}
-    for key, low in (("root_seed", 0), ("n", 1), ("n_start", 1), ("max_runs", 1),
-                     ("replications", 1), ("scramblings", 1)):
-        if key in data:
-            value = data[key]
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise fail(key, f"{value!r}: expected a whole number >= {low}")
-            values[key] = value
-    for key in SIZE_KEYS:
-        if key == "communities" and key in data:
-            values[key] = parse_communities(_Place(source), data[key], folder)
-        elif key in data:
-            values[key] = _size(key, data[key], fail)
-    if "tolerance" in data:
-        tol = data["tolerance"]
-        if isinstance(tol, bool) or not isinstance(tol, int | float) or not 0 < tol < 1:
-            raise fail("tolerance", f"{tol!r}: expected a number between 0 and 1")
-        values["tolerance"] = float(tol)
-    for key in ("description", "method", "scenario"):
-        if key in data:
-            if not isinstance(data[key], str):
-                raise fail(key, f"{data[key]!r}: expected a string")
-            values[key] = data[key]
-    if values.get("method", "sobol") not in METHODS:
-        m = values["method"]
-        raise fail("method", f"unknown method '{m}'{suggest(m, METHODS)}; allowed: "
-                             f"{', '.join(METHODS)}")
-    if values.get("scenario", "baseline") not in preset_names():
-        s = values["scenario"]
-        raise fail("scenario", f"unknown scenario '{s}'{suggest(s, preset_names())}; allowed: "
-                               f"{', '.join(preset_names())}")
-    if "common_random_numbers" in data:
-        if not isinstance(data["common_random_numbers"], bool):
-            raise fail("common_random_numbers", "expected true or false")
-        values["common_random_numbers"] = data["common_random_numbers"]
+    values = dict(data)  # as given (checked): what the identity records
+    values["communities"] = m.communities
     for key in ("outcomes", "over_time"):
-        if key in data:
-            if not isinstance(data[key], list):
-                raise fail(key, f"{data[key]!r}: expected a list of strings")
-            values[key] = tuple(data[key])
-    if "levers" in data:
-        levers = data["levers"]
-        if isinstance(levers, list):
-            levers = {str(k): True for k in levers}
-        if not isinstance(levers, Mapping):
-            raise fail("levers", "expected a list of names or a table name = [low, high] | value")
-        values["levers"] = dict(levers)
-    if "options" in data:
-        if not isinstance(data["options"], Mapping):
-            raise fail("options", "expected a table of method options")
-        values["options"] = dict(data["options"])
+        if key in values:
+            values[key] = tuple(values[key])
+    if "tolerance" in values:
+        values["tolerance"] = float(values["tolerance"])
+    if isinstance(values.get("levers"), list):
+        values["levers"] = {str(k): True for k in values["levers"]}
     spec = SASpec(source=source, **values)
     _check_whole(spec, cli)
     return spec
-
-
-class _Place:
-    """Where the ``communities`` key is, for :func:`parse_communities`' messages."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def error(self, message: str) -> SensitivityError:
-        return SensitivityError(f"{self.source}: {message}")
-
-
-def _size(key: str, value: Any, fail: Any) -> int:
-    s = param_spec(SIZE_KEYS[key])
-    if isinstance(value, bool) or not isinstance(value, int) or not s.low <= value <= s.high:
-        raise fail(key, f"{value!r}: expected a whole number from {s.low:g} to {s.high:g} "
-                        f"({s.unit})")
-    return value
 
 
 def _size_blame(spec: SASpec, cli: set[str], message: str) -> str:

@@ -1,0 +1,1020 @@
+"""One declarative schema for every input file, and its one-line error messages.
+
+Each input kind (``experiment``, ``sa``, ``discover``, ``validate``, ``calibrate``,
+``rollout``, ``timeline``) is a pydantic model built from shared pieces: the labels, the
+seed and replications, the run sizes, and tables of parameter values whose keys, bounds
+and units come from :func:`cogov_sim.params.param_specs`. A key is declared once here and
+so is known to every loader, to the JSON Schema editors read (``cogov-sim schema KIND``,
+``schemas/*.schema.json``) and to the key reference (docs/spec-reference.md).
+
+The models check what a file says on its own: keys, types, ranges, names. What needs
+the model itself (a township too small for its communities, a design point whose
+parameters contradict each other, a goal no run can meet) is checked by each kind's
+loader afterwards, in the same one-line form.
+
+Pydantic reports every problem at once over several lines; :func:`check` turns the first
+into the package's one line: the file, the table, the key, the offending value and what
+is allowed, worded from the same JSON Schema an editor shows, with the closest valid key
+for a misspelling. Only spec loading imports this module: a run never does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cache
+from importlib import import_module, resources
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainValidator,
+    Tag,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError, core_schema
+
+from .params import ParamSpec, param_specs, suggest
+from .params import spec as param_spec
+from .specfile import MAX_REPLICATIONS, MAX_SEED
+from .timeline import YEARS
+
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+_KIND_WORDS = {"lever": "lever", "context": "context parameter", "size": "size parameter"}
+
+
+def problem(message: str, table: bool = False, place: str = "") -> PydanticCustomError:
+    """A problem a validator finds, already worded: about the key it is raised at, or
+    (``table``) about the table it is raised at, or about the table ``place`` names."""
+    return PydanticCustomError("spec_table" if table else "spec", "{message}",
+                               {"message": message, "place": place})
+
+
+# -- building blocks ----------------------------------------------------------------------
+
+class Table(BaseModel):
+    """A TOML table: only its declared keys, values of the types TOML gave (``"2"`` is not
+    2, ``true`` is not 1), no NaN or infinity."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False,
+                              defer_build=True)  # built when a kind is first read
+
+
+class Names:
+    """A string from a list known only when a spec is read (``module:attribute``, imported
+    then: presets, timelines, outcomes, patterns; or a function), published as an ``enum``."""
+
+    def __init__(self, what: str, where: str | Callable[[], Sequence[str]]) -> None:
+        self.what, self.where = what, where
+
+    def names(self) -> list[str]:
+        if callable(self.where):
+            return list(self.where())
+        module, _, attribute = self.where.partition(":")
+        found = getattr(import_module(module, __package__), attribute)
+        return list(found() if callable(found) else found)
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check,
+                                                            core_schema.str_schema(strict=True))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "string", "enum": self.names(), "x-what": self.what}
+
+    def _check(self, value: str) -> str:
+        if value not in (names := self.names()):
+            raise PydanticCustomError("unknown_name", "{what}", {"what": self.what, "allowed": names})
+        return value
+
+
+ScenarioName = Annotated[str, Names("scenario preset", ".timeline:scenario_names")]
+PresetName = Annotated[str, Names("preset", ".presets:preset_names")]
+OutcomeName = Annotated[str, Names("outcome", ".outcomes:OUTCOME_NAMES")]
+_PATTERNS = Names("pattern", ".validation.patterns:PATTERN_IDS")
+PatternId = Annotated[str, _PATTERNS]
+
+
+def _unique(items: list[Any]) -> list[Any]:
+    return list(dict.fromkeys(items))
+
+
+Name = Annotated[str, Field(pattern=NAME_PATTERN, description="names the results folder "
+                            "results/<name>/ (default: the file's name)", json_schema_extra={
+                                "x-expected": "letters, digits, '_', '-' or '.' (it names the "
+                                              "results folder)"})]
+Text = Annotated[str, Field(description="one line, shown in listings and reports")]
+TextZh = Annotated[str, Field(description="the description in Chinese, one line (`cogov-sim "
+                                          "specs --lang zh` shows it)")]
+Seed = Annotated[int, Field(ge=0, le=MAX_SEED, description="root of the seed tree: the same "
+                            "root gives the same runs")]
+Replications = Annotated[int, Field(ge=1, le=MAX_REPLICATIONS,
+                                    description="runs of each design point on their own seeds")]
+Outcomes = Annotated[list[OutcomeName], Field(min_length=1), AfterValidator(_unique)]
+
+
+def _number(s: ParamSpec, **extra: Any) -> Any:
+    """One value of parameter ``s``: a number within its bounds, a whole one (made an
+    int) if the parameter counts things."""
+    def whole(value: float) -> float | int:
+        if not s.is_integer:
+            return float(value)
+        if not float(value).is_integer():
+            raise PydanticCustomError("expected", "whole")
+        return int(value)
+
+    schema: dict[str, Any] = {"x-unit": s.unit, **({"multipleOf": 1} if s.is_integer else {})}
+    return Annotated[float, Field(ge=s.low, le=s.high, description=s.en,
+                                  json_schema_extra=schema, **extra), AfterValidator(whole)]
+
+
+def _size(name: str, **extra: Any) -> Any:
+    s = param_spec(name)
+    return Annotated[int, Field(ge=int(s.low), le=int(s.high), description=s.en,
+                                json_schema_extra={"x-unit": s.unit}, **extra)]
+
+
+Months = _size("months")
+Residents = _size("n_residents")
+ResidentsPerAgent = _size("residents_per_agent")
+SpinupMonths = _size("spinup_months")
+EqualCommunities = _size("n_communities")
+
+
+def _pair(value: list[float], strict: bool = True) -> tuple[float, float]:
+    low, high = value
+    if low > high or (strict and low == high):
+        raise PydanticCustomError("expected", "order")
+    return (low, high)
+
+
+def _bounds(s: ParamSpec, strict: bool = True) -> Any:
+    """``[low, high]`` within the parameter's bounds, low below high (or equal, when
+    not ``strict``)."""
+    order = "low < high" if strict else "low <= high"
+    return Annotated[list[_number(s)], Field(min_length=2, max_length=2, description=s.en,
+                                             json_schema_extra={"x-expected": f"[low, high] with "
+                                                                f"{order}, within {s.low:g} to "
+                                                                f"{s.high:g} ({s.unit})"}),
+                     AfterValidator(lambda v: _pair(v, strict))]
+
+
+def _levels(s: ParamSpec) -> Any:
+    def distinct(values: list[Any]) -> tuple[Any, ...]:
+        if len(set(values)) != len(values):
+            raise PydanticCustomError("expected", "repeat")
+        return tuple(values)
+
+    return Annotated[list[_number(s)], Field(min_length=1, description=s.en, json_schema_extra={
+        "x-expected": f"a non-empty list of distinct values from {s.low:g} to {s.high:g} "
+                      f"({s.unit})"}), AfterValidator(distinct)]
+
+
+def _setting(s: ParamSpec) -> Any:
+    """A parameter explored by ``sa`` and ``discover``: ``[]`` (its whole range), ``[low,
+    high]`` or one number (held fixed)."""
+    def split(value: Any) -> str:
+        if isinstance(value, list):
+            return "range" if value else "whole"
+        return "all" if value is True else "fixed"
+
+    return Annotated[tagged(split, range=_bounds(s), whole=Annotated[list[Any], Field(max_length=0)],
+                            all=Literal[True], fixed=_number(s)),
+                     Field(description=s.en, json_schema_extra={
+                         "x-expected": f"[] (its whole range {s.low:g} to {s.high:g} {s.unit}), "
+                                       "[low, high] or a number (held fixed)"})]
+
+
+class ParameterTable(Table):
+    """A table of parameter values (see :func:`parameters`) that remembers the order its
+    keys were given in: design points and their labels follow the file."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_order(cls, data: Any, handler: Any) -> Any:
+        table = handler(data)
+        order = tuple(data) if _mapping(data) else tuple(getattr(data, "_order", ()))
+        table.__pydantic_private__ = {"_order": order}
+        return table
+
+    def given(self) -> dict[str, Any]:
+        """The parameters set, in the file's order, with their checked values."""
+        return {k: getattr(self, k) for k in (self.__pydantic_private__ or {}).get("_order", ())}
+
+
+def _either(words: Sequence[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    return " or ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else words[0]
+
+
+@cache
+def parameters(kinds: tuple[str, ...], value: Callable[[ParamSpec], Any], *, what: str = "",
+               advice: tuple[tuple[str, str], ...] = (), extra: tuple[str, ...] = ()
+               ) -> type[ParameterTable]:
+    """A table whose keys are the parameters of ``kinds`` (and those named in ``extra``),
+    each an optional ``value(spec)``: editors complete the names and check the bounds.
+
+    ``what`` names the keys in messages (default: the kinds' words); ``advice`` says, by
+    kind, where a parameter of another kind goes instead.
+    """
+    specs = [s for s in param_specs() if s.kind in kinds or s.name in extra]
+    words = what or _either([_KIND_WORDS[k] for k in kinds])
+    namespace = {"__module__": __name__, "__annotations__": {s.name: value(s) | None for s in specs},
+                 **dict.fromkeys((s.name for s in specs), None),
+                 "model_config": ConfigDict(json_schema_extra={"x-parameters": words,
+                                                               "x-advice": dict(advice)})}
+    return type("_".join(("Parameters", *kinds, *extra, value.__name__.strip("_<>"))),
+                (ParameterTable,), namespace)
+
+
+class _Mark:
+    """Marks one alternative of a :func:`tagged` union in the JSON Schema (``x-tag``), so
+    that an error inside it is described by that alternative; ``never``: an alternative
+    that only exists to report an error (no file matches it)."""
+
+    def __init__(self, tag: str, never: bool = False) -> None:
+        self.tag, self.never = tag, never
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
+        return {"not": {}, "x-tag": self.tag} if self.never else {**handler(schema), "x-tag": self.tag}
+
+
+def tagged(choose: Callable[[Any], str], never: Iterable[str] = (), **choices: Any) -> Any:
+    """A union chosen by ``choose(value)`` among ``choices`` (tag → type): an error is about
+    the one alternative the value was meant as, not a list of every alternative's."""
+    members = tuple(Annotated[t, Tag(f"<{tag}>"), _Mark(tag, tag in never)]
+                    for tag, t in choices.items())
+    return Annotated[Union[members], Discriminator(lambda v: f"<{choose(v)}>")]  # noqa: UP007
+
+
+def _table(value: Any, info: ValidationInfo) -> Any:
+    """A community table: a packaged name, or a CSV path relative to the spec file (the
+    folder given in the validation context); a table already loaded passes."""
+    from .communities import CommunityTable, load_communities
+    from .params import ParameterError
+
+    try:
+        return value if isinstance(value, CommunityTable) else load_communities(
+            value, base=(info.context or {}).get("folder"))
+    except ParameterError as exc:
+        raise problem(f"communities = {value!r}: {exc}") from None
+
+
+Communities = Annotated[tagged(
+    lambda v: "count" if isinstance(v, int) else "table", count=EqualCommunities,
+    table=Annotated[Any, PlainValidator(_table), WithJsonSchema({"type": "string"})]), Field(
+        description="equal communities (a number), or a community table: a packaged name such "
+                    "as 'taicang_township' or a path to a .csv file (relative to this file)",
+        json_schema_extra={"x-expected": "a whole number of equal communities from "
+                                         f"{param_spec('n_communities').low:g} to "
+                                         f"{param_spec('n_communities').high:g}, or a community "
+                                         "table (a name such as 'taicang_township' or a path "
+                                         "to a .csv file)"})]
+
+
+class Labels(Table):
+    """Keys that label a spec without changing what it runs."""
+
+    name: Name | None = None
+    description: Text = ""
+    description_zh: TextZh = ""
+
+
+class Sizes(Table):
+    """Sizes of every run (default: the model's or the preset's)."""
+
+    months: Months | None = None
+    residents: Residents | None = None
+    communities: Communities | None = None
+    residents_per_agent: ResidentsPerAgent | None = None
+    spinup_months: SpinupMonths | None = None
+
+
+class Seeded(Table):
+    """The seed tree's root and the runs of each point: what makes a study reproducible."""
+
+    root_seed: Seed
+    replications: Replications
+
+
+class EqualSizes(Sizes):
+    """Sizes where ``communities`` is a number of equal communities only."""
+
+    communities: EqualCommunities | None = None
+
+
+Paired = Annotated[bool, Field(description="replication r of every scenario, policy or point "
+                                           "shares a seed (paired comparisons)")]
+_SIZES_AT_TOP = ("size", "sizes are set once, at the top level")
+_ONLY_LEVERS = (("context", "the township's context is the preset's"), _SIZES_AT_TOP)
+
+
+def _mapping(value: Any) -> bool:
+    return isinstance(value, Mapping)
+
+
+# -- experiment ---------------------------------------------------------------------------
+
+class ScenarioEntry(parameters(("lever", "context"), _number, advice=(_SIZES_AT_TOP,))):
+    preset: ScenarioName | None = Field(None, description="the preset it starts from (default: "
+                                        "the scenario's name, if that is a preset)")
+
+
+_DESIGNED = ("size", "lever", "context")
+
+
+class _DesignKeys(Table):
+    """A design's keys depend on its ``type``: a key of another type is named as such."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys_of_type(cls, data: Any) -> Any:
+        if not _mapping(data):
+            return data
+        kind = data.get("type")
+        allowed = tuple(cls.model_fields)
+        for key in data:
+            if key not in allowed:
+                other = [t for t, m in DESIGNS.items() if key in m.model_fields]
+                hint = (f" (it belongs to type = {' or '.join(repr(t) for t in other)})" if other
+                        else suggest(key, allowed))
+                raise problem(f"unknown key '{key}' for type = '{kind}'{hint}; allowed: "
+                              f"{', '.join(allowed)}", table=True)
+        return data
+
+
+class GridDesign(_DesignKeys):
+    """Every combination of the listed values."""
+
+    type: Literal["grid"]
+    parameters: Annotated[parameters(_DESIGNED, _levels), Field(
+        description="parameter = [values]")]
+
+
+class RowsDesign(_DesignKeys):
+    """Explicit points, one [[design.rows]] table each."""
+
+    type: Literal["rows"]
+    rows: Annotated[list[parameters(_DESIGNED, _number)], Field(
+        min_length=1, description="the design points", json_schema_extra={
+            "x-expected": "a non-empty list of [[design.rows]] tables of parameter = value"})]
+
+
+class LhsDesign(_DesignKeys):
+    """A Latin hypercube of ``n`` points within [low, high] bounds."""
+
+    type: Literal["lhs"]
+    parameters: Annotated[parameters(_DESIGNED, _bounds), Field(
+        description="parameter = [low, high]")]
+    n: Annotated[int, Field(ge=1, le=1_000_000, description="number of Latin hypercube points")]
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED, description="seed of the Latin hypercube "
+                                                              "(default: root_seed)")] | None = None
+
+
+class _DesignType(Table):
+    type: Annotated[str, Names("design type", lambda: ("grid", "rows", "lhs"))]
+
+
+DESIGNS: dict[str, type[Table]] = {"grid": GridDesign, "rows": RowsDesign, "lhs": LhsDesign}
+Design = tagged(lambda v: v["type"] if _mapping(v) and v.get("type") in DESIGNS else "type",
+                never=("type",), grid=GridDesign, rows=RowsDesign, lhs=LhsDesign, type=_DesignType)
+
+
+class Experiment(Sizes, Seeded, Labels):
+    """``cogov-sim experiment``: scenarios, optionally crossed with a design."""
+
+    title: Annotated[str, Field(description="title of the figures and tables (default: the "
+                                            "scenarios' names)")] = ""
+    title_zh: Annotated[str, Field(description="title of the Chinese figures and tables")] = ""
+    common_random_numbers: Paired = True
+    shared_spinup: Annotated[bool, Field(description="simulate each seed's spin-up once (the "
+                                                     "same results, sooner)")] = True
+    outcomes: Outcomes | None = None
+    scenarios: Annotated[tagged(
+        lambda v: "list" if isinstance(v, list) else "table",
+        list=Annotated[list[ScenarioName], Field(min_length=1)],
+        table=Annotated[dict[str, tagged(lambda v: "name" if isinstance(v, str) else "table",
+                                         name=ScenarioName, table=ScenarioEntry)],
+                        Field(min_length=1)]),
+        Field(description="presets by name, or a table of name = preset or name = { preset = "
+                          "..., <parameter> = value }", json_schema_extra={
+                              "x-expected": "a non-empty list of presets or a [scenarios] table"})
+    ] = ["baseline"]
+    design: Annotated[Design, Field(description="parameters varied within every scenario",
+                                    json_schema_extra={"x-expected": "a [design] table with type = "
+                                                       "grid, rows or lhs"})] | None = None
+
+
+# -- sensitivity analysis -----------------------------------------------------------------
+
+def _explored(kinds: tuple[str, ...]) -> Any:
+    """The parameters ``sa`` and ``discover`` vary: a list of names (over their bounds) or a
+    table of name = [] | [low, high] | value (held fixed); default: every lever."""
+    names = Names(_either([_KIND_WORDS[k] for k in kinds]),
+                  lambda: [s.name for s in param_specs() if s.kind in kinds])
+    return Annotated[tagged(lambda v: "list" if isinstance(v, list) else "table",
+                            list=list[Annotated[str, names]], table=parameters(kinds, _setting)), Field(
+        description="the parameters varied (default: every lever over its bounds): a list of "
+                    "names, or name = [] (its bounds) | [low, high] | value (held fixed)")]
+
+
+Positive = Annotated[int, Field(ge=1)]
+
+
+class Sensitivity(Sizes, Labels):
+    """``cogov-sim sa``: global sensitivity indices of the model's outcomes."""
+
+    root_seed: Seed
+    method: Annotated[str, Names("method", ".sensitivity.methods:METHODS"),
+                      Field(description="the estimator of the indices")] = "sobol"
+    n: Annotated[Positive, Field(description="sample size (Sobol: a power of 2)")] | None = None
+    n_start: Annotated[Positive, Field(description="first sample size when growing to a "
+                                                   "tolerance")] | None = None
+    tolerance: Annotated[float, Field(gt=0, lt=1, description="grow a Sobol sample until every "
+                                      "index is within this (95 % interval)")] | None = None
+    max_runs: Annotated[Positive, Field(description="run budget with a tolerance")] | None = None
+    replications: Replications = 1
+    scramblings: Annotated[Positive, Field(description="independent Sobol scramblings "
+                                           "(default 1, or 8 with a tolerance)")] | None = None
+    scenario: Annotated[ScenarioName, Field(description="the preset giving every value that "
+                                                        "does not vary")] = "baseline"
+    common_random_numbers: Paired = True
+    outcomes: Annotated[list[str], Field(description="outcome:statistic (final, mean, "
+                                                     "last_year)")] | None = None
+    over_time: Annotated[list[str], Field(description="outcomes with indices per simulated "
+                                                      "year")] | None = None
+    levers: _explored(("lever", "context")) | None = None
+    options: Annotated[dict[str, Any], Field(description="method options: second_order "
+                                             "(sobol), num_levels (morris), M (efast), slices "
+                                             "(pawn)")] = {}
+
+
+# -- discovery ----------------------------------------------------------------------------
+
+class Condition(Table):
+    """One threshold on an outcome averaged over the horizon."""
+
+    outcome: OutcomeName
+    at_least: float | None = None
+    at_most: float | None = None
+    relative_to: Annotated[ScenarioName, Field(description="bounds are factors of this "
+                                                           "preset's value")] | None = None
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Condition:
+        if self.at_least is None and self.at_most is None:
+            raise problem(f"{self.outcome}: expected 'at_least' and/or 'at_most'", table=True)
+        for key, bound in (("at_least", self.at_least), ("at_most", self.at_most)):
+            if self.relative_to is not None and bound is not None and bound <= 0:
+                raise problem(f"{self.outcome}: {key} = {bound:g} with relative_to: expected a "
+                              f"factor above 0 (e.g. 1.2 = 20 % more than {self.relative_to})",
+                              table=True)
+        return self
+
+
+def _node(value: Any) -> str:
+    return next((op for op in ("all", "any") if _mapping(value) and op in value), "condition")
+
+
+class AllOf(Table):
+    model_config = ConfigDict(json_schema_extra={"x-nested": True})  # the reference shows Goal's
+    all: Annotated[list[Node], Field(min_length=1)]
+
+
+class AnyOf(Table):
+    model_config = ConfigDict(json_schema_extra={"x-nested": True})
+    any: Annotated[list[Node], Field(min_length=1)]
+
+
+Node = tagged(_node, condition=Condition, all=AllOf, any=AnyOf)
+Conditions = Annotated[list[Node], Field(min_length=1, description="conditions on outcomes "
+                                         "averaged over the horizon", json_schema_extra={
+                                             "x-expected": "a non-empty list of conditions { outcome "
+                                             "= ..., at_least = ... and/or at_most = ..., relative_to "
+                                             "= ... } or nested { all = [...] } and { any = [...] }"})]
+
+
+class Goal(Table):
+    """What a policy must achieve: all (or any) of the conditions."""
+
+    description: Text = ""
+    horizon: Annotated[list[Annotated[int, Field(ge=1)]], Field(
+        min_length=2, max_length=2, description="[first month, last month] averaged "
+        "(default: the last 12)")] | None = None
+    all: Conditions | None = None
+    any: Conditions | None = None
+
+    @model_validator(mode="after")
+    def _one_combination(self) -> Goal:
+        if (self.all is None) == (self.any is None):
+            raise problem("expected exactly one of 'all' or 'any' (a list of conditions such "
+                          "as { outcome = \"participation_rate\", at_least = 0.3 })", table=True)
+        return self
+
+
+class Tradeoffs(Table):
+    """The three objectives of the non-dominated set."""
+
+    spending: Annotated[OutcomeName, Field(description="minimised")] = "spend_total"
+    satisfaction: Annotated[OutcomeName, Field(description="maximised; regret is measured "
+                                                           "on it")] = "happiness_index"
+    participation: Annotated[OutcomeName, Field(description="maximised")] = "participation_rate"
+
+
+Share = Annotated[float, Field(gt=0, lt=1)]
+
+
+class Prim(Table):
+    """PRIM settings (EMA Workbench's defaults)."""
+
+    peel_alpha: Share = 0.05
+    mass_min: Share = 0.05
+    min_coverage: Annotated[Share, Field(description="the box shown: the densest with at least "
+                                                     "this coverage")] = 0.5
+    max_boxes: Annotated[int, Field(ge=1, le=10)] = 2
+
+
+class Discovery(Sizes, Seeded, Labels):
+    """``cogov-sim discover``: which policies meet a goal, and the trade-offs."""
+
+    n: Annotated[int, Field(ge=2, le=100_000, description="policies: Latin hypercube points "
+                            "over the levers", json_schema_extra={"x-unit": "policies"})]
+    scenario: Annotated[ScenarioName, Field(description="the preset giving every value the "
+                                                        "levers do not vary")] = "baseline"
+    common_random_numbers: Paired = True
+    presets: Annotated[list[ScenarioName], Field(description="placed on the trade-offs "
+                                                             "(default: all)")] | None = None
+    levers: _explored(("lever",)) | None = None
+    goal: Goal
+    tradeoffs: Tradeoffs = Tradeoffs()
+    prim: Prim = Prim()
+
+
+# -- validation and calibration -----------------------------------------------------------
+
+ReplicatedTwice = Annotated[Replications, Field(ge=2, description="runs of each scenario (a "
+                                                "confidence interval needs two)")]
+Context = parameters(("context",), _number, advice=(("lever", "levers belong to the presets"),
+                                                    _SIZES_AT_TOP))
+
+
+class Robustness(Table):
+    """The same patterns at other sizes and sample rates."""
+
+    replications: ReplicatedTwice
+    sizes: Annotated[list[EqualSizes], Field(min_length=1, description="tables like { residents "
+                                             "= 12000, communities = 12, residents_per_agent = 10 }")]
+
+
+class Validation(EqualSizes, Labels):
+    """``cogov-sim validate``: every pattern against its source."""
+
+    root_seed: Seed
+    replications: ReplicatedTwice
+    patterns: Annotated[list[PatternId], Field(min_length=1, description="pattern ids (default: "
+                                               "all)"), AfterValidator(_unique)] | None = None
+    calibrated_on: Annotated[list[str], Field(description="patterns the values were calibrated "
+                                              "on (reported as such)")] | None = None
+    context: Annotated[Context, Field(default_factory=Context, description="context parameters "
+                                      "of every run")]
+    robustness: Robustness | None = None
+    falsifiers: Annotated[dict[str, Context], Field(description="per pattern, context "
+                                                    "parameters replacing its own falsifier")] = {}
+
+    @model_validator(mode="after")
+    def _patterns_of_this_spec(self) -> Validation:
+        patterns = self.patterns or _PATTERNS.names()
+        for item in self.calibrated_on or ():
+            if item not in patterns:
+                raise problem(f"calibrated_on: unknown pattern {item!r}{suggest(item, patterns)};"
+                              f" allowed: {', '.join(patterns)}")
+        if self.calibrated_on and len(set(self.calibrated_on)) == len(patterns):
+            raise problem("calibrated_on lists every pattern; hold at least one out")
+        for pid in self.falsifiers:
+            if pid not in patterns:
+                raise problem(f"'{pid}' is not a pattern of this spec{suggest(pid, patterns)}; "
+                              f"allowed: {', '.join(patterns)}", place="[falsifiers]")
+        return self
+
+
+Band = Annotated[list[float], Field(min_length=2, max_length=2, json_schema_extra={
+    "x-expected": "[low, high] numbers with low < high"}), AfterValidator(_pair)]
+
+
+class Calibration(EqualSizes, Labels):
+    """``cogov-sim calibrate``: rejection filtering of context parameters on patterns."""
+
+    root_seed: Seed
+    replications: Replications
+    n: Annotated[int, Field(ge=2, le=100_000, description="prior samples")]
+    targets: Annotated[list[PatternId], Field(min_length=1, description="the pattern ids "
+                                              "calibrated on"), AfterValidator(_unique)]
+    parameters: Annotated[parameters(("context",), _bounds, advice=(
+        ("lever", "calibration varies context parameters only (levers are the scenarios' "
+                  "business)"),)), Field(description="context parameter = [low, high] "
+                                                     "(uniform prior)")]
+    bands: Annotated[dict[str, Band], Field(description="pattern id = [low, high] replacing "
+                                            "the pattern's own band")] = {}
+    context: Annotated[Context, Field(default_factory=Context,
+                                      description="context parameters held fixed")]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Calibration:
+        if not self.parameters.model_fields_set:
+            raise problem("expected a table of context parameters with [low, high] ranges, e.g. "
+                          "admin_task_load = [60, 300]", place="[parameters]")
+        for key in self.bands:
+            if key not in self.targets:
+                raise problem(f"'{key}' is not one of the targets; allowed: "
+                              f"{', '.join(self.targets)}", place="[bands]")
+        clash = sorted(self.context.model_fields_set & self.parameters.model_fields_set)
+        if clash:
+            raise problem(f"'{clash[0]}' is both calibrated ([parameters]) and fixed "
+                          "([context]); give it in one of them")
+        return self
+
+
+# -- rollout and timeline -----------------------------------------------------------------
+
+Year = Annotated[int, Field(ge=YEARS[0], le=YEARS[1])]
+
+
+class Adoption(Table):
+    """Cumulative share of townships that have adopted by January of ``year``."""
+
+    year: Year
+    share: Annotated[float, Field(ge=0, le=1, description="cumulative share adopted")]
+    why: Text = ""
+
+
+class Rollout(Labels):
+    """``cogov-sim rollout``: townships that adopt a reform at their own dates."""
+
+    root_seed: Seed
+    replications: Replications = 1
+    townships: Annotated[int, Field(ge=2, le=10_000)]
+    residents_per_agent: ResidentsPerAgent = 10
+    spinup_months: SpinupMonths = 120
+    residents_per_community: Annotated[int, Field(ge=100, le=1_000_000, description="sets each "
+                                                  "township's number of communities")] = 5_000
+    start_year: Year
+    end_year: Year
+    before: Annotated[PresetName, Field(description="the regime before adoption")] = "baseline"
+    adopt: Annotated[PresetName, Field(description="the regime adopted")] = "taicang_1_0"
+    outcomes: Outcomes = ["participation_rate", "happiness_index", "admin_burden"]
+    ranges: Annotated[parameters(("context",), lambda s: _bounds(s, strict=False),
+                                 extra=("n_residents",), what="township parameter "
+                                 "(n_residents or a context parameter)",
+                                 advice=(("lever", "levers are set by 'before' and 'adopt'"),)),
+                      Field(description="parameter = [low, high]: townships drawn by Latin "
+                                        "hypercube within them")] = None
+    adoption: Annotated[list[Adoption], Field(min_length=1, description="[[adoption]] tables of "
+                                              "year, share and why")]
+    adoption_order: Annotated[str, Field(json_schema_extra={
+        "x-expected": "random or '<parameter> descending|ascending' with a parameter of "
+                      "[ranges]"})] = "random"
+
+
+class TimelineChange(parameters(("lever",), _number, advice=_ONLY_LEVERS)):
+    """From a reported month on, a preset's levers and/or named levers hold."""
+
+    month: Annotated[int, Field(description="reported month, from 1")] | None = None
+    year: Annotated[int, Field(description="calendar year (needs start_year)")] | None = None
+    month_of_year: Annotated[int, Field(ge=1, le=12, description="with year: the calendar "
+                                                                 "month (default 1)")] | None = None
+    preset: Annotated[PresetName, Field(description="the levers of this preset")] | None = None
+    why: Text = ""
+
+
+class Timeline(Table):
+    """A reform as it happened: a start and dated lever changes (presets/timelines/)."""
+
+    description: Text = ""
+    description_zh: TextZh = ""
+    start: Annotated[PresetName, Field(description="the preset of the first month")] = "baseline"
+    start_year: Annotated[Year, Field(description="calendar year of reported month 1")] | None = None
+    end_year: Annotated[Year, Field(description="last reported year")] | None = None
+    levers: Annotated[parameters(("lever",), _number, advice=_ONLY_LEVERS), Field(
+        description="lever overrides of the start")] = None
+    changes: Annotated[list[TimelineChange], Field(description="dated changes", json_schema_extra={
+        "x-expected": "[[changes]] tables of month or year, preset and/or levers, why"})] = []
+
+
+for _model in (AllOf, AnyOf, Goal, Discovery):
+    _model.model_rebuild()
+
+KINDS: dict[str, type[Table]] = {"experiment": Experiment, "sa": Sensitivity,
+                                 "discover": Discovery, "validate": Validation,
+                                 "calibrate": Calibration, "rollout": Rollout,
+                                 "timeline": Timeline}
+"""Each input kind: the command that reads it (a timeline: ``--scenario``) and its model."""
+
+
+# -- one-line errors ----------------------------------------------------------------------
+
+def check(model: type[Table], data: Any, *, source: str, error: type[Exception],
+          options: Iterable[str] = (), folder: Any = None) -> Any:
+    """``data`` (parsed TOML) validated by ``model``; the first problem raises ``error``
+    in one line. Keys in ``options`` came from the command line (blamed as ``--key``); a
+    community table's path is relative to ``folder``."""
+    if not _mapping(data):
+        raise error(f"{source}: expected a table of keys, got {type(data).__name__}")
+    try:
+        return model.model_validate(_as_toml(data), context={"folder": folder})
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        # a misspelt key is also a missing one: its name and suggestion say more
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+        raise error(one_line(model, first, source, set(options))) from None
+
+
+def _as_toml(value: Any) -> Any:
+    """A spec given from Python as TOML would give it: tuples as arrays."""
+    if isinstance(value, Mapping):
+        return {k: _as_toml(v) for k, v in value.items()}
+    return [_as_toml(v) for v in value] if isinstance(value, list | tuple) else value
+
+
+def check_option(model: type[Table], key: str, value: Any, *, source: str,
+                 error: type[Exception]) -> Any:
+    """A command-line value of the top-level ``key``, checked as the file's would be."""
+    field = model.model_fields[key]
+    adapter = TypeAdapter(field.rebuild_annotation(), config=Table.model_config)
+    try:
+        return adapter.validate_python(value)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        raise error(one_line(model, {**first, "loc": (key, *first["loc"])}, source,
+                             {key})) from None
+
+
+@cache
+def _schema(model: type[Table]) -> dict[str, Any]:
+    return _tidy(model.model_json_schema(), top=True)
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of ``kind``'s files (what ``cogov-sim schema KIND`` prints): its
+    own keys first, the shared definitions last."""
+    body = {k: v for k, v in _schema(KINDS[kind]).items() if k != "title"}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": f"cogov-sim {kind} spec", **{k: v for k, v in body.items() if k != "$defs"},
+            **({"$defs": body["$defs"]} if "$defs" in body else {})}
+
+
+def dumps(kind: str) -> str:
+    """The JSON Schema of ``kind`` as the shipped ``schemas/KIND.schema.json`` holds it."""
+    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
+
+
+def schema_file(kind: str) -> Path:
+    """The shipped JSON Schema of ``kind`` (``cogov_sim/schemas/KIND.schema.json``)."""
+    return Path(str(resources.files(__package__).joinpath("schemas", f"{kind}.schema.json")))
+
+
+def reference() -> str:
+    """docs/spec-reference.md: every key of every kind, from the JSON Schema."""
+    out = [REFERENCE_HEAD]
+    for kind in KINDS:
+        schema = json_schema(kind)
+        out += [f"## {kind}", "", schema.get("description", "").replace("``", "`"), "",
+                "| Key | Required | Default | Allowed | Meaning |", "|---|---|---|---|---|"]
+        out += [f"| `{key}` | {'yes' if need else ''} | {default} | {allowed} | {meaning} |"
+                for key, need, default, allowed, meaning in _keys(schema, schema, "", ())]
+        out.append("")
+    return "\n".join(out)
+
+
+REFERENCE_HEAD = """# Spec reference
+
+Every key of every input file, generated from the schema the package checks files with
+(`cogov_sim.schema`; regenerate this page with
+`python -c "from cogov_sim.schema import write_files; write_files('.')"` in a checkout).
+`cogov-sim schema KIND` prints a kind's JSON Schema; the shipped specs name theirs in
+their first line (`#:schema ../schemas/KIND.schema.json`), so editors that read it (Even
+Better TOML in VS Code, taplo) complete keys and flag mistakes while you type. A
+*table of parameters* takes the parameters `cogov-sim params` lists, each within its
+bounds. Guides: [experiments](experiments.md), [sensitivity](sensitivity.md),
+[discovery](discovery.md), [timelines and rollouts](timelines.md),
+[validation and calibration](validation.md).
+"""
+
+
+def _keys(schema: dict[str, Any], node: dict[str, Any], prefix: str,
+          seen: tuple[str, ...]) -> list[tuple[str, bool, str, str, str]]:
+    """Rows of the reference: each key of ``node`` and, below it, the keys of its tables
+    (the alternatives of a design, the items of a list of tables)."""
+    rows = []
+    parameter_names = {s.name for s in param_specs()}
+    for key, raw in node.get("properties", {}).items():
+        if key in parameter_names and "x-parameters" in node:
+            continue  # the parameters: `cogov-sim params` lists them
+        sub = _resolve(schema, raw)
+        default = "" if "default" not in sub else f"`{json.dumps(sub['default'], ensure_ascii=False)}`"
+        rows.append((prefix + key, key in node.get("required", ()), default,
+                     describe(sub, schema).replace("|", "\\|"),
+                     sub.get("description", "").replace("|", "\\|")))
+        tables = _tables(schema, raw)
+        for ref, tag, table in tables:
+            listed = "[]" if _resolve(schema, raw).get("type") == "array" else ""
+            where = f"{prefix}{key}{listed}{f' ({tag})' if tag and len(tables) > 1 else ''}."
+            rows += _keys(schema, table, where, (*seen, ref))
+    return rows
+
+
+def _tables(schema: dict[str, Any], node: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """The tables with named keys a value may be: (their definition, tag, schema)."""
+    out = []
+    for alt in [node, *node.get("anyOf", []), *node.get("oneOf", [])]:
+        ref = alt.get("$ref", "")
+        alt = _resolve(schema, alt)
+        if alt.get("type") == "array" and isinstance(alt.get("items"), dict):
+            out += [(r, t, n) for r, t, n in _tables(schema, alt["items"])]
+        elif alt.get("properties") and "x-nested" not in alt and (alt is not node or ref) and (
+                "x-parameters" not in alt or set(alt["properties"]) - {s.name for s in param_specs()}):
+            out.append((ref, alt.get("x-tag", ""), alt))
+    return out
+
+
+def write_files(checkout: str | Path) -> list[Path]:
+    """Regenerate, in a checkout, the shipped schema files and docs/spec-reference.md
+    (after a key changes; tests/test_schema.py checks that they are current)."""
+    root = Path(checkout)
+    written = []
+    for kind in KINDS:
+        path = root / "src" / "cogov_sim" / "schemas" / f"{kind}.schema.json"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(dumps(kind), encoding="utf-8")
+        written.append(path)
+    page = root / "docs" / "spec-reference.md"
+    page.write_text(reference(), encoding="utf-8")
+    return [*written, page]
+
+
+def _tidy(node: Any, top: bool = False) -> Any:
+    """Without pydantic's generated titles and ``null`` alternatives (TOML has no null: a
+    key is left out instead)."""
+    if isinstance(node, list):
+        return [_tidy(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in ("properties", "$defs"):
+            out[key] = {k: _tidy(v) for k, v in value.items()}
+        elif not ((key == "title" and not top) or (key == "default" and value is None)):
+            out[key] = _tidy(value)
+    alts = [a for a in out.get("anyOf", []) if a != {"type": "null"}]
+    if "anyOf" in out and len(alts) == 1:
+        out = {**alts[0], **{k: v for k, v in out.items() if k != "anyOf"}}
+    elif "anyOf" in out:
+        out["anyOf"] = alts
+    return out
+
+
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        target = schema["$defs"][node["$ref"].rsplit("/", 1)[1]]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+def _walk(schema: dict[str, Any], path: Sequence[str | int]) -> dict[str, Any]:
+    """The JSON Schema of the value at ``path`` (keys, list indices and union tags)."""
+    node = _resolve(schema, schema)
+    for step in path:
+        alts = [_resolve(schema, a) for a in [node, *node.get("anyOf", []), *node.get("oneOf", [])]]
+        if isinstance(step, str) and step.startswith("<"):
+            node = next((a for a in alts if f"<{a.get('x-tag')}>" == step), node)
+            continue
+        found = None
+        for alt in alts:
+            if isinstance(step, int) and isinstance(alt.get("items"), dict):
+                found = alt["items"]
+            elif isinstance(step, str) and step in alt.get("properties", {}):
+                found = alt["properties"][step]
+            elif isinstance(step, str) and isinstance(alt.get("additionalProperties"), dict):
+                found = alt["additionalProperties"]
+            if found is not None:
+                break
+        if found is None:
+            return {}
+        node = _resolve(schema, found)
+    return node
+
+
+def _place(path: Sequence[str | int]) -> str:
+    """Where in the file: ``top level``, ``[design]``, ``[[adoption]] #2``."""
+    if not path:
+        return "top level"
+    keys = ".".join(p for p in path if isinstance(p, str))
+    return f"[[{keys}]] #{path[-1] + 1}" if isinstance(path[-1], int) else f"[{keys}]"
+
+
+def _g(x: float) -> str:
+    return f"{x:,}" if isinstance(x, int) and abs(x) >= 100_000 else f"{x:g}"
+
+
+def _range(node: dict[str, Any]) -> str:
+    low, high = node.get("minimum"), node.get("maximum")
+    unit = f" ({node['x-unit']})" if node.get("x-unit") else ""
+    if "exclusiveMinimum" in node or "exclusiveMaximum" in node:
+        low, high = node.get("exclusiveMinimum", low), node.get("exclusiveMaximum", high)
+        return (f"between {_g(low)} and {_g(high)}{unit}" if high is not None
+                else f"above {_g(low)}{unit}")
+    if low is not None and high is not None:
+        return f"{_g(low)} to {_g(high)}{unit}"
+    return f"{_g(low)} or more{unit}" if low is not None else f"at most {_g(high)}{unit}"
+
+
+def describe(node: dict[str, Any], schema: dict[str, Any] | None = None) -> str:
+    """What a value may be, in words, from its JSON Schema (``schema``: the whole
+    document, to follow references)."""
+    node = _resolve(schema, node) if schema else node
+    if "x-expected" in node:
+        return node["x-expected"]
+    alts = [a for a in node.get("anyOf", node.get("oneOf", [])) if "not" not in a]
+    if alts:
+        return " or ".join(describe(a, schema) for a in alts)
+    if "const" in node:
+        return repr(node["const"])
+    if "enum" in node and len(node["enum"]) > 12:
+        return f"one of the {len(node['enum'])} {node.get('x-what', 'name')}s"
+    if "enum" in node:
+        return "one of " + ", ".join(map(str, node["enum"]))
+    kind = node.get("type")
+    if kind in ("integer", "number"):
+        word = "a whole number" if kind == "integer" or node.get("multipleOf") == 1 else "a number"
+        if not any(k in node for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")):
+            return word
+        both = "minimum" in node and "maximum" in node
+        return f"{word} {'from ' if both else ''}{_range(node)}"
+    if kind == "array" and isinstance(node.get("items"), dict):
+        least = " non-empty" if node.get("minItems") else ""
+        item = describe(node["items"], schema).removeprefix("a ").removeprefix("one of ")
+        return f"a{least} list of {item}{'s' if ' ' not in item else ''}"
+    if kind == "object" and "x-parameters" in node:
+        return f"a table of {node['x-parameters']} values"
+    return {"boolean": "true or false", "string": "a string", "array": "a list",
+            "object": "a table"}.get(kind, "a value of another type")
+
+
+def one_line(model: type[Table], err: Mapping[str, Any], source: str, options: set[str]) -> str:
+    """The package's one line for pydantic's error ``err`` on a ``model`` file."""
+    schema = _schema(model)
+    full = [p for p in err["loc"] if p != "[key]"]
+    loc = [p for p in full if not (isinstance(p, str) and p.startswith("<"))]
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    blame = f"--{loc[0].replace('_', '-')}" if loc and loc[0] in options else None
+    if kind == "spec_table" or ctx.get("place"):
+        return f"{source}, {blame or ctx.get('place') or _place(loc)}: {ctx['message']}"
+    item = bool(loc) and isinstance(loc[-1], int)
+    table, key = (loc[:-2], loc[-2]) if item else (loc[:-1], loc[-1] if loc else "")
+    at = f"{source}, {blame or _place(table)}: "
+    if kind == "spec":
+        return at + ctx["message"]
+    if kind == "extra_forbidden":
+        return at + _unknown_key(_walk(schema, full[:-1]), str(loc[-1]))
+    union = kind != "expected" and full and str(full[-1]).startswith("<")  # about the union itself
+    node = _walk(schema, full[:-1] if union else full)
+    if kind == "missing":
+        if node.get("type") == "object" and "properties" in node:
+            return at + f"missing table [{'.'.join(map(str, loc))}]"
+        hint = f" ({node['description']})" if node.get("description") else ""
+        return at + f"missing key '{key}'{hint}"
+    if kind == "unknown_name":
+        allowed = ctx["allowed"]
+        listed = f"; allowed: {', '.join(allowed)}" if len(allowed) <= 20 else ""
+        return at + f"{key}: unknown {ctx['what']} {value!r}{suggest(str(value), allowed)}{listed}"
+    subject = f"{key} item {loc[-1] + 1} = {value!r}" if item else f"{key} = {value!r}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than") \
+            and isinstance(value, int | float):
+        node = next((_resolve(schema, a) for a in [*node.get("anyOf", []), *node.get("oneOf", [])]
+                     if _resolve(schema, a).get("type") in ("integer", "number")), node)
+        return at + f"{subject} is out of range; allowed: {_range(node)}"
+    return at + f"{subject}: expected {describe(node, schema)}"
+
+
+def _unknown_key(table: dict[str, Any], key: str) -> str:
+    allowed = list(table.get("properties", {}))
+    what = table.get("x-parameters")
+    if what is None:
+        return f"unknown key '{key}'{suggest(key, allowed)}; allowed: {', '.join(allowed)}"
+    kinds = {s.name: s.kind for s in param_specs()}
+    if key in kinds:
+        advice = table.get("x-advice", {}).get(kinds[key])
+        return f"'{key}' is a {_KIND_WORDS[kinds[key]]}, not a {what}" + (f"; {advice}" if advice else "")
+    word = "parameter" if " or " in what else what
+    return f"unknown {word} '{key}'{suggest(key, allowed)}; see `cogov-sim params` for the list"
+
+
+__all__ = ["KINDS", "check", "check_option", "describe", "dumps", "json_schema",
+           "parameters", "problem"]

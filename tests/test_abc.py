@@ -99,3 +99,70 @@ def test_without_pyabc_the_error_says_how_to_install_it(tmp_path: Path,
     with pytest.raises(AbcError, match=r'pip install "cogov-sim\[abc\]"'):
         run_abc(AbcProblem((HOURS,), ("C2",), size=SIZE), tmp_path)
     assert not (tmp_path / abc.DATABASE).exists()
+
+
+ABC_SPEC = """name = "abc-twin"
+root_seed = 7
+replications = 1
+method = "abc-smc"
+population = 10
+generations = 1
+predictive_draws = 2
+held_out = ["P4"]
+residents = 1600
+communities = 2
+residents_per_agent = 4
+months = 12
+spinup_months = 12
+targets = ["C2"]
+
+[constants]
+allocation.HOURS_PER_STAFF = [80, 240]
+"""
+
+
+def test_calibrate_runs_an_abc_spec_and_records_it(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from cogov_sim.cli import main
+    from cogov_sim.validation.spec import load_calibration, parse_calibration
+
+    spec = tmp_path / "abc.toml"
+    spec.write_text(ABC_SPEC, encoding="utf-8")
+    loaded = load_calibration(spec)
+    assert loaded.method == "abc-smc" and loaded.constants == {HOURS.name: (80.0, 240.0)}
+    rejection = parse_calibration({"root_seed": 1, "replications": 1, "n": 4, "targets": ["C1"],
+                                   "parameters": {"admin_task_load": [60, 300]}})
+    assert "method" not in rejection.identity()  # rejection folders are where they were
+    out = tmp_path / "out"
+    assert main(["calibrate", str(spec), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "ABC-SMC: 1 generations of 10 particles" in text and HOURS.name in text
+    assert "P4: band 95–100" in text
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["calibration"]["constants"] == {HOURS.name: [80.0, 240.0]}
+    assert manifest["reproducible"] and manifest["git"]["commit"]
+    assert (out / "report.md").read_text(encoding="utf-8").startswith("ABC-SMC")
+    posterior = pd.read_csv(out / "posterior.csv").set_index("name")
+    assert HOURS.low <= posterior.loc[HOURS.name, "q025"] <= posterior.loc[HOURS.name, "q975"] <= HOURS.high
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("generations = 1\n", "generations = 1\nn = 40\n"), "'n' belongs to rejection filtering"),
+    (('method = "abc-smc"\n', ""), "'population' belongs to method = \"abc-smc\""),
+    (("HOURS_PER_STAFF", "HOURS_PER_STAF"), "did you mean 'allocation.HOURS_PER_STAFF'"),
+    (('held_out = ["P4"]', 'held_out = ["C2"]'), "both a target and held out"),
+    (('method = "abc-smc"', 'method = "abc"'), "expected one of rejection, abc-smc"),
+])
+def test_bad_abc_specs_are_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               change: tuple[str, str], message: str) -> None:
+    from cogov_sim.cli import main
+
+    spec = tmp_path / "abc.toml"
+    spec.write_text(ABC_SPEC.replace(*change), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["calibrate", str(spec), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "\n" not in err and message in err, err
+    assert not out.exists()

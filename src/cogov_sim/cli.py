@@ -748,11 +748,22 @@ def validate(spec_file: str, replications: int | None, executor_kind: str,
 def calibrate(spec_file: str, executor_kind: str, workers: int | None, scheduler: str | None,
               out: Path | None, force: bool, lang: str) -> int:
     """Pattern-oriented rejection filtering of context parameters against a declared
-    subset of the patterns; posterior table and figure (docs/validation.md)."""
+    subset of the patterns, or ABC-SMC of parameters and rule constants (method =
+    "abc-smc"); posterior table and figure (docs/validation.md)."""
     from .validation.api import run_calibration
     from .validation.spec import load_calibration
 
     spec = load_calibration(resolve(spec_file, "calibrate"))
+    if spec.method == "abc-smc":  # pyabc samples itself: one worker, or its own processes
+        from .validation.abc import run_spec
+
+        if executor_kind not in ("local", None) or scheduler:
+            raise ParameterError("--executor dask: abc-smc runs on this machine (pyabc's own "
+                                 "samplers); allowed: --executor local with --workers N")
+        abc_result = run_spec(spec, out=out, workers=workers or 1)
+        click.echo(abc_result.text(lang))
+        click.echo(f"{'报告' if lang == 'zh' else 'report'}: {abc_result.folder / 'report.md'}")
+        return 0
     executor = command_executor(executor_kind, workers, scheduler)
     with keeps_finished_runs(), closing(executor), unchecked(force):
         result = run_calibration(spec, out=out, executor=executor)

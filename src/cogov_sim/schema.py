@@ -609,18 +609,41 @@ Band = Annotated[list[float], Field(min_length=2, max_length=2, json_schema_extr
     "x-expected": "[low, high] numbers with low < high"}), AfterValidator(_pair)]
 
 
+CalibratedContext = parameters(("context",), _bounds, advice=(
+    ("lever", "calibration varies context parameters only (levers are the scenarios' "
+              "business)"),))
+
+
 class Calibration(EqualSizes, Labels):
-    """``cogov-sim calibrate``: rejection filtering of context parameters on patterns."""
+    """``cogov-sim calibrate``: rejection filtering of context parameters on patterns, or
+    ABC-SMC of context parameters and rule constants (``method = "abc-smc"``)."""
 
     root_seed: Seed
     replications: Replications
-    n: Annotated[int, Field(ge=2, le=100_000, description="prior samples")]
+    method: Annotated[Literal["rejection", "abc-smc"], Field(
+        description="rejection: Latin-hypercube prior samples kept when every target is "
+                    "inside its band; abc-smc: sequential Monte Carlo ABC with pyabc "
+                    "(docs/validation.md)")] = "rejection"
+    n: Annotated[int, Field(ge=2, le=100_000, description="prior samples (rejection)")] | None = None
+    population: Annotated[int, Field(ge=5, le=100_000, description="particles per generation "
+                                     "(abc-smc)")] | None = None
+    generations: Annotated[int, Field(ge=1, le=100, description="generations at most "
+                                      "(abc-smc)")] | None = None
+    held_out: Annotated[list[PatternId], Field(description="patterns of the posterior "
+                                               "predictive check (abc-smc)"),
+                        AfterValidator(_unique)] = []
+    predictive_draws: Annotated[int, Field(ge=0, le=10_000, description="posterior draws of "
+                                           "the predictive check (abc-smc)")] | None = None
+    constants: Annotated[dict[str, dict[str, Band]], Field(
+        description="rule constants = [low, high] (uniform prior; abc-smc), written "
+                    "module.NAME = [low, high], e.g. participation.HABIT_WEIGHT = [0, 3] "
+                    "(`cogov-sim constants` lists them)")] = {}
     targets: Annotated[list[PatternId], Field(min_length=1, description="the pattern ids "
                                               "calibrated on"), AfterValidator(_unique)]
-    parameters: Annotated[parameters(("context",), _bounds, advice=(
-        ("lever", "calibration varies context parameters only (levers are the scenarios' "
-                  "business)"),)), Field(description="context parameter = [low, high] "
-                                                     "(uniform prior)")]
+    parameters: Annotated[CalibratedContext, Field(
+        default_factory=CalibratedContext,
+        description="context parameter = [low, high] (uniform prior); required unless "
+                    "abc-smc calibrates [constants] only")]
     bands: Annotated[dict[str, Band], Field(description="pattern id = [low, high] replacing "
                                             "the pattern's own band")] = {}
     context: Annotated[Context, Field(default_factory=Context,
@@ -628,9 +651,34 @@ class Calibration(EqualSizes, Labels):
 
     @model_validator(mode="after")
     def _consistent(self) -> Calibration:
-        if not self.parameters.model_fields_set:
+        from .constants import registry
+
+        abc = self.method == "abc-smc"
+        if not abc:
+            for key in ("population", "generations", "predictive_draws", "held_out",
+                        "constants"):
+                if getattr(self, key):
+                    raise problem(f"'{key}' belongs to method = \"abc-smc\"; with rejection "
+                                  "filtering give n (prior samples) and [parameters]")
+            if self.n is None:
+                raise problem("missing key 'n' (prior samples of rejection filtering)")
+        elif self.n is not None:
+            raise problem("'n' belongs to rejection filtering; abc-smc takes population "
+                          "and generations")
+        known = registry()
+        for module, names in self.constants.items():
+            for name in names:
+                key = f"{module}.{name}"
+                if key not in known:
+                    raise problem(f"unknown constant '{key}'{suggest(key, tuple(known))}; "
+                                  "`cogov-sim constants` lists them", place="[constants]")
+        if not self.parameters.model_fields_set and not (abc and self.constants):
             raise problem("expected a table of context parameters with [low, high] ranges, e.g. "
                           "admin_task_load = [60, 300]", place="[parameters]")
+        both = sorted(set(self.held_out) & set(self.targets))
+        if both:
+            raise problem(f"'{both[0]}' is both a target and held out: a pattern calibrated "
+                          "on is no test", place="held_out")
         for key in self.bands:
             if key not in self.targets:
                 raise problem(f"'{key}' is not one of the targets; allowed: "

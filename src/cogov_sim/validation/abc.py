@@ -43,17 +43,19 @@ import numpy as np
 import pandas as pd
 
 from ..constants import registry
-from ..params import param_specs, suggest
+from ..params import ParameterError, param_specs, suggest
 from ..runner import simulate
 from ..timeline import load_scenario
 from .patterns import BY_ID, INF, PATTERN_IDS, TIMELINE, YearlyMeans, scenarios_for
+from .spec import CalibrationSpec
 
 ABC_INSTALL = 'pip install "cogov-sim[abc]"'
 DATABASE = "abc.db"
 
 
-class AbcError(ValueError):
-    """A calibration that cannot run as asked (one-line message)."""
+class AbcError(ParameterError):
+    """A calibration that cannot run as asked (one-line message; the command line reports
+    it as bad input)."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,33 @@ class AbcResult:
     predictive: pd.DataFrame
     """Per held-out pattern: band, predictive mean, 95 % interval, share inside the band."""
 
+    def text(self, lang: str = "en") -> str:
+        """The posterior and the predictive check as aligned text."""
+        zh = lang == "zh"
+        last = self.generations.iloc[-1]
+        lines = [(f"ABC-SMC: {len(self.generations)} 代, 每代 {int(last['particles'])} 个粒子, "
+                  f"最终容差 {last['tolerance']:.3g}(目标区间宽度之和; 0 = 全部落在区间内), "
+                  f"共 {int(self.generations['simulations'].sum())} 次模拟") if zh else
+                 (f"ABC-SMC: {len(self.generations)} generations of "
+                  f"{int(last['particles'])} particles, final tolerance "
+                  f"{last['tolerance']:.3g} (band widths outside the targets' bands; 0 = all "
+                  f"inside), {int(self.generations['simulations'].sum())} simulations")]
+        head = ("名称", "先验", "后验均值", "95%区间") if zh else ("name", "prior", "mean",
+                                                              "95 % interval")
+        width = max(len(n) for n in [head[0], *self.posterior["name"]]) + 2
+        lines.append(f"{head[0]:<{width}}{head[1]:<18}{head[2]:<12}{head[3]}")
+        for r in self.posterior.itertuples():
+            lines.append(f"{r.name:<{width}}{f'{r.prior_low:g}–{r.prior_high:g}':<18}"
+                         f"{r.mean:<12.4g}{r.q025:.4g}–{r.q975:.4g}")
+        if len(self.predictive):
+            lines.append("留出模式的后验预测:" if zh else "held-out patterns under the posterior:")
+            for r in self.predictive.itertuples():
+                lines.append(f"  {r.pattern}: {'区间' if zh else 'band'} {r.low:g}–{r.high:g}, "
+                             f"{'预测' if zh else 'predicted'} {r.mean:.3g} "
+                             f"[{r.q025:.3g}, {r.q975:.3g}], "
+                             f"{'落在区间内' if zh else 'inside'} {r.inside:.0%}")
+        return "\n".join(lines)
+
 
 def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
     order = np.argsort(x)
@@ -289,6 +318,42 @@ def predictive_check(problem: AbcProblem, particles: pd.DataFrame, draws: int,
     return pd.DataFrame(rows)
 
 
+def problem_of(spec: CalibrationSpec) -> AbcProblem:
+    """The ABC problem a calibration spec with ``method = "abc-smc"`` states."""
+    return AbcProblem(
+        priors=priors_from({**spec.parameters, **spec.constants}), targets=spec.targets,
+        held_out=spec.held_out, size=spec.size.params(), context=dict(spec.context),
+        bands={k: v for k, v in spec.bands.items()}, replications=spec.replications)
+
+
+def run_spec(spec: CalibrationSpec, out: str | Path | None = None,
+             workers: int = 1) -> AbcResult:
+    """``cogov-sim calibrate`` with ``method = "abc-smc"``: run (or continue) in the spec's
+    results folder, with a manifest (spec, seeds, versions, commit) and ``report.md``."""
+    from ..provenance import command_line, environment, now
+    from ..store import default_folder, write_json
+
+    problem = problem_of(spec)
+    folder = Path(out) if out is not None else default_folder(spec.name, spec.fingerprint())
+    started = now()
+    result = run_abc(problem, folder, population=spec.population,
+                     generations=spec.generations, root_seed=spec.root_seed,
+                     workers=workers, predictive_draws=spec.predictive_draws)
+    write_json(folder / "manifest.json", {
+        "kind": "calibration", **environment(), "command": command_line(),
+        "started": started, "finished": now(), "calibration": spec.identity(),
+        "name": spec.name, "description": spec.description, "workers": workers,
+        "reproducible": workers <= 1,
+        "outputs": {DATABASE: "pyabc's history: every generation's particles",
+                    "posterior.csv": "per prior: weighted mean, sd, 2.5/50/97.5 % quantiles",
+                    "posterior_particles.csv": "the last generation's particles and weights",
+                    "generations.csv": "tolerance, particles and simulations per generation",
+                    "predictive.csv": "held-out patterns under posterior draws",
+                    "report.md": "the above as text"}})
+    (folder / "report.md").write_text(result.text() + "\n", encoding="utf-8")
+    return result
+
+
 def priors_from(mapping: Mapping[str, Sequence[float]]) -> tuple[Prior, ...]:
     """``{"name": [low, high], ...}`` to priors (one-line errors)."""
     out = []
@@ -300,4 +365,4 @@ def priors_from(mapping: Mapping[str, Sequence[float]]) -> tuple[Prior, ...]:
 
 
 __all__ = ["ABC_INSTALL", "AbcError", "AbcProblem", "AbcResult", "Prior", "posterior_table",
-           "predictive_check", "priors_from", "run_abc"]
+           "predictive_check", "priors_from", "problem_of", "run_abc", "run_spec"]

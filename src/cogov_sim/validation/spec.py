@@ -104,7 +104,7 @@ class CalibrationSpec:
     name: str
     root_seed: int
     replications: int
-    n: int
+    n: int | None
     size: Size
     targets: tuple[str, ...]
     parameters: dict[str, tuple[float, float]]
@@ -113,16 +113,31 @@ class CalibrationSpec:
     description: str = ""
     description_zh: str = ""
     source: str = "<spec>"
+    method: str = "rejection"
+    """``rejection`` (Latin hypercube, accept inside every band) or ``abc-smc``."""
+    population: int = 100
+    generations: int = 6
+    held_out: tuple[str, ...] = ()
+    predictive_draws: int = 20
+    constants: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Rule constants (``module.NAME``) with their uniform prior's bounds (abc-smc)."""
 
     def band(self, pattern_id: str) -> tuple[float, float]:
         p = BY_ID[pattern_id]
         return self.bands.get(pattern_id, (p.low, p.high))
 
     def identity(self) -> dict[str, Any]:
-        return {"root_seed": self.root_seed, "replications": self.replications, "n": self.n,
+        base = {"root_seed": self.root_seed, "replications": self.replications, "n": self.n,
                 "size": self.size.to_dict(), "scenarios": list(scenarios_for(self.targets)),
                 "parameters": {k: list(v) for k, v in self.parameters.items()},
                 "context": dict(self.context)}
+        if self.method == "rejection":  # as before abc-smc existed: the same folders
+            return base
+        return {**base, "method": self.method, "population": self.population,
+                "generations": self.generations, "targets": list(self.targets),
+                "bands": {k: list(self.band(k)) for k in self.targets},
+                "held_out": list(self.held_out), "predictive_draws": self.predictive_draws,
+                "constants": {k: list(v) for k, v in self.constants.items()}}
 
     def fingerprint(self) -> str:
         from ..provenance import fingerprint
@@ -183,7 +198,12 @@ def parse_calibration(data: Mapping[str, Any], source: str = "<spec>",
         size=_size(f"{source}, top level", m), targets=tuple(m.targets),
         parameters={k: (float(lo), float(hi)) for k, (lo, hi) in m.parameters.given().items()},
         bands=dict(m.bands), context=m.context.given(), description=m.description,
-        description_zh=m.description_zh, source=source)
+        description_zh=m.description_zh, source=source, method=m.method,
+        population=m.population or 100, generations=m.generations or 6,
+        held_out=tuple(m.held_out), predictive_draws=(20 if m.predictive_draws is None
+                                                      else m.predictive_draws),
+        constants={f"{module}.{name}": (float(lo), float(hi))
+                   for module, names in m.constants.items() for name, (lo, hi) in names.items()})
 
 
 def load_calibration(path: str | Path) -> CalibrationSpec:

@@ -666,3 +666,14 @@ def test_a_goal_names_its_reference_preset_by_display_name() -> None:
     for lang in ("en", "zh"):
         assert scenario_label("taicang_3_0", lang) in goal.text(lang)
         assert "taicang_3_0" not in goal.text(lang)
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    """`cogov-sim constants | head -1`: the pipe closes while the command writes; no
+    traceback, and the status a shell gives a command ended by SIGPIPE."""
+    proc = subprocess.Popen([sys.executable, "-m", "cogov_sim", "constants"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    proc.stdout.close()  # before the child has written anything
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 141, err.decode()
+    assert err == b""

@@ -7,6 +7,7 @@ anything is written.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import os
 import signal
@@ -966,11 +967,20 @@ def interrupted_line(exc: KeyboardInterrupt, lang: str = "en") -> tuple[str, int
     return f"{line('error', lang)}: {cause}{kept}", 143 if terminated else 130
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so that Python's own flush of a closed pipe at
+    exit prints nothing either."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI and turn user errors into one line and exit status 2.
 
     Returns the exit status (a command returns its own, e.g. 1 when runs failed; 130
-    after Ctrl-C and 143 after SIGTERM, each with one line on stderr)."""
+    after Ctrl-C and 143 after SIGTERM, each with one line on stderr; 141, silently, when
+    the program reading the output has gone)."""
     args = list(argv) if argv is not None else sys.argv[1:]
     lang = lang_of(args)
     error = line("error", lang)
@@ -997,6 +1007,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RUN_FAILURES as exc:
         click.echo(f"{error}: {exc}", err=True)
         return 1
+    except BrokenPipeError:
+        # the reader went away (`cogov-sim specs | head`): nothing more to say to it, and
+        # no traceback; the status a shell gives a command ended by SIGPIPE
+        _quiet_stdout()
+        return 141
     except OSError as exc:
         if not is_disk_full(exc):
             raise

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "jiangsu_rollout": "rollout",
     "validation": "validate",
     "calibration": "calibrate",
+    "calibration_constants": "calibrate",
 }
 
 

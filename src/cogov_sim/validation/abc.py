@@ -45,6 +45,7 @@ import pandas as pd
 from ..constants import registry
 from ..params import ParameterError, param_specs, suggest
 from ..runner import simulate
+from ..spinup import shares_spinup, spin_up, spinup_key
 from ..timeline import load_scenario
 from .patterns import BY_ID, INF, PATTERN_IDS, TIMELINE, YearlyMeans, scenarios_for
 from .spec import CalibrationSpec
@@ -136,11 +137,13 @@ class AbcProblem:
                    seeds: Sequence[int]) -> dict[str, float]:
         """Mean over ``seeds`` of each pattern's statistic for one particle (``values`` of
         the priors), every scenario a pattern needs on the same seed."""
-        params = {k: v for k, v in values.items() if "." not in k}
+        specs = {spec.name: spec for spec in param_specs()}
+        params = {k: (round(v) if specs[k].is_integer else v)  # a whole-number parameter
+                  for k, v in values.items() if "." not in k}  # is proposed on a continuum
         constants = {k: v for k, v in values.items() if "." in k}
         per_seed = []
         for seed in seeds:
-            data = {}
+            data, spinups = {}, {}
             for scenario in scenarios_for(tuple(ids)):
                 size = dict(self.size)
                 if scenario == TIMELINE:  # a timeline sets its own months
@@ -148,7 +151,11 @@ class AbcProblem:
                 p = load_scenario(scenario, **size, **dict(self.context), **params)
                 if constants:
                     p = p.with_constants(constants)
-                data[scenario] = YearlyMeans()(simulate(p, seed))
+                shared = None  # the scenarios of one seed start from one spin-up
+                if shares_spinup(p):
+                    key = spinup_key(p, seed)
+                    shared = spinups[key] = spinups.get(key) or spin_up(p, seed)
+                data[scenario] = YearlyMeans()(simulate(p, seed, spinup=shared))
             per_seed.append([BY_ID[pid].fn(data) for pid in ids])
         with np.errstate(invalid="ignore"):
             means = np.nanmean(np.array(per_seed, dtype=float), axis=0)

@@ -756,6 +756,51 @@ class Timeline(Table):
         "x-expected": "[[changes]] tables of month or year, preset and/or levers, why"})] = []
 
 
+# -- community tables (CSV) ----------------------------------------------------------------
+
+def _whole(value: float) -> int:
+    if not float(value).is_integer():
+        raise PydanticCustomError("expected", "whole")
+    return int(value)
+
+
+class CommunityRow(Table):
+    """One row of a community table, a CSV file (``--communities FILE``, ``communities =
+    "file.csv"`` in a spec): a header naming these columns, then one community a row;
+    lines starting with '#' are provenance."""
+
+    model_config = ConfigDict(strict=False)  # the cells are text: numbers are read from them
+    name: Annotated[str, Field(min_length=1, description="the community's name, unique in the "
+                               "table", json_schema_extra={"x-expected": "a non-empty name"})]
+    residents: Annotated[float, Field(gt=0, description="adult residents")]
+    kind: Annotated[Literal["urban", "resettlement", "village"], Field(
+        description="urban or resettlement (a residents' committee) or village (a villagers' "
+                    "committee); for reporting")] | None = None
+    households: Annotated[float, Field(gt=0, description="households; for reporting",
+                                       json_schema_extra={"multipleOf": 1}),
+                          AfterValidator(_whole)] | None = None
+    elderly_share: Annotated[float, Field(ge=0, le=1, description="share of the adult residents "
+                                          "aged 60 and over (residents' ages are drawn with it)",
+                                          json_schema_extra={"x-expected": "a share from 0 to 1"})
+                             ] | None = None
+    staff: Annotated[float, Field(gt=0, description="full-time committee staff (default: "
+                                                    "proportional to residents)")] | None = None
+
+
+def community_row(row: Mapping[str, Any], strict: bool = False) -> dict[str, Any]:
+    """The cells of one community-table row (text: ``strict=False``; or values given in
+    code) checked by :class:`CommunityRow`; a problem raises ``ValueError(column, allowed,
+    number)``, ``number`` when the cell is not a number at all."""
+    try:
+        return CommunityRow.model_validate(row, strict=strict).model_dump(exclude_unset=True)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        column = str(err["loc"][0])
+        node = _walk(_schema(CommunityRow), (column,))
+        allowed = describe(node, _schema(CommunityRow)).removeprefix("one of ")
+        raise ValueError(column, allowed, err["type"] in ("float_parsing", "float_type")) from None
+
+
 for _model in (AllOf, AnyOf, Goal, Discovery):
     _model.model_rebuild()
 
@@ -764,6 +809,8 @@ KINDS: dict[str, type[Table]] = {"experiment": Experiment, "sa": Sensitivity,
                                  "calibrate": Calibration, "rollout": Rollout,
                                  "timeline": Timeline}
 """Each input kind: the command that reads it (a timeline: ``--scenario``) and its model."""
+SCHEMAS: dict[str, type[Table]] = {**KINDS, "communities": CommunityRow}
+"""Every JSON Schema the package publishes: the spec kinds and the community table's row."""
 
 
 # -- one-line errors ----------------------------------------------------------------------
@@ -812,9 +859,10 @@ def _schema(model: type[Table]) -> dict[str, Any]:
 def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of ``kind``'s files (what ``cogov-sim schema KIND`` prints): its
     own keys first, the shared definitions last."""
-    body = {k: v for k, v in _schema(KINDS[kind]).items() if k != "title"}
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": f"cogov-sim {kind} spec", **{k: v for k, v in body.items() if k != "$defs"},
+    body = {k: v for k, v in _schema(SCHEMAS[kind]).items() if k != "title"}
+    title = f"cogov-sim {kind} spec" if kind in KINDS else f"cogov-sim {kind} table row"
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title,
+            **{k: v for k, v in body.items() if k != "$defs"},
             **({"$defs": body["$defs"]} if "$defs" in body else {})}
 
 
@@ -838,7 +886,12 @@ def reference() -> str:
         out += [f"| `{key}` | {'yes' if need else ''} | {default} | {allowed} | {meaning} |"
                 for key, need, default, allowed, meaning in _keys(schema, schema, "", ())]
         out.append("")
-    return "\n".join(out)
+    schema = json_schema("communities")
+    out += ["## communities (CSV)", "", schema["description"].replace("``", "`"), "",
+            "| Column | Required | Allowed | Meaning |", "|---|---|---|---|"]
+    out += [f"| `{key}` | {'yes' if need else ''} | {allowed} | {meaning} |"
+            for key, need, _, allowed, meaning in _keys(schema, schema, "", ())]
+    return "\n".join([*out, ""])
 
 
 REFERENCE_HEAD = """# Spec reference
@@ -897,7 +950,7 @@ def write_files(checkout: str | Path) -> list[Path]:
     (after a key changes; tests/test_schema.py checks that they are current)."""
     root = Path(checkout)
     written = []
-    for kind in KINDS:
+    for kind in SCHEMAS:
         path = root / "src" / "cogov_sim" / "schemas" / f"{kind}.schema.json"
         path.parent.mkdir(exist_ok=True)
         path.write_text(dumps(kind), encoding="utf-8")
@@ -1064,5 +1117,5 @@ def _unknown_key(table: dict[str, Any], key: str) -> str:
     return f"unknown {word} '{key}'{suggest(key, allowed)}; see `cogov-sim params` for the list"
 
 
-__all__ = ["KINDS", "check", "check_option", "describe", "dumps", "json_schema",
+__all__ = ["KINDS", "SCHEMAS", "check", "community_row", "check_option", "describe", "dumps", "json_schema",
            "parameters", "problem"]

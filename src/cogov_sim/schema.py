@@ -730,6 +730,35 @@ class Rollout(Labels):
         "x-expected": "random or '<parameter> descending|ascending' with a parameter of "
                       "[ranges]"})] = "random"
 
+    @model_validator(mode="after")
+    def _calendar(self) -> Rollout:
+        """Adoption years within the window (two years after its start, so that every
+        township's own level can be estimated), increasing, shares never falling, two
+        townships or more that never adopt; an adoption order on a ranged parameter."""
+        start, end = self.start_year, self.end_year
+        if end <= start:
+            raise problem(f"end_year = {end}; allowed: after start_year = {start}")
+        for i, (a, last) in enumerate(zip(self.adoption, [None, *self.adoption], strict=False), start=1):
+            if not start + 2 <= a.year <= end:
+                raise problem(f"year = {a.year!r}; allowed: {start + 2} to {end} (two years before "
+                              "adoption, so that every township's own level can be estimated)",
+                              place=f"[[adoption]] #{i}")
+            if last and (a.year <= last.year or a.share < last.share):
+                raise problem(f"year {a.year}, share {a.share:g}: years must increase and shares "
+                              "never fall", place=f"[[adoption]] #{i}")
+        never = self.townships - int(round(self.adoption[-1].share * self.townships))
+        if never < 2:
+            raise problem(f"share {self.adoption[-1].share:g} of {self.townships} townships leaves "
+                          f"{never} that never adopt; allowed: at least 2 (the controls of the "
+                          "last years)", place="[[adoption]]")
+        ranged, words = tuple(self.ranges.given() if self.ranges else ()), self.adoption_order.split()
+        if words != ["random"] and (len(words) != 2 or words[0] not in ranged
+                                    or words[1] not in ("descending", "ascending")):
+            raise problem(f"{self.adoption_order!r}; allowed: random or '<parameter> descending|"
+                          f"ascending' with a parameter of [ranges] ({', '.join(ranged) or 'none'})",
+                          place="adoption_order")
+        return self
+
 
 class TimelineChange(parameters(("lever",), _number, advice=_ONLY_LEVERS)):
     """From a reported month on, a preset's levers and/or named levers hold."""
@@ -740,6 +769,17 @@ class TimelineChange(parameters(("lever",), _number, advice=_ONLY_LEVERS)):
                                                                  "month (default 1)")] | None = None
     preset: Annotated[PresetName, Field(description="the levers of this preset")] | None = None
     why: Text = ""
+
+    @model_validator(mode="after")
+    def _dated_change(self) -> TimelineChange:
+        if (self.month is None) == (self.year is None):
+            raise problem("give exactly one of 'month' (reported month, from 1) or 'year'", True)
+        if self.month is not None and self.month_of_year is not None:
+            raise problem("month_of_year goes with 'year', not with 'month'", True)
+        if self.preset is None and not self.model_fields_set - {"month", "year", "month_of_year",
+                                                                "why"}:
+            raise problem("changes nothing; give 'preset' or named levers", True)
+        return self
 
 
 class Timeline(Table):
@@ -754,6 +794,19 @@ class Timeline(Table):
         description="lever overrides of the start")] = None
     changes: Annotated[list[TimelineChange], Field(description="dated changes", json_schema_extra={
         "x-expected": "[[changes]] tables of month or year, preset and/or levers, why"})] = []
+
+    @model_validator(mode="after")
+    def _calendar(self) -> Timeline:
+        if self.end_year is not None and self.start_year is None:
+            raise problem("needs start_year", place="end_year")
+        if self.end_year is not None and self.end_year < self.start_year:
+            raise problem(f"{self.end_year} is before start_year = {self.start_year}",
+                          place="end_year")
+        for i, change in enumerate(self.changes, start=1):
+            if change.year is not None and self.start_year is None:
+                raise problem(f"year = {change.year!r} needs start_year at the top level",
+                              place=f"[[changes]] #{i}")
+        return self
 
 
 # -- community tables (CSV) ----------------------------------------------------------------

@@ -96,7 +96,8 @@ class Names:
         return value
 
 
-ScenarioName = Annotated[str, Names("scenario preset", ".timeline:scenario_names")]
+_SCENARIOS = Names("scenario preset", ".timeline:scenario_names")
+ScenarioName = Annotated[str, _SCENARIOS]
 PresetName = Annotated[str, Names("preset", ".presets:preset_names")]
 OutcomeName = Annotated[str, Names("outcome", ".outcomes:OUTCOME_NAMES")]
 _PATTERNS = Names("pattern", ".validation.patterns:PATTERN_IDS")
@@ -367,6 +368,16 @@ class RowsDesign(_DesignKeys):
         min_length=1, description="the design points", json_schema_extra={
             "x-expected": "a non-empty list of [[design.rows]] tables of parameter = value"})]
 
+    @model_validator(mode="after")
+    def _distinct(self) -> RowsDesign:
+        rows = [sorted(row.given().items()) for row in self.rows]
+        for i, row in enumerate(rows, start=1):
+            if row in rows[:i - 1]:
+                given = self.rows[i - 1].given().items()
+                raise problem(f"[[design.rows]] #{rows.index(row) + 1} and #{i} are the same row "
+                              f"({', '.join(f'{k}={v}' for k, v in given)}); remove one", True)
+        return self
+
 
 class LhsDesign(_DesignKeys):
     """A Latin hypercube of ``n`` points within [low, high] bounds."""
@@ -411,6 +422,30 @@ class Experiment(Sizes, Seeded, Labels):
     design: Annotated[Design, Field(description="parameters varied within every scenario",
                                     json_schema_extra={"x-expected": "a [design] table with type = "
                                                        "grid, rows or lhs"})] | None = None
+
+    @model_validator(mode="after")
+    def _scenarios_and_design(self) -> Experiment:
+        """A scenario names a preset (its own name, if no other), and sets no parameter
+        the design varies (it would be silently overridden)."""
+        if isinstance(self.scenarios, list):
+            twice = next((p for i, p in enumerate(self.scenarios) if p in self.scenarios[:i]), None)
+            if twice is not None:
+                raise problem(f"scenarios: '{twice}' is listed twice")
+            return self
+        d, presets = self.design, _SCENARIOS.names()
+        varied = set() if d is None else {k for row in d.rows for k in row.given()} \
+            if d.type == "rows" else set(d.parameters.given())
+        for name, entry in self.scenarios.items():
+            if isinstance(entry, str):
+                continue
+            if entry.preset is None and name not in presets:
+                raise problem(f"missing key 'preset' ('{name}' is not a preset name)"
+                              f"{suggest(name, presets)}; allowed presets: {', '.join(presets)}",
+                              place=f"[scenarios.{name}]")
+            if both := sorted(varied & set(entry.given())):
+                raise problem(f"sets {both[0]}, which [design] also varies; remove one of the "
+                              "two", place=f"[scenarios.{name}]")
+        return self
 
 
 # -- sensitivity analysis -----------------------------------------------------------------

@@ -548,10 +548,42 @@ class Goal(Table):
     any: Conditions | None = None
 
     @model_validator(mode="after")
-    def _one_combination(self) -> Goal:
+    def _possible(self) -> Goal:
+        """One combination, nested at most four levels, that some run could meet: no bound
+        outside its outcome's range, nor absolute bounds of one ``all`` that contradict."""
+        from .discovery.goal import outcome_range
+
+        def impossible(message: str) -> PydanticCustomError:
+            return problem(f"{message}; impossible threshold", place="[goal]")
+
+        def check(op: str, items: list[Any], depth: int) -> None:
+            for c in items:
+                if isinstance(c, AllOf | AnyOf) and depth >= 4:
+                    raise problem("conditions nested deeper than 4 levels", place="[goal]")
+                if isinstance(c, AllOf | AnyOf):
+                    check(*(("all", c.all) if isinstance(c, AllOf) else ("any", c.any)), depth + 1)
+                    continue
+                low, high = outcome_range(c.outcome)
+                if c.at_least is not None and c.at_most is not None and c.at_least > c.at_most:
+                    raise impossible(f"{c.outcome}: at_least = {c.at_least:g} is above at_most = "
+                                     f"{c.at_most:g}")
+                for key, bound in (("at_least", c.at_least), ("at_most", c.at_most)):
+                    if c.relative_to is None and bound is not None and (
+                            bound > high if key == "at_least" else bound < low):
+                        raise problem(f"{c.outcome}: {key} = {bound:g} is impossible; the outcome "
+                                      f"ranges from {low:g} to {high:g}", place="[goal]")
+            absolute = [c for c in items if isinstance(c, Condition) and c.relative_to is None]
+            for name in dict.fromkeys(c.outcome for c in absolute) if op == "all" else ():
+                lows = [c.at_least for c in absolute if c.outcome == name and c.at_least is not None]
+                highs = [c.at_most for c in absolute if c.outcome == name and c.at_most is not None]
+                if lows and highs and max(lows) > min(highs):
+                    raise impossible(f"{name}: at_least = {max(lows):g} and at_most = "
+                                     f"{min(highs):g} cannot both hold")
+
         if (self.all is None) == (self.any is None):
             raise problem("expected exactly one of 'all' or 'any' (a list of conditions such "
                           "as { outcome = \"participation_rate\", at_least = 0.3 })", table=True)
+        check("all" if self.all is not None else "any", self.all or self.any, 1)
         return self
 
 
@@ -591,6 +623,14 @@ class Discovery(Sizes, Seeded, Labels):
     goal: Goal
     tradeoffs: Tradeoffs = Tradeoffs()
     prim: Prim = Prim()
+
+    @model_validator(mode="after")
+    def _something_varies(self) -> Discovery:
+        given = self.levers.given().values() if isinstance(self.levers, ParameterTable) else [[]]
+        if self.levers == [] or not any(isinstance(v, list | tuple) for v in given):
+            raise problem("no lever varies (empty lever set); name at least one lever with [] "
+                          "or [low, high]", place="[levers]")
+        return self
 
 
 # -- validation and calibration -----------------------------------------------------------

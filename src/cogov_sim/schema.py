@@ -108,17 +108,23 @@ def _unique(items: list[Any]) -> list[Any]:
     return list(dict.fromkeys(items))
 
 
-Name = Annotated[str, Field(pattern=NAME_PATTERN, description="names the results folder "
-                            "results/<name>/ (default: the file's name)", json_schema_extra={
-                                "x-expected": "letters, digits, '_', '-' or '.' (it names the "
-                                              "results folder)"})]
-Text = Annotated[str, Field(description="one line, shown in listings and reports")]
-TextZh = Annotated[str, Field(description="the description in Chinese, one line (`cogov-sim "
-                                          "specs --lang zh` shows it)")]
-Seed = Annotated[int, Field(ge=0, le=MAX_SEED, description="root of the seed tree: the same "
-                            "root gives the same runs")]
-Replications = Annotated[int, Field(ge=1, le=MAX_REPLICATIONS,
-                                    description="runs of each design point on their own seeds")]
+def key(meaning: str | None = None, expected: str | None = None, **constraints: Any) -> Any:
+    """A key's ``Field``: what it means (the description editors show) and, where the
+    constraints do not say it well, what is ``expected`` in words (``x-expected``)."""
+    return Field(description=meaning, json_schema_extra={"x-expected": expected} if expected
+                 else None, **constraints)
+
+
+Name = Annotated[str, key("names the results folder results/<name>/ (default: the file's name)",
+                          "letters, digits, '_', '-' or '.' (it names the results folder)",
+                          pattern=NAME_PATTERN)]
+Text = Annotated[str, key("one line, shown in listings and reports")]
+TextZh = Annotated[str, key("the description in Chinese, one line (`cogov-sim specs --lang zh` "
+                            "shows it)")]
+Seed = Annotated[int, key("root of the seed tree: the same root gives the same runs", ge=0,
+                          le=MAX_SEED)]
+Replications = Annotated[int, key("runs of each design point on their own seeds", ge=1,
+                                  le=MAX_REPLICATIONS)]
 Outcomes = Annotated[list[OutcomeName], Field(min_length=1), AfterValidator(_unique)]
 
 
@@ -161,10 +167,8 @@ def _bounds(s: ParamSpec, strict: bool = True) -> Any:
     """``[low, high]`` within the parameter's bounds, low below high (or equal, when
     not ``strict``)."""
     order = "low < high" if strict else "low <= high"
-    return Annotated[list[_number(s)], Field(min_length=2, max_length=2, description=s.en,
-                                             json_schema_extra={"x-expected": f"[low, high] with "
-                                                                f"{order}, within {s.low:g} to "
-                                                                f"{s.high:g} ({s.unit})"}),
+    return Annotated[list[_number(s)], key(s.en, f"[low, high] with {order}, within {s.low:g} to "
+                                           f"{s.high:g} ({s.unit})", min_length=2, max_length=2),
                      AfterValidator(lambda v: _pair(v, strict))]
 
 
@@ -174,9 +178,9 @@ def _levels(s: ParamSpec) -> Any:
             raise PydanticCustomError("expected", "repeat")
         return tuple(values)
 
-    return Annotated[list[_number(s)], Field(min_length=1, description=s.en, json_schema_extra={
-        "x-expected": f"a non-empty list of distinct values from {s.low:g} to {s.high:g} "
-                      f"({s.unit})"}), AfterValidator(distinct)]
+    return Annotated[list[_number(s)], key(s.en, f"a non-empty list of distinct values from "
+                                           f"{s.low:g} to {s.high:g} ({s.unit})", min_length=1),
+                     AfterValidator(distinct)]
 
 
 def _setting(s: ParamSpec) -> Any:
@@ -189,9 +193,8 @@ def _setting(s: ParamSpec) -> Any:
 
     return Annotated[tagged(split, range=_bounds(s), whole=Annotated[list[Any], Field(max_length=0)],
                             all=Literal[True], fixed=_number(s)),
-                     Field(description=s.en, json_schema_extra={
-                         "x-expected": f"[] (its whole range {s.low:g} to {s.high:g} {s.unit}), "
-                                       "[low, high] or a number (held fixed)"})]
+                     key(s.en, f"[] (its whole range {s.low:g} to {s.high:g} {s.unit}), [low, "
+                               "high] or a number (held fixed)")]
 
 
 class ParameterTable(Table):
@@ -271,14 +274,12 @@ def _table(value: Any, info: ValidationInfo) -> Any:
 
 Communities = Annotated[tagged(
     lambda v: "count" if isinstance(v, int) else "table", count=EqualCommunities,
-    table=Annotated[Any, PlainValidator(_table), WithJsonSchema({"type": "string"})]), Field(
-        description="equal communities (a number), or a community table: a packaged name such "
-                    "as 'taicang_township' or a path to a .csv file (relative to this file)",
-        json_schema_extra={"x-expected": "a whole number of equal communities from "
-                                         f"{param_spec('n_communities').low:g} to "
-                                         f"{param_spec('n_communities').high:g}, or a community "
-                                         "table (a name such as 'taicang_township' or a path "
-                                         "to a .csv file)"})]
+    table=Annotated[Any, PlainValidator(_table), WithJsonSchema({"type": "string"})]), key(
+        "equal communities (a number), or a community table: a packaged name such as "
+        "'taicang_township' or a path to a .csv file (relative to this file)",
+        f"a whole number of equal communities from {param_spec('n_communities').low:g} to "
+        f"{param_spec('n_communities').high:g}, or a community table (a name such as "
+        "'taicang_township' or a path to a .csv file)")]
 
 
 class Labels(Table):
@@ -312,8 +313,8 @@ class EqualSizes(Sizes):
     communities: EqualCommunities | None = None
 
 
-Paired = Annotated[bool, Field(description="replication r of every scenario, policy or point "
-                                           "shares a seed (paired comparisons)")]
+Paired = Annotated[bool, key("replication r of every scenario, policy or point shares a seed "
+                             "(paired comparisons)")]
 _SIZES_AT_TOP = ("size", "sizes are set once, at the top level")
 _ONLY_LEVERS = (("context", "the township's context is the preset's"), _SIZES_AT_TOP)
 
@@ -356,17 +357,16 @@ class GridDesign(_DesignKeys):
     """Every combination of the listed values."""
 
     type: Literal["grid"]
-    parameters: Annotated[parameters(_DESIGNED, _levels), Field(
-        description="parameter = [values]")]
+    parameters: Annotated[parameters(_DESIGNED, _levels), key("parameter = [values]")]
 
 
 class RowsDesign(_DesignKeys):
     """Explicit points, one [[design.rows]] table each."""
 
     type: Literal["rows"]
-    rows: Annotated[list[parameters(_DESIGNED, _number)], Field(
-        min_length=1, description="the design points", json_schema_extra={
-            "x-expected": "a non-empty list of [[design.rows]] tables of parameter = value"})]
+    rows: Annotated[list[parameters(_DESIGNED, _number)], key(
+        "the design points", "a non-empty list of [[design.rows]] tables of parameter = value",
+        min_length=1)]
 
     @model_validator(mode="after")
     def _distinct(self) -> RowsDesign:
@@ -383,11 +383,10 @@ class LhsDesign(_DesignKeys):
     """A Latin hypercube of ``n`` points within [low, high] bounds."""
 
     type: Literal["lhs"]
-    parameters: Annotated[parameters(_DESIGNED, _bounds), Field(
-        description="parameter = [low, high]")]
-    n: Annotated[int, Field(ge=1, le=1_000_000, description="number of Latin hypercube points")]
-    seed: Annotated[int, Field(ge=0, le=MAX_SEED, description="seed of the Latin hypercube "
-                                                              "(default: root_seed)")] | None = None
+    parameters: Annotated[parameters(_DESIGNED, _bounds), key("parameter = [low, high]")]
+    n: Annotated[int, key("number of Latin hypercube points", ge=1, le=1_000_000)]
+    seed: Annotated[int, key("seed of the Latin hypercube (default: root_seed)", ge=0,
+                             le=MAX_SEED)] | None = None
 
 
 class _DesignType(Table):
@@ -402,12 +401,12 @@ Design = tagged(lambda v: v["type"] if _mapping(v) and v.get("type") in DESIGNS 
 class Experiment(Sizes, Seeded, Labels):
     """``cogov-sim experiment``: scenarios, optionally crossed with a design."""
 
-    title: Annotated[str, Field(description="title of the figures and tables (default: the "
-                                            "scenarios' names)")] = ""
-    title_zh: Annotated[str, Field(description="title of the Chinese figures and tables")] = ""
+    title: Annotated[str, key("title of the figures and tables (default: the scenarios' "
+                              "names)")] = ""
+    title_zh: Annotated[str, key("title of the Chinese figures and tables")] = ""
     common_random_numbers: Paired = True
-    shared_spinup: Annotated[bool, Field(description="simulate each seed's spin-up once (the "
-                                                     "same results, sooner)")] = True
+    shared_spinup: Annotated[bool, key("simulate each seed's spin-up once (the same results, "
+                                       "sooner)")] = True
     outcomes: Outcomes | None = None
     scenarios: Annotated[tagged(
         lambda v: "list" if isinstance(v, list) else "table",
@@ -415,13 +414,10 @@ class Experiment(Sizes, Seeded, Labels):
         table=Annotated[dict[str, tagged(lambda v: "name" if isinstance(v, str) else "table",
                                          name=ScenarioName, table=ScenarioEntry)],
                         Field(min_length=1)]),
-        Field(description="presets by name, or a table of name = preset or name = { preset = "
-                          "..., <parameter> = value }", json_schema_extra={
-                              "x-expected": "a non-empty list of presets or a [scenarios] table"})
-    ] = ["baseline"]
-    design: Annotated[Design, Field(description="parameters varied within every scenario",
-                                    json_schema_extra={"x-expected": "a [design] table with type = "
-                                                       "grid, rows or lhs"})] | None = None
+        key("presets by name, or a table of name = preset or name = { preset = ..., <parameter> "
+            "= value }", "a non-empty list of presets or a [scenarios] table")] = ["baseline"]
+    design: Annotated[Design, key("parameters varied within every scenario", "a [design] table "
+                                  "with type = grid, rows or lhs")] | None = None
 
     @model_validator(mode="after")
     def _scenarios_and_design(self) -> Experiment:

@@ -221,32 +221,23 @@ def _size_blame(spec: SASpec, cli: set[str], message: str) -> str:
 
 
 def _check_whole(spec: SASpec, cli: set[str]) -> None:
-    """Plan everything once, attributing errors to the key that caused them."""
-    try:
-        spec.problem()
-    except SensitivityError as exc:
-        raise SensitivityError(f"{spec.source}, {exc}") from None
-    try:
-        spec.base_params()
-    except SensitivityError as exc:
-        message = str(exc).removeprefix(f"{spec.source}: ")
-        raise SensitivityError(f"{_size_blame(spec, cli, message)}: {message}") from None
-    try:
-        check_joint_constraints(spec.problem(), spec.base_params())
-    except SensitivityError as exc:
-        raise SensitivityError(f"{spec.source}, {exc}") from None
-    try:
-        spec.selection()
-    except SensitivityError as exc:
-        raise SensitivityError(f"{spec.source}, {exc}") from None
-    try:
-        spec.plan()
-    except SensitivityError as exc:
-        message = str(exc)
-        key = next((k for k in ("n_start", "max_runs", "n", "tolerance", "replications",
-                                "scramblings") if message.startswith(f"{k} =")), None)
-        prefix = f"--{key.replace('_', '-')}" if key in cli else spec.source
-        raise SensitivityError(f"{prefix}: {message}") from None
+    """Plan everything once, attributing errors to the key that caused them: the sizes (to
+    the options given, else the file), the sample sizes (likewise), the rest to the file."""
+    steps = (spec.problem, spec.base_params, lambda: check_joint_constraints(
+        spec.problem(), spec.base_params()), spec.selection, spec.plan)
+    for step in steps:
+        try:
+            step()
+        except SensitivityError as exc:
+            message = str(exc).removeprefix(f"{spec.source}: ")
+            if step == spec.base_params:
+                raise SensitivityError(f"{_size_blame(spec, cli, message)}: {message}") from None
+            key = next((k for k in ("n_start", "max_runs", "n", "tolerance", "replications",
+                                    "scramblings") if message.startswith(f"{k} =")), None)
+            if step == spec.plan:
+                prefix = f"--{key.replace('_', '-')}" if key in cli else spec.source
+                raise SensitivityError(f"{prefix}: {message}") from None
+            raise SensitivityError(f"{spec.source}, {message}") from None
 
 
 __all__ = ["SASpec", "load_spec", "parse_spec"]

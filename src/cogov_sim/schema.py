@@ -956,6 +956,18 @@ def check(model: type[Table], data: Any, *, source: str, error: type[Exception],
         raise error(one_line(model, first, source, set(options))) from None
 
 
+def load(kind: str, data: Any, *, source: str, error: type[Exception], name: str | None,
+         folder: Any = None, options: Iterable[str] = ()) -> Any:
+    """A spec of ``kind`` (parsed TOML) validated by :func:`check`, named ``name`` if it
+    does not name itself (``None``: it must)."""
+    if name is not None and _mapping(data):
+        data = {"name": name, **data}
+    m = check(KINDS[kind], data, source=source, error=error, options=options, folder=folder)
+    if m.name is None:
+        raise error(f"{source}, top level: missing key 'name'")
+    return m
+
+
 def _as_toml(value: Any) -> Any:
     """A spec given from Python as TOML would give it: tuples as arrays."""
     if isinstance(value, Mapping):
@@ -1148,5 +1160,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["KINDS", "SCHEMAS", "check", "check_option", "community_row", "describe", "key",
+__all__ = ["KINDS", "SCHEMAS", "check", "check_option", "community_row", "describe", "key", "load",
            "parameters", "problem"]

@@ -141,11 +141,10 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
                default_name: str | None = None, folder: Path | None = None) -> DiscoverySpec:
     """Validate a spec given as a mapping (the parsed TOML); a community table's path is
     relative to ``folder`` (the spec file's)."""
-    from ..schema import Discovery, check
+    from ..schema import load
 
-    if isinstance(data, Mapping):
-        data = {"name": default_name or "discover", **data}
-    m = check(Discovery, data, source=source, error=SpecError, folder=folder)
+    m = load("discover", data, source=source, error=SpecError, name=default_name or "discover",
+             folder=folder)
     sizes = {k: getattr(m, k) for k in SIZE_KEYS}
     levers, fixed = _levers(m.levers)
     base = _base(f"{source}, top level", m.scenario, sizes, fixed)

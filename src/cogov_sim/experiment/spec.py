@@ -230,13 +230,9 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
     default) also build every design point (:attr:`ExperimentSpec.points`). A community
     table's path is relative to ``folder`` (the spec file's; default: the working
     directory)."""
-    from ..schema import Experiment, check
+    from ..schema import load
 
-    if default_name is not None and isinstance(data, Mapping):
-        data = {"name": default_name, **data}
-    m = check(Experiment, data, source=source, error=SpecError, folder=folder)
-    if m.name is None:
-        raise SpecError(f"{source}, top level: missing key 'name'")
+    m = load("experiment", data, source=source, error=SpecError, name=default_name, folder=folder)
     spec = ExperimentSpec(
         **{k: getattr(m, k) for k in (*LABEL_KEYS, "root_seed", "replications", *SIZE_KEYS,
                                       "common_random_numbers", "shared_spinup")},

@@ -88,11 +88,9 @@ def parse_rollout(data: Mapping[str, Any], source: str = "<rollout>",
     (:class:`~cogov_sim.experiment.spec.SpecError`). Keys, values, the calendar and the
     adoption path are :class:`cogov_sim.schema.Rollout`'s (``cogov-sim schema rollout``);
     the townships' parameters are checked here."""
-    from ..schema import Rollout, check
+    from ..schema import load
 
-    if isinstance(data, Mapping):
-        data = {"name": default_name, **data}
-    m = check(Rollout, data, source=source, error=SpecError)
+    m = load("rollout", data, source=source, error=SpecError, name=default_name)
     spec = RolloutSpec(
         **{k: getattr(m, k) for k in ("name", "description", "description_zh", "root_seed",
                                       "townships", "start_year", "end_year", "replications",

@@ -188,16 +188,12 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>", default_name: st
     The whole analysis is planned here (problem, outcomes, sample sizes, budget, base
     parameters), so nothing runs from a spec that would fail later.
     """
-    from ..schema import Sensitivity, check
+    from ..schema import load
 
     cli = cli or set()
-    if default_name is not None and isinstance(data, Mapping):
-        data = {"name": default_name, **data}
-    m = check(Sensitivity, data, source=source, error=SensitivityError, options=cli, folder=folder)
-    if m.name is None:
-        raise SensitivityError(f"{source}, top level: missing key 'name'")
-    values = dict(data)  # as given (checked): what the identity records
-    values["communities"] = m.communities
+    m = load("sa", data, source=source, error=SensitivityError, name=default_name, folder=folder,
+             options=cli)
+    values = {**data, "name": m.name, "communities": m.communities}  # as given: the identity
     for key in ("outcomes", "over_time"):
         if key in values:
             values[key] = tuple(values[key])

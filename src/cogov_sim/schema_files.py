@@ -59,8 +59,8 @@ def reference() -> str:
 
 REFERENCE_HEAD = """# Spec reference
 
-Every key of every input file, generated from the schema the package checks files with
-(`cogov_sim.schema`; regenerate this page with
+Every key of every input file, and every column of a community table, generated from the
+schema the package checks files with (`cogov_sim.schema`; regenerate this page with
 `python -c "from cogov_sim.schema import write_files; write_files('.')"` in a checkout).
 `cogov-sim schema KIND` prints a kind's JSON Schema; the shipped specs name theirs in
 their first line (`#:schema ../schemas/KIND.schema.json`), so editors that read it (Even

@@ -129,15 +129,17 @@ Replications = Annotated[int, key("runs of each design point on their own seeds"
 Outcomes = Annotated[list[OutcomeName], Field(min_length=1), AfterValidator(_unique)]
 
 
+def _whole(value: float) -> int:
+    if not float(value).is_integer():
+        raise PydanticCustomError("expected", "whole")
+    return int(value)
+
+
 def _number(s: ParamSpec, **extra: Any) -> Any:
     """One value of parameter ``s``: a number within its bounds, a whole one (made an
     int) if the parameter counts things."""
     def whole(value: float) -> float | int:
-        if not s.is_integer:
-            return float(value)
-        if not float(value).is_integer():
-            raise PydanticCustomError("expected", "whole")
-        return int(value)
+        return _whole(value) if s.is_integer else float(value)
 
     schema: dict[str, Any] = {"x-unit": s.unit, **({"multipleOf": 1} if s.is_integer else {})}
     return Annotated[float, Field(ge=s.low, le=s.high, description=s.en,
@@ -453,9 +455,9 @@ def _explored(kinds: tuple[str, ...]) -> Any:
     names = Names(_either([_KIND_WORDS[k] for k in kinds]),
                   lambda: [s.name for s in param_specs() if s.kind in kinds])
     return Annotated[tagged(lambda v: "list" if isinstance(v, list) else "table",
-                            list=list[Annotated[str, names]], table=parameters(kinds, _setting)), Field(
-        description="the parameters varied (default: every lever over its bounds): a list of "
-                    "names, or name = [] (its bounds) | [low, high] | value (held fixed)")]
+                            list=list[Annotated[str, names]], table=parameters(kinds, _setting)), key(
+        "the parameters varied (default: every lever over its bounds): a list of names, or name "
+        "= [] (its bounds) | [low, high] | value (held fixed)")]
 
 
 Positive = Annotated[int, Field(ge=1)]
@@ -466,27 +468,23 @@ class Sensitivity(Sizes, Labels):
 
     root_seed: Seed
     method: Annotated[str, Names("method", ".sensitivity.methods:METHODS"),
-                      Field(description="the estimator of the indices")] = "sobol"
-    n: Annotated[Positive, Field(description="sample size (Sobol: a power of 2)")] | None = None
-    n_start: Annotated[Positive, Field(description="first sample size when growing to a "
-                                                   "tolerance")] | None = None
-    tolerance: Annotated[float, Field(gt=0, lt=1, description="grow a Sobol sample until every "
-                                      "index is within this (95 % interval)")] | None = None
-    max_runs: Annotated[Positive, Field(description="run budget with a tolerance")] | None = None
+                      key("the estimator of the indices")] = "sobol"
+    n: Annotated[Positive, key("sample size (Sobol: a power of 2)")] | None = None
+    n_start: Annotated[Positive, key("first sample size when growing to a tolerance")] | None = None
+    tolerance: Annotated[float, key("grow a Sobol sample until every index is within this (95 % "
+                                    "interval)", gt=0, lt=1)] | None = None
+    max_runs: Annotated[Positive, key("run budget with a tolerance")] | None = None
     replications: Replications = 1
-    scramblings: Annotated[Positive, Field(description="independent Sobol scramblings "
-                                           "(default 1, or 8 with a tolerance)")] | None = None
-    scenario: Annotated[ScenarioName, Field(description="the preset giving every value that "
-                                                        "does not vary")] = "baseline"
+    scramblings: Annotated[Positive, key("independent Sobol scramblings (default 1, or 8 with a "
+                                         "tolerance)")] | None = None
+    scenario: Annotated[ScenarioName, key("the preset giving every value that does not "
+                                          "vary")] = "baseline"
     common_random_numbers: Paired = True
-    outcomes: Annotated[list[str], Field(description="outcome:statistic (final, mean, "
-                                                     "last_year)")] | None = None
-    over_time: Annotated[list[str], Field(description="outcomes with indices per simulated "
-                                                      "year")] | None = None
+    outcomes: Annotated[list[str], key("outcome:statistic (final, mean, last_year)")] | None = None
+    over_time: Annotated[list[str], key("outcomes with indices per simulated year")] | None = None
     levers: _explored(("lever", "context")) | None = None
-    options: Annotated[dict[str, Any], Field(description="method options: second_order "
-                                             "(sobol), num_levels (morris), M (efast), slices "
-                                             "(pawn)")] = {}
+    options: Annotated[dict[str, Any], key("method options: second_order (sobol), num_levels "
+                                           "(morris), M (efast), slices (pawn)")] = {}
 
 
 # -- discovery ----------------------------------------------------------------------------
@@ -497,8 +495,7 @@ class Condition(Table):
     outcome: OutcomeName
     at_least: float | None = None
     at_most: float | None = None
-    relative_to: Annotated[ScenarioName, Field(description="bounds are factors of this "
-                                                           "preset's value")] | None = None
+    relative_to: Annotated[ScenarioName, key("bounds are factors of this preset's value")] | None = None
 
     @model_validator(mode="after")
     def _bounded(self) -> Condition:
@@ -527,20 +524,19 @@ class AnyOf(Table):
 
 
 Node = tagged(_node, condition=Condition, all=AllOf, any=AnyOf)
-Conditions = Annotated[list[Node], Field(min_length=1, description="conditions on outcomes "
-                                         "averaged over the horizon", json_schema_extra={
-                                             "x-expected": "a non-empty list of conditions { outcome "
-                                             "= ..., at_least = ... and/or at_most = ..., relative_to "
-                                             "= ... } or nested { all = [...] } and { any = [...] }"})]
+Conditions = Annotated[list[Node], key(
+    "conditions on outcomes averaged over the horizon", "a non-empty list of conditions { outcome "
+    "= ..., at_least = ... and/or at_most = ..., relative_to = ... } or nested { all = [...] } "
+    "and { any = [...] }", min_length=1)]
 
 
 class Goal(Table):
     """What a policy must achieve: all (or any) of the conditions."""
 
     description: Text = ""
-    horizon: Annotated[list[Annotated[int, Field(ge=1)]], Field(
-        min_length=2, max_length=2, description="[first month, last month] averaged "
-        "(default: the last 12)")] | None = None
+    horizon: Annotated[list[Annotated[int, Field(ge=1)]], key(
+        "[first month, last month] averaged (default: the last 12)", min_length=2,
+        max_length=2)] | None = None
     all: Conditions | None = None
     any: Conditions | None = None
 
@@ -588,8 +584,8 @@ class Tradeoffs(Table):
     """The three objectives of the non-dominated set."""
 
     spending: Annotated[OutcomeName, Field(description="minimised")] = "spend_total"
-    satisfaction: Annotated[OutcomeName, Field(description="maximised; regret is measured "
-                                                           "on it")] = "happiness_index"
+    satisfaction: Annotated[OutcomeName, key("maximised; regret is measured on it")] = \
+        "happiness_index"
     participation: Annotated[OutcomeName, Field(description="maximised")] = "participation_rate"
 
 
@@ -601,8 +597,8 @@ class Prim(Table):
 
     peel_alpha: Share = 0.05
     mass_min: Share = 0.05
-    min_coverage: Annotated[Share, Field(description="the box shown: the densest with at least "
-                                                     "this coverage")] = 0.5
+    min_coverage: Annotated[Share, key("the box shown: the densest with at least this "
+                                       "coverage")] = 0.5
     max_boxes: Annotated[int, Field(ge=1, le=10)] = 2
 
 
@@ -611,11 +607,10 @@ class Discovery(Sizes, Seeded, Labels):
 
     n: Annotated[int, Field(ge=2, le=100_000, description="policies: Latin hypercube points "
                             "over the levers", json_schema_extra={"x-unit": "policies"})]
-    scenario: Annotated[ScenarioName, Field(description="the preset giving every value the "
-                                                        "levers do not vary")] = "baseline"
+    scenario: Annotated[ScenarioName, key("the preset giving every value the levers do not "
+                                          "vary")] = "baseline"
     common_random_numbers: Paired = True
-    presets: Annotated[list[ScenarioName], Field(description="placed on the trade-offs "
-                                                             "(default: all)")] | None = None
+    presets: Annotated[list[ScenarioName], key("placed on the trade-offs (default: all)")] | None = None
     levers: _explored(("lever",)) | None = None
     goal: Goal
     tradeoffs: Tradeoffs = Tradeoffs()
@@ -632,8 +627,8 @@ class Discovery(Sizes, Seeded, Labels):
 
 # -- validation and calibration -----------------------------------------------------------
 
-ReplicatedTwice = Annotated[Replications, Field(ge=2, description="runs of each scenario (a "
-                                                "confidence interval needs two)")]
+ReplicatedTwice = Annotated[Replications, key("runs of each scenario (a confidence interval "
+                                              "needs two)", ge=2)]
 Context = parameters(("context",), _number, advice=(("lever", "levers belong to the presets"),
                                                     _SIZES_AT_TOP))
 
@@ -642,8 +637,8 @@ class Robustness(Table):
     """The same patterns at other sizes and sample rates."""
 
     replications: ReplicatedTwice
-    sizes: Annotated[list[EqualSizes], Field(min_length=1, description="tables like { residents "
-                                             "= 12000, communities = 12, residents_per_agent = 10 }")]
+    sizes: Annotated[list[EqualSizes], key("tables like { residents = 12000, communities = 12, "
+                                           "residents_per_agent = 10 }", min_length=1)]
 
 
 class Validation(EqualSizes, Labels):
@@ -651,15 +646,14 @@ class Validation(EqualSizes, Labels):
 
     root_seed: Seed
     replications: ReplicatedTwice
-    patterns: Annotated[list[PatternId], Field(min_length=1, description="pattern ids (default: "
-                                               "all)"), AfterValidator(_unique)] | None = None
-    calibrated_on: Annotated[list[str], Field(description="patterns the values were calibrated "
-                                              "on (reported as such)")] | None = None
-    context: Annotated[Context, Field(default_factory=Context, description="context parameters "
-                                      "of every run")]
+    patterns: Annotated[list[PatternId], key("pattern ids (default: all)", min_length=1),
+                        AfterValidator(_unique)] | None = None
+    calibrated_on: Annotated[list[str], key("patterns the values were calibrated on (reported "
+                                            "as such)")] | None = None
+    context: Annotated[Context, key("context parameters of every run", default_factory=Context)]
     robustness: Robustness | None = None
-    falsifiers: Annotated[dict[str, Context], Field(description="per pattern, context "
-                                                    "parameters replacing its own falsifier")] = {}
+    falsifiers: Annotated[dict[str, Context], key("per pattern, context parameters replacing "
+                                                  "its own falsifier")] = {}
 
     @model_validator(mode="after")
     def _patterns_of_this_spec(self) -> Validation:
@@ -677,8 +671,8 @@ class Validation(EqualSizes, Labels):
         return self
 
 
-Band = Annotated[list[float], Field(min_length=2, max_length=2, json_schema_extra={
-    "x-expected": "[low, high] numbers with low < high"}), AfterValidator(_pair)]
+Band = Annotated[list[float], key(expected="[low, high] numbers with low < high", min_length=2,
+                                  max_length=2), AfterValidator(_pair)]
 
 
 CalibratedContext = parameters(("context",), _bounds, advice=(
@@ -692,34 +686,28 @@ class Calibration(EqualSizes, Labels):
 
     root_seed: Seed
     replications: Replications
-    method: Annotated[Literal["rejection", "abc-smc"], Field(
-        description="rejection: Latin-hypercube prior samples kept when every target is "
-                    "inside its band; abc-smc: sequential Monte Carlo ABC with pyabc "
-                    "(docs/validation.md)")] = "rejection"
-    n: Annotated[int, Field(ge=2, le=100_000, description="prior samples (rejection)")] | None = None
-    population: Annotated[int, Field(ge=5, le=100_000, description="particles per generation "
-                                     "(abc-smc)")] | None = None
-    generations: Annotated[int, Field(ge=1, le=100, description="generations at most "
-                                      "(abc-smc)")] | None = None
-    held_out: Annotated[list[PatternId], Field(description="patterns of the posterior "
-                                               "predictive check (abc-smc)"),
-                        AfterValidator(_unique)] = []
-    predictive_draws: Annotated[int, Field(ge=0, le=10_000, description="posterior draws of "
-                                           "the predictive check (abc-smc)")] | None = None
-    constants: Annotated[dict[str, dict[str, Band]], Field(
-        description="rule constants = [low, high] (uniform prior; abc-smc), written "
-                    "module.NAME = [low, high], e.g. participation.HABIT_WEIGHT = [0, 3] "
-                    "(`cogov-sim constants` lists them)")] = {}
-    targets: Annotated[list[PatternId], Field(min_length=1, description="the pattern ids "
-                                              "calibrated on"), AfterValidator(_unique)]
-    parameters: Annotated[CalibratedContext, Field(
-        default_factory=CalibratedContext,
-        description="context parameter = [low, high] (uniform prior); required unless "
-                    "abc-smc calibrates [constants] only")]
-    bands: Annotated[dict[str, Band], Field(description="pattern id = [low, high] replacing "
-                                            "the pattern's own band")] = {}
-    context: Annotated[Context, Field(default_factory=Context,
-                                      description="context parameters held fixed")]
+    method: Annotated[Literal["rejection", "abc-smc"], key(
+        "rejection: Latin-hypercube prior samples kept when every target is inside its band; "
+        "abc-smc: sequential Monte Carlo ABC with pyabc (docs/validation.md)")] = "rejection"
+    n: Annotated[int, key("prior samples (rejection)", ge=2, le=100_000)] | None = None
+    population: Annotated[int, key("particles per generation (abc-smc)", ge=5,
+                                   le=100_000)] | None = None
+    generations: Annotated[int, key("generations at most (abc-smc)", ge=1, le=100)] | None = None
+    held_out: Annotated[list[PatternId], key("patterns of the posterior predictive check "
+                                             "(abc-smc)"), AfterValidator(_unique)] = []
+    predictive_draws: Annotated[int, key("posterior draws of the predictive check (abc-smc)",
+                                         ge=0, le=10_000)] | None = None
+    constants: Annotated[dict[str, dict[str, Band]], key(
+        "rule constants = [low, high] (uniform prior; abc-smc), written module.NAME = [low, "
+        "high], e.g. participation.HABIT_WEIGHT = [0, 3] (`cogov-sim constants` lists them)")] = {}
+    targets: Annotated[list[PatternId], key("the pattern ids calibrated on", min_length=1),
+                       AfterValidator(_unique)]
+    parameters: Annotated[CalibratedContext, key(
+        "context parameter = [low, high] (uniform prior); required unless abc-smc calibrates "
+        "[constants] only", default_factory=CalibratedContext)]
+    bands: Annotated[dict[str, Band], key("pattern id = [low, high] replacing the pattern's own "
+                                          "band")] = {}
+    context: Annotated[Context, key("context parameters held fixed", default_factory=Context)]
 
     @model_validator(mode="after")
     def _consistent(self) -> Calibration:
@@ -771,7 +759,7 @@ class Adoption(Table):
     """Cumulative share of townships that have adopted by January of ``year``."""
 
     year: Year
-    share: Annotated[float, Field(ge=0, le=1, description="cumulative share adopted")]
+    share: Annotated[float, key("cumulative share adopted", ge=0, le=1)]
     why: Text = ""
 
 
@@ -783,24 +771,23 @@ class Rollout(Labels):
     townships: Annotated[int, Field(ge=2, le=10_000)]
     residents_per_agent: ResidentsPerAgent = 10
     spinup_months: SpinupMonths = 120
-    residents_per_community: Annotated[int, Field(ge=100, le=1_000_000, description="sets each "
-                                                  "township's number of communities")] = 5_000
+    residents_per_community: Annotated[int, key("sets each township's number of communities",
+                                                ge=100, le=1_000_000)] = 5_000
     start_year: Year
     end_year: Year
-    before: Annotated[PresetName, Field(description="the regime before adoption")] = "baseline"
-    adopt: Annotated[PresetName, Field(description="the regime adopted")] = "taicang_1_0"
+    before: Annotated[PresetName, key("the regime before adoption")] = "baseline"
+    adopt: Annotated[PresetName, key("the regime adopted")] = "taicang_1_0"
     outcomes: Outcomes = ["participation_rate", "happiness_index", "admin_burden"]
     ranges: Annotated[parameters(("context",), lambda s: _bounds(s, strict=False),
                                  extra=("n_residents",), what="township parameter "
                                  "(n_residents or a context parameter)",
                                  advice=(("lever", "levers are set by 'before' and 'adopt'"),)),
-                      Field(description="parameter = [low, high]: townships drawn by Latin "
-                                        "hypercube within them")] = None
-    adoption: Annotated[list[Adoption], Field(min_length=1, description="[[adoption]] tables of "
-                                              "year, share and why")]
-    adoption_order: Annotated[str, Field(json_schema_extra={
-        "x-expected": "random or '<parameter> descending|ascending' with a parameter of "
-                      "[ranges]"})] = "random"
+                      key("parameter = [low, high]: townships drawn by Latin hypercube within "
+                          "them")] = None
+    adoption: Annotated[list[Adoption], key("[[adoption]] tables of year, share and why",
+                                            min_length=1)]
+    adoption_order: Annotated[str, key(expected="random or '<parameter> descending|ascending' "
+                                                "with a parameter of [ranges]")] = "random"
 
     @model_validator(mode="after")
     def _calendar(self) -> Rollout:
@@ -835,11 +822,11 @@ class Rollout(Labels):
 class TimelineChange(parameters(("lever",), _number, advice=_ONLY_LEVERS)):
     """From a reported month on, a preset's levers and/or named levers hold."""
 
-    month: Annotated[int, Field(description="reported month, from 1")] | None = None
-    year: Annotated[int, Field(description="calendar year (needs start_year)")] | None = None
-    month_of_year: Annotated[int, Field(ge=1, le=12, description="with year: the calendar "
-                                                                 "month (default 1)")] | None = None
-    preset: Annotated[PresetName, Field(description="the levers of this preset")] | None = None
+    month: Annotated[int, key("reported month, from 1")] | None = None
+    year: Annotated[int, key("calendar year (needs start_year)")] | None = None
+    month_of_year: Annotated[int, key("with year: the calendar month (default 1)", ge=1,
+                                      le=12)] | None = None
+    preset: Annotated[PresetName, key("the levers of this preset")] | None = None
     why: Text = ""
 
     @model_validator(mode="after")
@@ -859,13 +846,13 @@ class Timeline(Table):
 
     description: Text = ""
     description_zh: TextZh = ""
-    start: Annotated[PresetName, Field(description="the preset of the first month")] = "baseline"
-    start_year: Annotated[Year, Field(description="calendar year of reported month 1")] | None = None
-    end_year: Annotated[Year, Field(description="last reported year")] | None = None
-    levers: Annotated[parameters(("lever",), _number, advice=_ONLY_LEVERS), Field(
-        description="lever overrides of the start")] = None
-    changes: Annotated[list[TimelineChange], Field(description="dated changes", json_schema_extra={
-        "x-expected": "[[changes]] tables of month or year, preset and/or levers, why"})] = []
+    start: Annotated[PresetName, key("the preset of the first month")] = "baseline"
+    start_year: Annotated[Year, key("calendar year of reported month 1")] | None = None
+    end_year: Annotated[Year, key("last reported year")] | None = None
+    levers: Annotated[parameters(("lever",), _number, advice=_ONLY_LEVERS),
+                      key("lever overrides of the start")] = None
+    changes: Annotated[list[TimelineChange], key("dated changes", "[[changes]] tables of month or "
+                                                 "year, preset and/or levers, why")] = []
 
     @model_validator(mode="after")
     def _calendar(self) -> Timeline:
@@ -883,33 +870,26 @@ class Timeline(Table):
 
 # -- community tables (CSV) ----------------------------------------------------------------
 
-def _whole(value: float) -> int:
-    if not float(value).is_integer():
-        raise PydanticCustomError("expected", "whole")
-    return int(value)
-
-
 class CommunityRow(Table):
     """One row of a community table, a CSV file (``--communities FILE``, ``communities =
     "file.csv"`` in a spec): a header naming these columns, then one community a row;
     lines starting with '#' are provenance."""
 
     model_config = ConfigDict(strict=False)  # the cells are text: numbers are read from them
-    name: Annotated[str, Field(min_length=1, description="the community's name, unique in the "
-                               "table", json_schema_extra={"x-expected": "a non-empty name"})]
-    residents: Annotated[float, Field(gt=0, description="adult residents")]
-    kind: Annotated[Literal["urban", "resettlement", "village"], Field(
-        description="urban or resettlement (a residents' committee) or village (a villagers' "
-                    "committee); for reporting")] | None = None
+    name: Annotated[str, key("the community's name, unique in the table", "a non-empty name",
+                             min_length=1)]
+    residents: Annotated[float, key("adult residents", gt=0)]
+    kind: Annotated[Literal["urban", "resettlement", "village"], key(
+        "urban or resettlement (a residents' committee) or village (a villagers' committee); "
+        "for reporting")] | None = None
     households: Annotated[float, Field(gt=0, description="households; for reporting",
                                        json_schema_extra={"multipleOf": 1}),
                           AfterValidator(_whole)] | None = None
-    elderly_share: Annotated[float, Field(ge=0, le=1, description="share of the adult residents "
-                                          "aged 60 and over (residents' ages are drawn with it)",
-                                          json_schema_extra={"x-expected": "a share from 0 to 1"})
-                             ] | None = None
-    staff: Annotated[float, Field(gt=0, description="full-time committee staff (default: "
-                                                    "proportional to residents)")] | None = None
+    elderly_share: Annotated[float, key("share of the adult residents aged 60 and over (residents' "
+                                        "ages are drawn with it)", "a share from 0 to 1", ge=0,
+                                        le=1)] | None = None
+    staff: Annotated[float, key("full-time committee staff (default: proportional to residents)",
+                                gt=0)] | None = None
 
 
 def community_row(row: Mapping[str, Any], strict: bool = False) -> dict[str, Any]:

@@ -89,7 +89,7 @@ class Names:
                                                             core_schema.str_schema(strict=True))
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
-        return {"type": "string", "enum": self.names(), "x-what": self.what}
+        return {**handler(schema), "type": "string", "enum": self.names(), "x-what": self.what}
 
     def _check(self, value: str) -> str:
         if value not in (names := self.names()):

@@ -240,3 +240,26 @@ def test_messages_name_the_key_path_the_value_and_what_is_allowed() -> None:
         with pytest.raises(SpecError) as info:
             parse_spec({**base, **extra}, source="x.toml", default_name="x")
         assert needle in str(info.value) and "\n" not in str(info.value), str(info.value)
+
+
+# -- the community table (a CSV file) ------------------------------------------------------
+
+def test_the_community_table_has_a_row_schema_the_csv_reader_checks_with(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cogov_sim.communities import COLUMNS, REQUIRED, parse_communities
+    from cogov_sim.params import ParameterError
+    from cogov_sim.schema import SCHEMAS
+
+    assert main(["schema", "communities"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == json_schema("communities") and "communities" not in KINDS
+    assert schema_file("communities").read_text(encoding="utf-8") == dumps("communities")
+    assert tuple(printed["properties"]) == COLUMNS and tuple(printed["required"]) == REQUIRED
+    assert "communities" in SCHEMAS and "| `elderly_share` |" in reference()
+    validator = jsonschema.Draft202012Validator(printed)
+    assert validator.is_valid({"name": "A", "residents": 3000, "kind": "village"})
+    assert not validator.is_valid({"name": "A", "residents": 0})
+    with pytest.raises(ParameterError) as info:
+        parse_communities("name,residents,households\nA,3000,12.5\n", label="t.csv")
+    assert str(info.value) == ("t.csv, line 2, column households: '12.5'; allowed: a whole "
+                               "number above 0")

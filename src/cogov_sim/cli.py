@@ -383,13 +383,14 @@ def specs(ctx: click.Context, lang: str) -> None:
 @click.argument("kind")
 def schema_command(kind: str) -> None:
     """Print the JSON Schema of a spec file of KIND (experiment, sa, discover, validate,
-    calibrate, rollout, timeline): editors complete and check keys with it (the package
-    ships them in cogov_sim/schemas/, and every shipped spec names its own)."""
-    from .schema import KINDS, dumps
+    calibrate, rollout, timeline) or of a community table's row (communities): editors
+    complete and check keys with it (the package ships them in cogov_sim/schemas/, and
+    every shipped spec names its own)."""
+    from .schema import SCHEMAS, dumps
 
-    if kind not in KINDS:
-        raise SpecError(f"unknown kind '{kind}'{suggest(kind, KINDS)}; allowed: "
-                        f"{', '.join(KINDS)}")
+    if kind not in SCHEMAS:
+        raise SpecError(f"unknown kind '{kind}'{suggest(kind, SCHEMAS)}; allowed: "
+                        f"{', '.join(SCHEMAS)}")
     click.echo(dumps(kind), nl=False)
 
 

@@ -26,8 +26,11 @@ Optional columns:
     full-time committee staff; without it staff are proportional to residents (the
     township's ``staff_per_committee`` for a community of mean size).
 
-Packaged tables (``presets/communities/*.csv``) are found by name (:func:`table_names`);
-anything else is a path. Every problem with a file raises
+The columns and their values are declared in :class:`cogov_sim.schema.CommunityRow`
+(``cogov-sim schema communities``; docs/spec-reference.md), which checks every row when a
+table is read (pydantic is imported then, never by a run). Packaged tables
+(``presets/communities/*.csv``) are found by name (:func:`table_names`); anything else is
+a path. Every problem with a file raises
 :class:`~cogov_sim.params.ParameterError` with one line naming the file, the line and
 column, and what is allowed.
 """
@@ -39,7 +42,6 @@ import csv
 import hashlib
 import io
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -96,11 +98,8 @@ class CommunityTable:
             twice = next(n for n in self.names if self.names.count(n) > 1)
             raise ParameterError(f"{where}: community name {twice!r} repeats; names must be unique")
         for i, name in enumerate(self.names):
-            for column, value in self.row(i).items():
-                problem = _problem(column, value)
-                if problem:
-                    raise ParameterError(f"{where}, community {name!r}, {column} = {value!r}: "
-                                         f"{problem}")
+            _check_row(self.row(i), lambda column, value: f"{where}, community {name!r}, "  # noqa: B023
+                       f"{column} = {value!r}", strict=True)
         object.__setattr__(self, "sha256", _content_hash(self))
 
     # -- reading ------------------------------------------------------------------------
@@ -154,21 +153,18 @@ class CommunityTable:
         return {"table": self.label, **self.identity(), "columns": list(self.columns)}
 
 
-def _problem(column: str, value: Any) -> str:
-    """What is wrong with one cell (empty string if nothing)."""
-    if column == "name":
-        return "" if isinstance(value, str) and value.strip() else \
-            "allowed: a non-empty name"
-    if column == "kind":
-        return "" if value in KINDS else f"allowed: {', '.join(KINDS)}"
-    number = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
-    if column == "elderly_share":
-        return "" if number and 0.0 <= value <= 1.0 else "allowed: a share from 0 to 1"
-    if column == "households":
-        return "" if number and float(value).is_integer() and value > 0 else \
-            "allowed: a whole number above 0"
-    # residents, staff
-    return "" if number and math.isfinite(value) and value > 0 else "allowed: a number above 0"
+def _check_row(row: dict[str, Any], where: Any, strict: bool = False) -> dict[str, Any]:
+    """One row checked by the schema's :class:`~cogov_sim.schema.CommunityRow`: its cells'
+    values (``strict``: values given in code, not text); a problem is one line,
+    ``where(column, value)`` and what is allowed."""
+    from .schema import community_row
+
+    try:
+        return community_row(row, strict=strict)
+    except ValueError as exc:
+        column, allowed, number = exc.args
+        sep = ": " if strict else " is not a number; " if number else "; "
+        raise ParameterError(f"{where(column, row[column])}{sep}allowed: {allowed}") from None
 
 
 def _content_hash(table: CommunityTable) -> str:
@@ -275,8 +271,11 @@ def parse_communities(raw: bytes | str, label: str = "<table>") -> CommunityTabl
         if len(cells) != len(header):
             raise ParameterError(f"{label}, line {number}: {len(cells)} fields, expected "
                                  f"{len(header)} ({', '.join(header)})")
-        for column, cell in zip(header, cells, strict=True):
-            values[column].append(_cell(label, number, column, cell.strip()))
+        row = _check_row({c: cell.strip() for c, cell in zip(header, cells, strict=True)},
+                         lambda column, text: f"{label}, line {number}, column {column}: "  # noqa: B023
+                                              f"{repr(text) if text else 'empty'}")
+        for column in header:
+            values[column].append(row[column])
         name = values["name"][-1]
         if name in seen:
             raise ParameterError(f"{label}, line {number}, column name: '{name}' repeats line "
@@ -284,25 +283,6 @@ def parse_communities(raw: bytes | str, label: str = "<table>") -> CommunityTabl
         seen[name] = number
     return CommunityTable(names=tuple(values.pop("name")), label=label, notes="\n".join(notes),
                           **{c: tuple(v) for c, v in values.items()})
-
-
-def _cell(label: str, line: int, column: str, text: str) -> Any:
-    """One cell's value, or a one-line error naming the file, line and column."""
-    where = f"{label}, line {line}, column {column}"
-    shown = repr(text) if text else "empty"
-    value: Any = text
-    if column not in ("name", "kind"):
-        try:
-            value = float(text)
-        except ValueError:
-            raise ParameterError(f"{where}: {shown} is not a number; "
-                                 f"{_problem(column, None)}") from None
-        if column == "households" and value.is_integer():
-            value = int(value)
-    problem = _problem(column, value)
-    if problem:
-        raise ParameterError(f"{where}: {shown}; {problem}")
-    return value
 
 
 # -- from a table to agents --------------------------------------------------------------

@@ -3,14 +3,17 @@
 Each input kind (``experiment``, ``sa``, ``discover``, ``validate``, ``calibrate``,
 ``rollout``, ``timeline``) is a pydantic model built from shared pieces: the labels, the
 seed and replications, the run sizes, and tables of parameter values whose keys, bounds
-and units come from :func:`cogov_sim.params.param_specs`. A key is declared once here and
-so is known to every loader, to the JSON Schema editors read (``cogov-sim schema KIND``,
-``schemas/*.schema.json``) and to the key reference (docs/spec-reference.md).
+and units come from :func:`cogov_sim.params.param_specs`; a community table's row
+(``communities``, a CSV file) is one too. A key is declared once here and so is known to
+every loader, to the JSON Schema editors read and to the key reference
+(:mod:`cogov_sim.schema_files`: ``cogov-sim schema KIND``, ``schemas/*.schema.json``,
+docs/spec-reference.md).
 
-The models check what a file says on its own: keys, types, ranges, names. What needs
-the model itself (a township too small for its communities, a design point whose
-parameters contradict each other, a goal no run can meet) is checked by each kind's
-loader afterwards, in the same one-line form.
+The models check everything a file says on its own: keys, types, ranges, names, and
+how keys agree (a calendar, an adoption path, a goal some run could meet, scenarios and
+the design). Each kind's loader then only builds its run objects, checking what needs the
+model itself (sizes a township can have, design points, townships) in the same one-line
+form.
 
 Pydantic reports every problem at once over several lines; :func:`check` turns the first
 into the package's one line: the file, the table, the key, the offending value and what
@@ -20,11 +23,9 @@ for a misspelling. Only spec loading imports this module: a run never does.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
-from importlib import import_module, resources
-from pathlib import Path
+from importlib import import_module
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -88,7 +89,7 @@ class Names:
                                                             core_schema.str_schema(strict=True))
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
-        return {"type": "string", "enum": self.names(), "x-what": self.what}
+        return {**handler(schema), "type": "string", "enum": self.names(), "x-what": self.what}
 
     def _check(self, value: str) -> str:
         if value not in (names := self.names()):
@@ -96,7 +97,8 @@ class Names:
         return value
 
 
-ScenarioName = Annotated[str, Names("scenario preset", ".timeline:scenario_names")]
+_SCENARIOS = Names("scenario preset", ".timeline:scenario_names")
+ScenarioName = Annotated[str, _SCENARIOS]
 PresetName = Annotated[str, Names("preset", ".presets:preset_names")]
 OutcomeName = Annotated[str, Names("outcome", ".outcomes:OUTCOME_NAMES")]
 _PATTERNS = Names("pattern", ".validation.patterns:PATTERN_IDS")
@@ -107,29 +109,37 @@ def _unique(items: list[Any]) -> list[Any]:
     return list(dict.fromkeys(items))
 
 
-Name = Annotated[str, Field(pattern=NAME_PATTERN, description="names the results folder "
-                            "results/<name>/ (default: the file's name)", json_schema_extra={
-                                "x-expected": "letters, digits, '_', '-' or '.' (it names the "
-                                              "results folder)"})]
-Text = Annotated[str, Field(description="one line, shown in listings and reports")]
-TextZh = Annotated[str, Field(description="the description in Chinese, one line (`cogov-sim "
-                                          "specs --lang zh` shows it)")]
-Seed = Annotated[int, Field(ge=0, le=MAX_SEED, description="root of the seed tree: the same "
-                            "root gives the same runs")]
-Replications = Annotated[int, Field(ge=1, le=MAX_REPLICATIONS,
-                                    description="runs of each design point on their own seeds")]
+def key(meaning: str | None = None, expected: str | None = None, **constraints: Any) -> Any:
+    """A key's ``Field``: what it means (the description editors show) and, where the
+    constraints do not say it well, what is ``expected`` in words (``x-expected``)."""
+    return Field(description=meaning, json_schema_extra={"x-expected": expected} if expected
+                 else None, **constraints)
+
+
+Name = Annotated[str, key("names the results folder results/<name>/ (default: the file's name)",
+                          "letters, digits, '_', '-' or '.' (it names the results folder)",
+                          pattern=NAME_PATTERN)]
+Text = Annotated[str, key("one line, shown in listings and reports")]
+TextZh = Annotated[str, key("the description in Chinese, one line (`cogov-sim specs --lang zh` "
+                            "shows it)")]
+Seed = Annotated[int, key("root of the seed tree: the same root gives the same runs", ge=0,
+                          le=MAX_SEED)]
+Replications = Annotated[int, key("runs of each design point on their own seeds", ge=1,
+                                  le=MAX_REPLICATIONS)]
 Outcomes = Annotated[list[OutcomeName], Field(min_length=1), AfterValidator(_unique)]
+
+
+def _whole(value: float) -> int:
+    if not float(value).is_integer():
+        raise PydanticCustomError("expected", "whole")
+    return int(value)
 
 
 def _number(s: ParamSpec, **extra: Any) -> Any:
     """One value of parameter ``s``: a number within its bounds, a whole one (made an
     int) if the parameter counts things."""
     def whole(value: float) -> float | int:
-        if not s.is_integer:
-            return float(value)
-        if not float(value).is_integer():
-            raise PydanticCustomError("expected", "whole")
-        return int(value)
+        return _whole(value) if s.is_integer else float(value)
 
     schema: dict[str, Any] = {"x-unit": s.unit, **({"multipleOf": 1} if s.is_integer else {})}
     return Annotated[float, Field(ge=s.low, le=s.high, description=s.en,
@@ -160,10 +170,8 @@ def _bounds(s: ParamSpec, strict: bool = True) -> Any:
     """``[low, high]`` within the parameter's bounds, low below high (or equal, when
     not ``strict``)."""
     order = "low < high" if strict else "low <= high"
-    return Annotated[list[_number(s)], Field(min_length=2, max_length=2, description=s.en,
-                                             json_schema_extra={"x-expected": f"[low, high] with "
-                                                                f"{order}, within {s.low:g} to "
-                                                                f"{s.high:g} ({s.unit})"}),
+    return Annotated[list[_number(s)], key(s.en, f"[low, high] with {order}, within {s.low:g} to "
+                                           f"{s.high:g} ({s.unit})", min_length=2, max_length=2),
                      AfterValidator(lambda v: _pair(v, strict))]
 
 
@@ -173,9 +181,9 @@ def _levels(s: ParamSpec) -> Any:
             raise PydanticCustomError("expected", "repeat")
         return tuple(values)
 
-    return Annotated[list[_number(s)], Field(min_length=1, description=s.en, json_schema_extra={
-        "x-expected": f"a non-empty list of distinct values from {s.low:g} to {s.high:g} "
-                      f"({s.unit})"}), AfterValidator(distinct)]
+    return Annotated[list[_number(s)], key(s.en, f"a non-empty list of distinct values from "
+                                           f"{s.low:g} to {s.high:g} ({s.unit})", min_length=1),
+                     AfterValidator(distinct)]
 
 
 def _setting(s: ParamSpec) -> Any:
@@ -188,9 +196,8 @@ def _setting(s: ParamSpec) -> Any:
 
     return Annotated[tagged(split, range=_bounds(s), whole=Annotated[list[Any], Field(max_length=0)],
                             all=Literal[True], fixed=_number(s)),
-                     Field(description=s.en, json_schema_extra={
-                         "x-expected": f"[] (its whole range {s.low:g} to {s.high:g} {s.unit}), "
-                                       "[low, high] or a number (held fixed)"})]
+                     key(s.en, f"[] (its whole range {s.low:g} to {s.high:g} {s.unit}), [low, "
+                               "high] or a number (held fixed)")]
 
 
 class ParameterTable(Table):
@@ -270,14 +277,12 @@ def _table(value: Any, info: ValidationInfo) -> Any:
 
 Communities = Annotated[tagged(
     lambda v: "count" if isinstance(v, int) else "table", count=EqualCommunities,
-    table=Annotated[Any, PlainValidator(_table), WithJsonSchema({"type": "string"})]), Field(
-        description="equal communities (a number), or a community table: a packaged name such "
-                    "as 'taicang_township' or a path to a .csv file (relative to this file)",
-        json_schema_extra={"x-expected": "a whole number of equal communities from "
-                                         f"{param_spec('n_communities').low:g} to "
-                                         f"{param_spec('n_communities').high:g}, or a community "
-                                         "table (a name such as 'taicang_township' or a path "
-                                         "to a .csv file)"})]
+    table=Annotated[Any, PlainValidator(_table), WithJsonSchema({"type": "string"})]), key(
+        "equal communities (a number), or a community table: a packaged name such as "
+        "'taicang_township' or a path to a .csv file (relative to this file)",
+        f"a whole number of equal communities from {param_spec('n_communities').low:g} to "
+        f"{param_spec('n_communities').high:g}, or a community table (a name such as "
+        "'taicang_township' or a path to a .csv file)")]
 
 
 class Labels(Table):
@@ -311,8 +316,8 @@ class EqualSizes(Sizes):
     communities: EqualCommunities | None = None
 
 
-Paired = Annotated[bool, Field(description="replication r of every scenario, policy or point "
-                                           "shares a seed (paired comparisons)")]
+Paired = Annotated[bool, key("replication r of every scenario, policy or point shares a seed "
+                             "(paired comparisons)")]
 _SIZES_AT_TOP = ("size", "sizes are set once, at the top level")
 _ONLY_LEVERS = (("context", "the township's context is the preset's"), _SIZES_AT_TOP)
 
@@ -355,28 +360,36 @@ class GridDesign(_DesignKeys):
     """Every combination of the listed values."""
 
     type: Literal["grid"]
-    parameters: Annotated[parameters(_DESIGNED, _levels), Field(
-        description="parameter = [values]")]
+    parameters: Annotated[parameters(_DESIGNED, _levels), key("parameter = [values]")]
 
 
 class RowsDesign(_DesignKeys):
     """Explicit points, one [[design.rows]] table each."""
 
     type: Literal["rows"]
-    rows: Annotated[list[parameters(_DESIGNED, _number)], Field(
-        min_length=1, description="the design points", json_schema_extra={
-            "x-expected": "a non-empty list of [[design.rows]] tables of parameter = value"})]
+    rows: Annotated[list[parameters(_DESIGNED, _number)], key(
+        "the design points", "a non-empty list of [[design.rows]] tables of parameter = value",
+        min_length=1)]
+
+    @model_validator(mode="after")
+    def _distinct(self) -> RowsDesign:
+        rows = [sorted(row.given().items()) for row in self.rows]
+        for i, row in enumerate(rows, start=1):
+            if row in rows[:i - 1]:
+                given = self.rows[i - 1].given().items()
+                raise problem(f"[[design.rows]] #{rows.index(row) + 1} and #{i} are the same row "
+                              f"({', '.join(f'{k}={v}' for k, v in given)}); remove one", True)
+        return self
 
 
 class LhsDesign(_DesignKeys):
     """A Latin hypercube of ``n`` points within [low, high] bounds."""
 
     type: Literal["lhs"]
-    parameters: Annotated[parameters(_DESIGNED, _bounds), Field(
-        description="parameter = [low, high]")]
-    n: Annotated[int, Field(ge=1, le=1_000_000, description="number of Latin hypercube points")]
-    seed: Annotated[int, Field(ge=0, le=MAX_SEED, description="seed of the Latin hypercube "
-                                                              "(default: root_seed)")] | None = None
+    parameters: Annotated[parameters(_DESIGNED, _bounds), key("parameter = [low, high]")]
+    n: Annotated[int, key("number of Latin hypercube points", ge=1, le=1_000_000)]
+    seed: Annotated[int, key("seed of the Latin hypercube (default: root_seed)", ge=0,
+                             le=MAX_SEED)] | None = None
 
 
 class _DesignType(Table):
@@ -391,12 +404,12 @@ Design = tagged(lambda v: v["type"] if _mapping(v) and v.get("type") in DESIGNS 
 class Experiment(Sizes, Seeded, Labels):
     """``cogov-sim experiment``: scenarios, optionally crossed with a design."""
 
-    title: Annotated[str, Field(description="title of the figures and tables (default: the "
-                                            "scenarios' names)")] = ""
-    title_zh: Annotated[str, Field(description="title of the Chinese figures and tables")] = ""
+    title: Annotated[str, key("title of the figures and tables (default: the scenarios' "
+                              "names)")] = ""
+    title_zh: Annotated[str, key("title of the Chinese figures and tables")] = ""
     common_random_numbers: Paired = True
-    shared_spinup: Annotated[bool, Field(description="simulate each seed's spin-up once (the "
-                                                     "same results, sooner)")] = True
+    shared_spinup: Annotated[bool, key("simulate each seed's spin-up once (the same results, "
+                                       "sooner)")] = True
     outcomes: Outcomes | None = None
     scenarios: Annotated[tagged(
         lambda v: "list" if isinstance(v, list) else "table",
@@ -404,13 +417,34 @@ class Experiment(Sizes, Seeded, Labels):
         table=Annotated[dict[str, tagged(lambda v: "name" if isinstance(v, str) else "table",
                                          name=ScenarioName, table=ScenarioEntry)],
                         Field(min_length=1)]),
-        Field(description="presets by name, or a table of name = preset or name = { preset = "
-                          "..., <parameter> = value }", json_schema_extra={
-                              "x-expected": "a non-empty list of presets or a [scenarios] table"})
-    ] = ["baseline"]
-    design: Annotated[Design, Field(description="parameters varied within every scenario",
-                                    json_schema_extra={"x-expected": "a [design] table with type = "
-                                                       "grid, rows or lhs"})] | None = None
+        key("presets by name, or a table of name = preset or name = { preset = ..., <parameter> "
+            "= value }", "a non-empty list of presets or a [scenarios] table")] = ["baseline"]
+    design: Annotated[Design, key("parameters varied within every scenario", "a [design] table "
+                                  "with type = grid, rows or lhs")] | None = None
+
+    @model_validator(mode="after")
+    def _scenarios_and_design(self) -> Experiment:
+        """A scenario names a preset (its own name, if no other), and sets no parameter
+        the design varies (it would be silently overridden)."""
+        if isinstance(self.scenarios, list):
+            twice = next((p for i, p in enumerate(self.scenarios) if p in self.scenarios[:i]), None)
+            if twice is not None:
+                raise problem(f"scenarios: '{twice}' is listed twice")
+            return self
+        d, presets = self.design, _SCENARIOS.names()
+        varied = set() if d is None else {k for row in d.rows for k in row.given()} \
+            if d.type == "rows" else set(d.parameters.given())
+        for name, entry in self.scenarios.items():
+            if isinstance(entry, str):
+                continue
+            if entry.preset is None and name not in presets:
+                raise problem(f"missing key 'preset' ('{name}' is not a preset name)"
+                              f"{suggest(name, presets)}; allowed presets: {', '.join(presets)}",
+                              place=f"[scenarios.{name}]")
+            if both := sorted(varied & set(entry.given())):
+                raise problem(f"sets {both[0]}, which [design] also varies; remove one of the "
+                              "two", place=f"[scenarios.{name}]")
+        return self
 
 
 # -- sensitivity analysis -----------------------------------------------------------------
@@ -421,9 +455,9 @@ def _explored(kinds: tuple[str, ...]) -> Any:
     names = Names(_either([_KIND_WORDS[k] for k in kinds]),
                   lambda: [s.name for s in param_specs() if s.kind in kinds])
     return Annotated[tagged(lambda v: "list" if isinstance(v, list) else "table",
-                            list=list[Annotated[str, names]], table=parameters(kinds, _setting)), Field(
-        description="the parameters varied (default: every lever over its bounds): a list of "
-                    "names, or name = [] (its bounds) | [low, high] | value (held fixed)")]
+                            list=list[Annotated[str, names]], table=parameters(kinds, _setting)), key(
+        "the parameters varied (default: every lever over its bounds): a list of names, or name "
+        "= [] (its bounds) | [low, high] | value (held fixed)")]
 
 
 Positive = Annotated[int, Field(ge=1)]
@@ -434,27 +468,23 @@ class Sensitivity(Sizes, Labels):
 
     root_seed: Seed
     method: Annotated[str, Names("method", ".sensitivity.methods:METHODS"),
-                      Field(description="the estimator of the indices")] = "sobol"
-    n: Annotated[Positive, Field(description="sample size (Sobol: a power of 2)")] | None = None
-    n_start: Annotated[Positive, Field(description="first sample size when growing to a "
-                                                   "tolerance")] | None = None
-    tolerance: Annotated[float, Field(gt=0, lt=1, description="grow a Sobol sample until every "
-                                      "index is within this (95 % interval)")] | None = None
-    max_runs: Annotated[Positive, Field(description="run budget with a tolerance")] | None = None
+                      key("the estimator of the indices")] = "sobol"
+    n: Annotated[Positive, key("sample size (Sobol: a power of 2)")] | None = None
+    n_start: Annotated[Positive, key("first sample size when growing to a tolerance")] | None = None
+    tolerance: Annotated[float, key("grow a Sobol sample until every index is within this (95 % "
+                                    "interval)", gt=0, lt=1)] | None = None
+    max_runs: Annotated[Positive, key("run budget with a tolerance")] | None = None
     replications: Replications = 1
-    scramblings: Annotated[Positive, Field(description="independent Sobol scramblings "
-                                           "(default 1, or 8 with a tolerance)")] | None = None
-    scenario: Annotated[ScenarioName, Field(description="the preset giving every value that "
-                                                        "does not vary")] = "baseline"
+    scramblings: Annotated[Positive, key("independent Sobol scramblings (default 1, or 8 with a "
+                                         "tolerance)")] | None = None
+    scenario: Annotated[ScenarioName, key("the preset giving every value that does not "
+                                          "vary")] = "baseline"
     common_random_numbers: Paired = True
-    outcomes: Annotated[list[str], Field(description="outcome:statistic (final, mean, "
-                                                     "last_year)")] | None = None
-    over_time: Annotated[list[str], Field(description="outcomes with indices per simulated "
-                                                      "year")] | None = None
+    outcomes: Annotated[list[str], key("outcome:statistic (final, mean, last_year)")] | None = None
+    over_time: Annotated[list[str], key("outcomes with indices per simulated year")] | None = None
     levers: _explored(("lever", "context")) | None = None
-    options: Annotated[dict[str, Any], Field(description="method options: second_order "
-                                             "(sobol), num_levels (morris), M (efast), slices "
-                                             "(pawn)")] = {}
+    options: Annotated[dict[str, Any], key("method options: second_order (sobol), num_levels "
+                                           "(morris), M (efast), slices (pawn)")] = {}
 
 
 # -- discovery ----------------------------------------------------------------------------
@@ -465,8 +495,7 @@ class Condition(Table):
     outcome: OutcomeName
     at_least: float | None = None
     at_most: float | None = None
-    relative_to: Annotated[ScenarioName, Field(description="bounds are factors of this "
-                                                           "preset's value")] | None = None
+    relative_to: Annotated[ScenarioName, key("bounds are factors of this preset's value")] | None = None
 
     @model_validator(mode="after")
     def _bounded(self) -> Condition:
@@ -495,28 +524,59 @@ class AnyOf(Table):
 
 
 Node = tagged(_node, condition=Condition, all=AllOf, any=AnyOf)
-Conditions = Annotated[list[Node], Field(min_length=1, description="conditions on outcomes "
-                                         "averaged over the horizon", json_schema_extra={
-                                             "x-expected": "a non-empty list of conditions { outcome "
-                                             "= ..., at_least = ... and/or at_most = ..., relative_to "
-                                             "= ... } or nested { all = [...] } and { any = [...] }"})]
+Conditions = Annotated[list[Node], key(
+    "conditions on outcomes averaged over the horizon", "a non-empty list of conditions { outcome "
+    "= ..., at_least = ... and/or at_most = ..., relative_to = ... } or nested { all = [...] } "
+    "and { any = [...] }", min_length=1)]
 
 
 class Goal(Table):
     """What a policy must achieve: all (or any) of the conditions."""
 
     description: Text = ""
-    horizon: Annotated[list[Annotated[int, Field(ge=1)]], Field(
-        min_length=2, max_length=2, description="[first month, last month] averaged "
-        "(default: the last 12)")] | None = None
+    horizon: Annotated[list[Annotated[int, Field(ge=1)]], key(
+        "[first month, last month] averaged (default: the last 12)", min_length=2,
+        max_length=2)] | None = None
     all: Conditions | None = None
     any: Conditions | None = None
 
     @model_validator(mode="after")
-    def _one_combination(self) -> Goal:
+    def _possible(self) -> Goal:
+        """One combination, nested at most four levels, that some run could meet: no bound
+        outside its outcome's range, nor absolute bounds of one ``all`` that contradict."""
+        from .discovery.goal import outcome_range
+
+        def impossible(message: str) -> PydanticCustomError:
+            return problem(f"{message}; impossible threshold", place="[goal]")
+
+        def check(op: str, items: list[Any], depth: int) -> None:
+            for c in items:
+                if isinstance(c, AllOf | AnyOf) and depth >= 4:
+                    raise problem("conditions nested deeper than 4 levels", place="[goal]")
+                if isinstance(c, AllOf | AnyOf):
+                    check(*(("all", c.all) if isinstance(c, AllOf) else ("any", c.any)), depth + 1)
+                    continue
+                low, high = outcome_range(c.outcome)
+                if c.at_least is not None and c.at_most is not None and c.at_least > c.at_most:
+                    raise impossible(f"{c.outcome}: at_least = {c.at_least:g} is above at_most = "
+                                     f"{c.at_most:g}")
+                for key, bound in (("at_least", c.at_least), ("at_most", c.at_most)):
+                    if c.relative_to is None and bound is not None and (
+                            bound > high if key == "at_least" else bound < low):
+                        raise problem(f"{c.outcome}: {key} = {bound:g} is impossible; the outcome "
+                                      f"ranges from {low:g} to {high:g}", place="[goal]")
+            absolute = [c for c in items if isinstance(c, Condition) and c.relative_to is None]
+            for name in dict.fromkeys(c.outcome for c in absolute) if op == "all" else ():
+                lows = [c.at_least for c in absolute if c.outcome == name and c.at_least is not None]
+                highs = [c.at_most for c in absolute if c.outcome == name and c.at_most is not None]
+                if lows and highs and max(lows) > min(highs):
+                    raise impossible(f"{name}: at_least = {max(lows):g} and at_most = "
+                                     f"{min(highs):g} cannot both hold")
+
         if (self.all is None) == (self.any is None):
             raise problem("expected exactly one of 'all' or 'any' (a list of conditions such "
                           "as { outcome = \"participation_rate\", at_least = 0.3 })", table=True)
+        check("all" if self.all is not None else "any", self.all or self.any, 1)
         return self
 
 
@@ -524,8 +584,8 @@ class Tradeoffs(Table):
     """The three objectives of the non-dominated set."""
 
     spending: Annotated[OutcomeName, Field(description="minimised")] = "spend_total"
-    satisfaction: Annotated[OutcomeName, Field(description="maximised; regret is measured "
-                                                           "on it")] = "happiness_index"
+    satisfaction: Annotated[OutcomeName, key("maximised; regret is measured on it")] = \
+        "happiness_index"
     participation: Annotated[OutcomeName, Field(description="maximised")] = "participation_rate"
 
 
@@ -537,8 +597,8 @@ class Prim(Table):
 
     peel_alpha: Share = 0.05
     mass_min: Share = 0.05
-    min_coverage: Annotated[Share, Field(description="the box shown: the densest with at least "
-                                                     "this coverage")] = 0.5
+    min_coverage: Annotated[Share, key("the box shown: the densest with at least this "
+                                       "coverage")] = 0.5
     max_boxes: Annotated[int, Field(ge=1, le=10)] = 2
 
 
@@ -547,21 +607,28 @@ class Discovery(Sizes, Seeded, Labels):
 
     n: Annotated[int, Field(ge=2, le=100_000, description="policies: Latin hypercube points "
                             "over the levers", json_schema_extra={"x-unit": "policies"})]
-    scenario: Annotated[ScenarioName, Field(description="the preset giving every value the "
-                                                        "levers do not vary")] = "baseline"
+    scenario: Annotated[ScenarioName, key("the preset giving every value the levers do not "
+                                          "vary")] = "baseline"
     common_random_numbers: Paired = True
-    presets: Annotated[list[ScenarioName], Field(description="placed on the trade-offs "
-                                                             "(default: all)")] | None = None
+    presets: Annotated[list[ScenarioName], key("placed on the trade-offs (default: all)")] | None = None
     levers: _explored(("lever",)) | None = None
     goal: Goal
     tradeoffs: Tradeoffs = Tradeoffs()
     prim: Prim = Prim()
 
+    @model_validator(mode="after")
+    def _something_varies(self) -> Discovery:
+        given = self.levers.given().values() if isinstance(self.levers, ParameterTable) else [[]]
+        if self.levers == [] or not any(isinstance(v, list | tuple) for v in given):
+            raise problem("no lever varies (empty lever set); name at least one lever with [] "
+                          "or [low, high]", place="[levers]")
+        return self
+
 
 # -- validation and calibration -----------------------------------------------------------
 
-ReplicatedTwice = Annotated[Replications, Field(ge=2, description="runs of each scenario (a "
-                                                "confidence interval needs two)")]
+ReplicatedTwice = Annotated[Replications, key("runs of each scenario (a confidence interval "
+                                              "needs two)", ge=2)]
 Context = parameters(("context",), _number, advice=(("lever", "levers belong to the presets"),
                                                     _SIZES_AT_TOP))
 
@@ -570,8 +637,8 @@ class Robustness(Table):
     """The same patterns at other sizes and sample rates."""
 
     replications: ReplicatedTwice
-    sizes: Annotated[list[EqualSizes], Field(min_length=1, description="tables like { residents "
-                                             "= 12000, communities = 12, residents_per_agent = 10 }")]
+    sizes: Annotated[list[EqualSizes], key("tables like { residents = 12000, communities = 12, "
+                                           "residents_per_agent = 10 }", min_length=1)]
 
 
 class Validation(EqualSizes, Labels):
@@ -579,15 +646,14 @@ class Validation(EqualSizes, Labels):
 
     root_seed: Seed
     replications: ReplicatedTwice
-    patterns: Annotated[list[PatternId], Field(min_length=1, description="pattern ids (default: "
-                                               "all)"), AfterValidator(_unique)] | None = None
-    calibrated_on: Annotated[list[str], Field(description="patterns the values were calibrated "
-                                              "on (reported as such)")] | None = None
-    context: Annotated[Context, Field(default_factory=Context, description="context parameters "
-                                      "of every run")]
+    patterns: Annotated[list[PatternId], key("pattern ids (default: all)", min_length=1),
+                        AfterValidator(_unique)] | None = None
+    calibrated_on: Annotated[list[str], key("patterns the values were calibrated on (reported "
+                                            "as such)")] | None = None
+    context: Annotated[Context, key("context parameters of every run", default_factory=Context)]
     robustness: Robustness | None = None
-    falsifiers: Annotated[dict[str, Context], Field(description="per pattern, context "
-                                                    "parameters replacing its own falsifier")] = {}
+    falsifiers: Annotated[dict[str, Context], key("per pattern, context parameters replacing "
+                                                  "its own falsifier")] = {}
 
     @model_validator(mode="after")
     def _patterns_of_this_spec(self) -> Validation:
@@ -605,8 +671,8 @@ class Validation(EqualSizes, Labels):
         return self
 
 
-Band = Annotated[list[float], Field(min_length=2, max_length=2, json_schema_extra={
-    "x-expected": "[low, high] numbers with low < high"}), AfterValidator(_pair)]
+Band = Annotated[list[float], key(expected="[low, high] numbers with low < high", min_length=2,
+                                  max_length=2), AfterValidator(_pair)]
 
 
 CalibratedContext = parameters(("context",), _bounds, advice=(
@@ -620,34 +686,28 @@ class Calibration(EqualSizes, Labels):
 
     root_seed: Seed
     replications: Replications
-    method: Annotated[Literal["rejection", "abc-smc"], Field(
-        description="rejection: Latin-hypercube prior samples kept when every target is "
-                    "inside its band; abc-smc: sequential Monte Carlo ABC with pyabc "
-                    "(docs/validation.md)")] = "rejection"
-    n: Annotated[int, Field(ge=2, le=100_000, description="prior samples (rejection)")] | None = None
-    population: Annotated[int, Field(ge=5, le=100_000, description="particles per generation "
-                                     "(abc-smc)")] | None = None
-    generations: Annotated[int, Field(ge=1, le=100, description="generations at most "
-                                      "(abc-smc)")] | None = None
-    held_out: Annotated[list[PatternId], Field(description="patterns of the posterior "
-                                               "predictive check (abc-smc)"),
-                        AfterValidator(_unique)] = []
-    predictive_draws: Annotated[int, Field(ge=0, le=10_000, description="posterior draws of "
-                                           "the predictive check (abc-smc)")] | None = None
-    constants: Annotated[dict[str, dict[str, Band]], Field(
-        description="rule constants = [low, high] (uniform prior; abc-smc), written "
-                    "module.NAME = [low, high], e.g. participation.HABIT_WEIGHT = [0, 3] "
-                    "(`cogov-sim constants` lists them)")] = {}
-    targets: Annotated[list[PatternId], Field(min_length=1, description="the pattern ids "
-                                              "calibrated on"), AfterValidator(_unique)]
-    parameters: Annotated[CalibratedContext, Field(
-        default_factory=CalibratedContext,
-        description="context parameter = [low, high] (uniform prior); required unless "
-                    "abc-smc calibrates [constants] only")]
-    bands: Annotated[dict[str, Band], Field(description="pattern id = [low, high] replacing "
-                                            "the pattern's own band")] = {}
-    context: Annotated[Context, Field(default_factory=Context,
-                                      description="context parameters held fixed")]
+    method: Annotated[Literal["rejection", "abc-smc"], key(
+        "rejection: Latin-hypercube prior samples kept when every target is inside its band; "
+        "abc-smc: sequential Monte Carlo ABC with pyabc (docs/validation.md)")] = "rejection"
+    n: Annotated[int, key("prior samples (rejection)", ge=2, le=100_000)] | None = None
+    population: Annotated[int, key("particles per generation (abc-smc)", ge=5,
+                                   le=100_000)] | None = None
+    generations: Annotated[int, key("generations at most (abc-smc)", ge=1, le=100)] | None = None
+    held_out: Annotated[list[PatternId], key("patterns of the posterior predictive check "
+                                             "(abc-smc)"), AfterValidator(_unique)] = []
+    predictive_draws: Annotated[int, key("posterior draws of the predictive check (abc-smc)",
+                                         ge=0, le=10_000)] | None = None
+    constants: Annotated[dict[str, dict[str, Band]], key(
+        "rule constants = [low, high] (uniform prior; abc-smc), written module.NAME = [low, "
+        "high], e.g. participation.HABIT_WEIGHT = [0, 3] (`cogov-sim constants` lists them)")] = {}
+    targets: Annotated[list[PatternId], key("the pattern ids calibrated on", min_length=1),
+                       AfterValidator(_unique)]
+    parameters: Annotated[CalibratedContext, key(
+        "context parameter = [low, high] (uniform prior); required unless abc-smc calibrates "
+        "[constants] only", default_factory=CalibratedContext)]
+    bands: Annotated[dict[str, Band], key("pattern id = [low, high] replacing the pattern's own "
+                                          "band")] = {}
+    context: Annotated[Context, key("context parameters held fixed", default_factory=Context)]
 
     @model_validator(mode="after")
     def _consistent(self) -> Calibration:
@@ -699,7 +759,7 @@ class Adoption(Table):
     """Cumulative share of townships that have adopted by January of ``year``."""
 
     year: Year
-    share: Annotated[float, Field(ge=0, le=1, description="cumulative share adopted")]
+    share: Annotated[float, key("cumulative share adopted", ge=0, le=1)]
     why: Text = ""
 
 
@@ -711,35 +771,74 @@ class Rollout(Labels):
     townships: Annotated[int, Field(ge=2, le=10_000)]
     residents_per_agent: ResidentsPerAgent = 10
     spinup_months: SpinupMonths = 120
-    residents_per_community: Annotated[int, Field(ge=100, le=1_000_000, description="sets each "
-                                                  "township's number of communities")] = 5_000
+    residents_per_community: Annotated[int, key("sets each township's number of communities",
+                                                ge=100, le=1_000_000)] = 5_000
     start_year: Year
     end_year: Year
-    before: Annotated[PresetName, Field(description="the regime before adoption")] = "baseline"
-    adopt: Annotated[PresetName, Field(description="the regime adopted")] = "taicang_1_0"
+    before: Annotated[PresetName, key("the regime before adoption")] = "baseline"
+    adopt: Annotated[PresetName, key("the regime adopted")] = "taicang_1_0"
     outcomes: Outcomes = ["participation_rate", "happiness_index", "admin_burden"]
     ranges: Annotated[parameters(("context",), lambda s: _bounds(s, strict=False),
                                  extra=("n_residents",), what="township parameter "
                                  "(n_residents or a context parameter)",
                                  advice=(("lever", "levers are set by 'before' and 'adopt'"),)),
-                      Field(description="parameter = [low, high]: townships drawn by Latin "
-                                        "hypercube within them")] = None
-    adoption: Annotated[list[Adoption], Field(min_length=1, description="[[adoption]] tables of "
-                                              "year, share and why")]
-    adoption_order: Annotated[str, Field(json_schema_extra={
-        "x-expected": "random or '<parameter> descending|ascending' with a parameter of "
-                      "[ranges]"})] = "random"
+                      key("parameter = [low, high]: townships drawn by Latin hypercube within "
+                          "them")] = None
+    adoption: Annotated[list[Adoption], key("[[adoption]] tables of year, share and why",
+                                            min_length=1)]
+    adoption_order: Annotated[str, key(expected="random or '<parameter> descending|ascending' "
+                                                "with a parameter of [ranges]")] = "random"
+
+    @model_validator(mode="after")
+    def _calendar(self) -> Rollout:
+        """Adoption years within the window (two years after its start, so that every
+        township's own level can be estimated), increasing, shares never falling, two
+        townships or more that never adopt; an adoption order on a ranged parameter."""
+        start, end = self.start_year, self.end_year
+        if end <= start:
+            raise problem(f"end_year = {end}; allowed: after start_year = {start}")
+        for i, (a, last) in enumerate(zip(self.adoption, [None, *self.adoption], strict=False), start=1):
+            if not start + 2 <= a.year <= end:
+                raise problem(f"year = {a.year!r}; allowed: {start + 2} to {end} (two years before "
+                              "adoption, so that every township's own level can be estimated)",
+                              place=f"[[adoption]] #{i}")
+            if last and (a.year <= last.year or a.share < last.share):
+                raise problem(f"year {a.year}, share {a.share:g}: years must increase and shares "
+                              "never fall", place=f"[[adoption]] #{i}")
+        never = self.townships - int(round(self.adoption[-1].share * self.townships))
+        if never < 2:
+            raise problem(f"share {self.adoption[-1].share:g} of {self.townships} townships leaves "
+                          f"{never} that never adopt; allowed: at least 2 (the controls of the "
+                          "last years)", place="[[adoption]]")
+        ranged, words = tuple(self.ranges.given() if self.ranges else ()), self.adoption_order.split()
+        if words != ["random"] and (len(words) != 2 or words[0] not in ranged
+                                    or words[1] not in ("descending", "ascending")):
+            raise problem(f"{self.adoption_order!r}; allowed: random or '<parameter> descending|"
+                          f"ascending' with a parameter of [ranges] ({', '.join(ranged) or 'none'})",
+                          place="adoption_order")
+        return self
 
 
 class TimelineChange(parameters(("lever",), _number, advice=_ONLY_LEVERS)):
     """From a reported month on, a preset's levers and/or named levers hold."""
 
-    month: Annotated[int, Field(description="reported month, from 1")] | None = None
-    year: Annotated[int, Field(description="calendar year (needs start_year)")] | None = None
-    month_of_year: Annotated[int, Field(ge=1, le=12, description="with year: the calendar "
-                                                                 "month (default 1)")] | None = None
-    preset: Annotated[PresetName, Field(description="the levers of this preset")] | None = None
+    month: Annotated[int, key("reported month, from 1")] | None = None
+    year: Annotated[int, key("calendar year (needs start_year)")] | None = None
+    month_of_year: Annotated[int, key("with year: the calendar month (default 1)", ge=1,
+                                      le=12)] | None = None
+    preset: Annotated[PresetName, key("the levers of this preset")] | None = None
     why: Text = ""
+
+    @model_validator(mode="after")
+    def _dated_change(self) -> TimelineChange:
+        if (self.month is None) == (self.year is None):
+            raise problem("give exactly one of 'month' (reported month, from 1) or 'year'", True)
+        if self.month is not None and self.month_of_year is not None:
+            raise problem("month_of_year goes with 'year', not with 'month'", True)
+        if self.preset is None and not self.model_fields_set - {"month", "year", "month_of_year",
+                                                                "why"}:
+            raise problem("changes nothing; give 'preset' or named levers", True)
+        return self
 
 
 class Timeline(Table):
@@ -747,13 +846,64 @@ class Timeline(Table):
 
     description: Text = ""
     description_zh: TextZh = ""
-    start: Annotated[PresetName, Field(description="the preset of the first month")] = "baseline"
-    start_year: Annotated[Year, Field(description="calendar year of reported month 1")] | None = None
-    end_year: Annotated[Year, Field(description="last reported year")] | None = None
-    levers: Annotated[parameters(("lever",), _number, advice=_ONLY_LEVERS), Field(
-        description="lever overrides of the start")] = None
-    changes: Annotated[list[TimelineChange], Field(description="dated changes", json_schema_extra={
-        "x-expected": "[[changes]] tables of month or year, preset and/or levers, why"})] = []
+    start: Annotated[PresetName, key("the preset of the first month")] = "baseline"
+    start_year: Annotated[Year, key("calendar year of reported month 1")] | None = None
+    end_year: Annotated[Year, key("last reported year")] | None = None
+    levers: Annotated[parameters(("lever",), _number, advice=_ONLY_LEVERS),
+                      key("lever overrides of the start")] = None
+    changes: Annotated[list[TimelineChange], key("dated changes", "[[changes]] tables of month or "
+                                                 "year, preset and/or levers, why")] = []
+
+    @model_validator(mode="after")
+    def _calendar(self) -> Timeline:
+        if self.end_year is not None and self.start_year is None:
+            raise problem("needs start_year", place="end_year")
+        if self.end_year is not None and self.end_year < self.start_year:
+            raise problem(f"{self.end_year} is before start_year = {self.start_year}",
+                          place="end_year")
+        for i, change in enumerate(self.changes, start=1):
+            if change.year is not None and self.start_year is None:
+                raise problem(f"year = {change.year!r} needs start_year at the top level",
+                              place=f"[[changes]] #{i}")
+        return self
+
+
+# -- community tables (CSV) ----------------------------------------------------------------
+
+class CommunityRow(Table):
+    """One row of a community table, a CSV file (``--communities FILE``, ``communities =
+    "file.csv"`` in a spec): a header naming these columns, then one community a row;
+    lines starting with '#' are provenance."""
+
+    model_config = ConfigDict(strict=False)  # the cells are text: numbers are read from them
+    name: Annotated[str, key("the community's name, unique in the table", "a non-empty name",
+                             min_length=1)]
+    residents: Annotated[float, key("adult residents", gt=0)]
+    kind: Annotated[Literal["urban", "resettlement", "village"], key(
+        "urban or resettlement (a residents' committee) or village (a villagers' committee); "
+        "for reporting")] | None = None
+    households: Annotated[float, Field(gt=0, description="households; for reporting",
+                                       json_schema_extra={"multipleOf": 1}),
+                          AfterValidator(_whole)] | None = None
+    elderly_share: Annotated[float, key("share of the adult residents aged 60 and over (residents' "
+                                        "ages are drawn with it)", "a share from 0 to 1", ge=0,
+                                        le=1)] | None = None
+    staff: Annotated[float, key("full-time committee staff (default: proportional to residents)",
+                                gt=0)] | None = None
+
+
+def community_row(row: Mapping[str, Any], strict: bool = False) -> dict[str, Any]:
+    """The cells of one community-table row (text: ``strict=False``; or values given in
+    code) checked by :class:`CommunityRow`; a problem raises ``ValueError(column, allowed,
+    number)``, ``number`` when the cell is not a number at all."""
+    try:
+        return CommunityRow.model_validate(row, strict=strict).model_dump(exclude_unset=True)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        column = str(err["loc"][0])
+        node = _walk(_schema(CommunityRow), (column,))
+        allowed = describe(node, _schema(CommunityRow)).removeprefix("one of ")
+        raise ValueError(column, allowed, err["type"] in ("float_parsing", "float_type")) from None
 
 
 for _model in (AllOf, AnyOf, Goal, Discovery):
@@ -764,6 +914,8 @@ KINDS: dict[str, type[Table]] = {"experiment": Experiment, "sa": Sensitivity,
                                  "calibrate": Calibration, "rollout": Rollout,
                                  "timeline": Timeline}
 """Each input kind: the command that reads it (a timeline: ``--scenario``) and its model."""
+SCHEMAS: dict[str, type[Table]] = {**KINDS, "communities": CommunityRow}
+"""Every JSON Schema the package publishes: the spec kinds and the community table's row."""
 
 
 # -- one-line errors ----------------------------------------------------------------------
@@ -782,6 +934,18 @@ def check(model: type[Table], data: Any, *, source: str, error: type[Exception],
         # a misspelt key is also a missing one: its name and suggestion say more
         first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         raise error(one_line(model, first, source, set(options))) from None
+
+
+def load(kind: str, data: Any, *, source: str, error: type[Exception], name: str | None,
+         folder: Any = None, options: Iterable[str] = ()) -> Any:
+    """A spec of ``kind`` (parsed TOML) validated by :func:`check`, named ``name`` if it
+    does not name itself (``None``: it must)."""
+    if name is not None and _mapping(data):
+        data = {"name": name, **data}
+    m = check(KINDS[kind], data, source=source, error=error, options=options, folder=folder)
+    if m.name is None:
+        raise error(f"{source}, top level: missing key 'name'")
+    return m
 
 
 def _as_toml(value: Any) -> Any:
@@ -807,104 +971,6 @@ def check_option(model: type[Table], key: str, value: Any, *, source: str,
 @cache
 def _schema(model: type[Table]) -> dict[str, Any]:
     return _tidy(model.model_json_schema(), top=True)
-
-
-def json_schema(kind: str) -> dict[str, Any]:
-    """The JSON Schema of ``kind``'s files (what ``cogov-sim schema KIND`` prints): its
-    own keys first, the shared definitions last."""
-    body = {k: v for k, v in _schema(KINDS[kind]).items() if k != "title"}
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": f"cogov-sim {kind} spec", **{k: v for k, v in body.items() if k != "$defs"},
-            **({"$defs": body["$defs"]} if "$defs" in body else {})}
-
-
-def dumps(kind: str) -> str:
-    """The JSON Schema of ``kind`` as the shipped ``schemas/KIND.schema.json`` holds it."""
-    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
-
-
-def schema_file(kind: str) -> Path:
-    """The shipped JSON Schema of ``kind`` (``cogov_sim/schemas/KIND.schema.json``)."""
-    return Path(str(resources.files(__package__).joinpath("schemas", f"{kind}.schema.json")))
-
-
-def reference() -> str:
-    """docs/spec-reference.md: every key of every kind, from the JSON Schema."""
-    out = [REFERENCE_HEAD]
-    for kind in KINDS:
-        schema = json_schema(kind)
-        out += [f"## {kind}", "", schema.get("description", "").replace("``", "`"), "",
-                "| Key | Required | Default | Allowed | Meaning |", "|---|---|---|---|---|"]
-        out += [f"| `{key}` | {'yes' if need else ''} | {default} | {allowed} | {meaning} |"
-                for key, need, default, allowed, meaning in _keys(schema, schema, "", ())]
-        out.append("")
-    return "\n".join(out)
-
-
-REFERENCE_HEAD = """# Spec reference
-
-Every key of every input file, generated from the schema the package checks files with
-(`cogov_sim.schema`; regenerate this page with
-`python -c "from cogov_sim.schema import write_files; write_files('.')"` in a checkout).
-`cogov-sim schema KIND` prints a kind's JSON Schema; the shipped specs name theirs in
-their first line (`#:schema ../schemas/KIND.schema.json`), so editors that read it (Even
-Better TOML in VS Code, taplo) complete keys and flag mistakes while you type. A
-*table of parameters* takes the parameters `cogov-sim params` lists, each within its
-bounds. Guides: [experiments](experiments.md), [sensitivity](sensitivity.md),
-[discovery](discovery.md), [timelines and rollouts](timelines.md),
-[validation and calibration](validation.md).
-"""
-
-
-def _keys(schema: dict[str, Any], node: dict[str, Any], prefix: str,
-          seen: tuple[str, ...]) -> list[tuple[str, bool, str, str, str]]:
-    """Rows of the reference: each key of ``node`` and, below it, the keys of its tables
-    (the alternatives of a design, the items of a list of tables)."""
-    rows = []
-    parameter_names = {s.name for s in param_specs()}
-    for key, raw in node.get("properties", {}).items():
-        if key in parameter_names and "x-parameters" in node:
-            continue  # the parameters: `cogov-sim params` lists them
-        sub = _resolve(schema, raw)
-        default = "" if "default" not in sub else f"`{json.dumps(sub['default'], ensure_ascii=False)}`"
-        rows.append((prefix + key, key in node.get("required", ()), default,
-                     describe(sub, schema).replace("|", "\\|"),
-                     sub.get("description", "").replace("|", "\\|")))
-        tables = _tables(schema, raw)
-        for ref, tag, table in tables:
-            listed = "[]" if _resolve(schema, raw).get("type") == "array" else ""
-            where = f"{prefix}{key}{listed}{f' ({tag})' if tag and len(tables) > 1 else ''}."
-            rows += _keys(schema, table, where, (*seen, ref))
-    return rows
-
-
-def _tables(schema: dict[str, Any], node: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    """The tables with named keys a value may be: (their definition, tag, schema)."""
-    out = []
-    for alt in [node, *node.get("anyOf", []), *node.get("oneOf", [])]:
-        ref = alt.get("$ref", "")
-        alt = _resolve(schema, alt)
-        if alt.get("type") == "array" and isinstance(alt.get("items"), dict):
-            out += [(r, t, n) for r, t, n in _tables(schema, alt["items"])]
-        elif alt.get("properties") and "x-nested" not in alt and (alt is not node or ref) and (
-                "x-parameters" not in alt or set(alt["properties"]) - {s.name for s in param_specs()}):
-            out.append((ref, alt.get("x-tag", ""), alt))
-    return out
-
-
-def write_files(checkout: str | Path) -> list[Path]:
-    """Regenerate, in a checkout, the shipped schema files and docs/spec-reference.md
-    (after a key changes; tests/test_schema.py checks that they are current)."""
-    root = Path(checkout)
-    written = []
-    for kind in KINDS:
-        path = root / "src" / "cogov_sim" / "schemas" / f"{kind}.schema.json"
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(dumps(kind), encoding="utf-8")
-        written.append(path)
-    page = root / "docs" / "spec-reference.md"
-    page.write_text(reference(), encoding="utf-8")
-    return [*written, page]
 
 
 def _tidy(node: Any, top: bool = False) -> Any:
@@ -1064,5 +1130,15 @@ def _unknown_key(table: dict[str, Any], key: str) -> str:
     return f"unknown {word} '{key}'{suggest(key, allowed)}; see `cogov-sim params` for the list"
 
 
-__all__ = ["KINDS", "check", "check_option", "describe", "dumps", "json_schema",
+def __getattr__(name: str) -> Any:
+    """The published forms (JSON Schema files, the reference page) are built by
+    :mod:`cogov_sim.schema_files`; they are found here too."""
+    if name in ("json_schema", "dumps", "schema_file", "reference", "write_files"):
+        from . import schema_files
+
+        return getattr(schema_files, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["KINDS", "SCHEMAS", "check", "check_option", "community_row", "describe", "key", "load",
            "parameters", "problem"]

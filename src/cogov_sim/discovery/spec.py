@@ -66,9 +66,7 @@ from ..params import spec as param_spec
 from ..specfile import SIZE_KEYS, read_toml
 from ..timeline import load_scenario as load_preset
 from ..timeline import scenario_names as preset_names
-from .goal import Combination, Condition, Goal, Node, outcome_range
-
-MAX_DEPTH = 4
+from .goal import Combination, Condition, Goal, Node
 
 
 @dataclass(frozen=True)
@@ -143,13 +141,12 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
                default_name: str | None = None, folder: Path | None = None) -> DiscoverySpec:
     """Validate a spec given as a mapping (the parsed TOML); a community table's path is
     relative to ``folder`` (the spec file's)."""
-    from ..schema import Discovery, check
+    from ..schema import load
 
-    if isinstance(data, Mapping):
-        data = {"name": default_name or "discover", **data}
-    m = check(Discovery, data, source=source, error=SpecError, folder=folder)
+    m = load("discover", data, source=source, error=SpecError, name=default_name or "discover",
+             folder=folder)
     sizes = {k: getattr(m, k) for k in SIZE_KEYS}
-    levers, fixed = _levers(m.levers, source)
+    levers, fixed = _levers(m.levers)
     base = _base(f"{source}, top level", m.scenario, sizes, fixed)
     goal = _goal(m.goal, base.months, f"{source}, [goal]")
     presets = preset_names() if m.presets is None else m.presets
@@ -175,25 +172,15 @@ def _base(where: str, scenario: str, sizes: Mapping[str, Any],
         raise SpecError(f"{where}: {exc} (with scenario '{scenario}')") from None
 
 
-def _levers(value: Any, source: str) -> tuple[dict[str, tuple[float, float]], dict[str, float | int]]:
+def _levers(value: Any) -> tuple[dict[str, tuple[float, float]], dict[str, float | int]]:
     """The levers varied (over their bounds, or narrower ones) and those held fixed."""
     if value is None:
         value = [s.name for s in param_specs("lever")]
     settings = dict.fromkeys(value, []) if isinstance(value, list) else value.given()
-    varied: dict[str, tuple[float, float]] = {}
-    fixed: dict[str, float | int] = {}
-    for name, setting in settings.items():
-        if isinstance(setting, list):  # []: its whole range
-            s = param_spec(name)
-            varied[name] = (float(s.low), float(s.high))
-        elif isinstance(setting, tuple):
-            varied[name] = (float(setting[0]), float(setting[1]))
-        else:
-            fixed[name] = setting
-    if not varied:
-        raise SpecError(f"{source}, [levers]: no lever varies (empty lever set); name at least "
-                        "one lever with [] or [low, high]")
-    return varied, fixed
+    bounds = {k: (param_spec(k).low, param_spec(k).high) if v == [] else v
+              for k, v in settings.items() if isinstance(v, list | tuple)}
+    return ({k: (float(lo), float(hi)) for k, (lo, hi) in bounds.items()},
+            {k: v for k, v in settings.items() if k not in bounds})
 
 
 def _goal(value: Any, months: int, where: str) -> Goal:
@@ -205,49 +192,16 @@ def _goal(value: Any, months: int, where: str) -> Goal:
             raise SpecError(f"{where}: horizon = {value.horizon!r}: expected 1 <= first <= last "
                             f"<= {months} (the months each run simulates)")
     op = "all" if value.all is not None else "any"
-    root = Combination(op, tuple(_node(item, where, 1) for item in getattr(value, op)))
-    goal = Goal(root=root, horizon=horizon, description=value.description)
-    _check_possible(where, goal.root)
-    return goal
+    return Goal(root=Combination(op, tuple(map(_node, getattr(value, op)))), horizon=horizon,
+                description=value.description)
 
 
-def _node(value: Any, where: str, depth: int) -> Node:
-    """A condition tree from the schema's tables (their keys and names already checked)."""
+def _node(value: Any) -> Node:
+    """A condition tree from the schema's tables (checked there)."""
     op = next((k for k in ("all", "any") if k in type(value).model_fields), None)
     if op is not None:
-        if depth >= MAX_DEPTH:
-            raise SpecError(f"{where}: conditions nested deeper than {MAX_DEPTH} levels")
-        return Combination(op, tuple(_node(item, where, depth + 1) for item in getattr(value, op)))
+        return Combination(op, tuple(map(_node, getattr(value, op))))
     return Condition(value.outcome, value.at_least, value.at_most, value.relative_to)
-
-
-def _check_possible(where: str, node: Node) -> None:
-    """Refuse thresholds no run can meet: outside the outcome's range, or, within one
-    ``all``, an absolute lower bound above an absolute upper bound on the same outcome."""
-    if isinstance(node, Condition):
-        low, high = outcome_range(node.outcome)
-        if node.at_least is not None and node.at_most is not None \
-                and node.at_least > node.at_most:
-            raise SpecError(f"{where}: {node.outcome}: at_least = {node.at_least:g} is above "
-                            f"at_most = {node.at_most:g}; impossible threshold")
-        if node.relative_to is None:
-            if node.at_least is not None and node.at_least > high:
-                raise SpecError(f"{where}: {node.outcome}: at_least = {node.at_least:g} is "
-                                f"impossible; the outcome ranges from {low:g} to {high:g}")
-            if node.at_most is not None and node.at_most < low:
-                raise SpecError(f"{where}: {node.outcome}: at_most = {node.at_most:g} is "
-                                f"impossible; the outcome ranges from {low:g} to {high:g}")
-        return
-    for item in node.items:
-        _check_possible(where, item)
-    if node.op == "all":
-        absolute = [c for c in node.items if isinstance(c, Condition) and c.relative_to is None]
-        for name in dict.fromkeys(c.outcome for c in absolute):
-            lows = [c.at_least for c in absolute if c.outcome == name and c.at_least is not None]
-            highs = [c.at_most for c in absolute if c.outcome == name and c.at_most is not None]
-            if lows and highs and max(lows) > min(highs):
-                raise SpecError(f"{where}: {name}: at_least = {max(lows):g} and at_most = "
-                                f"{min(highs):g} cannot both hold; impossible threshold")
 
 
 def _check_points(spec: DiscoverySpec) -> None:

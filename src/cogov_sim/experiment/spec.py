@@ -50,9 +50,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..communities import CommunityTable
-from ..params import ParameterError, Params, suggest
+from ..params import ParameterError, Params
 from ..specfile import MAX_REPLICATIONS, SIZE_KEYS, read_toml
-from ..timeline import scenario_names as preset_names
 
 if TYPE_CHECKING:
     from .design import DesignPoint
@@ -231,64 +230,37 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
     default) also build every design point (:attr:`ExperimentSpec.points`). A community
     table's path is relative to ``folder`` (the spec file's; default: the working
     directory)."""
-    from ..schema import Experiment, check
+    from ..schema import load
 
-    if default_name is not None and isinstance(data, Mapping):
-        data = {"name": default_name, **data}
-    m = check(Experiment, data, source=source, error=SpecError, folder=folder)
-    if m.name is None:
-        raise SpecError(f"{source}, top level: missing key 'name'")
+    m = load("experiment", data, source=source, error=SpecError, name=default_name, folder=folder)
     spec = ExperimentSpec(
         **{k: getattr(m, k) for k in (*LABEL_KEYS, "root_seed", "replications", *SIZE_KEYS,
                                       "common_random_numbers", "shared_spinup")},
-        outcomes=tuple(m.outcomes or ()), scenarios=_scenarios(m.scenarios, source),
-        design=_design(m.design, m.root_seed, source), source=source)
+        outcomes=tuple(m.outcomes or ()), scenarios=_scenarios(m.scenarios),
+        design=_design(m.design, m.root_seed), source=source)
     _check_sizes(spec, f"{source}, top level")
-    _check_conflicts(spec)
     return _with_points(spec) if validate else spec
 
 
-def _scenarios(value: Any, source: str) -> tuple[Scenario, ...]:
-    """The scenarios in the file's order; a list names presets, a table entry is a preset
-    name or a table of a preset and parameter values (its preset defaults to its name)."""
+def _scenarios(value: Any) -> tuple[Scenario, ...]:
+    """The scenarios in the file's order: presets by name, or name = preset or a table of a
+    preset (default: its name) and parameter values."""
     if isinstance(value, list):
-        twice = next((p for i, p in enumerate(value) if p in value[:i]), None)
-        if twice is not None:
-            raise SpecError(f"{source}, top level: scenarios: '{twice}' is listed twice")
         return tuple(Scenario(name=p, preset=p) for p in value)
-    out = []
-    for name, entry in value.items():
-        if isinstance(entry, str):
-            out.append(Scenario(name=name, preset=entry))
-            continue
-        presets = preset_names()
-        preset = entry.preset or (name if name in presets else None)
-        if preset is None:
-            raise SpecError(f"{source}, [scenarios.{name}]: missing key 'preset' ('{name}' is not "
-                            f"a preset name){suggest(name, presets)}; allowed presets: "
-                            f"{', '.join(presets)}")
-        overrides = {k: v for k, v in entry.given().items() if k != "preset"}
-        out.append(Scenario(name=name, preset=preset, overrides=overrides))
-    return tuple(out)
+    return tuple(Scenario(name=n, preset=e) if isinstance(e, str) else
+                 Scenario(name=n, preset=e.preset or n,
+                          overrides={k: v for k, v in e.given().items() if k != "preset"})
+                 for n, e in value.items())
 
 
-def _design(value: Any, default_seed: int, source: str) -> Design:
+def _design(value: Any, default_seed: int) -> Design:
     if value is None:
         return Design()
     if value.type == "rows":
-        rows = tuple(row.given() for row in value.rows)
-        for i, row in enumerate(rows, start=1):
-            j = next((j for j, earlier in enumerate(rows[:i - 1], start=1)
-                      if sorted(earlier.items()) == sorted(row.items())), None)
-            if j is not None:
-                raise SpecError(f"{source}, [design]: [[design.rows]] #{j} and #{i} are the same "
-                                f"row ({', '.join(f'{k}={v}' for k, v in row.items())}); remove one")
-        return Design(type="rows", rows=rows)
-    parameters = value.parameters.given()
-    if value.type == "grid":
-        return Design(type="grid", parameters=parameters)
-    return Design(type="lhs", parameters=parameters, n=value.n,
-                  seed=default_seed if value.seed is None else value.seed)
+        return Design(type="rows", rows=tuple(row.given() for row in value.rows))
+    return Design(type=value.type, parameters=value.parameters.given(),
+                  **({"n": value.n, "seed": default_seed if value.seed is None else value.seed}
+                     if value.type == "lhs" else {}))
 
 
 # -- whole-spec checks ----------------------------------------------------------------------
@@ -299,15 +271,6 @@ def _check_sizes(spec: ExperimentSpec, where: str) -> None:
     except ParameterError as exc:
         raise SpecError(f"{where}: {exc} (set by 'residents', 'communities', "
                         "'residents_per_agent' and 'spinup_months')") from None
-
-
-def _check_conflicts(spec: ExperimentSpec) -> None:
-    varied = set(spec.design.varied)
-    for s in spec.scenarios:
-        both = sorted(varied & set(s.overrides))
-        if both:
-            raise SpecError(f"{spec.source}, [scenarios.{s.name}]: sets {both[0]}, which "
-                            "[design] also varies; remove one of the two")
 
 
 def _with_points(spec: ExperimentSpec) -> ExperimentSpec:

@@ -85,40 +85,28 @@ def load_rollout(path: str | Path) -> RolloutSpec:
 def parse_rollout(data: Mapping[str, Any], source: str = "<rollout>",
                   default_name: str = "rollout") -> RolloutSpec:
     """Validate a rollout mapping; every problem is one line naming the key
-    (:class:`~cogov_sim.experiment.spec.SpecError`). Keys, types and ranges are
-    :class:`cogov_sim.schema.Rollout`'s (``cogov-sim schema rollout``); the calendar, the
-    adoption path and the townships' parameters are checked here."""
-    from ..schema import Rollout, check
+    (:class:`~cogov_sim.experiment.spec.SpecError`). Keys, values, the calendar and the
+    adoption path are :class:`cogov_sim.schema.Rollout`'s (``cogov-sim schema rollout``);
+    the townships' parameters are checked here."""
+    from ..schema import load
 
-    def fail(place: str, message: str) -> SpecError:
-        return SpecError(f"{source}, {place}: {message}")
-
-    if isinstance(data, Mapping):
-        data = {"name": default_name, **data}
-    m = check(Rollout, data, source=source, error=SpecError)
-    if m.end_year <= m.start_year:
-        raise fail("top level", f"end_year = {m.end_year}; allowed: after start_year = {m.start_year}")
-    ranges = {k: (float(lo), float(hi)) for k, (lo, hi) in (m.ranges.given() if m.ranges else {}).items()}
-    adoption, why = _adoption(m.adoption, m.start_year, m.end_year, fail)
+    m = load("rollout", data, source=source, error=SpecError, name=default_name)
     spec = RolloutSpec(
-        name=m.name, description=m.description, description_zh=m.description_zh,
-        root_seed=m.root_seed, townships=m.townships, start_year=m.start_year,
-        end_year=m.end_year, replications=m.replications, residents_per_agent=m.residents_per_agent,
-        spinup_months=m.spinup_months, residents_per_community=m.residents_per_community,
-        before=m.before, adopt=m.adopt, outcomes=tuple(m.outcomes), ranges=ranges,
-        adoption_order=_order(m.adoption_order, ranges, fail), adoption=adoption, why=why,
-        source=source)
-    never = spec.townships - int(round(adoption[-1][1] * spec.townships))
-    if never < 2:
-        raise fail("[[adoption]]", f"share {adoption[-1][1]:g} of {spec.townships} townships leaves "
-                                   f"{never} that never adopt; allowed: at least 2 (the controls "
-                                   "of the last years)")
+        **{k: getattr(m, k) for k in ("name", "description", "description_zh", "root_seed",
+                                      "townships", "start_year", "end_year", "replications",
+                                      "residents_per_agent", "spinup_months",
+                                      "residents_per_community", "before", "adopt")},
+        outcomes=tuple(m.outcomes), why={a.year: a.why for a in m.adoption},
+        adoption=tuple((a.year, float(a.share)) for a in m.adoption),
+        ranges={k: (float(lo), float(hi)) for k, (lo, hi) in (m.ranges.given() if m.ranges
+                                                              else {}).items()},
+        adoption_order=" ".join(m.adoption_order.split()), source=source)
     try:
         townships(spec)  # every township must be a valid parameter set
     except ParameterError as exc:
         if "n_communities" in str(exc):  # derived from residents_per_community, not a range
-            raise fail("residents_per_community", _too_few_residents(spec)) from None
-        raise fail("[ranges]", str(exc)) from None
+            raise SpecError(f"{source}, residents_per_community: {_too_few_residents(spec)}") from None
+        raise SpecError(f"{source}, [ranges]: {exc}") from None
     return spec
 
 
@@ -144,17 +132,6 @@ def _too_few_residents(spec: RolloutSpec) -> str:
             f"{spec.residents_per_agent})")
 
 
-def _order(value: Any, ranges: Mapping[str, tuple[float, float]], fail: Any) -> str:
-    allowed = ("random or '<parameter> descending|ascending' with a parameter of [ranges]"
-               f" ({', '.join(ranges) or 'none'})")
-    words = value.split() if isinstance(value, str) else []
-    if words == ["random"]:
-        return "random"
-    if len(words) != 2 or words[0] not in ranges or words[1] not in ("descending", "ascending"):
-        raise fail("adoption_order", f"{value!r}; allowed: {allowed}")
-    return " ".join(words)
-
-
 def adoption_rank(spec: RolloutSpec, frame: pd.DataFrame) -> np.ndarray:
     """Townships in the order they adopt: a seeded random permutation, or sorted by a
     ranged parameter (``adoption_order``; ties keep the random order)."""
@@ -165,25 +142,6 @@ def adoption_rank(spec: RolloutSpec, frame: pd.DataFrame) -> np.ndarray:
     name, direction = spec.adoption_order.split()
     values = frame[name].to_numpy(dtype=float)[order]
     return order[np.argsort(-values if direction == "descending" else values, kind="stable")]
-
-
-def _adoption(entries: Any, start: int, end: int, fail: Any) -> tuple[tuple[tuple[int, float], ...],
-                                                                     dict[int, str]]:
-    """The adoption path: years within the window (two years after its start, so that every
-    township's own level can be estimated), increasing, with shares that never fall."""
-    out: list[tuple[int, float]] = []
-    why: dict[int, str] = {}
-    for i, entry in enumerate(entries, start=1):
-        place, year, share = f"[[adoption]] #{i}", entry.year, entry.share
-        if not start + 2 <= year <= end:
-            raise fail(place, f"year = {year!r}; allowed: {start + 2} to {end} (two years before "
-                              "adoption, so that every township's own level can be estimated)")
-        if out and (year <= out[-1][0] or share < out[-1][1]):
-            raise fail(place, f"year {year}, share {share:g}: years must increase and shares "
-                              "never fall")
-        out.append((year, float(share)))
-        why[year] = entry.why
-    return tuple(out), why
 
 
 # -- townships and runs ----------------------------------------------------------------------

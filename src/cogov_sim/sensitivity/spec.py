@@ -188,16 +188,12 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>", default_name: st
     The whole analysis is planned here (problem, outcomes, sample sizes, budget, base
     parameters), so nothing runs from a spec that would fail later.
     """
-    from ..schema import Sensitivity, check
+    from ..schema import load
 
     cli = cli or set()
-    if default_name is not None and isinstance(data, Mapping):
-        data = {"name": default_name, **data}
-    m = check(Sensitivity, data, source=source, error=SensitivityError, options=cli, folder=folder)
-    if m.name is None:
-        raise SensitivityError(f"{source}, top level: missing key 'name'")
-    values = dict(data)  # as given (checked): what the identity records
-    values["communities"] = m.communities
+    m = load("sa", data, source=source, error=SensitivityError, name=default_name, folder=folder,
+             options=cli)
+    values = {**data, "name": m.name, "communities": m.communities}  # as given: the identity
     for key in ("outcomes", "over_time"):
         if key in values:
             values[key] = tuple(values[key])
@@ -221,32 +217,23 @@ def _size_blame(spec: SASpec, cli: set[str], message: str) -> str:
 
 
 def _check_whole(spec: SASpec, cli: set[str]) -> None:
-    """Plan everything once, attributing errors to the key that caused them."""
-    try:
-        spec.problem()
-    except SensitivityError as exc:
-        raise SensitivityError(f"{spec.source}, {exc}") from None
-    try:
-        spec.base_params()
-    except SensitivityError as exc:
-        message = str(exc).removeprefix(f"{spec.source}: ")
-        raise SensitivityError(f"{_size_blame(spec, cli, message)}: {message}") from None
-    try:
-        check_joint_constraints(spec.problem(), spec.base_params())
-    except SensitivityError as exc:
-        raise SensitivityError(f"{spec.source}, {exc}") from None
-    try:
-        spec.selection()
-    except SensitivityError as exc:
-        raise SensitivityError(f"{spec.source}, {exc}") from None
-    try:
-        spec.plan()
-    except SensitivityError as exc:
-        message = str(exc)
-        key = next((k for k in ("n_start", "max_runs", "n", "tolerance", "replications",
-                                "scramblings") if message.startswith(f"{k} =")), None)
-        prefix = f"--{key.replace('_', '-')}" if key in cli else spec.source
-        raise SensitivityError(f"{prefix}: {message}") from None
+    """Plan everything once, attributing errors to the key that caused them: the sizes (to
+    the options given, else the file), the sample sizes (likewise), the rest to the file."""
+    steps = (spec.problem, spec.base_params, lambda: check_joint_constraints(
+        spec.problem(), spec.base_params()), spec.selection, spec.plan)
+    for step in steps:
+        try:
+            step()
+        except SensitivityError as exc:
+            message = str(exc).removeprefix(f"{spec.source}: ")
+            if step == spec.base_params:
+                raise SensitivityError(f"{_size_blame(spec, cli, message)}: {message}") from None
+            key = next((k for k in ("n_start", "max_runs", "n", "tolerance", "replications",
+                                    "scramblings") if message.startswith(f"{k} =")), None)
+            if step == spec.plan:
+                prefix = f"--{key.replace('_', '-')}" if key in cli else spec.source
+                raise SensitivityError(f"{prefix}: {message}") from None
+            raise SensitivityError(f"{spec.source}, {message}") from None
 
 
 __all__ = ["SASpec", "load_spec", "parse_spec"]

@@ -161,17 +161,11 @@ def _size(where: str, sizes: Any) -> Size:
     return size
 
 
-def _load(kind: str, data: Mapping[str, Any], source: str, default_name: str) -> Any:
-    from ..schema import KINDS, check
-
-    if isinstance(data, Mapping):
-        data = {"name": default_name, **data}
-    return check(KINDS[kind], data, source=source, error=SpecError)
-
-
 def parse_validation(data: Mapping[str, Any], source: str = "<spec>",
                      default_name: str = "validation") -> ValidationSpec:
-    m = _load("validate", data, source, default_name)
+    from ..schema import load
+
+    m = load("validate", data, source=source, error=SpecError, name=default_name)
     patterns = tuple(m.patterns or PATTERN_IDS)
     robust = m.robustness
     return ValidationSpec(
@@ -192,7 +186,9 @@ def load_validation(path: str | Path) -> ValidationSpec:
 
 def parse_calibration(data: Mapping[str, Any], source: str = "<spec>",
                       default_name: str = "calibration") -> CalibrationSpec:
-    m = _load("calibrate", data, source, default_name)
+    from ..schema import load
+
+    m = load("calibrate", data, source=source, error=SpecError, name=default_name)
     return CalibrationSpec(
         name=m.name, root_seed=m.root_seed, replications=m.replications, n=m.n,
         size=_size(f"{source}, top level", m), targets=tuple(m.targets),

@@ -27,8 +27,10 @@ from ..experiment import store
 from ..experiment.design import design_rows
 from ..experiment.runner import RunReport, Task, load_outcomes, load_status, run_tasks
 from ..experiment.seeds import derive_seed
-from ..experiment.spec import Design
+from ..experiment.spec import Design, SpecError
+from ..params import ParameterError
 from ..params import spec as param_spec
+from ..posterior import posterior_fields, posterior_info, with_draws
 from ..store import default_folder
 from ..timeline import load_scenario as load_preset
 from ..viz import brief
@@ -159,10 +161,12 @@ def run_discovery(spec_or_path: DiscoverySpec | str | Path, out: str | Path | No
     spec = spec_or_path if isinstance(spec_or_path, DiscoverySpec) else load_spec(spec_or_path)
     ema_module("cogov-sim discover")
     folder = Path(out) if out is not None else default_folder(spec.name, spec.fingerprint())
-    report = run_tasks(make_tasks(spec), folder, workers=workers, progress=progress,
-                       manifest={"kind": "discovery", "discovery": spec.identity()},
+    tasks = make_tasks(spec)
+    report = run_tasks(tasks, folder, workers=workers, progress=progress,
+                       manifest={"kind": "discovery", "discovery": spec.identity(),
+                                 **posterior_fields(spec.posterior, tasks)},
                        info={"name": spec.name, "description": spec.description,
-                             "size": spec.to_dict()["size"],
+                             "size": spec.to_dict()["size"], **posterior_info(spec.posterior),
                              "analysis": {"goal": spec.goal.to_dict(),
                                           "tradeoffs": spec.tradeoffs, "prim": spec.prim}},
                        reduce_fn=HorizonMeans(*spec.goal.horizon), shared_spinup=shared_spinup)
@@ -176,7 +180,9 @@ def policy_rows(spec: DiscoverySpec) -> list[dict[str, float | int]]:
 
 
 def make_tasks(spec: DiscoverySpec) -> list[Task]:
-    """Policies ``0..n-1`` then presets, each ``replications`` times, seeds from the tree."""
+    """Policies ``0..n-1`` then presets, each ``replications`` times, seeds from the tree;
+    with a posterior, replication r of every policy and preset under the particle drawn
+    for r (:func:`cogov_sim.posterior.with_draws`, as experiments do)."""
     base = spec.base_params()
     levers = list(spec.levers)
     points: list[tuple[Any, dict[str, Any]]] = []
@@ -188,10 +194,14 @@ def make_tasks(spec: DiscoverySpec) -> list[Task]:
         params = load_preset(name, **spec.size())
         points.append((params, {"set": "preset", "name": name,
                                 **{k: getattr(params, k) for k in levers}}))
-    return [Task(run_id=f"p{pid:05d}-r{r:04d}", point_id=pid, replication=r, params=params,
-                 seed=derive_seed(spec.root_seed, pid, r, spec.common_random_numbers),
-                 labels=labels)
-            for pid, (params, labels) in enumerate(points) for r in range(spec.replications)]
+    tasks = [Task(run_id=f"p{pid:05d}-r{r:04d}", point_id=pid, replication=r, params=params,
+                  seed=derive_seed(spec.root_seed, pid, r, spec.common_random_numbers),
+                  labels=labels)
+             for pid, (params, labels) in enumerate(points) for r in range(spec.replications)]
+    try:
+        return with_draws(tasks, spec.posterior, spec.root_seed)
+    except ParameterError as exc:
+        raise SpecError(f"{spec.source}, top level: posterior: {exc}") from None
 
 
 # -- analysis ---------------------------------------------------------------------------------

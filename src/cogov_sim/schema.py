@@ -302,11 +302,13 @@ def _posterior(value: Any, info: ValidationInfo) -> Any:
         raise problem(f"posterior = {value!r}: {exc}") from None
 
 
-PosteriorFolder = Annotated[Any, PlainValidator(_posterior), WithJsonSchema({"type": "string"}), key(
-    "a calibration results folder (`cogov-sim calibrate`, method = \"abc-smc\") holding "
-    "posterior_particles.csv, relative to this file: each replication runs under one particle "
-    "drawn by weight, the same for every scenario or policy of that replication",
-    "the path of a folder holding posterior_particles.csv")]
+PosteriorFolder = Annotated[Any, PlainValidator(_posterior), WithJsonSchema({
+    "type": "string",
+    "description": "a calibration results folder (`cogov-sim calibrate`, method = \"abc-smc\") "
+                   "holding posterior_particles.csv, relative to this file: each replication "
+                   "runs under one particle drawn by weight, the same for every scenario or "
+                   "policy of that replication",
+    "x-expected": "the path of a folder holding posterior_particles.csv"})]
 
 
 def _posterior_conflict(posterior: Any, sets: Mapping[str, Iterable[str]]) -> None:

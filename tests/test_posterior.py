@@ -34,7 +34,7 @@ replications = {replications}
 months = 2
 residents = 300
 residents_per_agent = 1
-spinup_months = 0
+spinup_months = {spinup}
 communities = 1
 {extra}
 """
@@ -69,9 +69,11 @@ def calibration(folder: Path, w0: float = 0.5, w1: float = 0.5, text: str | None
 
 
 def experiment(folder: Path, *, seed: int = 3, replications: int = 12,
-               extra: str = SCENARIOS + 'posterior = "cal"\n', name: str = "exp.toml") -> Path:
+               extra: str = SCENARIOS + 'posterior = "cal"\n', name: str = "exp.toml",
+               spinup: int = 0) -> Path:
     path = folder / name
-    path.write_text(EXPERIMENT.format(seed=seed, replications=replications, extra=extra))
+    path.write_text(EXPERIMENT.format(seed=seed, replications=replications, extra=extra,
+                                      spinup=spinup))
     return path
 
 
@@ -211,3 +213,22 @@ def test_bad_posterior_is_one_line_exit_2_and_writes_nothing(tmp_path: Path, cas
     assert str(spec) in lines[0] and "posterior = " in lines[0]
     assert expected in lines[0], lines[0]
     assert not out.exists()
+
+
+def test_shared_spinups_under_a_posterior_give_what_own_spinups_give(tmp_path: Path) -> None:
+    """A replication's scenarios share its seed and its particle, so they share one spin-up
+    (keyed by the seed, the parameters and the constants); sharing it changes nothing."""
+    from cogov_sim.experiment.api import run_experiment
+    from cogov_sim.experiment.runner import load_outcomes
+
+    calibration(tmp_path)
+    spec = load_spec(experiment(tmp_path, replications=4, spinup=12))
+    assert len({t.particle for t in make_tasks(spec)}) == 2
+    data = {}
+    for shared in (True, False):
+        out = tmp_path / f"out_{shared}"
+        run_experiment(spec, out=out, figures=False, progress=False, shared_spinup=shared)
+        data[shared] = load_outcomes(out)
+    assert len(data[True]) and data[True].equals(data[False])
+    manifest = json.loads((tmp_path / "out_True" / "manifest.json").read_text())
+    assert manifest["sessions"][-1]["spinups"]["keys"] == 4  # one a replication, both scenarios

@@ -187,6 +187,10 @@ BAD = {
                         "weight = '-0.5': expected a finite number, not negative"),
     "all weights zero": ('posterior = "cal"', PARTICLES.format(w0=0, w1=0.0),
                          "every weight is 0"),
+    "value out of range": ('posterior = "cal"', "staff_per_committee,weight\n1.0,1\n",
+                           "line 2: staff_per_committee = 1.0 is out of range; allowed: 2 to 60"),
+    "a lever": ('posterior = "cal"', "list_strictness,weight\n0.5,1\n",
+                "column 'list_strictness' is a lever parameter"),
 }
 
 

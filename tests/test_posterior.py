@@ -150,6 +150,7 @@ def test_an_experiment_with_a_posterior_records_its_draws_and_resumes(tmp_path: 
     assert manifest["posterior_folder"] == str((tmp_path / "cal").resolve())
     assert len(manifest["posterior"]["sha256"]) == 64
     assert {r["particle"] for r in manifest["runs"]} == set(expected)
+    assert any("include parameter as well as seed uncertainty" in n for n in first.notes)
     again = run_experiment(spec, out=tmp_path / "out", figures=False, progress=False)
     assert not again.report.done and len(again.report.skipped) == 6
 

@@ -266,5 +266,15 @@ def posterior_info(posterior: Posterior | None) -> dict[str, Any]:
     return {} if posterior is None else {"posterior_folder": str(posterior.folder)}
 
 
+def posterior_note(manifest: Mapping[str, Any]) -> str:
+    """The analysis' note on a folder run under a posterior."""
+    record = manifest["posterior"]
+    drawn_count = len(set(record.get("draws", [])))
+    return (f"each replication ran under one particle drawn from the posterior in "
+            f"{manifest.get('posterior_folder', '?')} ({drawn_count} of {record['particles']} "
+            "particles drawn), the same for every scenario: intervals include parameter "
+            "as well as seed uncertainty")
+
+
 __all__ = ["FILE", "Posterior", "PosteriorError", "conflicts", "drawn", "load_posterior",
-           "posterior_fields", "posterior_info", "with_draws"]
+           "posterior_fields", "posterior_info", "posterior_note", "with_draws"]

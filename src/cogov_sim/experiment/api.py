@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from ..outcomes import OUTCOME_NAMES
-from ..posterior import posterior_fields, posterior_info
+from ..posterior import posterior_fields, posterior_info, posterior_note
 from ..store import default_folder
 from ..viz import experiment_figures as figs
 from ..viz.brief import BRIEF_OUTPUT
@@ -201,7 +201,7 @@ def analyse(folder: str | Path, figures: bool = True) -> Analysis:
     order = list(names.values())
     outcomes = list(manifest.get("spec", {}).get("outcomes") or OUTCOME_NAMES)
     files: list[Path] = []
-    notes: list[str] = []
+    notes: list[str] = [posterior_note(manifest)] if "posterior" in manifest else []
     tables = folder / "tables"
     status = load_status(folder)
     status.insert(1, "scenario", status["point_id"].map(names))

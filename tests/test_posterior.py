@@ -175,6 +175,22 @@ def test_a_discover_spec_with_a_posterior_draws_too(tmp_path: Path) -> None:
     assert "posterior" in spec.identity()
 
 
+def test_a_discovery_under_a_posterior_runs_records_and_notes_it(tmp_path: Path) -> None:
+    pytest.importorskip("ema_workbench")
+    from cogov_sim.discovery.api import run_discovery
+
+    calibration(tmp_path)
+    path = tmp_path / "discover.toml"
+    path.write_text(DISCOVERY.replace("replications = 6", "replications = 2"))
+    result = run_discovery(path, out=tmp_path / "out", figures=False, progress=False)
+    assert len(result.report.done) == (3 + 1) * 2  # three policies and the baseline
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["posterior"]["draws"] == [t.particle for t in discovery_tasks(result.spec)
+                                              if t.point_id == 0]
+    assert any("parameter as well as seed uncertainty" in n for n in result.notes)
+    assert any("后验" in n for n in result.notes_zh)
+
+
 # -- bad input: one line, exit status 2, nothing written ----------------------------------------
 
 BAD = {

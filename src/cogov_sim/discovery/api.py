@@ -63,10 +63,16 @@ NOTES = {
     "en": {"none": "no sampled policy meets the goal ({goal}); see tables/conditions.csv for "
                    "how close they come",
            "all": "every sampled policy meets the goal: no lever needs restricting",
-           "failed": "{failed} run(s) not finished or failed; analysed the finished ones"},
+           "failed": "{failed} run(s) not finished or failed; analysed the finished ones",
+           "posterior": "each replication ran under one particle drawn by weight from the "
+                        "posterior ({particles} particles), the same for every policy and "
+                        "preset: means, shares meeting the goal and regrets include "
+                        "parameter as well as seed uncertainty"},
     "zh": {"none": "没有抽样政策达到目标({goal}); 各政策的接近程度见 tables/conditions.csv",
            "all": "所有抽样政策都达到目标: 无需限制任何杠杆",
-           "failed": "{failed}次运行未完成或失败; 只分析了已完成的运行"},
+           "failed": "{failed}次运行未完成或失败; 只分析了已完成的运行",
+           "posterior": "每次重复都在按权重从后验分布({particles}个粒子)抽取的一个粒子下运行, "
+                        "各政策和预设相同: 均值、达标比例和遗憾值包含参数不确定性与种子不确定性"},
 }
 """What the analysis notes (the terminal's ``note:`` lines, the summary's last lines)."""
 
@@ -263,8 +269,11 @@ def analyse(spec: DiscoverySpec, folder: str | Path, report: RunReport,
     features = feature_scores(x, y, seed=spec.root_seed)
     failed = int((status["status"] != "done").sum())
     said = [key for key, holds in (("none", not y.any()), ("all", bool(y.all()) and y.any()),
-                                   ("failed", failed > 0)) if holds]
-    notes_in = {lang: [NOTES[lang][key].format(goal=goal.text(lang), failed=failed)
+                                   ("failed", failed > 0),
+                                   ("posterior", spec.posterior is not None)) if holds]
+    particles = 0 if spec.posterior is None else len(spec.posterior)
+    notes_in = {lang: [NOTES[lang][key].format(goal=goal.text(lang), failed=failed,
+                                               particles=particles)
                        for key in said] for lang in NOTES}
     notes += notes_in["en"]
 

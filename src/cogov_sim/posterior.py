@@ -218,11 +218,6 @@ def _typed(numbers: Mapping[str, float], parameters: list[str],
     return out
 
 
-def conflicts(posterior: Posterior, names: Any) -> list[str]:
-    """The posterior's parameters among ``names`` (those a spec also sets), sorted."""
-    return sorted(set(posterior.parameters) & set(names))
-
-
 
 
 
@@ -276,5 +271,5 @@ def posterior_note(manifest: Mapping[str, Any]) -> str:
             "as well as seed uncertainty")
 
 
-__all__ = ["FILE", "Posterior", "PosteriorError", "conflicts", "drawn", "load_posterior",
+__all__ = ["FILE", "Posterior", "PosteriorError", "drawn", "load_posterior",
            "posterior_fields", "posterior_info", "posterior_note", "with_draws"]

@@ -285,6 +285,43 @@ Communities = Annotated[tagged(
         "'taicang_township' or a path to a .csv file)")]
 
 
+def _posterior(value: Any, info: ValidationInfo) -> Any:
+    """A saved ABC-SMC posterior: a calibration folder holding posterior_particles.csv,
+    relative to the spec file (the folder given in the validation context) unless absolute;
+    one already loaded passes."""
+    from .posterior import Posterior, PosteriorError, load_posterior
+
+    if isinstance(value, Posterior):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        raise problem(f"posterior = {value!r}: expected the path of a calibration results "
+                      "folder (a string)")
+    try:
+        return load_posterior(value, base=(info.context or {}).get("folder"))
+    except PosteriorError as exc:
+        raise problem(f"posterior = {value!r}: {exc}") from None
+
+
+PosteriorFolder = Annotated[Any, PlainValidator(_posterior), WithJsonSchema({
+    "type": "string",
+    "description": "a calibration results folder (`cogov-sim calibrate`, method = \"abc-smc\") "
+                   "holding posterior_particles.csv, relative to this file: each replication "
+                   "runs under one particle drawn by weight, the same for every scenario or "
+                   "policy of that replication",
+    "x-expected": "the path of a folder holding posterior_particles.csv"})]
+
+
+def _posterior_conflict(posterior: Any, sets: Mapping[str, Iterable[str]]) -> None:
+    """Refuse a parameter the posterior carries that the spec also sets (``sets``: place →
+    the names set there): one of the two would be silently overridden."""
+    if posterior is None:
+        return
+    for place, names in sets.items():
+        if both := sorted(set(posterior.parameters) & set(names)):
+            raise problem(f"posterior = {str(posterior.folder)!r}: its column '{both[0]}' is also "
+                          f"set by {place}; remove one of the two")
+
+
 class Labels(Table):
     """Keys that label a spec without changing what it runs."""
 
@@ -421,6 +458,21 @@ class Experiment(Sizes, Seeded, Labels):
             "= value }", "a non-empty list of presets or a [scenarios] table")] = ["baseline"]
     design: Annotated[Design, key("parameters varied within every scenario", "a [design] table "
                                   "with type = grid, rows or lhs")] | None = None
+    posterior: PosteriorFolder | None = None
+
+    @model_validator(mode="after")
+    def _posterior_alone(self) -> Experiment:
+        """The posterior sets no parameter a scenario or the design also sets."""
+        d = self.design
+        sets: dict[str, Iterable[str]] = {}
+        if d is not None:
+            sets["[design]"] = ({k for row in d.rows for k in row.given()} if d.type == "rows"
+                                else set(d.parameters.given()))
+        if isinstance(self.scenarios, Mapping):
+            sets.update({f"[scenarios.{n}]": e.given() for n, e in self.scenarios.items()
+                         if not isinstance(e, str)})
+        _posterior_conflict(self.posterior, sets)
+        return self
 
     @model_validator(mode="after")
     def _scenarios_and_design(self) -> Experiment:
@@ -615,6 +667,7 @@ class Discovery(Sizes, Seeded, Labels):
     goal: Goal
     tradeoffs: Tradeoffs = Tradeoffs()
     prim: Prim = Prim()
+    posterior: PosteriorFolder | None = None
 
     @model_validator(mode="after")
     def _something_varies(self) -> Discovery:
@@ -622,6 +675,8 @@ class Discovery(Sizes, Seeded, Labels):
         if self.levers == [] or not any(isinstance(v, list | tuple) for v in given):
             raise problem("no lever varies (empty lever set); name at least one lever with [] "
                           "or [low, high]", place="[levers]")
+        if isinstance(self.levers, ParameterTable):
+            _posterior_conflict(self.posterior, {"[levers]": self.levers.given()})
         return self
 
 

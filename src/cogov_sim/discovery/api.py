@@ -27,8 +27,10 @@ from ..experiment import store
 from ..experiment.design import design_rows
 from ..experiment.runner import RunReport, Task, load_outcomes, load_status, run_tasks
 from ..experiment.seeds import derive_seed
-from ..experiment.spec import Design
+from ..experiment.spec import Design, SpecError
+from ..params import ParameterError
 from ..params import spec as param_spec
+from ..posterior import posterior_fields, posterior_info, with_draws
 from ..store import default_folder
 from ..timeline import load_scenario as load_preset
 from ..viz import brief
@@ -61,10 +63,16 @@ NOTES = {
     "en": {"none": "no sampled policy meets the goal ({goal}); see tables/conditions.csv for "
                    "how close they come",
            "all": "every sampled policy meets the goal: no lever needs restricting",
-           "failed": "{failed} run(s) not finished or failed; analysed the finished ones"},
+           "failed": "{failed} run(s) not finished or failed; analysed the finished ones",
+           "posterior": "each replication ran under one particle drawn by weight from the "
+                        "posterior ({particles} particles), the same for every policy and "
+                        "preset: means, shares meeting the goal and regrets include "
+                        "parameter as well as seed uncertainty"},
     "zh": {"none": "没有抽样政策达到目标({goal}); 各政策的接近程度见 tables/conditions.csv",
            "all": "所有抽样政策都达到目标: 无需限制任何杠杆",
-           "failed": "{failed}次运行未完成或失败; 只分析了已完成的运行"},
+           "failed": "{failed}次运行未完成或失败; 只分析了已完成的运行",
+           "posterior": "每次重复都在按权重从后验分布({particles}个粒子)抽取的一个粒子下运行, "
+                        "各政策和预设相同: 均值、达标比例和遗憾值包含参数不确定性与种子不确定性"},
 }
 """What the analysis notes (the terminal's ``note:`` lines, the summary's last lines)."""
 
@@ -159,10 +167,12 @@ def run_discovery(spec_or_path: DiscoverySpec | str | Path, out: str | Path | No
     spec = spec_or_path if isinstance(spec_or_path, DiscoverySpec) else load_spec(spec_or_path)
     ema_module("cogov-sim discover")
     folder = Path(out) if out is not None else default_folder(spec.name, spec.fingerprint())
-    report = run_tasks(make_tasks(spec), folder, workers=workers, progress=progress,
-                       manifest={"kind": "discovery", "discovery": spec.identity()},
+    tasks = make_tasks(spec)
+    report = run_tasks(tasks, folder, workers=workers, progress=progress,
+                       manifest={"kind": "discovery", "discovery": spec.identity(),
+                                 **posterior_fields(spec.posterior, tasks)},
                        info={"name": spec.name, "description": spec.description,
-                             "size": spec.to_dict()["size"],
+                             "size": spec.to_dict()["size"], **posterior_info(spec.posterior),
                              "analysis": {"goal": spec.goal.to_dict(),
                                           "tradeoffs": spec.tradeoffs, "prim": spec.prim}},
                        reduce_fn=HorizonMeans(*spec.goal.horizon), shared_spinup=shared_spinup)
@@ -176,7 +186,9 @@ def policy_rows(spec: DiscoverySpec) -> list[dict[str, float | int]]:
 
 
 def make_tasks(spec: DiscoverySpec) -> list[Task]:
-    """Policies ``0..n-1`` then presets, each ``replications`` times, seeds from the tree."""
+    """Policies ``0..n-1`` then presets, each ``replications`` times, seeds from the tree;
+    with a posterior, replication r of every policy and preset under the particle drawn
+    for r (:func:`cogov_sim.posterior.with_draws`, as experiments do)."""
     base = spec.base_params()
     levers = list(spec.levers)
     points: list[tuple[Any, dict[str, Any]]] = []
@@ -188,10 +200,14 @@ def make_tasks(spec: DiscoverySpec) -> list[Task]:
         params = load_preset(name, **spec.size())
         points.append((params, {"set": "preset", "name": name,
                                 **{k: getattr(params, k) for k in levers}}))
-    return [Task(run_id=f"p{pid:05d}-r{r:04d}", point_id=pid, replication=r, params=params,
-                 seed=derive_seed(spec.root_seed, pid, r, spec.common_random_numbers),
-                 labels=labels)
-            for pid, (params, labels) in enumerate(points) for r in range(spec.replications)]
+    tasks = [Task(run_id=f"p{pid:05d}-r{r:04d}", point_id=pid, replication=r, params=params,
+                  seed=derive_seed(spec.root_seed, pid, r, spec.common_random_numbers),
+                  labels=labels)
+             for pid, (params, labels) in enumerate(points) for r in range(spec.replications)]
+    try:
+        return with_draws(tasks, spec.posterior, spec.root_seed)
+    except ParameterError as exc:
+        raise SpecError(f"{spec.source}, top level: posterior: {exc}") from None
 
 
 # -- analysis ---------------------------------------------------------------------------------
@@ -253,8 +269,11 @@ def analyse(spec: DiscoverySpec, folder: str | Path, report: RunReport,
     features = feature_scores(x, y, seed=spec.root_seed)
     failed = int((status["status"] != "done").sum())
     said = [key for key, holds in (("none", not y.any()), ("all", bool(y.all()) and y.any()),
-                                   ("failed", failed > 0)) if holds]
-    notes_in = {lang: [NOTES[lang][key].format(goal=goal.text(lang), failed=failed)
+                                   ("failed", failed > 0),
+                                   ("posterior", spec.posterior is not None)) if holds]
+    particles = 0 if spec.posterior is None else len(spec.posterior)
+    notes_in = {lang: [NOTES[lang][key].format(goal=goal.text(lang), failed=failed,
+                                               particles=particles)
                        for key in said] for lang in NOTES}
     notes += notes_in["en"]
 

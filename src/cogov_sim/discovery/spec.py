@@ -18,6 +18,9 @@ A spec file::
     spinup_months = 120               # optional: unrecorded baseline months first
     common_random_numbers = true      # replication r of every policy shares a seed
     presets = ["baseline", "taicang_3_0"]   # placed on the trade-offs (default: all)
+    posterior = "../results/calibrate_abc/3f2a9c01"  # optional: replication r of every
+                                      # policy and preset under one particle drawn by weight
+                                      # from a saved ABC-SMC posterior (cogov_sim.posterior)
 
     [levers]                          # default: every policy lever over its bounds
     consultations_per_year = []       # over the metadata bounds
@@ -63,6 +66,7 @@ from ..communities import CommunityTable
 from ..experiment.spec import SpecError, communities_record, spec_size
 from ..params import ParameterError, Params, param_specs
 from ..params import spec as param_spec
+from ..posterior import Posterior
 from ..specfile import SIZE_KEYS, read_toml
 from ..timeline import load_scenario as load_preset
 from ..timeline import scenario_names as preset_names
@@ -92,6 +96,8 @@ class DiscoverySpec:
     residents_per_agent: int | None = None
     spinup_months: int | None = None
     common_random_numbers: bool = True
+    posterior: Posterior | None = None
+    """Parameters drawn per replication from a saved posterior (:mod:`cogov_sim.posterior`)."""
     source: str = "<spec>"
 
     def size(self) -> dict[str, Any]:
@@ -116,7 +122,8 @@ class DiscoverySpec:
                 "scenario": self.scenario, "size": self._size_record(identity=True),
                 "common_random_numbers": self.common_random_numbers,
                 "levers": {k: list(v) for k, v in self.levers.items()}, "fixed": self.fixed,
-                "presets": list(self.presets), "horizon": list(self.goal.horizon)}
+                "presets": list(self.presets), "horizon": list(self.goal.horizon),
+                **({} if self.posterior is None else {"posterior": self.posterior.identity()})}
 
     def fingerprint(self) -> str:
         from ..provenance import fingerprint
@@ -156,7 +163,7 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
         root_seed=m.root_seed, replications=m.replications, n=m.n, scenario=m.scenario,
         levers=levers, fixed=fixed, goal=goal, presets=placed,
         tradeoffs=m.tradeoffs.model_dump(), prim=m.prim.model_dump(), **sizes,
-        common_random_numbers=m.common_random_numbers, source=source)
+        common_random_numbers=m.common_random_numbers, posterior=m.posterior, source=source)
     _check_points(spec)
     return spec
 

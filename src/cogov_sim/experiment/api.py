@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from ..outcomes import OUTCOME_NAMES
+from ..posterior import posterior_fields, posterior_info, posterior_note
 from ..store import default_folder
 from ..viz import experiment_figures as figs
 from ..viz.brief import BRIEF_OUTPUT
@@ -155,10 +156,12 @@ def run_experiment(spec_or_path: ExperimentSpec | str | Path, out: str | Path | 
     tasks = make_tasks(spec)
     folder = Path(out) if out is not None else default_folder(spec.name, spec.fingerprint())
     report = run_tasks(tasks, folder, workers=workers, progress=progress, executor=executor,
-                       manifest={"kind": "experiment", "spec": spec.identity()},
+                       manifest={"kind": "experiment", "spec": spec.identity(),
+                                 **posterior_fields(spec.posterior, tasks)},
                        info={"name": spec.name, "description": spec.description,
                              "title": spec.title, "title_zh": spec.title_zh,
-                             "communities": communities_record(spec.communities)},
+                             "communities": communities_record(spec.communities),
+                             **posterior_info(spec.posterior)},
                        reduce_fn=KeepColumns(spec.outcomes) if spec.outcomes else None,
                        shared_spinup=spec.shared_spinup if shared_spinup is None else shared_spinup)
     done = analyse(folder, figures=figures)
@@ -198,7 +201,7 @@ def analyse(folder: str | Path, figures: bool = True) -> Analysis:
     order = list(names.values())
     outcomes = list(manifest.get("spec", {}).get("outcomes") or OUTCOME_NAMES)
     files: list[Path] = []
-    notes: list[str] = []
+    notes: list[str] = [posterior_note(manifest)] if "posterior" in manifest else []
     tables = folder / "tables"
     status = load_status(folder)
     status.insert(1, "scenario", status["point_id"].map(names))

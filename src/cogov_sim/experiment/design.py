@@ -18,6 +18,7 @@ from scipy.stats import qmc
 
 from ..params import ParameterError, Params
 from ..params import spec as param_spec
+from ..posterior import with_draws
 from ..timeline import load_scenario as load_preset
 from .runner import Task
 from .seeds import derive_seed
@@ -127,16 +128,22 @@ def run_id(point_id: int, replication: int) -> str:
 
 
 def make_tasks(spec: ExperimentSpec, points: list[DesignPoint] | None = None) -> list[Task]:
-    """One task per (design point, replication), seeds from the spec's seed tree.
+    """One task per (design point, replication), seeds from the spec's seed tree; with a
+    posterior, replication r of every point under the particle drawn for r
+    (:func:`cogov_sim.posterior.with_draws`).
 
     ``points`` default to the spec's (built when it was validated)."""
     if points is None:
         points = list(spec.points) or design_points(spec)
-    return [Task(run_id=run_id(p.point_id, r), point_id=p.point_id, replication=r,
-                 params=p.params,
-                 seed=derive_seed(spec.root_seed, p.point_id, r, spec.common_random_numbers),
-                 labels=dict(p.labels))
-            for p in points for r in range(spec.replications)]
+    tasks = [Task(run_id=run_id(p.point_id, r), point_id=p.point_id, replication=r,
+                  params=p.params,
+                  seed=derive_seed(spec.root_seed, p.point_id, r, spec.common_random_numbers),
+                  labels=dict(p.labels))
+             for p in points for r in range(spec.replications)]
+    try:
+        return with_draws(tasks, spec.posterior, spec.root_seed)
+    except ParameterError as exc:
+        raise SpecError(f"{spec.source}, top level: posterior: {exc}") from None
 
 
 __all__ = ["DesignPoint", "design_points", "design_rows", "make_tasks", "point_name", "run_id",

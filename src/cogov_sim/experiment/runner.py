@@ -70,8 +70,9 @@ class Task:
     run_id
         Unique within the sweep; results are ordered by it.
     point_id
-        The design point; tasks with the same ``point_id`` must share ``params`` and
-        ``labels`` (they are replications of one point).
+        The design point; tasks with the same ``point_id`` must share ``labels`` and, unless
+        they run under different posterior particles, ``params`` (they are replications
+        of one point).
     replication
         Replication number, from 0.
     params
@@ -81,6 +82,10 @@ class Task:
     labels
         Scalars describing the point (e.g. ``{"scenario": "taicang_3_0"}``); they become
         columns of :func:`load_outcomes`.
+    particle
+        The posterior particle whose values ``params`` carry (:mod:`cogov_sim.posterior`),
+        recorded with the run in the manifest; None without a posterior. Tasks of one point
+        and one particle share ``params``.
     """
 
     run_id: str
@@ -89,6 +94,13 @@ class Task:
     params: Params
     seed: int
     labels: dict[str, Any] = field(default_factory=dict)
+    particle: int | None = None
+
+    @property
+    def params_key(self) -> int | tuple[int, int]:
+        """Which parameter set the run reads: its point's, or with a particle its point's
+        under that particle."""
+        return self.point_id if self.particle is None else (self.point_id, self.particle)
 
 
 @dataclass(frozen=True)
@@ -120,7 +132,8 @@ class _Context:
 
     run_fn: Callable[[Params, int], pd.DataFrame]
     reduce_fn: Callable[[pd.DataFrame], pd.DataFrame] | None
-    params: dict[int, Params]
+    params: dict[Any, Params]
+    """Each parameter set by :attr:`Task.params_key`."""
     folder: str | None = None
     """The results folder (absolute), whose ``spinups/`` keep the shared spin-ups."""
     cache: dict[str, SpinUp] = field(default_factory=dict, compare=False)
@@ -133,14 +146,14 @@ consecutive runs mostly share one)."""
 
 
 def _execute(context: _Context,
-             item: tuple[str, int, int, str | None]) -> tuple[str, Any, str | None, float]:
+             item: tuple[str, Any, int, str | None]) -> tuple[str, Any, str | None, float]:
     """Run one item in a worker: ``(run_id, frame or None, error text or None, seconds)``.
 
     An item with a spin-up key starts from that shared spin-up (:func:`_shared_spinup`)."""
-    run_id, point_id, seed, key = item
+    run_id, params_key, seed, key = item
     t0 = time.perf_counter()
     try:
-        params = context.params[point_id]
+        params = context.params[params_key]
         shared = None if key is None else _shared_spinup(context, key, params, seed)
         frame = (context.run_fn(params, seed) if shared is None
                  else context.run_fn(params, seed, spinup=shared))  # type: ignore[call-arg]
@@ -182,10 +195,10 @@ def _shared_spinup(context: _Context, key: str, params: Params, seed: int) -> Sp
     return found
 
 
-def _spin_up_item(context: _Context, item: tuple[str, int, int]) -> bytes:
+def _spin_up_item(context: _Context, item: tuple[str, Any, int]) -> bytes:
     """Simulate one shared spin-up in a worker; its stored form goes back to the driver."""
-    key, point_id, seed = item
-    found = spinups.spin_up(context.params[point_id], seed)
+    key, params_key, seed = item
+    found = spinups.spin_up(context.params[params_key], seed)
     if found.key != key:
         raise SpinUpError(f"this worker derives spin-up key {found.key[:12]}, the driver "
                           f"{key[:12]} (other library versions?)")
@@ -195,17 +208,17 @@ def _spin_up_item(context: _Context, item: tuple[str, int, int]) -> bytes:
 def _spinup_plan(tasks: Sequence[Task], todo: Sequence[Task]) -> dict[str, str]:
     """Run id → spin-up key of the runs to do that share their spin-up with another run of
     the sweep (done or not): same seed and the same parameters the spin-up reads."""
-    key_of: dict[tuple[int, int], str | None] = {}
+    key_of: dict[tuple[Any, int], str | None] = {}
     count: dict[str, int] = {}
     for t in tasks:
-        if (t.point_id, t.seed) not in key_of:
-            key_of[t.point_id, t.seed] = (spinups.spinup_key(t.params, t.seed)
-                                         if spinups.shares_spinup(t.params) else None)
-        key = key_of[t.point_id, t.seed]
+        if (t.params_key, t.seed) not in key_of:
+            key_of[t.params_key, t.seed] = (spinups.spinup_key(t.params, t.seed)
+                                           if spinups.shares_spinup(t.params) else None)
+        key = key_of[t.params_key, t.seed]
         if key is not None:
             count[key] = count.get(key, 0) + 1
     return {t.run_id: key for t in todo
-            if (key := key_of[t.point_id, t.seed]) is not None and count[key] > 1}
+            if (key := key_of[t.params_key, t.seed]) is not None and count[key] > 1}
 
 
 def _prepare_spinups(plan: dict[str, str], todo: Sequence[Task], folder: Path,
@@ -216,10 +229,10 @@ def _prepare_spinups(plan: dict[str, str], todo: Sequence[Task], folder: Path,
     written by this process (atomically). A spin-up that fails is dropped from ``plan``:
     its runs simulate their own (and fail on their own if the model does). Returns the
     counts for the session record."""
-    first: dict[str, tuple[int, int]] = {}
+    first: dict[str, tuple[Any, int]] = {}
     for t in todo:
         if t.run_id in plan:
-            first.setdefault(plan[t.run_id], (t.point_id, t.seed))
+            first.setdefault(plan[t.run_id], (t.params_key, t.seed))
     store.clean_spinups(folder)
     kept = set()
     for key in first:
@@ -346,7 +359,7 @@ def _run_locked(tasks: list[Task], folder: Path, current: dict[str, Any],
     current.setdefault("sessions", []).append(session)
     store.update_manifest(folder, current)
 
-    context = _Context(run_fn, reduce_fn, {t.point_id: t.params for t in todo},
+    context = _Context(run_fn, reduce_fn, {t.params_key: t.params for t in todo},
                        folder=str(folder.resolve()))
     plan = _spinup_plan(tasks, todo) if shared_spinup else {}
     by_id = {t.run_id: t for t in todo}
@@ -361,7 +374,7 @@ def _run_locked(tasks: list[Task], folder: Path, current: dict[str, Any],
             if plan:
                 session["spinups"] = _prepare_spinups(plan, todo, folder, context, runner,
                                                       progress)
-            items = [(t.run_id, t.point_id, t.seed, plan.get(t.run_id)) for t in todo]
+            items = [(t.run_id, t.params_key, t.seed, plan.get(t.run_id)) for t in todo]
             bar = tqdm(total=len(todo), disable=None if progress is None else not progress,
                        unit="run", desc=folder.name, dynamic_ncols=True, smoothing=0.05)
             log = _progress_log(progress, folder.name, len(todo), runner.workers)
@@ -450,12 +463,13 @@ def _check_tasks(tasks: Sequence[Task], caller: dict[str, Any],
         raise ValueError(f"fields {both} are given both as manifest and as info")
     seen: set[str] = set()
     points: dict[int, Task] = {}
+    sets: dict[Any, Params] = {}
     for t in tasks:
         if t.run_id in seen:
             raise ValueError(f"run id '{t.run_id}' appears twice")
         seen.add(t.run_id)
         first = points.setdefault(t.point_id, t)
-        if first.params != t.params or first.labels != t.labels:
+        if sets.setdefault(t.params_key, t.params) != t.params or first.labels != t.labels:
             raise ValueError(f"tasks of design point {t.point_id} differ in params or labels")
         clash_labels = set(t.labels) & set(ID_COLUMNS)
         if clash_labels:
@@ -487,10 +501,13 @@ def _manifest(tasks: Sequence[Task], points: dict[int, Task],
         "command": command_line(), **caller,
         "identity": [*caller, "points", "runs"],
         "points": {str(pid): {"labels": t.labels, "params": t.params.to_dict(),
-                              **_communities(t.params), **describe(t.params)}
+                              **_communities(t.params), **describe(t.params),
+                              **({} if t.particle is None else {"particle": t.particle,
+                                 "constants": dict(t.params.constants)})}
                    for pid, t in sorted(points.items())},
         "runs": [{"run_id": t.run_id, "point_id": t.point_id, "replication": t.replication,
-                  "seed": t.seed} for t in sorted(tasks, key=lambda t: t.run_id)],
+                  "seed": t.seed, **({} if t.particle is None else {"particle": t.particle})}
+                 for t in sorted(tasks, key=lambda t: t.run_id)],
         "outputs": {"ledger.jsonl": "one JSON line per finished or failed run",
                     "runs/": "Parquet shards of outcomes; read with "
                              "cogov_sim.experiment.load_outcomes(folder)"},

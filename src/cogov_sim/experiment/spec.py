@@ -29,6 +29,11 @@ An experiment file (shipped ones in ``cogov_sim/specs/``, see :mod:`cogov_sim.sp
     type = "grid"                     # "grid" | "rows" | "lhs"
     parameters = { list_strictness = [0.0, 0.5, 1.0] }
 
+    # optional, at the top level: a saved ABC-SMC posterior (a calibration results folder,
+    # relative to this file); replication r runs every scenario under one particle drawn
+    # by weight (cogov_sim.posterior)
+    posterior = "../results/calibrate_abc/3f2a9c01"
+
 Everything is checked before anything runs. The keys, their types and ranges are declared
 once in :class:`cogov_sim.schema.Experiment` (``cogov-sim schema experiment`` prints its
 JSON Schema; docs/spec-reference.md lists every key). A misspelt key, a wrong type or an
@@ -37,9 +42,10 @@ the table and the key, with a suggestion where one is close (``(did you mean ...
 
 Precedence of values within one run: parameter defaults < preset < the spec's size keys
 (``months``, ``residents``, ``communities``, ``residents_per_agent``, ``spinup_months``) <
-the scenario's overrides < the design point's values. A scenario may not set a parameter
-the design varies (that would be silently overridden), nor a size key (sizes are set once
-for the whole experiment).
+the scenario's overrides < the design point's values; with a ``posterior``, its particle's
+values are set on top (:mod:`cogov_sim.posterior`). A scenario may not set a parameter
+the design varies or the posterior carries (that would be silently overridden), nor a size
+key (sizes are set once for the whole experiment).
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..communities import CommunityTable
 from ..params import ParameterError, Params
+from ..posterior import Posterior
 from ..specfile import MAX_REPLICATIONS, SIZE_KEYS, read_toml
 
 if TYPE_CHECKING:
@@ -142,6 +149,8 @@ class ExperimentSpec:
     computed, not what they give, so not part of :meth:`identity`."""
     outcomes: tuple[str, ...] = ()
     design: Design = field(default_factory=Design)
+    posterior: Posterior | None = None
+    """Parameters drawn per replication from a saved posterior (:mod:`cogov_sim.posterior`)."""
     source: str = "<spec>"
     points: tuple[DesignPoint, ...] = field(default=(), compare=False, repr=False)
     """The design points, built (and so validated) once by :func:`parse_spec` or
@@ -180,6 +189,8 @@ class ExperimentSpec:
         out = {k: v for k, v in self.to_dict().items()
                if k not in LABEL_KEYS and k != "shared_spinup"}
         out["communities"] = communities_record(self.communities, identity=True)
+        if self.posterior is not None:  # by content (its CSV's hash), not by its path
+            out["posterior"] = self.posterior.identity()
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -201,6 +212,7 @@ class ExperimentSpec:
                        "parameters": {k: list(v) for k, v in self.design.parameters.items()},
                        "rows": [dict(r) for r in self.design.rows],
                        "n": self.design.n, "seed": self.design.seed},
+            **({} if self.posterior is None else {"posterior": self.posterior.record()}),
         }
 
 
@@ -237,7 +249,7 @@ def parse_spec(data: Mapping[str, Any], source: str = "<spec>",
         **{k: getattr(m, k) for k in (*LABEL_KEYS, "root_seed", "replications", *SIZE_KEYS,
                                       "common_random_numbers", "shared_spinup")},
         outcomes=tuple(m.outcomes or ()), scenarios=_scenarios(m.scenarios),
-        design=_design(m.design, m.root_seed), source=source)
+        design=_design(m.design, m.root_seed), posterior=m.posterior, source=source)
     _check_sizes(spec, f"{source}, top level")
     return _with_points(spec) if validate else spec
 

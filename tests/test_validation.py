@@ -270,7 +270,7 @@ def test_shipped_specs_are_valid() -> None:
     from cogov_sim.validation.spec import load_calibration, load_validation
 
     v = load_validation(spec_path("validation"))
-    c = load_calibration(spec_path("calibration"))
+    c = load_calibration(spec_path("calibration_constants"))
     assert set(v.calibrated_on) == set(c.targets)  # validated rows know what was calibrated
     assert v.size.residents / v.size.communities >= 1000  # realistic community sizes
     assert TIMELINE in {s for p in v.patterns for s in next(

@@ -160,7 +160,7 @@ class CoGovModel(mesa.Model):
         else:  # unequal communities: in proportion to residents, so density starts equal
             where = self.rng.choice(p.n_communities, size=n0, p=self.population.residents
                                     / self.population.n_residents)
-        phases.found_orgs(self, where, social_orgs.SEED_QUALITY, social_orgs.SEED_FUNDS)
+        phases.found_orgs(self, where, social_orgs.starting_quality("seed"), social_orgs.SEED_FUNDS)
         self.now = phases.MonthState()
 
     def _initial_state(self) -> None:

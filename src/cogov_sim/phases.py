@@ -152,26 +152,25 @@ def government_spends(m: CoGovModel) -> None:
     gov.budget = delegation.allocate_budget(gov.monthly_budget, {
         "task_payments": float(now.owed.sum()),
         "access": delegation.access_cost(now.flow.reviewed),
-        "social_workers": workers * delegation.SOCIAL_WORKER_WAGE,
-        "incubation": float(incubated.sum()) * delegation.INCUBATION_GRANT,
+        "social_workers": delegation.social_worker_cost(workers),
+        "incubation": delegation.incubation_cost(float(incubated.sum())),
         "purchase": purchase,
-        "outsourcing": gov.cases_invoiced * delegation.CASE_FEE,  # last month's cases, in arrears
-        "consultations": float(now.meetings.sum() * delegation.MEETING_COST
-                               + drawn_seats.sum() * delegation.DRAWN_STIPEND),
-        "evaluation": (p.two_way_eval_weight * delegation.TWO_WAY_COST * p.n_communities
-                       + p.resident_eval_weight * delegation.APPRAISAL_COST * pop.n_residents) / 12.0,
-        "platform": p.street_platform * delegation.PLATFORM_COST * pop.n_residents / 12.0,
-        "volunteer_points": p.volunteer_points * delegation.POINT_YUAN * float(volunteers.sum()),
+        "outsourcing": delegation.case_fees(gov.cases_invoiced),  # last month's cases, in arrears
+        "consultations": delegation.consultation_cost(now.meetings.sum(), drawn_seats.sum()),
+        "evaluation": delegation.evaluation_cost(p.two_way_eval_weight, p.n_communities,
+                                                 p.resident_eval_weight, pop.n_residents),
+        "platform": delegation.platform_cost(p.street_platform, pop.n_residents),
+        "volunteer_points": delegation.points_cost(p.volunteer_points, float(volunteers.sum())),
         "direct_services": p.direct_services_per_resident * pop.n_residents / 12.0,
     })
     scale = gov.scale  # below 1 when commitments exceed the budget
     com.payment = now.owed * scale
     com.year.paid += now.delivered * scale
     com.paid_hours = delegation.paid_hours(com.payment)
-    found_orgs(m, np.repeat(np.arange(p.n_communities), incubated), social_orgs.INCUBATED_QUALITY,
-               delegation.INCUBATION_GRANT * scale)
-    found_orgs(m, np.repeat(np.arange(p.n_communities), grassroots), social_orgs.GRASSROOTS_QUALITY,
-               0.0)
+    found_orgs(m, np.repeat(np.arange(p.n_communities), incubated),
+               social_orgs.starting_quality("incubated"), delegation.incubation_cost(1.0) * scale)
+    found_orgs(m, np.repeat(np.arange(p.n_communities), grassroots),
+               social_orgs.starting_quality("grassroots"), 0.0)
 
 
 def found_orgs(m: CoGovModel, community: np.ndarray, quality: float, funds: float) -> None:
@@ -196,10 +195,9 @@ def committees_split_time(m: CoGovModel) -> None:
     com.year.paperwork += split.paperwork
     com.year.months += 1
     drawn = now.meetings * p.consultation_seats * p.random_seat_share
-    appraisal = p.resident_eval_weight * evaluation.APPRAISAL_HOURS / 12.0
+    appraisal = evaluation.appraisal_hours(p.resident_eval_weight)
     com.meeting_hours = np.minimum(split.resident_hours,
-                                   now.meetings * consultation.MEETING_HOURS
-                                   + drawn * consultation.DRAW_HOURS + appraisal)
+                                   consultation.staff_hours(now.meetings, drawn) + appraisal)
     free = split.resident_hours - com.meeting_hours
     made, now.visit_reach = outreach.visits_possible(free, com.staff, p.grid_visits, pop.residents)
     com.visit_hours = made * outreach.HOURS_PER_VISIT
@@ -223,9 +221,9 @@ def social_orgs_operate(m: CoGovModel) -> None:
     expected = m.expected.expect("volunteers", pop.k * vol, pop.residents)
     vol = real_count(m.unseen_rng, vol, unseen(expected, pop.k))
     n_here = group_sum(orgs.view("community"), alive.astype(float), p.n_communities)
-    donations = social_orgs.DONATION_PER_VOLUNTEER * safe_div(vol, n_here)[orgs.view("community")]
     fees = orgs.fees_due[: orgs.size] * gov.scale
-    income = np.where(alive, contract + fees + social_orgs.FEE_INCOME + donations, 0.0)
+    per_org = safe_div(vol, n_here)[orgs.view("community")]
+    income = np.where(alive, social_orgs.income(contract, fees, per_org), 0.0)
     funds, cap, unfunded = social_orgs.update_finances(orgs.view("funds"), income, cap,
                                                        orgs.view("unfunded"))
     live = alive.astype(float)
@@ -276,7 +274,7 @@ def residents_meet_problems(m: CoGovModel) -> None:
     self_report = idx[draw < p_rep]
     pop.issue_dim[idx[(draw >= p_rep) & requests.lapses(rng, pop.employed[idx])]] = -1
     visited = outreach.visited(rng, pop.community, now.visit_reach)
-    pop.trust_committee = trust.gain(pop.trust_committee, visited, trust.CONTACT_GAIN)
+    pop.trust_committee = trust.visited(pop.trust_committee, visited)
     found = silent & visited & (pop.issue_dim >= 0)  # lapsed ones are gone
     mask = found.copy()
     mask[self_report] = True
@@ -318,7 +316,7 @@ def _invoice_orgs(m: CoGovModel, cases_ck: np.ndarray) -> None:
     c, f = orgs.view("community"), orgs.view("field")
     cap = orgs.view("capacity") * orgs.view("alive")
     share = safe_div(cap, orgs.capacity_by(m.params.n_communities)[c, f])
-    orgs.fees_due[: orgs.size] = cases_ck[c, f] * share * delegation.CASE_FEE
+    orgs.fees_due[: orgs.size] = delegation.case_fees(cases_ck[c, f] * share)
 
 
 def requests_handled(m: CoGovModel) -> None:
@@ -352,10 +350,8 @@ def requests_handled(m: CoGovModel) -> None:
     served = np.zeros(pop.n, dtype=bool)
     served[open_[to_so]] = True
     pop.trust_so = trust.experience(pop.trust_so, served, mask)
-    pop.trust_committee = trust.gain(pop.trust_committee, mask & (pop.issue_route == 0),
-                                     trust.RESOLVED_GAIN)
-    pop.trust_government = trust.gain(pop.trust_government, mask & (pop.issue_route == 2),
-                                      trust.RESOLVED_GAIN)
+    pop.trust_committee = trust.resolved(pop.trust_committee, mask & (pop.issue_route == 0))
+    pop.trust_government = trust.resolved(pop.trust_government, mask & (pop.issue_route == 2))
     _credit_orgs(m, served_ck, p_so)
     if k > 1:  # an unseen case's chance: one more case than the sample's (requests.coverage)
         hidden.committee *= 1.0 - requests.committee_success(now.case_hours, cases_c + 1.0,
@@ -369,10 +365,8 @@ def requests_handled(m: CoGovModel) -> None:
     ignored[pending] = True
     pop.efficacy = participation.efficacy_after_requests(pop.efficacy, mask, ignored)
     overdue = ignored & (pop.issue_age > 2)
-    pop.trust_committee = trust.loss(pop.trust_committee, overdue & (pop.issue_route == 0),
-                                     trust.UNRESOLVED_LOSS)
-    pop.trust_government = trust.loss(pop.trust_government, overdue & (pop.issue_route == 2),
-                                      trust.UNRESOLVED_LOSS)
+    pop.trust_committee = trust.unresolved(pop.trust_committee, overdue & (pop.issue_route == 0))
+    pop.trust_government = trust.unresolved(pop.trust_government, overdue & (pop.issue_route == 2))
     candidates = pending[pop.issue_route[pending] != 2]
     up = candidates[requests.escalates(rng, pop.issue_age[candidates],
                                        pop.issue_salience[candidates],
@@ -385,7 +379,7 @@ def requests_handled(m: CoGovModel) -> None:
     pop.issue_route[up] = 2
     esc = np.zeros(pop.n, dtype=bool)
     esc[up] = True
-    pop.trust_committee = trust.loss(pop.trust_committee, esc, trust.ESCALATION_LOSS)
+    pop.trust_committee = trust.escalated(pop.trust_committee, esc)
     now.add("escalations", up.size * k)
 
 
@@ -478,11 +472,12 @@ def _solve_shared(m: CoGovModel, reach: np.ndarray) -> None:
     agenda = np.where(counts.sum(axis=1) > 0, counts.argmax(axis=1),
                       m.rng.integers(0, N_DIM, size=n_c))
     rows = np.flatnonzero(reach > 0)
-    m.committees.shared_gain[rows, agenda[rows]] += consultation.SHARED_GAIN * reach[rows]
+    gain, solved = consultation.shared_outcome(reach)
+    m.committees.shared_gain[rows, agenda[rows]] += gain[rows]
     for held in (m.unseen.committee, m.unseen.organizations):
-        held[rows, agenda[rows]] *= 1.0 - consultation.SHARED_SOLVED * reach[rows]
+        held[rows, agenda[rows]] *= 1.0 - solved[rows]
     hit = (open_ & (pop.issue_dim == agenda[pop.community])
-           & (m.rng.random(pop.n) < consultation.SHARED_SOLVED * reach[pop.community]))
+           & (m.rng.random(pop.n) < solved[pop.community]))
     pop.issue_dim[hit] = -1
 
 
@@ -511,13 +506,13 @@ def residents_judge(m: CoGovModel) -> None:
                                              pop.neighbour_share)
     pop.satisfaction = satisfaction.satisfaction(perf, pop.expectation)
     pop.expectation = satisfaction.update_expectation(pop.expectation, perf)
-    com.shared_gain *= 1.0 - satisfaction.SHARED_DECAY
+    satisfaction.fade_shared(com.shared_gain)
     pop.efficacy = participation.fade(pop.efficacy, pop.efficacy_anchor)
     pop.trust_so = trust.social_learning(pop.trust_so, m.adjacency, m.degree)
     pop.trust_committee = trust.relax(pop.trust_committee, p.initial_trust)
     pop.trust_government = trust.relax(
         pop.trust_government, trust.government_anchor(p.initial_trust, p.street_platform))
-    pop.trust_so = trust.relax(pop.trust_so, p.initial_trust_so, trust.SO_RENEWAL)
+    pop.trust_so = trust.renew_organizations(pop.trust_so, p.initial_trust_so)
 
 
 def evaluate(m: CoGovModel) -> None:
@@ -533,8 +528,7 @@ def evaluate(m: CoGovModel) -> None:
                              else com.paperwork)
         com.fulfilment = evaluation.government_score(timely, paperwork)
         com.gov_score = evaluation.government_score(
-            evaluation.observe(rng, timely, evaluation.INSPECTION_NOISE),
-            evaluation.observe(rng, paperwork, evaluation.INSPECTION_NOISE))
+            evaluation.inspect(rng, timely), evaluation.inspect(rng, paperwork))
     if not m.cut("resident_score"):
         each = evaluation.appraisal(pop.trust_committee, pop.satisfaction[1])
         mean = group_sum(pop.community, each, n_c) / pop.sizes
@@ -547,7 +541,7 @@ def evaluate(m: CoGovModel) -> None:
             safe_div(year.paid, year.owed, default=1.0), safe_div(year.imposed, year.pushed),
             year.support_hours * 12.0 / months)
         com.conduct_of_departments = truth
-        com.rating_of_government = evaluation.observe(rng, truth, evaluation.RATING_NOISE)
+        com.rating_of_government = evaluation.rate(rng, truth)
     com.assessment = evaluation.assessment(com.gov_score, com.resident_score,
                                            resident_weight(m))
 
@@ -571,7 +565,7 @@ def annual_evaluation(m: CoGovModel) -> None:
                                              p.two_way_eval_weight, rating)
     gov.funding = evaluation.adapt_policy(gov.funding, p.delegation_funding,
                                           min(floor.delegation_funding, p.delegation_funding),
-                                          drift * evaluation.FUNDING_EROSION_RATIO,
+                                          evaluation.funding_erosion(drift),
                                           p.two_way_eval_weight, rating)
     com.withheld = np.zeros_like(com.withheld) if m.cut("breach") else evaluation.breach(com.gov_score)
     com.focus = evaluation.adjust_focus(com.focus, resident_weight(m), com.gov_score,

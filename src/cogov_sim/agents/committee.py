@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from ..rules.allocation import HOURS_PER_STAFF
+from ..rules.allocation import staff_hours
 from ..rules.departments import DEPARTMENTS, draw_committees
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class Committees:
         traits = draw_committees(rng, c, params.staff_per_committee if standard is None else standard)
         self.staff, self.load, self.capability = traits.staff, traits.load, traits.capability
         self.motivation = traits.motivation
-        self.staff_hours = self.staff * HOURS_PER_STAFF
+        self.staff_hours = staff_hours(self.staff)
         self.paid_hours = np.zeros(c)
         self.gov_hours = np.zeros(c)
         self.resident_hours = np.zeros(c)

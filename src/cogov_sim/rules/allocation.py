@@ -53,6 +53,11 @@ class TimeSplit:
     """Presentation effort as a share of its maximum (0–1): what inspections see."""
 
 
+def staff_hours(staff: FloatArray) -> FloatArray:
+    """A committee's working hours a month from its full-time staff."""
+    return staff * HOURS_PER_STAFF
+
+
 def split_time(hours: FloatArray, pushed_tasks: FloatArray, focus: FloatArray,
                capability: FloatArray | float = 1.0) -> TimeSplit:
     """Hours on government work and for residents; timeliness and paperwork.

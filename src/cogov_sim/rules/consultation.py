@@ -199,6 +199,21 @@ def voice_update(efficacy: FloatArray, trust: FloatArray, success: np.ndarray,
     return clip01(new_e), clip01(new_t)
 
 
+def staff_hours(meetings: FloatArray, drawn_seats: FloatArray) -> FloatArray:
+    """Committee staff hours a month's consultations take: ``MEETING_HOURS`` a meeting and
+    ``DRAW_HOURS`` per randomly drawn seat."""
+    return meetings * MEETING_HOURS + drawn_seats * DRAW_HOURS
+
+
+def shared_outcome(reach: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """What successful meetings do to their community's agenda dimension, for ``reach`` the
+    share of its neighbourhoods whose meeting succeeded: the performance gained
+    (``SHARED_GAIN``) and the chance each open problem on the agenda is solved
+    (``SHARED_SOLVED``)."""
+    reach = np.asarray(reach)
+    return SHARED_GAIN * reach, SHARED_SOLVED * reach
+
+
 def voice_scale(street_platform: float) -> float:
     """Voice effect on attendees, weaker where representatives at street level speak for them."""
     return 1.0 - STREET_VOICE_DAMPING * street_platform

@@ -93,6 +93,46 @@ def access_cost(reviewed: FloatArray) -> float:
     return float(np.sum(reviewed)) * REVIEW_COST
 
 
+def social_worker_cost(workers: float) -> float:
+    """Monthly wages of ``workers`` professional social workers (yuan)."""
+    return workers * SOCIAL_WORKER_WAGE
+
+
+def incubation_cost(incubated: float) -> float:
+    """Start-up grants of ``incubated`` new organizations (yuan)."""
+    return incubated * INCUBATION_GRANT
+
+
+def case_fees(cases: FloatArray | float) -> FloatArray | float:
+    """Fees the government owes for ``cases`` outsourced cases (yuan; Chengdu, seed 004)."""
+    return cases * CASE_FEE
+
+
+def consultation_cost(meetings: float, drawn_seats: float) -> float:
+    """Money cost of a month's consultations (yuan): venue and record per meeting, a
+    stipend per randomly drawn seat."""
+    return float(meetings * MEETING_COST + drawn_seats * DRAWN_STIPEND)
+
+
+def evaluation_cost(two_way_weight: float, committees: int, resident_weight: float,
+                    residents: float) -> float:
+    """Monthly cost (yuan) of two-way evaluation (per committee) and of residents'
+    appraisal (per resident), each in proportion to its weight."""
+    return (two_way_weight * TWO_WAY_COST * committees
+            + resident_weight * APPRAISAL_COST * residents) / 12.0
+
+
+def platform_cost(street_platform: float, residents: float) -> float:
+    """Monthly cost (yuan) of a street-level platform of strength ``street_platform``."""
+    return street_platform * PLATFORM_COST * residents / 12.0
+
+
+def points_cost(point_value: float, volunteers: float) -> float:
+    """Goods redeemed this month (yuan) for ``volunteers`` volunteer-months at point value
+    ``point_value`` (0–1)."""
+    return point_value * POINT_YUAN * volunteers
+
+
 def allocate_budget(cap: float, commitments: dict[str, float]) -> Budget:
     """Pay the month's commitments within ``cap``: all of them, or every item scaled by
     one common factor when they exceed it.

@@ -74,6 +74,27 @@ def observe(rng: np.random.Generator, truth: FloatArray, noise: FloatArray | flo
     return np.clip(truth + np.asarray(noise) * rng.standard_normal(truth.shape), 0.0, 100.0)
 
 
+def inspect(rng: np.random.Generator, truth: FloatArray) -> FloatArray:
+    """The government's year-end inspection of one finding (0–100), with
+    ``INSPECTION_NOISE``."""
+    return observe(rng, truth, INSPECTION_NOISE)
+
+
+def rate(rng: np.random.Generator, truth: FloatArray) -> FloatArray:
+    """Committees' rating of departments (0–100), with ``RATING_NOISE``."""
+    return observe(rng, truth, RATING_NOISE)
+
+
+def appraisal_hours(resident_weight: float) -> float:
+    """Committee staff hours a month that residents' appraisal at ``resident_weight`` takes."""
+    return resident_weight * APPRAISAL_HOURS / 12.0
+
+
+def funding_erosion(list_erosion: FloatArray) -> FloatArray:
+    """Yearly erosion rate of payments, from that of the lists (``FUNDING_EROSION_RATIO``)."""
+    return list_erosion * FUNDING_EROSION_RATIO
+
+
 def government_score(timeliness: FloatArray, paperwork: FloatArray) -> FloatArray:
     """The government's 0–100 score of each committee from its inspection's two findings,
     each on 0–100: tasks done on time and their paperwork."""

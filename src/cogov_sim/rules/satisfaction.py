@@ -54,6 +54,13 @@ SHARED_DECAY = 0.05
 """Monthly decay of gains from consultation-solved shared problems."""
 
 
+def fade_shared(shared: FloatArray) -> FloatArray:
+    """Gains from consultation-solved shared problems fade by ``SHARED_DECAY`` a month
+    (in place; returns the array)."""
+    shared *= 1.0 - SHARED_DECAY
+    return shared
+
+
 def saturating(x: FloatArray | float, half: float) -> FloatArray:
     """``x / (x + half)`` for non-negative ``x``: half the maximum at ``half``."""
     v = np.maximum(np.asarray(x, dtype=float), 0.0)

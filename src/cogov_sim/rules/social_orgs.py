@@ -59,6 +59,20 @@ SEED_FUNDS = 20_000.0
 """Reserves (yuan) of the organizations present at the start."""
 
 
+def starting_quality(origin: str) -> float:
+    """Service quality an organization starts with: ``"seed"`` (present at the start,
+    established), ``"incubated"`` (trained, supported) or ``"grassroots"``."""
+    return {"seed": SEED_QUALITY, "incubated": INCUBATED_QUALITY,
+            "grassroots": GRASSROOTS_QUALITY}[origin]
+
+
+def income(contract: FloatArray, fees: FloatArray, volunteers_per_org: FloatArray) -> FloatArray:
+    """An organization's monthly income (yuan): its purchase contract, case fees, the fees
+    and small donations every organization raises (``FEE_INCOME``) and support from the
+    community's volunteers (``DONATION_PER_VOLUNTEER`` each, shared among its organizations)."""
+    return contract + fees + FEE_INCOME + DONATION_PER_VOLUNTEER * volunteers_per_org
+
+
 def monthly_cost(capacity: FloatArray) -> FloatArray:
     return FIXED_COST + COST_PER_CASE * capacity
 

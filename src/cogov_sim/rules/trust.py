@@ -57,6 +57,36 @@ def loss(trust: FloatArray, mask: np.ndarray, amount: float) -> FloatArray:
     return trust - amount * mask * trust
 
 
+def resolved(trust: FloatArray, mask: np.ndarray) -> FloatArray:
+    """Trust in whoever resolved one's request (where ``mask``) rises by
+    :data:`RESOLVED_GAIN` of the distance to full trust."""
+    return gain(trust, mask, RESOLVED_GAIN)
+
+
+def unresolved(trust: FloatArray, mask: np.ndarray) -> FloatArray:
+    """Trust in whoever holds one's overdue request (where ``mask``) falls by
+    :data:`UNRESOLVED_LOSS` of its level this month."""
+    return loss(trust, mask, UNRESOLVED_LOSS)
+
+
+def escalated(trust: FloatArray, mask: np.ndarray) -> FloatArray:
+    """Trust in the committee of residents who took their request over its head (where
+    ``mask``) falls by :data:`ESCALATION_LOSS` of its level."""
+    return loss(trust, mask, ESCALATION_LOSS)
+
+
+def visited(trust: FloatArray, mask: np.ndarray) -> FloatArray:
+    """Trust in the committee after a home visit (where ``mask``): :data:`CONTACT_GAIN` of
+    the distance to full trust."""
+    return gain(trust, mask, CONTACT_GAIN)
+
+
+def renew_organizations(trust_so: FloatArray, prior: FloatArray | float) -> FloatArray:
+    """Trust in organizations pulled back toward the newcomers' ``prior`` by residents'
+    turnover (:data:`SO_RENEWAL` a month)."""
+    return relax(trust_so, prior, SO_RENEWAL)
+
+
 def experience(trust: FloatArray, served: np.ndarray, success: np.ndarray) -> FloatArray:
     """Trust in organizations after being served: toward 1 if helped, toward 0 if not."""
     target = success.astype(float)

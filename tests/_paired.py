@@ -219,6 +219,15 @@ def assert_between(effect: Effect, low: float, high: float) -> None:
            min(effect.mean - low, high - effect.mean))
 
 
+def assert_overlaps(effect: Effect, low: float, high: float) -> None:
+    """Consistency with a band: the interval reaches into ``[low, high]``, so the band is
+    not rejected. For a calibration target, which the model was fitted to and may sit at
+    the edge of: the claim is that the fit holds on these seeds, not that it is interior."""
+    lo, hi = effect.interval
+    _check(effect, hi >= low and lo <= high, f"interval reaching into [{low:g}, {high:g}]",
+           min(effect.mean - low, high - effect.mean) + (hi - lo) / 2)
+
+
 def assert_within(effect: Effect, tolerance: float) -> None:
     """Invariance or stationarity: the whole interval lies inside ``±tolerance``."""
     assert_between(effect, -tolerance, tolerance)

@@ -191,7 +191,7 @@ def test_elderly_share_per_community_sets_the_age_mix_where_given(tmp_path: Path
 
 def test_staff_are_proportional_to_residents_or_from_the_staff_column(tmp_path: Path) -> None:
     p = load_preset("baseline", communities=write(tmp_path, TABLE))
-    np.testing.assert_allclose(p.community_staff(), 9.0 * 3 * SHARES)
+    np.testing.assert_allclose(p.community_staff(), Params().staff_per_committee * 3 * SHARES)
     staffed = TABLE.replace("elderly_share", "elderly_share,staff").replace("0.1\n", "0.1,12\n") \
         .replace("0.3\n", "0.3,6\n").replace("0.5\n", "0.5,3\n")
     q = load_preset("baseline", communities=write(tmp_path, staffed, "s.csv"))

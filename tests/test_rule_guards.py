@@ -63,9 +63,10 @@ def test_some_blocked_off_list_tasks_are_worth_buying_as_a_service() -> None:
 
 def test_departments_keep_sending_valuable_assisted_tasks_they_must_pay_for() -> None:
     """Funds follow tasks: paying for on-list tasks cuts the low-value ones, not all of
-    them (on-list tasks are worth more to departments than the price)."""
+    them (on-list tasks are worth about the price to departments: the calibrated mean
+    value is 159 yuan against a price of 150, so a sizeable share is still sent)."""
     paid = access.route_tasks(np.array([100.0]), 0.4, 0.0, 1.0)
-    assert paid.on_list[0] > paid.dropped_on_list[0] > 0.0
+    assert paid.dropped_on_list[0] > 0.0 and paid.on_list[0] > 0.25 * 40.0
 
 
 def test_the_access_procedure_costs_government_staff_time() -> None:

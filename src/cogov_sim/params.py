@@ -141,7 +141,7 @@ class Params:
     list_erosion: float = _p(0.1, 0.0, 1.0, "per year", "context",
         "Yearly drift of departments back to pushing off-list tasks (burden rebound)",
         "各部门每年重新下派清单外事项的漂移(减负反弹)")
-    staff_per_committee: float = _p(9.0, 2.0, 60.0, "staff", "context",
+    staff_per_committee: float = _p(13.7, 2.0, 60.0, "staff", "context",
         "Full-time staff of each residents' committee", "每个居委会专职工作人员数")
     issue_rate: float = _p(0.8, 0.0, 12.0, "issues per resident per year", "context",
         "Rate at which residents meet problems (requests) in the six happiness dimensions",
@@ -159,9 +159,9 @@ class Params:
     network_rewiring: float = _p(0.1, 0.0, 1.0, "share", "context",
         "Share of ties to residents outside one's immediate neighbourhood (small-world rewiring)",
         "小世界网络重连概率")
-    consultation_seats: int = _p(30, 5, 200, "seats", "context",
+    consultation_seats: int = _p(91, 5, 200, "seats", "context",
         "Seats in one consultation", "每次协商会席位数")
-    residents_per_neighbourhood: float = _p(1_000.0, 100.0, 20_000.0, "residents", "context",
+    residents_per_neighbourhood: float = _p(890.0, 100.0, 20_000.0, "residents", "context",
         "Residents of one neighbourhood (residents' group / grid area of a few hundred "
         "households) that holds its own consultations",
         "一个居民小组(网格, 数百户)的居民数, 各自举行协商")

@@ -36,14 +36,20 @@ from .common import FloatArray
 TASK_PRICE = 150.0
 """Yuan a department pays per task under full funding or as purchased service (a few
 hours of staff cost)."""
-VALUE_ON_LIST = 600.0
-"""Mean value (yuan) to a department of an on-list task (lawful assisted duties)."""
-VALUE_OFF_LIST = 75.0
+VALUE_ON_LIST = 159.0
+"""Mean value (yuan) to a department of an on-list task (lawful assisted duties): barely
+above the task price, so under full funding many on-list tasks stop coming down.
+Calibrated (issue 19, ``calibration_constants``; prior 150–1,500, was 600 assumed; the
+last generation's accepted particles span 168–853 (2.5–97.5 %); the adopted particle lies
+at the low end, where P1t's cut in tasks pushed is reached: docs/validation.md)."""
+VALUE_OFF_LIST = 16.4
 """Mean value (yuan) to a department of an off-list task (ledgers, plaques, creation
-projects: mostly worth less than the work they take)."""
-CONSENT_SHARE = 0.15
+projects: mostly worth far less than the work they take). Calibrated (issue 19,
+``calibration_constants``; prior 0–300, was 75 assumed; accepted particles 2–45)."""
+CONSENT_SHARE = 0.142
 """Share of off-list tasks a committee consents to, as serving its residents (research
-note §2.2: public-welfare share of task logs 3–27 %)."""
+note §2.2: public-welfare share of task logs 3–27 %, the prior). Calibrated (issue 19,
+``calibration_constants``; was 0.15; accepted particles 0.06–0.18)."""
 REVIEW_COST = 20.0
 """Yuan of government staff time to put one off-list task through the access procedure."""
 

@@ -31,9 +31,12 @@ HOURS_PER_TASK = 6.0
 """Staff hours one administrative task takes (forms, ledgers, seals, inspections)."""
 MAX_GOV_SHARE = 0.95
 """Largest share of its hours a committee gives government work."""
-PAPERWORK_MAX = 0.5
+PAPERWORK_MAX = 0.88
 """Extra hours of presentation (ledgers, photographs, inspection files) per hour of task
-work when government alone assesses the committee (痕迹管理, formalism)."""
+work when government alone assesses the committee (痕迹管理, formalism). Calibrated
+(issue 19, ``calibration_constants``; prior 0–1, was 0.5 assumed; accepted particles
+0.31–0.95, correlated 0.8 with the staffing: more staff leave the burden in C2's band only
+with more paperwork)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,7 +129,8 @@ PATTERNS: tuple[Pattern, ...] = (
             "research note §2.2 (task logs of two Hubei communities, 1,852 and 1,886 a year)",
             "12 × tasks_pushed, baseline", ("baseline",),
             lambda d: 12 * end(d, "baseline", "tasks_pushed"), 1500, 2200,
-            "context (admin_task_load)", "±20 % around the two logs: two communities only"),
+            "identity (12 × admin_task_load, which is set from these logs)",
+            "±20 % around the two logs: two communities only"),
     Pattern("C2", "Committees spend 70–95 % of their time on government work before the lists",
             "research note §2.2 (implied by the task logs; MODEL_BRIEF P1)",
             "admin_burden, baseline", ("baseline",),
@@ -138,14 +139,16 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("P1", "The lists and the access system cut the burden by 60–80 %",
             "seed 002 (seal items −80 %, creation projects −70 %), seed 003 (−60 to −70 %)",
             "1 − admin_burden(taicang_1_0) / admin_burden(baseline)",
-            ("baseline", "taicang_1_0"), _p1("admin_burden"), 0.60, 0.80, "partly emergent",
+            ("baseline", "taicang_1_0"), _p1("admin_burden"), 0.60, 0.80,
+            "calibrated (access valuations and consent, ABC-SMC, issue 19)",
             "the seeds' band (it was widened to 0.45–0.85 before issue 19); the seeds count "
             "items, the model hours: P1t is the like-for-like count",
             {"on_list_share": 0.6}, "if 60 % of what departments push were the committee's "
             "listed work (default 25 %), the lists could cut little: measured 0.42"),
     Pattern("P1t", "... and what government pushes into communities by 60–80 %",
             "seeds 002, 003 (as P1)", "1 − tasks_pushed(taicang_1_0) / tasks_pushed(baseline)",
-            ("baseline", "taicang_1_0"), _p1("tasks_pushed"), 0.60, 0.80, "partly emergent",
+            ("baseline", "taicang_1_0"), _p1("tasks_pushed"), 0.60, 0.80,
+            "calibrated (access valuations and consent, ABC-SMC, issue 19)",
             "the seeds' band (it was widened to 0.45–0.85 before issue 19)",
             {"on_list_share": 0.6}, "as P1: measured 0.33"),
     Pattern("P2", "Freed staff move from counters to residents (visits, request work)",
@@ -170,7 +173,8 @@ PATTERNS: tuple[Pattern, ...] = (
             {"consultation_seats": 5}, "as P3: measured −0.014"),
     Pattern("P4", "Under one-way evaluation committees score 98+/100 from government",
             "seed 001", "eval_gov_to_committee, baseline", ("baseline",),
-            lambda d: end(d, "baseline", "eval_gov_to_committee"), 95, 100, "emerges",
+            lambda d: end(d, "baseline", "eval_gov_to_committee"), 95, 100,
+            "calibrated (staffing and paperwork, ABC-SMC, issue 19)",
             "98+ read as 95 or more",
             {"staff_per_committee": 4}, "committees of 4 staff cannot do what the agreement "
             "asks: measured 40"),
@@ -224,7 +228,7 @@ PATTERNS: tuple[Pattern, ...] = (
             "research note §2.3 (England's civic consultation 21 %)",
             "consultation_rate, taicang_3_0", ("taicang_3_0",),
             lambda d: end(d, "taicang_3_0", "consultation_rate"), 0.10, 0.30,
-            "emerges (level not calibrated)", "20 % read as 10–30 %",
+            "calibrated (consultation size, ABC-SMC, issue 19)", "20 % read as 10–30 %",
             {"consultation_seats": 5}, "meetings of 5 seats: measured 0.009"),
 )
 BY_ID = {p.id: p for p in PATTERNS}

@@ -13,8 +13,8 @@ renamed over the old one):
   rate, and the difference of effects between rates, with its standard error;
 * the ``taicang_3_0`` − ``baseline`` happiness effect at 1,000 and 10,000 residents a
   community (the same 30,000 residents in 30 or 3 communities, one agent per resident),
-  with the default staff of 9 per committee and with staff in proportion to residents
-  (2 and 18: the default's 1.8 per 1,000).
+  with the default staff per committee and with staff in proportion to residents (the
+  default's per the default community of 5,000).
 
 Any difference outside ±2.5 standard errors is flagged with ``!``. Runs are serial (one
 process).
@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
+from cogov_sim.params import Params
 from cogov_sim.presets import load_preset
 from cogov_sim.runner import simulate
 
@@ -60,6 +61,12 @@ def cell(mean: float, se: float, digits: int, flag_it: bool = True) -> str:
     flag = " !" if flag_it and se > 0 and abs(mean) > FLAG_SE * se else ""
     return f"{mean:+.{digits}f} ± {se:.{digits}f}{flag}"
 
+
+STAFF = Params().staff_per_committee
+DEFAULT_PER = Params().n_residents // Params().n_communities
+PROPORTIONAL = {per: round(STAFF * per / DEFAULT_PER, 2) for per in (1_000, 10_000)}
+"""Staff per committee in proportion to residents: the default staffing per the default
+community's residents, at 1,000 and 10,000 a community."""
 
 DIGITS = {"participation_rate": 4, "happiness_index": 2, "resolution_rate": 4, "so_per_10k": 2,
           "admin_burden": 4}
@@ -147,11 +154,13 @@ def main(argv: list[str] | None = None) -> int:
         lines += ["", "## Community size", "",
                   f"`taicang_3_0` − `baseline` happiness effect, {args.residents:,} residents at "
                   f"one agent per resident in communities of 1,000 or 10,000, seeds as above; "
-                  f"with the default 9 staff per committee, and with staff in proportion to "
-                  f"residents (2 and 18).", "",
+                  f"with the default {STAFF:g} staff per committee, and with staff in proportion to "
+                  f"residents ({PROPORTIONAL[1_000]:g} and {PROPORTIONAL[10_000]:g}: the default's "
+                  f"per {DEFAULT_PER:,} residents).", "",
                   "| staff per committee | 1,000 a community | 10,000 a community | 10,000 − 1,000 |",
                   "|---|---:|---:|---:|"]
-        for label, staff in (("9 (default)", {}), ("2 and 18", {1_000: 2.0, 10_000: 18.0})):
+        for label, staff in ((f"{STAFF:g} (default)", {}),
+                             (f"{PROPORTIONAL[1_000]:g} and {PROPORTIONAL[10_000]:g}", PROPORTIONAL)):
             eff = {}
             for per in (1_000, 10_000):
                 kw = {"n_residents": args.residents, "n_communities": args.residents // per,

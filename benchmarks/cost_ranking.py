@@ -361,8 +361,11 @@ def main(argv: list[str] | None = None) -> int:
         "`delegation.TWO_WAY_COST` a committee). Levers priced per resident cost the same at "
         f"every size: `purchase_share` {ds_of('purchase_share')}, `social_workers_per_1000` "
         f"{ds_of('social_workers_per_1000')}, `street_platform` {ds_of('street_platform')}. "
-        "This is where the order reversals come from, not noise: every rank interval is from "
-        f"{len(seeds)} paired seeds. `resident_eval_weight` ranks first at every size "
+        "Most of the rank changes follow from this (consultations are priced per "
+        "neighbourhood of `residents_per_neighbourhood`, at least one a community, so they "
+        "too get cheaper per resident up to that size); `incubation_rate`'s reversal against "
+        "`delegation_funding` is also its effect fading above the smallest size. "
+        "`resident_eval_weight` ranks first at every size "
         f"({ratio_of('resident_eval_weight')} points per 100 yuan): the appraisal costs "
         "`delegation.APPRAISAL_COST` = 3 yuan a resident a year at full weight, about 1 yuan "
         "for this step, and the ratio's interval is bounded because that yuan is certain; it "
@@ -433,7 +436,9 @@ def main(argv: list[str] | None = None) -> int:
     dd_off = [dlev(extra[p]["purchase 0.07, referrals off"], extra[p]["baseline, referrals off"],
                    k_d) for p in sizes]
     lines += ["", "*Reading.* " + (
-        f"On these {len(seeds)} seeds purchase does not change sign across sizes: 0.02 → 0.07 "
+        f"On these {len(seeds)} seeds purchase "
+        + ("does not change sign" if len({np.sign(x) for x in on_}) == 1 else "CHANGES SIGN")
+        + " across sizes: 0.02 → 0.07 "
         f"raises happiness by {span(on_, 2)} points at " + ", ".join(f"{p:,}" for p in sizes)
         + f" residents a community ({ratio_of('purchase_share')} per 100 yuan); "
         f"{span(neg, 0)} seeds of {len(seeds)} show no gain, most where the effect is "
@@ -457,8 +462,10 @@ def main(argv: list[str] | None = None) -> int:
         "(phases.py:417), so congested organizations lose contract money to others and "
         f"fold: purchase adds {span(dso_on, 2)} organizations per 10,000 residents with "
         f"referrals and {span(dso_off, 2)} without, and {span(dd_on, 3)} against "
-        f"{span(dd_off, 3)} more dissolutions a month. Channel 1 dominates at every size "
-        "here, so the sign is positive; its growth with size follows from indivisible "
+        f"{span(dd_off, 3)} more dissolutions a month. "
+        + ("Channel 1 dominates at every size here, so the sign is positive; "
+           if min(on_) > 0 else "Channel 2 outweighs channel 1 at some size here; ")
+        + "its growth with size follows from indivisible "
         "organizations (`community_size.md`, mechanism 3).")]
     lines += ["", "## Referral penalty", "",
               "Resolution with referrals to organizations on (as the preset) minus off "
@@ -493,28 +500,30 @@ def main(argv: list[str] | None = None) -> int:
                   ).mean()) for p in sizes]
     big = sizes[-1]
     closed, held = routes[big, "taicang_3_0"]
+    hpen = [dh(extra[p]["taicang_3_0"], extra[p]["taicang_3_0, referrals off"]) for p in sizes]
     lines += ["", "*Reading.* " + (
         "Referrals lower resolution in `taicang_3_0` by "
         f"{span([-x for x in pen], 3)} at " + ", ".join(f"{p:,}" for p in sizes)
         + " residents a community (on − off above); at "
         f"{big:,} that is {extra[big]['taicang_3_0'][:, k_r].mean():.2f} against "
-        f"{extra[big]['taicang_3_0, referrals off'][:, k_r].mean():.2f} (the issue reported 0.61 "
-        "vs 0.79). The mechanism is a stock, not a worse verdict on each case: a case held by a "
+        f"{extra[big]['taicang_3_0, referrals off'][:, k_r].mean():.2f} (the issue reported "
+        "0.61 vs 0.79). The mechanism is a stock of waiting cases: a case held by a "
         f"committee closes with a monthly chance of {closed[0] / held[0]:.2f} there, one "
         f"held by an organization {closed[1] / held[1]:.2f}, so referred cases pile up and "
         f"organizations hold {held[1] / held.sum():.0%} of the open cases; `resolution_rate` "
-        "(resolved over open, outcomes.py) falls because its denominator grows. Organizations "
-        "close few cases because referrals do not look at capacity: a field with any "
-        "organization receives `REFERRAL_BASE` + `outsourcing_share` × (1 − `REFERRAL_BASE`) "
-        "of its reported requests (requests.py:127–130), a number that grows with the "
+        "(resolved over open) falls because its denominator grows. Organizations close few "
+        "cases because referrals do not look at capacity: a field with any organization is "
+        "offered the share `REFERRAL_BASE` + `outsourcing_share` × (1 − `REFERRAL_BASE`) of "
+        "its reported requests (requests.py:127–130), whose number grows with the "
         "community's residents, while an organization's capacity starts at 6 cases a month "
         "(`social_orgs.INITIAL_CAPACITY`) and grows only on earned income, to which referred "
         "cases add nothing unless outsourced (case fees only for the outsourced part, "
         "phases.py:305). In `baseline` few fields have an organization and committees "
         "are the bottleneck, so switching referrals off changes resolution little. The "
-        "penalty on happiness is small and not monotone in size (Δhappiness column): the "
-        "waiting cases cost `OPEN_PROBLEM` while open, but the capacity term of channel 1 "
-        "above does not depend on referrals directly.")]
+        "penalty on happiness does not follow the one on resolution: in `taicang_3_0` "
+        f"referrals change happiness by {span(hpen, 2)} points; the waiting cases cost "
+        "`OPEN_PROBLEM` while open, but the capacity term of channel 1 above does not "
+        "depend on referrals directly.")]
     lines += ["", "## Sources and rules", "", (
         "*Do the seeds support the direction?* Partly. Seed 001 (Suzhou report, section on "
         "problems of social organizations) says most are small and weak in capacity, "
@@ -535,14 +544,16 @@ def main(argv: list[str] | None = None) -> int:
         "a committee that sees a field's organization swamped would keep cases, e.g. share × "
         "min(1, capacity / expected referrals). As written, one organization of 6 cases a "
         "month in a community of 5,000 is offered 30 % of a field's reported requests (44 % "
-        "under `taicang_3_0`), and the stock of waiting cases is what lowers `resolution_rate`. (2) "
+        "under `taicang_3_0`), and the stock of waiting cases is what lowers "
+        "`resolution_rate`. (2) "
         "Referred cases that are not outsourced bring the organization no income "
         "(src/cogov_sim/phases.py:305–307 invoices only `outsourcing_share / share` of "
         "them), so capacity cannot grow with the demand referrals create; the only feedback "
         "from that demand is a lower reputation (phases.py:417) and so a smaller contract "
         "(social_orgs.py:83), which makes purchase money leave the organizations that "
-        "carry the most cases. Either (1) or (2) is enough to make the resolution penalty "
-        "grow with community size.")]
+        "carry the most cases. Both fit a penalty that grows with community size (referred "
+        "inflow per organization grows with residents, its capacity does not); I have not "
+        "run the model with either rule changed.")]
     text = "\n".join(lines) + "\n"
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)

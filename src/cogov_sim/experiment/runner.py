@@ -403,7 +403,7 @@ def _run_locked(tasks: list[Task], folder: Path, current: dict[str, Any],
         # leaving on an error, a full disk must not replace it: what cannot be written
         # now is simply not done, and the next call redoes it
         for step in (writer.flush, lambda: _finish(folder, current, session, tasks,
-                                                    len(done), len(failed))):
+                                                    [t.run_id for t in todo], len(failed))):
             try:
                 step()
             except store.DiskFullError:
@@ -530,10 +530,15 @@ def _unpack(item: tuple[str, int, int, str | None], result: Any) -> tuple[str, A
 
 
 def _finish(folder: Path, manifest: dict[str, Any], session: dict[str, Any],
-            tasks: Sequence[Task], n_done: int, n_failed: int) -> None:
+            tasks: Sequence[Task], scheduled: Sequence[str], n_failed: int) -> None:
+    """Close the session in the manifest. Its count of done runs is read from the ledger
+    (a run scheduled this session is done there only if this session did it), so that a
+    signal between a run's ledger line and the loop's own count cannot make them
+    disagree."""
     ledger = store.read_ledger(folder)
     status = {t.run_id: ledger.get(t.run_id, {}).get("status", "pending")
               for t in sorted(tasks, key=lambda t: t.run_id)}
+    n_done = sum(status.get(r) == "done" for r in scheduled)
     session.update(finished=now(), done=n_done, failed=n_failed)
     manifest["status"] = status
     manifest["failures"] = {rid: _last_line(ledger[rid].get("error"))

@@ -31,7 +31,7 @@ from _paired import (
 
 from cogov_sim.model import CoGovModel
 from cogov_sim.presets import load_preset
-from cogov_sim.rules import delegation
+from cogov_sim.rules import delegation, requests
 from cogov_sim.runner import simulate
 
 SEEDS = (11, 12, 13)
@@ -254,6 +254,30 @@ def test_budget_rule_scales_every_item_by_one_factor() -> None:
     b = delegation.allocate_budget(100.0, {"purchase": 150.0, "social_workers": 50.0})
     assert b.scale == pytest.approx(0.5)
     assert (b.purchase, b.social_workers) == pytest.approx((75.0, 25.0))
+
+
+@pytest.mark.statistical
+def test_referrals_that_look_at_room_raise_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Committees keep cases from swamped organizations (``requests.referral_share``'s
+    ``room``): in Taicang 3.0 with communities of 5,000, where one organization of a few
+    cases a month was offered 30-44 % of its field's requests, resolution is higher than
+    under the rule that ignored room (paired 95 % interval over 16 seeds above zero;
+    pilots of 8 seeds on bases 900 and 5000: +0.067 and +0.078, sd 0.044 and 0.028, 16
+    needed)."""
+    size = {"n_residents": 60000, "n_communities": 12, "residents_per_agent": 50, "months": 72,
+            "spinup_months": 60}
+    real = requests.referral_share
+
+    def run(ignore_room: bool) -> Callable[[int], pd.Series]:
+        def one(seed: int) -> pd.Series:
+            with monkeypatch.context() as patch:
+                if ignore_room:
+                    patch.setattr(requests, "referral_share", lambda out, cap, room=1.0: real(out, cap))
+                return simulate(load_preset("taicang_3_0", **size), seed).tail(24).mean()
+        return one
+
+    assert_increases(paired_effect(run(True), run(False), "resolution_rate", seeds(16, offset=300),
+                                   label="resolution: room-blind -> room-aware referrals, taicang_3_0"))
 
 
 # -- sizes, sample rate, stationarity -------------------------------------------------------

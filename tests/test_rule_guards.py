@@ -352,6 +352,20 @@ def test_organizations_get_referrals_without_outsourcing() -> None:
     assert share[0, 0] == 0.0 and 0.0 < share[0, 1] < requests.referral_share(1.0, np.array([[5.0]]))[0, 0]
 
 
+def test_committees_keep_cases_from_swamped_organizations() -> None:
+    """Referral looks at the organizations' room: with no room the discretionary share
+    stops, the contracted (outsourced) share goes on whatever the load; with full room
+    nothing changes; room in between scales the discretionary share."""
+    cap = np.array([[5.0, 5.0, 5.0]])
+    room = np.array([[1.0, 0.5, 0.0]])
+    share = requests.referral_share(0.0, cap, room)
+    assert share[0, 0] == requests.referral_share(0.0, cap)[0, 0] > 0.0
+    assert share[0, 1] == pytest.approx(share[0, 0] / 2) and share[0, 2] == 0.0
+    np.testing.assert_allclose(requests.referral_share(1.0, cap, room), 1.0)
+    contracted = requests.referral_share(0.5, cap, room)
+    assert contracted[0, 2] == pytest.approx(0.5) and contracted[0, 0] > contracted[0, 2]
+
+
 def test_reporting_is_rare_without_efficacy_trust_or_salience() -> None:
     """The reporting intercept: a newcomer without efficacy, trust or a pressing problem
     seldom reports in a given month; efficacy, trust and salience raise it."""

@@ -150,13 +150,22 @@ def confidence_interval(diff: np.ndarray, level: float = 0.99) -> tuple[float, f
 
 
 def lumped_coverage(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Put back the caseload of issue 18: each agent's case counted k times, no unseen ones."""
-    real = requests.coverage
+    """Put back the caseload of issue 18 where requests are resolved: each agent's case
+    counted k times, no unseen ones, in the committees' and organizations' chance of
+    resolving a case. (Not in the referrals' look at organizations' room, a rule of issue
+    19 that reads the same caseload: lumped there too, swamped-looking organizations get
+    fewer cases and part of the fall in resolution is undone: mean -0.032, 99 % interval
+    -0.049 to -0.016 on these seeds, which the check no longer caught.)"""
+    committee, organizations = requests.committee_success, requests.so_success
 
-    def lumped(capacity, cases, hidden=0.0):  # noqa: ANN001, ANN202
-        return real(capacity, COARSE * np.asarray(cases, dtype=float))
+    def lumped_committee(case_hours, cases, hidden=0.0):  # noqa: ANN001, ANN202
+        return committee(case_hours, COARSE * np.asarray(cases, dtype=float))
 
-    monkeypatch.setattr(requests, "coverage", lumped)
+    def lumped_organizations(capacity, cases, quality, hidden=0.0):  # noqa: ANN001, ANN202
+        return organizations(capacity, COARSE * np.asarray(cases, dtype=float), quality)
+
+    monkeypatch.setattr(requests, "committee_success", lumped_committee)
+    monkeypatch.setattr(requests, "so_success", lumped_organizations)
 
 
 def test_resolution_does_not_depend_on_the_sample_rate() -> None:

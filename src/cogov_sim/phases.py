@@ -281,9 +281,15 @@ def residents_meet_problems(m: CoGovModel) -> None:
     reported = np.flatnonzero(mask)
     now.add("reported", reported.size * pop.k)
     now.add("discovered", (reported.size - self_report.size) * pop.k)
+    n_c = p.n_communities
+    waiting = (pop.issue_dim >= 0) & pop.issue_reported & (pop.issue_route == 1)
+    waiting_ck = np.bincount(pop.community[waiting] * N_DIM + pop.issue_dim[waiting],
+                             minlength=n_c * N_DIM).reshape(n_c, N_DIM).astype(float)
     pop.issue_reported[reported] = True  # a request is a service demand, not participation
-    cap = m.orgs.capacity_by(p.n_communities)
-    share = requests.referral_share(p.outsourcing_share, cap)
+    cap = m.orgs.capacity_by(n_c)
+    # the chance of one more case: the sample's waiting cases and the unseen residents'
+    room = requests.coverage(cap, waiting_ck + 1.0, m.unseen.organizations)
+    share = requests.referral_share(p.outsourcing_share, cap, room)
     c, d = pop.community[reported], pop.issue_dim[reported]
     offered = rng.random(reported.size) < share[c, d]
     accepted = offered & requests.accepts_referral(rng, pop.trust_so[reported])
@@ -291,7 +297,6 @@ def residents_meet_problems(m: CoGovModel) -> None:
     now.add("referrals_offered", offered.sum() * pop.k)
     now.add("referrals_accepted", accepted.sum() * pop.k)
     # the unseen residents' newly reported problems, referred and accepted alike
-    n_c = p.n_communities
     reported_ck = np.bincount(c * N_DIM + d, minlength=n_c * N_DIM).reshape(n_c, N_DIM)
     hidden = unseen(m.expected.expect("reported", pop.k * reported_ck.astype(float),
                                       pop.residents), pop.k)

@@ -124,10 +124,19 @@ def escalates(rng: np.random.Generator, age: np.ndarray, salience: FloatArray,
     return (age >= ESCALATE_AFTER) & (net > ESCALATION_THRESHOLD) & willing
 
 
-def referral_share(outsourcing: float, so_capacity: FloatArray) -> FloatArray:
-    """Share of requests per (community, field) sent to social organizations."""
+def referral_share(outsourcing: float, so_capacity: FloatArray,
+                   room: FloatArray | float = 1.0) -> FloatArray:
+    """Share of requests per (community, field) sent to social organizations: the
+    outsourced share, which the government has contracted, whatever the organizations'
+    load; and of the rest ``REFERRAL_BASE`` times ``room``, the chance the field's
+    organizations can take one more case this month (``coverage`` of the cases waiting
+    with them by their capacity). A committee that sees an organization swamped keeps its
+    cases (assumption; seed 001: organizations are small and weak in capacity). Without
+    ``room`` a field with any organization was offered the whole base share, and cases
+    piled up at organizations of a few cases a month in large communities (issue 19,
+    ``benchmarks/cost_ranking.md``)."""
     present = (so_capacity > 0).astype(float)
-    return present * (outsourcing + (1.0 - outsourcing) * REFERRAL_BASE)
+    return present * (outsourcing + (1.0 - outsourcing) * REFERRAL_BASE * np.asarray(room))
 
 
 def coverage(capacity: FloatArray, cases: FloatArray, hidden: FloatArray | float = 0.0) -> FloatArray:

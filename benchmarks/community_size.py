@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +33,7 @@ import pandas as pd
 
 import cogov_sim
 from cogov_sim.communities import DEFAULT, load_communities
+from cogov_sim.experiment import store
 from cogov_sim.model import CoGovModel
 from cogov_sim.presets import load_preset
 from cogov_sim.rules.satisfaction import COMMITTEE_HALF
@@ -419,19 +418,6 @@ def report(seeds: list[int], equal: pd.DataFrame, decomposed: pd.DataFrame,
     return "\n".join(lines)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--replications", type=int, default=10)
@@ -461,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
                 frame.to_pickle(args.cache / f"{n}.pkl")
     text = report(seeds, equal, decomposed, overall, per, float(timing["seconds"]),
                   float(timing["cpu"]))
-    write_atomic(args.out, text)
+    store.write_text(args.out, text)
     log(f"wrote {args.out}")
     return 0
 

@@ -37,15 +37,14 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
+from cogov_sim.experiment import store
 from cogov_sim.experiment.compare import fieller, marginal_cost, paired_stats
 from cogov_sim.model import CoGovModel
 from cogov_sim.params import param_specs
@@ -557,11 +556,7 @@ def main(argv: list[str] | None = None) -> int:
         "not been run with it changed.")]
     text = "\n".join(lines) + "\n"
     print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=args.out.parent, prefix=f".{args.out.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, args.out)
+    store.write_text(args.out, text)
     print(f"wrote {args.out} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     return 0
 

@@ -38,11 +38,9 @@ import contextlib
 import datetime as dt
 import importlib
 import inspect
-import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -54,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 import cogov_sim
+from cogov_sim.experiment import store
 from cogov_sim.model import CoGovModel
 from cogov_sim.presets import load_preset
 from cogov_sim.runner import simulate
@@ -415,7 +414,7 @@ def item3() -> list[str]:
     rating_changed = max((v for (_, lab), v in largest.items() if "rating" in lab), default=None)
     both = "PAPERWORK_MAX = FOLLOW_THROUGH = 0"
     text = (f"with the government's score constant {gov_changed} of 6 headline series change, with the "
-            (f"committees' rating constant up to {rating_changed} of 6 change" if rating_changed is not None
+            + (f"committees' rating constant up to {rating_changed} of 6 change" if rating_changed is not None
              else "committees' rating function of the old model no longer exists (its cut is in "
                   "benchmarks/ablation.md: `committee_rating`)"))
     if "intact" in dh and both in dh:
@@ -584,19 +583,6 @@ def model_revision() -> str:
         return "commit unknown"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT,
@@ -633,7 +619,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"machine ({RUNS['n']} runs).", "",
         *table(["item", "seconds", "runs"], timings),
     ]
-    write_atomically(args.out, "\n".join(head + sections).rstrip() + "\n")
+    store.write_text(args.out, "\n".join(head + sections).rstrip() + "\n")
     log(f"wrote {args.out} in {total:.0f} s")
 
 

@@ -26,15 +26,14 @@ process).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
+from cogov_sim.experiment import store
 from cogov_sim.params import Params
 from cogov_sim.presets import load_preset
 from cogov_sim.runner import simulate
@@ -175,11 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         lines += ["", f"Runtime: {time.perf_counter() - t1:.0f} s."]
     text = "\n".join(lines) + "\n"
     print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=args.out.parent, prefix=f".{args.out.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, args.out)
+    store.write_text(args.out, text)
     print(f"wrote {args.out} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     return 0
 

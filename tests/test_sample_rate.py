@@ -185,17 +185,61 @@ def test_the_check_catches_the_lumped_caseload(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_unseen_cases_escalate_at_their_own_communitys_rate() -> None:
-    """Half of community 0's waiting committee cases escalate and none of community 1's:
-    the unseen cases escalate at those rates (each community's own), not at the pooled
-    quarter; the referred cases at their own community's rate too."""
+    """Of community 0's six committee cases old enough to escalate, three do, and none of
+    community 1's: the unseen cases escalate at those rates (each community's own), not
+    at the pooled rate, and cases too young to escalate do not count; the referred cases
+    at their own route's rate. A community with no old case on a route (2 on either, 1
+    with organizations) gets the township's rate."""
+    model = _escalation_model()
+    pending = np.arange(20)
+    up = np.array([0, 1, 2, 8])
+    np.testing.assert_allclose(phases.escalation_rate(model, pending, up, 0), [3 / 6, 0.0, 3 / 16])
+    np.testing.assert_allclose(phases.escalation_rate(model, pending, up, 1), [1 / 2, 1 / 2, 1 / 2])
+
+
+def _escalation_model() -> object:
+    """Twenty resident agents in communities 0 and 1 (none in 2), all with pending cases;
+    two of community 0's are with organizations and two with its committee are a month
+    old, the rest old enough to escalate."""
     from types import SimpleNamespace
 
     community = np.repeat([0, 1], 10)
     route = np.zeros(20, dtype=np.int64)
-    route[[8, 9]] = 1  # two of community 0's cases are with organizations
-    model = SimpleNamespace(population=SimpleNamespace(community=community, issue_route=route),
-                            params=SimpleNamespace(n_communities=3))
-    pending = np.arange(20)
-    up = np.array([0, 1, 2, 3, 8])
-    np.testing.assert_allclose(phases.escalation_rates(model, pending, up, 0), [4 / 8, 0.0, 0.0])
-    np.testing.assert_allclose(phases.escalation_rates(model, pending, up, 1), [1 / 2, 0.0, 0.0])
+    route[[8, 9]] = 1
+    age = np.full(20, requests.ESCALATE_AFTER)
+    age[[6, 7]] = 1
+    return SimpleNamespace(
+        population=SimpleNamespace(community=community, issue_route=route, issue_age=age,
+                                   residents=np.array([100.0, 100.0, 100.0])),
+        params=SimpleNamespace(n_communities=3), expected=phases.ExpectedCounts())
+
+
+def test_unseen_cases_escalate_in_months_when_no_sampled_case_waits() -> None:
+    """A coarse sample has no pending case with an organization in most communities in
+    most months. The unseen cases there still escalate, at the rate of the months before
+    (this month's rate, zero where none wait, kept them from ever escalating: they piled
+    up at organizations, fewer cases were referred, and Taicang 1.0's resolution rose by
+    0.027 at 1:50, issue 18)."""
+    model = _escalation_model()
+    phases.escalation_rate(model, np.arange(20), np.array([8]), 1)  # one of two escalates
+    quiet = phases.escalation_rate(model, np.arange(8), np.array([], dtype=np.int64), 1)
+    np.testing.assert_allclose(quiet, 0.5)  # a month of none escalating of none waiting
+
+
+def test_unseen_cases_age_and_only_old_ones_escalate() -> None:
+    """Unseen cases enter at the ages problems are reported at, grow a month older each
+    month (the oldest class keeps its own), and only the oldest class escalates."""
+    held = phases.UnseenCases.none(1)
+    ages = np.zeros((1, phases.AGES))
+    ages[0, :2] = 0.5  # half reported new, half a month old
+    held.arrive(np.full((1, phases.N_DIM), 8.0), np.full((1, phases.N_DIM), 4.0), ages)
+    for _ in range(phases.AGES - 3):
+        held.grow_older()
+        held.escalate(np.ones(1), np.ones(1))  # none old enough yet
+    np.testing.assert_allclose(held.committee, 8.0)
+    held.grow_older()  # the older half reaches the oldest class
+    held.escalate(np.array([0.5]), np.array([1.0]))
+    np.testing.assert_allclose(held.committee, 8.0 - 2.0)
+    np.testing.assert_allclose(held.organizations, 4.0 - 2.0)
+    held.grow_older()  # the other half joins the oldest, which keeps its own
+    np.testing.assert_allclose(held.committee_by_age[-1], 2.0 + 4.0)

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from .model import CoGovModel
 
 N_DIM = len(requests.DIMENSIONS)
+AGES = requests.ESCALATE_AFTER + 1
+"""Age classes of the unseen residents' cases (``UnseenCases``): months since the problem
+arose, 0 to ``requests.ESCALATE_AFTER`` − 1, and old enough to escalate."""
 
 
 @dataclass(slots=True)
@@ -50,18 +53,64 @@ class UnseenCases:
     as the community's referral share and its residents' acceptance say, are resolved at
     the community's (and field's) success chance for one of them (``requests.coverage``
     with one more case: a Poisson number of cases is more often large when the caseload
-    is), escalated at the monthly escalation rate of the sample's cases in their
-    community and solved by consultations like the sample's; a referred case whose
-    organizations are gone waits, as the sample's does. So a community whose committee or
-    organizations fall behind carries more of them, as it would carry more real cases.
-    All zero at one agent per resident. Kept on the model (``model.unseen``)."""
+    is), grow a month older, escalate once old enough (``requests.ESCALATE_AFTER``
+    months) at the rate of the sample's cases of that age in their community over recent
+    months on their route (``escalation_rate``), and are solved by consultations like the sample's; a
+    referred case whose organizations are gone waits, as the sample's does. They are
+    kept by age class (``AGES``), entering at the ages at which the community's problems
+    are reported (a problem found by a visit may be months old). So a community whose
+    committee or organizations fall behind carries more of them, and older ones, as it
+    would carry more real cases. All zero at one agent per resident. Kept on the model
+    (``model.unseen``)."""
 
-    committee: np.ndarray
-    organizations: np.ndarray
+    committee_by_age: np.ndarray
+    """Held by committees, by age class, community and dimension (AGES x communities x 6)."""
+    organizations_by_age: np.ndarray
+    """Referred to organizations, the same way."""
 
     @classmethod
     def none(cls, n_communities: int) -> UnseenCases:
-        return cls(np.zeros((n_communities, N_DIM)), np.zeros((n_communities, N_DIM)))
+        return cls(np.zeros((AGES, n_communities, N_DIM)), np.zeros((AGES, n_communities, N_DIM)))
+
+    @property
+    def committee(self) -> np.ndarray:
+        """Held by committees per community and dimension (all ages)."""
+        return self.committee_by_age.sum(axis=0)
+
+    @property
+    def organizations(self) -> np.ndarray:
+        """Referred to organizations per community and field (all ages)."""
+        return self.organizations_by_age.sum(axis=0)
+
+    def arrive(self, committee: np.ndarray, organizations: np.ndarray, ages: np.ndarray) -> None:
+        """Newly reported cases per community and dimension, spread over the age classes
+        by each community's shares ``ages`` (communities x AGES)."""
+        share = ages.T[:, :, None]
+        self.committee_by_age += share * committee
+        self.organizations_by_age += share * organizations
+
+    def resolve(self, p_committee: np.ndarray, p_organizations: np.ndarray) -> None:
+        """Keep the cases not resolved at these chances (per community, or per community
+        and dimension): the same chance at every age."""
+        self.committee_by_age *= 1.0 - p_committee
+        self.organizations_by_age *= 1.0 - p_organizations
+
+    def grow_older(self) -> None:
+        """A month on: every class moves up one, the oldest keeps its own."""
+        for held in (self.committee_by_age, self.organizations_by_age):
+            held[-1] += held[-2]
+            held[1:-1] = held[:-2].copy()
+            held[0] = 0.0
+
+    def escalate(self, committee: np.ndarray, organizations: np.ndarray) -> None:
+        """Cases old enough to escalate leave at each community's rate on their route."""
+        self.committee_by_age[-1] *= 1.0 - committee[:, None]
+        self.organizations_by_age[-1] *= 1.0 - organizations[:, None]
+
+    def solve(self, rows: np.ndarray, dims: np.ndarray, share: np.ndarray) -> None:
+        """A ``share`` of community ``rows``' cases in dimension ``dims`` (one each) solved."""
+        for held in (self.committee_by_age, self.organizations_by_age):
+            held[:, rows, dims] *= 1.0 - share
 
 
 @dataclass(slots=True)
@@ -302,8 +351,12 @@ def residents_meet_problems(m: CoGovModel) -> None:
                                       pop.residents), pop.k)
     accept = requests.acceptance(safe_div(group_sum(pop.community, pop.trust_so, n_c), pop.sizes))
     hidden_referred = hidden * share * accept[:, None]
-    m.unseen.organizations += hidden_referred
-    m.unseen.committee += hidden - hidden_referred
+    ages = np.bincount(c * AGES + np.minimum(pop.issue_age[reported], AGES - 1),
+                       minlength=n_c * AGES).reshape(n_c, AGES).astype(float)
+    ages = m.expected.expect("reported_age", ages, pop.residents)  # the months before
+    ages = np.where(ages.sum(axis=1, keepdims=True) > 0,
+                    safe_div(ages, ages.sum(axis=1, keepdims=True)), np.eye(AGES)[0])
+    m.unseen.arrive(hidden - hidden_referred, hidden_referred, ages)
     # outsourced cases are invoiced per case (paid next month, delegation.CASE_FEE): the
     # outsourced part of each (community, field)'s accepted referrals, real residents
     accepted_ck = np.bincount((c * N_DIM + d)[accepted], minlength=n_c * N_DIM).reshape(n_c, N_DIM)
@@ -359,10 +412,9 @@ def requests_handled(m: CoGovModel) -> None:
     pop.trust_government = trust.resolved(pop.trust_government, mask & (pop.issue_route == 2))
     _credit_orgs(m, served_ck, p_so)
     if k > 1:  # an unseen case's chance: one more case than the sample's (requests.coverage)
-        hidden.committee *= 1.0 - requests.committee_success(now.case_hours, cases_c + 1.0,
-                                                             hidden.committee.sum(axis=1))[:, None]
-        hidden.organizations *= 1.0 - requests.so_success(cap, cases_ck + 1.0, qual,
-                                                          hidden.organizations)
+        hidden.resolve(requests.committee_success(now.case_hours, cases_c + 1.0,
+                                                  hidden.committee.sum(axis=1))[:, None],
+                       requests.so_success(cap, cases_ck + 1.0, qual, hidden.organizations))
     pop.issue_dim[solved] = -1
     pending = open_[~done]
     pop.issue_age[pop.issue_dim >= 0] += 1
@@ -379,8 +431,8 @@ def requests_handled(m: CoGovModel) -> None:
                                        pop.trust_government[candidates])]
     now.add("mediation_escalated",
             np.count_nonzero((pop.issue_route[up] == 1) & (pop.issue_dim[up] == MEDIATION)) * k)
-    for route, held in ((0, hidden.committee), (1, hidden.organizations)):
-        held *= 1.0 - escalation_rates(m, pending, up, route)[:, None]
+    hidden.grow_older()
+    hidden.escalate(escalation_rate(m, pending, up, 0), escalation_rate(m, pending, up, 1))
     pop.issue_route[up] = 2
     esc = np.zeros(pop.n, dtype=bool)
     esc[up] = True
@@ -391,16 +443,32 @@ def requests_handled(m: CoGovModel) -> None:
 MEDIATION = requests.FIELDS.index("mediation")
 
 
-def escalation_rates(m: CoGovModel, pending: np.ndarray, up: np.ndarray, which: int) -> np.ndarray:
-    """Per community, the share of the sample's ``pending`` cases on route ``which`` that
-    escalated this month (``up``): the rate at which the unseen residents' pending cases
-    there escalate (``UnseenCases``). Per community, not pooled: a congested community's
-    cases are older and escalate more; pooled, its unseen cases piled up (resolution fell
-    by 0.05 at 1:10 in shanghai, ``benchmarks/sample_rate.md``). Zero where none wait."""
+def escalation_rate(m: CoGovModel, pending: np.ndarray, up: np.ndarray, route: int) -> np.ndarray:
+    """Per community, the rate at which the sample's ``pending`` cases on ``route`` (0
+    with the committee, 1 with organizations) that are old enough to escalate went over
+    the committee's head this month (``up``), averaged over recent months
+    (``ExpectedCounts``), and the township's where the community had none in that time:
+    the rate at which the unseen residents' cases of that age on that route escalate
+    (``UnseenCases``). Per route: a case left with the committee costs its holder trust in
+    the committee (``trust.unresolved``), so old cases there escalate more.
+
+    Per community, not pooled: a congested community's cases are older and escalate more;
+    pooled, its unseen cases piled up (resolution fell by 0.05 at 1:10 in shanghai,
+    ``benchmarks/sample_rate.md``). Old enough, not all pending cases, and averaged over
+    months: a coarse sample has no pending case with an organization in most
+    communities in most months; this month's rate of all pending cases, zero there,
+    kept the unseen referred cases from ever escalating, they piled up at organizations
+    whose room fell, fewer cases were referred and Taicang 1.0's resolution rose by 0.027
+    at 1:50 (issue 18)."""
     pop, n_c = m.population, m.params.n_communities
-    went = group_sum(pop.community[up[pop.issue_route[up] == which]], None, n_c)
-    waiting = group_sum(pop.community[pending[pop.issue_route[pending] == which]], None, n_c)
-    return safe_div(went, waiting)
+    old = pending[(pop.issue_route[pending] == route)
+                  & (pop.issue_age[pending] >= requests.ESCALATE_AFTER)]
+    went = up[pop.issue_route[up] == route]
+    m.expected.expect(f"escalated_{route}", group_sum(pop.community[went], None, n_c), pop.residents)
+    m.expected.expect(f"escalable_{route}", group_sum(pop.community[old], None, n_c), pop.residents)
+    went, could = m.expected.rates[f"escalated_{route}"], m.expected.rates[f"escalable_{route}"]
+    township = safe_div(went @ pop.residents, could @ pop.residents)
+    return np.where(could > 0, safe_div(went, could), township)
 
 
 def _credit_orgs(m: CoGovModel, demand_ck: np.ndarray, p_so: np.ndarray) -> None:
@@ -479,8 +547,7 @@ def _solve_shared(m: CoGovModel, reach: np.ndarray) -> None:
     rows = np.flatnonzero(reach > 0)
     gain, solved = consultation.shared_outcome(reach)
     m.committees.shared_gain[rows, agenda[rows]] += gain[rows]
-    for held in (m.unseen.committee, m.unseen.organizations):
-        held[rows, agenda[rows]] *= 1.0 - solved[rows]
+    m.unseen.solve(rows, agenda[rows], solved[rows])
     hit = (open_ & (pop.issue_dim == agenda[pop.community])
            & (m.rng.random(pop.n) < solved[pop.community]))
     pop.issue_dim[hit] = -1

@@ -175,8 +175,12 @@ def coverage(capacity: FloatArray, cases: FloatArray, hidden: FloatArray | float
     if rows.size:  # sum over the Poisson's mass within ten standard deviations of its mean
         lam = lam_all[rows]
         sd = np.sqrt(lam)
-        j = (np.floor(np.maximum(0.0, lam - 10.0 * sd))[:, None]
-             + np.arange(int(np.ceil(20.0 * sd.max())) + 20))
+        low = np.floor(np.maximum(0.0, lam - 10.0 * sd))
+        width = int(np.ceil(20.0 * sd.max())) + 20
+        covered = cap[rows] >= n[rows] + low + (width - 1)  # every caseload reached: 1
+        out[rows[covered]] = 1.0
+        rows, lam, low = rows[~covered], lam[~covered], low[~covered]
+        j = low[:, None] + np.arange(width)
         pmf = np.exp(j * np.log(lam)[:, None] - lam[:, None] - special.gammaln(j + 1.0))
         total = n[rows, None] + j
         share = np.where(total > 0, np.minimum(1.0, cap[rows, None] / np.maximum(total, 1.0)), 1.0)

@@ -22,11 +22,11 @@ rules (per-agent costs included), against issue 20's target of 100 runs/s on 2 w
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-from cogov_sim.experiment import store
+from _report import publish
+
 from cogov_sim.model import CoGovModel
 from cogov_sim.presets import load_preset
 
@@ -82,10 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{1e9 / (50 * args.agents * (args.spinup + args.months)):.0f} ns an agent-month.",
         "",
     ]
-    text = "\n".join(lines)
-    print(text)
-    store.write_text(args.out, text)
-    print(f"wrote {args.out}", file=sys.stderr)
+    publish(lines, args.out)
     return 0
 
 

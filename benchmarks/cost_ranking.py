@@ -42,9 +42,9 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _report import publish
 from scipy import stats
 
-from cogov_sim.experiment import store
 from cogov_sim.experiment.compare import fieller, marginal_cost, paired_stats
 from cogov_sim.model import CoGovModel
 from cogov_sim.params import param_specs
@@ -554,10 +554,7 @@ def main(argv: list[str] | None = None) -> int:
         "carry the most cases. It fits a penalty that grows with community size (referred "
         "inflow per organization grows with residents, its capacity does not); the model has "
         "not been run with it changed.")]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    store.write_text(args.out, text)
-    print(f"wrote {args.out} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    publish(lines, args.out, t0)
     return 0
 
 

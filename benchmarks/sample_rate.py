@@ -31,9 +31,9 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _report import publish
 from scipy import stats
 
-from cogov_sim.experiment import store
 from cogov_sim.params import Params
 from cogov_sim.presets import load_preset
 from cogov_sim.runner import simulate
@@ -172,10 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                          f"{cell(*paired(eff[10_000]), 2, False)} | "
                          f"{cell(*paired(eff[10_000] - eff[1_000]), 2)} |")
         lines += ["", f"Runtime: {time.perf_counter() - t1:.0f} s."]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    store.write_text(args.out, text)
-    print(f"wrote {args.out} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    publish(lines, args.out, t0)
     return 0
 
 

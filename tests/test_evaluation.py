@@ -86,9 +86,12 @@ def test_ratings_differ_across_departments_and_committees_and_follow_conduct() -
 
 
 def test_scores_are_not_a_function_of_the_levers_alone() -> None:
-    """Same levers, other township (seed): the scores and ratings change."""
+    """Same levers, other township (seed): the committees' scores and the departments'
+    ratings change. Compared committee by committee, not as township means: two
+    townships' mean scores can agree by chance (seeds 1 and 2 give 91.22 and 91.20 on the
+    model of 2026-12-08) while every committee's score differs by points."""
     a, b = (one_run("taicang_1_0", s).committees for s in seeds(2, offset=1))
-    assert not np.allclose(a.gov_score.mean(), b.gov_score.mean(), atol=0.05)
+    assert not np.allclose(a.gov_score, b.gov_score, atol=0.5)
     assert not np.allclose(a.rating_of_departments, b.rating_of_departments, atol=0.5)
 
 

@@ -55,8 +55,8 @@ def last_years(scenario: str, per_community: int) -> dict[str, np.ndarray]:
 N = 12
 """Seeds of the statistical tests here unless a test says otherwise. Pooled over five seed
 bases (0, 1000, 7919, 31337, 99991; 12 seeds each) the rule of tests/_paired.py (false-failure
-rate 1e-4) asks for at most 9 seeds (P5's ratio at 500 residents a community) for every
-claim but P7's."""
+rate 1e-4) asked for at most 9 seeds for every claim but P7's and P5's ratio, which have
+their own counts (P5_SEEDS: the ratio's spread grew with the calibration)."""
 
 
 @cache
@@ -69,9 +69,9 @@ def arm(scenario: str, per_community: int) -> Callable[[int], pd.Series]:
     return lambda seed: _last_two_years(scenario, per_community, seed)
 
 
-def ratio(a: str, b: str, name: str, per: int):  # noqa: ANN201
-    """Per-seed ratio of ``name`` in preset ``b`` to preset ``a`` (paired)."""
-    return paired_effect(arm(a, per), arm(b, per), name, seeds(N), contrast=lambda x, y: y / x,
+def ratio(a: str, b: str, name: str, per: int, n: int = N):  # noqa: ANN201
+    """Per-seed ratio of ``name`` in preset ``b`` to preset ``a`` (paired, ``n`` seeds)."""
+    return paired_effect(arm(a, per), arm(b, per), name, seeds(n), contrast=lambda x, y: y / x,
                          label=f"{name}: {b} / {a}, {per} a community")
 
 
@@ -146,11 +146,20 @@ def test_p4_formal_score_decouples_from_residents_under_one_way_assessment(per: 
 @sizes
 def test_p5_organizations_grow_with_purchase_and_incubation(per: int) -> None:
     """P5: organizations per 10,000 grow from the national level (3.5) with stage 2.0.
-    95 % intervals over N seeds: baseline density below 8, under 2.0 above 7 and more
-    than 1.8 times the baseline's (paired ratio)."""
+    95 % intervals over N seeds: baseline density below 8, under 2.0 above 7; and more
+    than 1.8 times the baseline's (paired ratio) over P5_SEEDS[per] seeds."""
     assert_below(level(arm("baseline", per), "so_per_10k", seeds(N)), 8)
     assert_above(level(arm("taicang_2_0", per), "so_per_10k", seeds(N)), 7)
-    assert_above(ratio("baseline", "taicang_2_0", "so_per_10k", per), 1.8)
+    assert_above(ratio("baseline", "taicang_2_0", "so_per_10k", per, P5_SEEDS[per]), 1.8)
+
+
+P5_SEEDS = {500: 32, 2000: 32, 5000: 12}
+"""Seeds of P5's ratio by community size. Pilots of 48 seeds on the model of 2026-12-08
+(the unseen cases kept by age; bases 1000-3000): at 500 a community mean 2.91, sd 0.99;
+at 2,000 means 2.10 and 2.09, sds 0.23 and 0.27; at 5,000 mean 2.18, sd 0.18; the rule of
+tests/_paired.py asks for 26, 19-28 and 7 seeds. Twelve failed at 2,000 on seed base
+470431 (mean 2.05, interval 1.80-2.31); on the model before, 2,000 needed 54 (mean 2.04,
+sd 0.31)."""
 
 
 @pytest.mark.statistical
